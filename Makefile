@@ -1,0 +1,38 @@
+# Switchboard: `make run` and `make test` set everything up on a machine with only Node.js and npm.
+BUN_VERSION := 1.4.5
+# Bun comes from the npm registry, pinned, into .tools/ (kept apart from node_modules so that
+# `bun install --frozen-lockfile` owns node_modules alone).
+BUN := $(CURDIR)/.tools/node_modules/.bin/bun
+BUN_STAMP := .tools/.bun-$(BUN_VERSION)
+DEPS_STAMP := node_modules/.installed
+
+.PHONY: run test build clean bench browser
+
+run: $(DEPS_STAMP)
+	$(BUN) run src/main.ts serve
+
+test: $(DEPS_STAMP) browser
+	$(BUN) test
+
+build: dist/switchboard
+
+dist/switchboard: $(DEPS_STAMP) $(shell find src views public -type f 2>/dev/null) package.json
+	$(BUN) build src/main.ts --compile --minify --sourcemap \
+	  --no-compile-autoload-dotenv --no-compile-autoload-bunfig --outfile dist/switchboard
+
+clean:
+	rm -rf dist test/.tmp .tools node_modules
+
+$(BUN_STAMP):
+	npm install --no-save --no-package-lock --no-audit --no-fund --prefix .tools bun@$(BUN_VERSION)
+	touch $@
+
+$(DEPS_STAMP): $(BUN_STAMP) package.json bun.lock
+	$(BUN) install --frozen-lockfile
+	touch $@
+
+# The browser tests drive Debian's Chromium; install it when it is missing and we may.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
+	  else echo "chromium is missing: install Debian's 'chromium' package for the browser tests" >&2; fi; }

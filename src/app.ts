@@ -1,0 +1,108 @@
+// createApp(deps): composes the feature routes, the API docs and the one error renderer.
+// It never listens; server.ts does.
+import { Elysia } from "elysia";
+import { openapi } from "@elysiajs/openapi";
+import type { Database } from "bun:sqlite";
+import type { Config } from "./config";
+import type { Clock } from "./lib/clock";
+import { AppError, describeValidation, errorBody, errors } from "./http/errors";
+import { createBots } from "./modules/bots/service";
+import { botsApi } from "./modules/bots/index";
+import { createFields } from "./modules/fields/service";
+import { fieldsApi } from "./modules/fields/index";
+import { createContacts } from "./modules/contacts/service";
+import { contactsApi } from "./modules/contacts/index";
+import { createTokens } from "./modules/tokens/service";
+import { bearerAuth } from "./modules/tokens/index";
+import { createAccounts } from "./modules/admin/accounts";
+import { createLoginLimiter } from "./modules/admin/login-limiter";
+import { adminRoutes, html } from "./modules/admin/index";
+import type { Metrics } from "./modules/system/metrics";
+import { systemRoutes } from "./modules/system/index";
+import { staticRoutes } from "./static/index";
+import { MessagePage } from "../views/pages/auth";
+import { VERSION } from "./version";
+
+export interface AppDeps {
+  config: Config;
+  db: Database;
+  clock: Clock;
+  metrics: Metrics;
+  /** Called with the route template of each matched request, for logs and metrics. */
+  onRoute?: (request: Request, route: string) => void;
+}
+
+export function createServices({ db, clock }: { db: Database; clock: Clock }) {
+  const bots = createBots({ db, clock });
+  const fields = createFields({ db, clock });
+  const contacts = createContacts({ db, clock, bots, fields });
+  const tokens = createTokens({ db, clock });
+  const accounts = createAccounts({ db, clock });
+  return { bots, fields, contacts, tokens, accounts };
+}
+
+export type Services = ReturnType<typeof createServices>;
+
+const STORAGE_ERRORS = /^SQLITE_(FULL|READONLY|IOERR|BUSY|LOCKED|CANTOPEN|CORRUPT|NOTADB)/;
+
+/** Any thrown thing, as the documented error. */
+function toAppError(code: string | number, error: unknown): AppError {
+  if (error instanceof AppError) return error;
+  if (code === "VALIDATION") return errors.validation(describeValidation(error as never));
+  if (code === "PARSE") return errors.invalidJson();
+  const sqliteCode = (error as { code?: string })?.code;
+  if (typeof sqliteCode === "string" && STORAGE_ERRORS.test(sqliteCode)) return errors.storageUnavailable();
+  if (sqliteCode === "SQLITE_CONSTRAINT_UNIQUE") return new AppError(409, "conflict", "That would duplicate an existing record.");
+  return errors.internal();
+}
+
+export function createApp(deps: AppDeps, services: Services = createServices(deps)) {
+  const { config, db, metrics, onRoute } = deps;
+  const { bots, fields, contacts, tokens, accounts } = services;
+
+  const api = new Elysia({ prefix: "/api/v1" })
+    .use(bearerAuth({ tokens }))
+    .use(botsApi({ bots }))
+    .use(fieldsApi({ bots, fields }))
+    .use(contactsApi({ bots, contacts }));
+
+  return new Elysia()
+    .onTransform({ as: "global" }, ({ request, route }) => onRoute?.(request, route))
+    .onError({ as: "global" }, ({ code, error, request, path }) => {
+      if (code === "NOT_FOUND") {
+        return Response.json(errorBody("route_not_found", `There is no route ${request.method} ${path}.`), { status: 404 });
+      }
+      const appError = toAppError(code, error);
+      if (appError.status >= 500) console.error(JSON.stringify({ level: "error", msg: "request failed", path, error: String((error as Error)?.stack ?? error) }));
+      if (path.startsWith("/admin") && request.headers.get("hx-request") !== "true") {
+        return html(MessagePage({ title: appError.status === 404 ? "Not found" : "Something went wrong", message: appError.message }), appError.status);
+      }
+      return Response.json(errorBody(appError.code, appError.message), { status: appError.status });
+    })
+    .use(
+      openapi({
+        path: "/docs",
+        specPath: "/docs/json",
+        provider: "swagger-ui",
+        // Served from the binary: the docs must work on a machine with no internet access.
+        swagger: { cdn: "/static/swagger-ui-bundle.js", theme: "/static/swagger-ui.css", autoDarkMode: false } as never,
+        exclude: { paths: [/^\/admin/, /^\/static/, "/"] },
+        documentation: {
+          info: {
+            title: "Switchboard API",
+            version: VERSION,
+            description:
+              "Self-hosted webhook hub for chat automation. Authenticate with `Authorization: Bearer TOKEN` " +
+              "(create one in the admin under Settings, or with `switchboard token create NAME`). " +
+              "Every error is `{ \"error\": { \"code\": \"snake_case\", \"message\": \"...\" } }`.",
+          },
+          components: { securitySchemes: { bearer: { type: "http", scheme: "bearer" } } },
+          security: [{ bearer: [] }],
+        },
+      }),
+    )
+    .use(staticRoutes())
+    .use(systemRoutes({ db, metrics }))
+    .use(api)
+    .use(adminRoutes({ config, accounts, loginLimiter: createLoginLimiter({ clock: deps.clock }), bots, fields, contacts, tokens }));
+}

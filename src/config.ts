@@ -1,0 +1,79 @@
+// Every setting of the server: default, flag, environment variable and validation. The only
+// module that reads the environment; everything else is handed a Config.
+import { parseArgs } from "node:util";
+import { resolve } from "node:path";
+
+export interface Config {
+  host: string;
+  port: number;
+  dataDir: string;
+  publicUrl: string;
+  /** Sets the admin password at start instead of printing a setup link. */
+  adminPassword: string | null;
+}
+
+export class ConfigError extends Error {}
+
+export const SETTINGS = [
+  { flag: "host", env: "SWITCHBOARD_HOST", fallback: "127.0.0.1", help: "address to listen on" },
+  { flag: "port", env: "SWITCHBOARD_PORT", fallback: "8080", help: "TCP port to listen on (0 picks a free one)" },
+  { flag: "data", env: "SWITCHBOARD_DATA", fallback: "./data", help: "directory holding switchboard.db" },
+  { flag: "public-url", env: "SWITCHBOARD_PUBLIC_URL", fallback: "", help: "URL the outside world reaches this server at (default: http://HOST:PORT)" },
+] as const;
+
+export const ENV_ONLY = [{ env: "SWITCHBOARD_ADMIN_PASSWORD", help: "set the admin password at start (instead of a setup link)" }];
+
+export type Env = Record<string, string | undefined>;
+
+/** Parses the flags of a command; unknown flags and missing values are ConfigErrors. */
+export function parseFlags(args: string[], extra: Record<string, { type: "string" | "boolean" }> = {}) {
+  try {
+    return parseArgs({
+      args,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        ...Object.fromEntries(SETTINGS.map((s) => [s.flag, { type: "string" as const }])),
+        help: { type: "boolean", short: "h" },
+        ...extra,
+      },
+    });
+  } catch (error) {
+    throw new ConfigError((error as Error).message.split("\n")[0]!);
+  }
+}
+
+export function loadConfig(values: Record<string, string | boolean | undefined>, env: Env): Config {
+  const read = (flag: string, name: string, fallback: string) => {
+    const fromFlag = values[flag];
+    if (typeof fromFlag === "string") return fromFlag;
+    return env[name] ?? fallback;
+  };
+  const host = read("host", "SWITCHBOARD_HOST", "127.0.0.1").trim();
+  if (!host) throw new ConfigError("--host must not be empty");
+  const portText = read("port", "SWITCHBOARD_PORT", "8080").trim();
+  const port = Number(portText);
+  if (!/^\d+$/.test(portText) || port > 65535) throw new ConfigError(`--port must be a number from 0 to 65535, got '${portText}'`);
+  const dataDir = resolve(read("data", "SWITCHBOARD_DATA", "./data"));
+  const publicUrlText = read("public-url", "SWITCHBOARD_PUBLIC_URL", "").trim();
+  let publicUrl = "";
+  if (publicUrlText) {
+    let url: URL;
+    try {
+      url = new URL(publicUrlText);
+    } catch {
+      throw new ConfigError(`--public-url must be an absolute http(s) URL, got '${publicUrlText}'`);
+    }
+    if (url.protocol !== "http:" && url.protocol !== "https:") throw new ConfigError(`--public-url must start with http:// or https://`);
+    publicUrl = url.href.replace(/\/+$/, "");
+  }
+  const adminPassword = env.SWITCHBOARD_ADMIN_PASSWORD || null;
+  return { host, port, dataDir, publicUrl, adminPassword };
+}
+
+/** The URL to print and build links with, once the real port is known. */
+export function publicUrlFor(config: Config, port: number): string {
+  if (config.publicUrl) return config.publicUrl;
+  const host = config.host === "0.0.0.0" || config.host === "::" ? "127.0.0.1" : config.host;
+  return `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
+}

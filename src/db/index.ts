@@ -1,0 +1,33 @@
+// Open and migrate in one step: what the server and every CLI command need first.
+import { existsSync, mkdirSync, accessSync, constants } from "node:fs";
+import { join } from "node:path";
+import type { Database } from "bun:sqlite";
+import { openDatabase } from "./open";
+import { migrate } from "./migrate";
+import { migrations } from "./migrations";
+
+export class DataDirError extends Error {}
+
+export const DATABASE_FILE = "switchboard.db";
+
+export function openDataDir(dataDir: string): Database {
+  try {
+    if (!existsSync(dataDir)) mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    accessSync(dataDir, constants.R_OK | constants.W_OK);
+  } catch (error) {
+    throw new DataDirError(`data directory ${dataDir} is not usable: ${(error as Error).message}`);
+  }
+  let db: Database;
+  try {
+    db = openDatabase(join(dataDir, DATABASE_FILE));
+  } catch (error) {
+    throw new DataDirError(`cannot open ${join(dataDir, DATABASE_FILE)}: ${(error as Error).message}`);
+  }
+  try {
+    migrate(db, migrations);
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+  return db;
+}

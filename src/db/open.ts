@@ -1,0 +1,20 @@
+// Opens the one SQLite file the appliance keeps everything in.
+import { Database } from "bun:sqlite";
+
+// busy_timeout first, so even the pragmas below wait for a lock instead of failing;
+// WAL lets the admin page read while the receiver writes; synchronous=NORMAL is durable
+// against process crashes in WAL mode (a power cut may lose the last commits, not corrupt
+// the file); foreign keys keep contacts and fields from outliving their bot.
+const PRAGMAS = [
+  "PRAGMA busy_timeout = 5000",
+  "PRAGMA journal_mode = WAL",
+  "PRAGMA synchronous = NORMAL",
+  "PRAGMA foreign_keys = ON",
+  "PRAGMA temp_store = MEMORY",
+];
+
+export function openDatabase(path: string): Database {
+  const db = new Database(path, { create: true, strict: true });
+  for (const pragma of PRAGMAS) db.run(pragma);
+  return db;
+}

@@ -1,0 +1,51 @@
+// The one error catalogue: every failure the API or the admin reports has a stable
+// snake_case code, an HTTP status and a human sentence, rendered as
+// { "error": { "code", "message" } } in one place (app.ts).
+export class AppError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export const errors = {
+  unauthorized: () => new AppError(401, "unauthorized", "Send a valid API token as 'Authorization: Bearer TOKEN'."),
+  notFound: (what: string, id: string) => new AppError(404, "not_found", `No ${what} with id '${id}'.`),
+  routeNotFound: (method: string, path: string) => new AppError(404, "route_not_found", `There is no route ${method} ${path}.`),
+  invalidJson: () => new AppError(400, "invalid_json", "The request body is not valid JSON."),
+  validation: (message: string) => new AppError(422, "validation_failed", message),
+  invalidPhone: (reason: string) => new AppError(422, "invalid_phone", `The phone number is not usable: ${reason}.`),
+  invalidEmail: (reason: string) => new AppError(422, "invalid_email", `The email address is not usable: ${reason}.`),
+  invalidCountry: (code: string) => new AppError(422, "invalid_country", `'${code}' is not a supported ISO 3166 country code (e.g. US, GB, DE).`),
+  unknownField: (name: string) => new AppError(422, "unknown_field", `This bot has no custom field named '${name}'.`),
+  invalidFieldValue: (name: string, reason: string) => new AppError(422, "invalid_field_value", `Field '${name}': ${reason}.`),
+  fieldExists: (name: string) => new AppError(409, "field_exists", `This bot already has a custom field named '${name}'.`),
+  contactExists: (what: string) => new AppError(409, "contact_exists", `This bot already has a contact with that ${what}.`),
+  contactIdentifierRequired: () => new AppError(422, "contact_identifier_required", "A contact needs a phone or an email."),
+  invalidCursor: () => new AppError(400, "invalid_cursor", "The cursor is not one this API returned."),
+  storageUnavailable: () => new AppError(503, "storage_unavailable", "The database cannot be written right now; nothing was stored."),
+  internal: () => new AppError(500, "internal_error", "Something went wrong on the server; nothing was changed."),
+};
+
+export function errorBody(code: string, message: string) {
+  return { error: { code, message } };
+}
+
+export function errorResponse(error: AppError): Response {
+  return Response.json(errorBody(error.code, error.message), { status: error.status });
+}
+
+/** Elysia's validation error, turned into one sentence that names the field. */
+export function describeValidation(error: { all?: { path?: string; message?: string; summary?: string }[]; type?: string; message?: string }): string {
+  const first = error.all?.[0];
+  // A schema's own `error` text is the message; Elysia's default is a JSON dump.
+  const custom = error.message && !error.message.startsWith("{") ? error.message : undefined;
+  const detail = custom ?? first?.message ?? first?.summary ?? "is not valid";
+  const field = (first?.path ?? "").replace(/^\//, "").replaceAll("/", ".");
+  if (!field) return custom ?? `The request is not valid: ${detail}.`;
+  const where = error.type === "query" ? "query parameter" : error.type === "params" ? "path parameter" : "field";
+  return `${where} '${field}': ${detail}`;
+}

@@ -1,0 +1,39 @@
+// Normalising the two identifiers a contact can be found by: phone (E.164) and email.
+import { isSupportedCountry, parsePhoneNumberFromString, type CountryCode } from "libphonenumber-js/max";
+
+export type Normalised = { ok: true; value: string } | { ok: false; reason: string };
+
+export function isCountryCode(code: string): code is CountryCode {
+  return /^[A-Z]{2}$/.test(code) && isSupportedCountry(code);
+}
+
+/**
+ * A phone number in E.164, read with the bot's default country when it has no `+` prefix.
+ * Only numbers libphonenumber-js calls valid are accepted: a contact created from a
+ * mistyped number could never be reached.
+ */
+export function normalisePhone(raw: unknown, defaultCountry: string | null): Normalised {
+  if (typeof raw !== "string" && typeof raw !== "number") return { ok: false, reason: "phone must be a string" };
+  const text = String(raw).trim();
+  if (text === "") return { ok: false, reason: "phone is empty" };
+  const country = defaultCountry && isCountryCode(defaultCountry) ? defaultCountry : undefined;
+  const parsed = parsePhoneNumberFromString(text, country);
+  if (!parsed) {
+    return {
+      ok: false,
+      reason: country ? `"${text}" is not a phone number` : `"${text}" is not a phone number in international format (+ and country code)`,
+    };
+  }
+  if (!parsed.isValid()) return { ok: false, reason: `"${text}" is not a valid phone number` };
+  return { ok: true, value: parsed.number };
+}
+
+// Deliberately loose: one @, something on each side, a dot in the domain, no spaces.
+const EMAIL_SHAPE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+export function normaliseEmail(raw: unknown): Normalised {
+  if (typeof raw !== "string") return { ok: false, reason: "email must be a string" };
+  const value = raw.trim().toLowerCase();
+  if (value.length > 254 || !EMAIL_SHAPE.test(value)) return { ok: false, reason: `"${raw.trim()}" is not an email address` };
+  return { ok: true, value };
+}

@@ -1,0 +1,111 @@
+#!/usr/bin/env bun
+// CLI entry: `switchboard [serve]`, `token create`, `admin set-password`, `version`,
+// `systemd-unit`, `--help`. Bad usage and unusable data dirs exit 2 with one line on stderr.
+import { ConfigError, ENV_ONLY, SETTINGS, loadConfig, parseFlags } from "./config";
+import { DataDirError, openDataDir } from "./db/index";
+import { SchemaTooNewError } from "./db/migrate";
+import { systemClock } from "./lib/clock";
+import { createServices } from "./app";
+import { startServer } from "./server";
+import { systemdUnit } from "./systemd";
+import { VERSION } from "./version";
+
+const HELP = `Switchboard ${VERSION}: self-hosted webhook hub for chat automation.
+
+Usage:
+  switchboard [serve] [flags]          start the server (the default)
+  switchboard token create NAME        create an API token; prints it on the last line
+  switchboard admin set-password       set the admin password, read from standard input
+  switchboard systemd-unit             print a systemd unit file for this binary
+  switchboard version                  print the version
+  switchboard --help                   show this help
+
+Flags (each also read from its environment variable):
+${SETTINGS.map((s) => `  --${s.flag.padEnd(12)} ${s.env.padEnd(24)} ${s.help} (default: ${s.fallback || "see help"})`).join("\n")}
+
+Environment only:
+${ENV_ONLY.map((e) => `  ${e.env.padEnd(39)} ${e.help}`).join("\n")}
+`;
+
+class UsageError extends Error {}
+
+async function readStdin(): Promise<string> {
+  return (await new Response(Bun.stdin.stream()).text()).replace(/\r?\n$/, "");
+}
+
+async function run(argv: string[]): Promise<number> {
+  const { values, positionals } = parseFlags(argv);
+  if (values.help || positionals[0] === "help") {
+    process.stdout.write(HELP);
+    return 0;
+  }
+  const [command = "serve", ...rest] = positionals;
+  switch (command) {
+    case "version":
+      console.log(VERSION);
+      return 0;
+    case "systemd-unit":
+      process.stdout.write(systemdUnit(process.execPath));
+      return 0;
+    case "serve": {
+      if (rest.length) throw new UsageError(`serve takes no arguments, got '${rest.join(" ")}'`);
+      const config = loadConfig(values, process.env);
+      const server = await startServer(config);
+      await new Promise<void>((resolve) => {
+        const shutdown = () => {
+          process.off("SIGTERM", shutdown);
+          process.off("SIGINT", shutdown);
+          server.stop().then(resolve);
+        };
+        process.on("SIGTERM", shutdown);
+        process.on("SIGINT", shutdown);
+      });
+      return 0;
+    }
+    case "token": {
+      if (rest[0] !== "create" || rest.length !== 2) throw new UsageError("usage: switchboard token create NAME [--data DIR]");
+      const config = loadConfig(values, process.env);
+      const db = openDataDir(config.dataDir);
+      try {
+        const { token, record } = createServices({ db, clock: systemClock }).tokens.create(rest[1]!);
+        console.log(`Created API token '${record.name}'. It is shown only now; store it safely:`);
+        console.log(token);
+      } finally {
+        db.close();
+      }
+      return 0;
+    }
+    case "admin": {
+      if (rest[0] !== "set-password" || rest.length !== 1) throw new UsageError("usage: switchboard admin set-password [--data DIR] < password-file");
+      const config = loadConfig(values, process.env);
+      const password = await readStdin();
+      const db = openDataDir(config.dataDir);
+      try {
+        await createServices({ db, clock: systemClock }).accounts.setPassword(password);
+      } finally {
+        db.close();
+      }
+      console.log("Admin password set; existing admin sessions were signed out.");
+      return 0;
+    }
+    default:
+      throw new UsageError(`unknown command '${command}' (see switchboard --help)`);
+  }
+}
+
+try {
+  process.exitCode = await run(Bun.argv.slice(2));
+} catch (error) {
+  const expected = error instanceof ConfigError || error instanceof UsageError || error instanceof DataDirError || error instanceof SchemaTooNewError;
+  const message = error instanceof Error ? error.message : String(error);
+  if (expected || (error as { code?: string })?.code === "validation_failed") {
+    console.error(`switchboard: ${message}`);
+    process.exitCode = 2;
+  } else if ((error as { code?: string })?.code === "EADDRINUSE") {
+    console.error(`switchboard: the port is already in use (${message})`);
+    process.exitCode = 2;
+  } else {
+    console.error(`switchboard: ${(error as Error)?.stack ?? message}`);
+    process.exitCode = 1;
+  }
+}

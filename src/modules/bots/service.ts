@@ -1,0 +1,91 @@
+// Bots: one chatbot on one channel, addressed publicly by its flow_ns.
+import type { Database } from "bun:sqlite";
+import type { Clock } from "../../lib/clock";
+import { isCountryCode } from "../../lib/contact-identity";
+import { newFlowNs } from "../../lib/ids";
+import { errors } from "../../http/errors";
+import { CHANNELS, type Channel, type LiveChatMode } from "./channels";
+import type { CreateBotBody, UpdateBotBody } from "./model";
+
+export interface Bot {
+  id: number;
+  flow_ns: string;
+  name: string;
+  channel: Channel;
+  default_country: string | null;
+  live_chat: LiveChatMode;
+  created_at: number;
+  updated_at: number;
+}
+
+const INSERT_BOT = `INSERT INTO bots (flow_ns, name, channel, default_country, live_chat, created_at, updated_at)
+  VALUES (?, ?, ?, ?, 'none', ?, ?) RETURNING *`;
+const SELECT_BOTS = "SELECT * FROM bots ORDER BY id";
+const SELECT_BOT_BY_FLOW_NS = "SELECT * FROM bots WHERE flow_ns = ?";
+const SELECT_BOT_BY_ID = "SELECT * FROM bots WHERE id = ?";
+const UPDATE_BOT = `UPDATE bots SET name = ?, channel = ?, default_country = ?, live_chat = ?, updated_at = ?
+  WHERE id = ? RETURNING *`;
+const DELETE_BOT = "DELETE FROM bots WHERE id = ?";
+
+function checkCountry(code: string | null | undefined): string | null {
+  if (code === undefined || code === null || code === "") return null;
+  const upper = code.toUpperCase();
+  if (!isCountryCode(upper)) throw errors.invalidCountry(code);
+  return upper;
+}
+
+export function createBots({ db, clock }: { db: Database; clock: Clock }) {
+  const insert = db.query<Bot, [string, string, string, string | null, number, number]>(INSERT_BOT);
+  const selectAll = db.query<Bot, []>(SELECT_BOTS);
+  const selectByFlowNs = db.query<Bot, [string]>(SELECT_BOT_BY_FLOW_NS);
+  const selectById = db.query<Bot, [number]>(SELECT_BOT_BY_ID);
+  const update = db.query<Bot, [string, string, string | null, string, number, number]>(UPDATE_BOT);
+  const remove = db.query(DELETE_BOT);
+
+  function get(flowNs: string): Bot {
+    const bot = selectByFlowNs.get(flowNs);
+    if (!bot) throw errors.notFound("bot", flowNs);
+    return bot;
+  }
+
+  return {
+    create(input: CreateBotBody): Bot {
+      const country = checkCountry(input.default_country);
+      const now = clock.now();
+      return insert.get(newFlowNs(), input.name.trim(), input.channel, country, now, now)!;
+    },
+    list: (): Bot[] => selectAll.all(),
+    get,
+    getById: (id: number): Bot | null => selectById.get(id),
+    update(flowNs: string, patch: UpdateBotBody): Bot {
+      const bot = get(flowNs);
+      const country = patch.default_country === undefined ? bot.default_country : checkCountry(patch.default_country);
+      return update.get(
+        patch.name?.trim() ?? bot.name,
+        patch.channel ?? bot.channel,
+        country,
+        patch.live_chat ?? bot.live_chat,
+        clock.now(),
+        bot.id,
+      )!;
+    },
+    remove(flowNs: string): void {
+      remove.run(get(flowNs).id);
+    },
+  };
+}
+
+export type Bots = ReturnType<typeof createBots>;
+
+export function botToJson(bot: Bot) {
+  return {
+    flow_ns: bot.flow_ns,
+    name: bot.name,
+    channel: bot.channel,
+    can_initiate: CHANNELS[bot.channel]?.canInitiate ?? false,
+    default_country: bot.default_country,
+    live_chat: bot.live_chat,
+    created_at: new Date(bot.created_at).toISOString(),
+    updated_at: new Date(bot.updated_at).toISOString(),
+  };
+}

@@ -1,0 +1,32 @@
+// HTTP routes for contacts: /api/v1/bots/{flow_ns}/contacts and /api/v1/contacts/{user_ns}.
+import { Elysia, t } from "elysia";
+import type { Bots } from "../bots/service";
+import { contactJson, createContactBody, listContactsQuery, updateContactBody } from "./model";
+import { contactToJson, type Contacts } from "./service";
+
+export function contactsApi({ bots, contacts }: { bots: Bots; contacts: Contacts }) {
+  return new Elysia({ detail: { tags: ["Contacts"] } })
+    .post("/bots/:flow_ns/contacts", ({ params, body, set }) => {
+      const bot = bots.get(params.flow_ns);
+      const contact = contacts.create(bot, body);
+      set.status = 201;
+      return contactToJson(contact, bot, {});
+    }, { body: createContactBody, response: { 201: contactJson }, detail: { summary: "Create a contact" } })
+    .get("/bots/:flow_ns/contacts", ({ params, query }) => {
+      const bot = bots.get(params.flow_ns);
+      const page = contacts.list(bot, query);
+      return { data: page.data.map((c) => contactToJson(c, bot, contacts.fieldValues(c.id))), next_cursor: page.next_cursor };
+    }, {
+      query: listContactsQuery,
+      response: t.Object({ data: t.Array(contactJson), next_cursor: t.Nullable(t.String()) }),
+      detail: { summary: "Find or list a bot's contacts, newest first" },
+    })
+    .get("/contacts/:user_ns", ({ params }) => {
+      const { contact, bot } = contacts.get(params.user_ns);
+      return contactToJson(contact, bot, contacts.fieldValues(contact.id));
+    }, { response: contactJson, detail: { summary: "Get a contact" } })
+    .patch("/contacts/:user_ns", ({ params, body }) => {
+      const { contact, bot } = contacts.update(params.user_ns, body);
+      return contactToJson(contact, bot, contacts.fieldValues(contact.id));
+    }, { body: updateContactBody, response: contactJson, detail: { summary: "Set a contact's names, phone, email, tags or field values" } });
+}

@@ -1,0 +1,45 @@
+import { t } from "elysia";
+
+const name = t.Nullable(t.String({ maxLength: 200 }));
+
+export const createContactBody = t.Object({
+  phone: t.Optional(t.String({ maxLength: 50 })),
+  email: t.Optional(t.String({ maxLength: 254 })),
+  first_name: t.Optional(name),
+  last_name: t.Optional(name),
+});
+export type CreateContactBody = typeof createContactBody.static;
+
+export const updateContactBody = t.Object({
+  phone: t.Optional(t.Nullable(t.String({ maxLength: 50 }))),
+  email: t.Optional(t.Nullable(t.String({ maxLength: 254 }))),
+  first_name: t.Optional(name),
+  last_name: t.Optional(name),
+  tags: t.Optional(t.Array(t.String({ minLength: 1, maxLength: 100 }), { maxItems: 200, description: "Replaces the contact's tags." })),
+  fields: t.Optional(t.Record(t.String(), t.Any(), { description: "Custom field values by field name; null clears one." })),
+});
+export type UpdateContactBody = typeof updateContactBody.static;
+
+export const listContactsQuery = t.Object({
+  phone: t.Optional(t.String()),
+  email: t.Optional(t.String()),
+  q: t.Optional(t.String({ maxLength: 200, description: "Matches part of a name, phone, email or the whole user_ns." })),
+  limit: t.Optional(t.Numeric({ minimum: 1, maximum: 200, default: 50, error: "query parameter 'limit' must be a number from 1 to 200" })),
+  cursor: t.Optional(t.String({ description: "next_cursor from the previous page." })),
+});
+export type ListContactsQuery = typeof listContactsQuery.static;
+
+export const contactJson = t.Object({
+  user_ns: t.String(),
+  flow_ns: t.String(),
+  phone: t.Nullable(t.String()),
+  email: t.Nullable(t.String()),
+  first_name: t.Nullable(t.String()),
+  last_name: t.Nullable(t.String()),
+  tags: t.Array(t.String()),
+  fields: t.Record(t.String(), t.Any()),
+  paused_until: t.Nullable(t.String()),
+  assigned_agent_id: t.Nullable(t.Number()),
+  created_at: t.String(),
+  updated_at: t.String(),
+});

@@ -1,0 +1,187 @@
+// Contacts (bot users): found by user_ns, or by phone/email within their bot; carry tags and
+// custom field values.
+import type { Database } from "bun:sqlite";
+import type { Clock } from "../../lib/clock";
+import { coerceFieldValue } from "../../lib/coerce";
+import { normaliseEmail, normalisePhone } from "../../lib/contact-identity";
+import { newUserNs } from "../../lib/ids";
+import { errors } from "../../http/errors";
+import type { Bot, Bots } from "../bots/service";
+import type { Fields } from "../fields/service";
+import type { CreateContactBody, ListContactsQuery, UpdateContactBody } from "./model";
+
+export interface Contact {
+  id: number;
+  bot_id: number;
+  user_ns: string;
+  phone: string | null;
+  email: string | null;
+  first_name: string | null;
+  last_name: string | null;
+  tags: string;
+  paused_until: number | null;
+  assigned_agent_id: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+/** paused_until value meaning "until resumed". */
+export const PAUSED_FOREVER = Number.MAX_SAFE_INTEGER;
+
+const INSERT_CONTACT = `INSERT INTO contacts (bot_id, user_ns, phone, email, first_name, last_name, created_at, updated_at)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`;
+const SELECT_BY_USER_NS = "SELECT * FROM contacts WHERE user_ns = ?";
+const SELECT_BY_PHONE = "SELECT * FROM contacts WHERE bot_id = ? AND phone = ?";
+const SELECT_BY_EMAIL = "SELECT * FROM contacts WHERE bot_id = ? AND email = ?";
+const UPDATE_CONTACT = `UPDATE contacts SET phone = ?, email = ?, first_name = ?, last_name = ?, tags = ?, updated_at = ?
+  WHERE id = ? RETURNING *`;
+const SELECT_FIELD_VALUES = `SELECT f.name, v.value FROM contact_field_values v JOIN custom_fields f ON f.id = v.field_id
+  WHERE v.contact_id = ? ORDER BY f.name`;
+const UPSERT_FIELD_VALUE = `INSERT INTO contact_field_values (contact_id, field_id, value, updated_at) VALUES (?, ?, ?, ?)
+  ON CONFLICT (contact_id, field_id) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`;
+const DELETE_FIELD_VALUE = "DELETE FROM contact_field_values WHERE contact_id = ? AND field_id = ?";
+
+const encodeCursor = (id: number) => Buffer.from(`c${id}`).toString("base64url");
+function decodeCursor(cursor: string): number {
+  const match = /^c(\d{1,15})$/.exec(Buffer.from(cursor, "base64url").toString());
+  if (!match) throw errors.invalidCursor();
+  return Number(match[1]);
+}
+
+// LIKE patterns treat % and _ as wildcards; a search for "50%" means the characters.
+const likeContains = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+export function createContacts({ db, clock, bots, fields }: { db: Database; clock: Clock; bots: Bots; fields: Fields }) {
+  const insert = db.query<Contact, [number, string, string | null, string | null, string | null, string | null, number, number]>(INSERT_CONTACT);
+  const selectByUserNs = db.query<Contact, [string]>(SELECT_BY_USER_NS);
+  const selectByPhone = db.query<Contact, [number, string]>(SELECT_BY_PHONE);
+  const selectByEmail = db.query<Contact, [number, string]>(SELECT_BY_EMAIL);
+  const update = db.query<Contact, [string | null, string | null, string | null, string | null, string, number, number]>(UPDATE_CONTACT);
+  const selectFieldValues = db.query<{ name: string; value: string }, [number]>(SELECT_FIELD_VALUES);
+  const upsertFieldValue = db.query(UPSERT_FIELD_VALUE);
+  const deleteFieldValue = db.query(DELETE_FIELD_VALUE);
+
+  function phoneOf(bot: Bot, raw: string): string {
+    const phone = normalisePhone(raw, bot.default_country);
+    if (!phone.ok) throw errors.invalidPhone(phone.reason);
+    return phone.value;
+  }
+
+  function emailOf(raw: string): string {
+    const email = normaliseEmail(raw);
+    if (!email.ok) throw errors.invalidEmail(email.reason);
+    return email.value;
+  }
+
+  function assertFree(bot: Bot, phone: string | null, email: string | null, self?: number) {
+    const byPhone = phone ? selectByPhone.get(bot.id, phone) : null;
+    if (byPhone && byPhone.id !== self) throw errors.contactExists("phone");
+    const byEmail = email ? selectByEmail.get(bot.id, email) : null;
+    if (byEmail && byEmail.id !== self) throw errors.contactExists("email");
+  }
+
+  function get(userNs: string): { contact: Contact; bot: Bot } {
+    const contact = selectByUserNs.get(userNs);
+    const bot = contact && bots.getById(contact.bot_id);
+    if (!contact || !bot) throw errors.notFound("contact", userNs);
+    return { contact, bot };
+  }
+
+  function fieldValues(contactId: number): Record<string, unknown> {
+    return Object.fromEntries(selectFieldValues.all(contactId).map((row) => [row.name, JSON.parse(row.value)]));
+  }
+
+  return {
+    get,
+    fieldValues,
+
+    create(bot: Bot, input: CreateContactBody): Contact {
+      const phone = input.phone?.trim() ? phoneOf(bot, input.phone) : null;
+      const email = input.email?.trim() ? emailOf(input.email) : null;
+      if (!phone && !email) throw errors.contactIdentifierRequired();
+      const now = clock.now();
+      return db.transaction(() => {
+        assertFree(bot, phone, email);
+        return insert.get(bot.id, newUserNs(), phone, email, input.first_name?.trim() || null, input.last_name?.trim() || null, now, now)!;
+      }).immediate();
+    },
+
+    list(bot: Bot, query: ListContactsQuery): { data: Contact[]; next_cursor: string | null } {
+      const where = ["bot_id = $bot"];
+      const params: Record<string, string | number> = { bot: bot.id };
+      if (query.phone) {
+        where.push("phone = $phone");
+        params.phone = phoneOf(bot, query.phone);
+      }
+      if (query.email) {
+        where.push("email = $email");
+        params.email = emailOf(query.email);
+      }
+      if (query.q?.trim()) {
+        where.push(`(user_ns = $exact OR phone LIKE $like ESCAPE '\\' OR email LIKE $like ESCAPE '\\'
+          OR first_name LIKE $like ESCAPE '\\' OR last_name LIKE $like ESCAPE '\\')`);
+        params.exact = query.q.trim();
+        params.like = likeContains(query.q.trim());
+      }
+      if (query.cursor) {
+        where.push("id < $before");
+        params.before = decodeCursor(query.cursor);
+      }
+      const limit = query.limit ?? 50;
+      params.limit = limit + 1;
+      const rows = db.query<Contact, any>(`SELECT * FROM contacts WHERE ${where.join(" AND ")} ORDER BY id DESC LIMIT $limit`).all(params);
+      const more = rows.length > limit;
+      const data = more ? rows.slice(0, limit) : rows;
+      return { data, next_cursor: more ? encodeCursor(data[data.length - 1]!.id) : null };
+    },
+
+    update(userNs: string, patch: UpdateContactBody): { contact: Contact; bot: Bot } {
+      const { contact, bot } = get(userNs);
+      const phone = patch.phone === undefined ? contact.phone : patch.phone?.trim() ? phoneOf(bot, patch.phone) : null;
+      const email = patch.email === undefined ? contact.email : patch.email?.trim() ? emailOf(patch.email) : null;
+      if (!phone && !email) throw errors.contactIdentifierRequired();
+      // Coerce every value before writing any, so a bad one leaves the contact untouched.
+      const byName = patch.fields ? fields.byName(bot.id) : new Map();
+      const values = Object.entries(patch.fields ?? {}).map(([name, raw]) => {
+        const field = byName.get(name);
+        if (!field) throw errors.unknownField(name);
+        const coerced = coerceFieldValue(field.type, raw);
+        if (!coerced.ok) throw errors.invalidFieldValue(name, coerced.reason);
+        return { field, value: coerced.value };
+      });
+      const tags = patch.tags ? JSON.stringify([...new Set(patch.tags.map((tag) => tag.trim()).filter(Boolean))]) : contact.tags;
+      const pick = (value: string | null | undefined, current: string | null) =>
+        value === undefined ? current : value?.trim() || null;
+      const now = clock.now();
+      const updated = db.transaction(() => {
+        assertFree(bot, phone, email, contact.id);
+        for (const { field, value } of values) {
+          if (value === null) deleteFieldValue.run(contact.id, field.id);
+          else upsertFieldValue.run(contact.id, field.id, JSON.stringify(value), now);
+        }
+        return update.get(phone, email, pick(patch.first_name, contact.first_name), pick(patch.last_name, contact.last_name), tags, now, contact.id)!;
+      }).immediate();
+      return { contact: updated, bot };
+    },
+  };
+}
+
+export type Contacts = ReturnType<typeof createContacts>;
+
+export function contactToJson(contact: Contact, bot: Bot, fields: Record<string, unknown>) {
+  return {
+    user_ns: contact.user_ns,
+    flow_ns: bot.flow_ns,
+    phone: contact.phone,
+    email: contact.email,
+    first_name: contact.first_name,
+    last_name: contact.last_name,
+    tags: JSON.parse(contact.tags) as string[],
+    fields,
+    paused_until:
+      contact.paused_until === null ? null : contact.paused_until >= PAUSED_FOREVER ? "forever" : new Date(contact.paused_until).toISOString(),
+    assigned_agent_id: contact.assigned_agent_id,
+    created_at: new Date(contact.created_at).toISOString(),
+    updated_at: new Date(contact.updated_at).toISOString(),
+  };
+}

@@ -1,0 +1,48 @@
+// Custom fields: per-bot named, typed slots on contacts.
+import type { Database } from "bun:sqlite";
+import type { Clock } from "../../lib/clock";
+import type { FieldType } from "../../lib/coerce";
+import { errors } from "../../http/errors";
+import type { CreateFieldBody } from "./model";
+
+export interface CustomField {
+  id: number;
+  bot_id: number;
+  name: string;
+  type: FieldType;
+  created_at: number;
+}
+
+/** Names a mapping can write besides custom fields; a custom field may not shadow them. */
+export const SYSTEM_FIELDS = ["first_name", "last_name", "email", "phone"] as const;
+
+const INSERT_FIELD = "INSERT INTO custom_fields (bot_id, name, type, created_at) VALUES (?, ?, ?, ?) RETURNING *";
+const SELECT_FIELDS = "SELECT * FROM custom_fields WHERE bot_id = ? ORDER BY name";
+const SELECT_FIELD_BY_NAME = "SELECT * FROM custom_fields WHERE bot_id = ? AND name = ?";
+const DELETE_FIELD = "DELETE FROM custom_fields WHERE bot_id = ? AND id = ?";
+
+export function createFields({ db, clock }: { db: Database; clock: Clock }) {
+  const insert = db.query<CustomField, [number, string, string, number]>(INSERT_FIELD);
+  const selectAll = db.query<CustomField, [number]>(SELECT_FIELDS);
+  const selectByName = db.query<CustomField, [number, string]>(SELECT_FIELD_BY_NAME);
+  const remove = db.query(DELETE_FIELD);
+
+  return {
+    create(botId: number, input: CreateFieldBody): CustomField {
+      const name = input.name;
+      if ((SYSTEM_FIELDS as readonly string[]).includes(name.toLowerCase()) || selectByName.get(botId, name)) {
+        throw errors.fieldExists(name);
+      }
+      return insert.get(botId, name, input.type, clock.now())!;
+    },
+    list: (botId: number): CustomField[] => selectAll.all(botId),
+    byName: (botId: number): Map<string, CustomField> => new Map(selectAll.all(botId).map((f) => [f.name, f])),
+    remove(botId: number, id: number): void {
+      if (remove.run(botId, id).changes === 0) throw errors.notFound("custom field", String(id));
+    },
+  };
+}
+
+export type Fields = ReturnType<typeof createFields>;
+
+export const fieldToJson = (field: CustomField) => ({ id: field.id, name: field.name, type: field.type });

@@ -1,0 +1,15 @@
+// The bearer-token guard every /api route sits behind.
+import { Elysia } from "elysia";
+import { errors } from "../../http/errors";
+import type { Tokens } from "./service";
+
+export function bearerAuth({ tokens }: { tokens: Tokens }) {
+  // derive runs before body validation, so an unauthenticated caller learns nothing about
+  // what a valid body looks like.
+  return new Elysia().derive({ as: "scoped" }, ({ headers }) => {
+    const match = /^Bearer\s+(\S+)$/i.exec(headers.authorization ?? "");
+    const apiToken = match ? tokens.verify(match[1]!) : null;
+    if (!apiToken) throw errors.unauthorized();
+    return { apiToken };
+  });
+}

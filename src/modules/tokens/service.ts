@@ -1,0 +1,58 @@
+// API tokens: shown once when created, stored only as a SHA-256 hash, revocable.
+import type { Database } from "bun:sqlite";
+import type { Clock } from "../../lib/clock";
+import { newApiToken, sha256Hex } from "../../lib/ids";
+import { errors } from "../../http/errors";
+
+export interface ApiToken {
+  id: number;
+  name: string;
+  token_hash: string;
+  prefix: string;
+  bot_id: number | null;
+  created_at: number;
+  last_used_at: number | null;
+  revoked_at: number | null;
+}
+
+const INSERT_TOKEN = "INSERT INTO api_tokens (name, token_hash, prefix, bot_id, created_at) VALUES (?, ?, ?, ?, ?) RETURNING *";
+const SELECT_ACTIVE_BY_HASH = "SELECT * FROM api_tokens WHERE token_hash = ? AND revoked_at IS NULL";
+const SELECT_TOKENS = "SELECT * FROM api_tokens ORDER BY revoked_at IS NOT NULL, id DESC";
+const REVOKE_TOKEN = "UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL";
+const TOUCH_TOKEN = "UPDATE api_tokens SET last_used_at = ? WHERE id = ?";
+
+// Recording every use would turn each API read into a write; a minute's precision is plenty.
+const LAST_USED_PRECISION_MS = 60_000;
+
+export function createTokens({ db, clock }: { db: Database; clock: Clock }) {
+  const insert = db.query<ApiToken, [string, string, string, number | null, number]>(INSERT_TOKEN);
+  const selectActive = db.query<ApiToken, [string]>(SELECT_ACTIVE_BY_HASH);
+  const selectAll = db.query<ApiToken, []>(SELECT_TOKENS);
+  const revoke = db.query(REVOKE_TOKEN);
+  const touch = db.query(TOUCH_TOKEN);
+
+  return {
+    /** Returns the token itself: the only time it exists outside the caller's hands. */
+    create(name: string, botId: number | null = null): { token: string; record: ApiToken } {
+      const trimmed = name.trim();
+      if (!trimmed || trimmed.length > 100) throw errors.validation("A token needs a name of 1 to 100 characters.");
+      const token = newApiToken();
+      const record = insert.get(trimmed, sha256Hex(token), token.slice(0, 7), botId, clock.now())!;
+      return { token, record };
+    },
+    /** The active token this secret belongs to. Looked up by hash, so no secret is compared. */
+    verify(token: string): ApiToken | null {
+      const record = selectActive.get(sha256Hex(token));
+      if (!record) return null;
+      const now = clock.now();
+      if (record.last_used_at === null || now - record.last_used_at > LAST_USED_PRECISION_MS) touch.run(now, record.id);
+      return record;
+    },
+    list: (): ApiToken[] => selectAll.all(),
+    revoke(id: number): void {
+      if (revoke.run(clock.now(), id).changes === 0) throw errors.notFound("active API token", String(id));
+    },
+  };
+}
+
+export type Tokens = ReturnType<typeof createTokens>;

@@ -1,0 +1,103 @@
+// Boot and shutdown of the HTTP server: open the data dir, build the app, listen, log each
+// request as one JSON line, and stop gracefully.
+import type { Database } from "bun:sqlite";
+import { publicUrlFor, type Config } from "./config";
+import { openDataDir } from "./db/index";
+import { systemClock, type Clock } from "./lib/clock";
+import { createApp, createServices, type Services } from "./app";
+import { createMetrics } from "./modules/system/metrics";
+import { VERSION } from "./version";
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  db: Database;
+  services: Services;
+  stop(): Promise<void>;
+}
+
+export type Logger = (line: Record<string, unknown>) => void;
+export const jsonLogger: Logger = (line) => console.log(JSON.stringify({ time: new Date().toISOString(), ...line }));
+
+// Bodies above this never reach a handler; later limits per route are smaller.
+const MAX_REQUEST_BODY_BYTES = 1024 * 1024;
+
+// The admin page allows no inline script and no framing; the API docs page needs inline script.
+const ADMIN_CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'; base-uri 'none'";
+
+function withSecurityHeaders(response: Response, path: string): Response {
+  const headers = response.headers;
+  headers.set("x-content-type-options", "nosniff");
+  headers.set("referrer-policy", "same-origin");
+  if (!path.startsWith("/docs") && !headers.has("content-security-policy")) {
+    headers.set("content-security-policy", ADMIN_CSP);
+    headers.set("x-frame-options", "DENY");
+  }
+  return response;
+}
+
+export interface ServerOptions {
+  log?: Logger;
+  /** Where the human-readable start-up lines (admin URL, setup link) go. */
+  announce?: (line: string) => void;
+  clock?: Clock;
+}
+
+export async function startServer(config: Config, { log = jsonLogger, announce = console.log, clock = systemClock }: ServerOptions = {}): Promise<RunningServer> {
+  const db = openDataDir(config.dataDir);
+  const services = createServices({ db, clock });
+  await applyAdminPassword(config, services);
+  const metrics = createMetrics();
+  const routes = new WeakMap<Request, string>();
+  const app = createApp({ config, db, clock, metrics, onRoute: (request, route) => routes.set(request, route) }, services);
+
+  const server = Bun.serve({
+    hostname: config.host,
+    port: config.port,
+    maxRequestBodySize: MAX_REQUEST_BODY_BYTES,
+    async fetch(request) {
+      const started = performance.now();
+      const path = new URL(request.url).pathname;
+      const response = withSecurityHeaders(await app.handle(request), path);
+      const ms = Math.round((performance.now() - started) * 100) / 100;
+      const route = routes.get(request) ?? "unmatched";
+      metrics.recordRequest(request.method, route, response.status, ms);
+      // The path only: query strings can carry secrets (the setup link's token).
+      log({ level: "info", msg: "request", method: request.method, path, status: response.status, ms });
+      return response;
+    },
+  });
+
+  const port = server.port!;
+  const url = publicUrlFor(config, port);
+  log({ level: "info", msg: "listening", version: VERSION, address: `${config.host}:${port}`, data: config.dataDir });
+  announce(`Switchboard ${VERSION} is running. Admin page: ${url}/admin`);
+  if (!services.accounts.hasAdmin()) {
+    const token = services.accounts.issueSetupToken();
+    announce(`First run: set the admin password at ${url}/admin/setup?token=${token}`);
+  }
+
+  let stopping: Promise<void> | null = null;
+  return {
+    url,
+    port,
+    db,
+    services,
+    stop() {
+      // Stop accepting, let in-flight requests finish, then close the database cleanly.
+      stopping ??= (async () => {
+        await server.stop();
+        db.close();
+        log({ level: "info", msg: "stopped" });
+      })();
+      return stopping;
+    },
+  };
+}
+
+/** SWITCHBOARD_ADMIN_PASSWORD wins over the setup link; unchanged, it keeps sessions alive. */
+async function applyAdminPassword(config: Config, services: Services) {
+  if (!config.adminPassword) return;
+  if ((await services.accounts.checkPassword(config.adminPassword)) !== null) return;
+  await services.accounts.setPassword(config.adminPassword);
+}

@@ -1,0 +1,69 @@
+// The page frame every admin page shares. htmx and the stylesheet come from the binary.
+import type { PropsWithChildren } from "@kitajs/html";
+
+// Swap 422 answers too: they carry the form again with its error in it.
+const HTMX_CONFIG = JSON.stringify({
+  includeIndicatorStyles: false,
+  allowEval: false,
+  responseHandling: [
+    { code: "204", swap: false },
+    { code: "[23]..", swap: true },
+    { code: "422", swap: true },
+    { code: "[45]..", swap: false, error: true },
+  ],
+});
+
+export interface LayoutProps {
+  title: string;
+  csrf?: string;
+  active?: "bots" | "settings";
+}
+
+export function Layout({ title, csrf, active, children }: PropsWithChildren<LayoutProps>) {
+  return (
+    <>
+      {"<!doctype html>"}
+      <html lang="en">
+        <head>
+          <meta charset="utf-8" />
+          <meta name="viewport" content="width=device-width, initial-scale=1" />
+          <meta name="htmx-config" content={HTMX_CONFIG} />
+          <title safe>{`${title} · Switchboard`}</title>
+          <link rel="icon" href="/static/favicon.svg" type="image/svg+xml" />
+          <link rel="stylesheet" href="/static/app.css" />
+          <script src="/static/htmx.min.js" defer></script>
+          <script src="/static/app.js" defer></script>
+        </head>
+        <body hx-headers={csrf ? JSON.stringify({ "X-CSRF-Token": csrf }) : undefined}>
+          <header class="topbar">
+            <a class="brand" href="/admin">Switchboard</a>
+            {csrf ? (
+              <nav>
+                <a href="/admin" class={active === "bots" ? "active" : undefined}>Bots</a>
+                <a href="/admin/settings" class={active === "settings" ? "active" : undefined}>Settings</a>
+                <a href="/docs">API docs</a>
+                <form method="post" action="/admin/logout" class="inline">
+                  <input type="hidden" name="_csrf" value={csrf} />
+                  <button type="submit" class="link">Log out</button>
+                </form>
+              </nav>
+            ) : (
+              ""
+            )}
+          </header>
+          <main>{children}</main>
+        </body>
+      </html>
+    </>
+  );
+}
+
+export function ErrorText({ message }: { message?: string | null }) {
+  return message ? (
+    <p class="error" role="alert" safe>
+      {message}
+    </p>
+  ) : (
+    ""
+  );
+}

@@ -1,0 +1,108 @@
+// The admin pages: bots, one bot, one contact, settings.
+import type { Bot } from "../../src/modules/bots/service";
+import type { Contact } from "../../src/modules/contacts/service";
+import type { CustomField } from "../../src/modules/fields/service";
+import type { ApiToken } from "../../src/modules/tokens/service";
+import { Layout } from "../layout";
+import { BotsSection } from "../partials/bots";
+import { ContactsSection } from "../partials/contacts";
+import { FieldsSection } from "../partials/fields";
+import { TokensSection } from "../partials/tokens";
+
+export function BotsPage({ csrf, bots, channels }: { csrf: string; bots: Bot[]; channels: string[] }) {
+  return (
+    <Layout title="Bots" csrf={csrf} active="bots">
+      <h1>Bots</h1>
+      <BotsSection bots={bots} channels={channels} />
+    </Layout>
+  );
+}
+
+export interface BotPageProps {
+  csrf: string;
+  bot: Bot & { can_initiate: boolean };
+  fields: CustomField[];
+  fieldTypes: readonly string[];
+  contacts: Contact[];
+  nextCursor: string | null;
+}
+
+export function BotPage({ csrf, bot, fields, fieldTypes, contacts, nextCursor }: BotPageProps) {
+  return (
+    <Layout title={bot.name} csrf={csrf} active="bots">
+      <p class="crumbs">
+        <a href="/admin">Bots</a> /
+      </p>
+      <h1 safe>{bot.name}</h1>
+      <dl class="facts card">
+        <dt>flow_ns</dt>
+        <dd>
+          <code safe>{bot.flow_ns}</code>
+        </dd>
+        <dt>Channel</dt>
+        <dd safe>{`${bot.channel}${bot.can_initiate ? " (may start conversations)" : " (only answers)"}`}</dd>
+        <dt>Default country</dt>
+        <dd safe>{bot.default_country ?? "none: phone numbers need +country code"}</dd>
+        <dt>Live chat</dt>
+        <dd safe>{bot.live_chat}</dd>
+      </dl>
+      <FieldsSection bot={bot} fields={fields} types={fieldTypes} />
+      <ContactsSection bot={bot} contacts={contacts} nextCursor={nextCursor} q="" />
+    </Layout>
+  );
+}
+
+export function ContactPage({ csrf, bot, contact, values, fields }: { csrf: string; bot: Bot; contact: Contact; values: Record<string, unknown>; fields: CustomField[] }) {
+  const name = [contact.first_name, contact.last_name].filter(Boolean).join(" ") || contact.phone || contact.email || contact.user_ns;
+  const tags = JSON.parse(contact.tags) as string[];
+  return (
+    <Layout title={name} csrf={csrf} active="bots">
+      <p class="crumbs">
+        <a href="/admin">Bots</a> / <a href={`/admin/bots/${bot.flow_ns}`} safe>{bot.name}</a> /
+      </p>
+      <h1 safe>{name}</h1>
+      <dl class="facts card">
+        <dt>user_ns</dt>
+        <dd>
+          <code safe>{contact.user_ns}</code>
+        </dd>
+        <dt>Phone</dt>
+        <dd safe>{contact.phone ?? "—"}</dd>
+        <dt>Email</dt>
+        <dd safe>{contact.email ?? "—"}</dd>
+        <dt>Tags</dt>
+        <dd>{tags.length ? tags.map((tag) => <span class="tag" safe>{tag}</span>) : "—"}</dd>
+        <dt>Bot paused</dt>
+        <dd safe>{contact.paused_until === null ? "no" : new Date(Math.min(contact.paused_until, 8.64e15)).toISOString()}</dd>
+      </dl>
+      <section class="card">
+        <h2>Custom fields</h2>
+        {fields.length === 0 ? (
+          <p class="muted">This bot has no custom fields.</p>
+        ) : (
+          <table id="field-values">
+            <tbody>
+              {fields.map((field) => (
+                <tr>
+                  <th>
+                    <code safe>{field.name}</code> <span class="muted" safe>{field.type}</span>
+                  </th>
+                  <td safe>{field.name in values ? JSON.stringify(values[field.name]) : "—"}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
+    </Layout>
+  );
+}
+
+export function SettingsPage({ csrf, tokens }: { csrf: string; tokens: ApiToken[] }) {
+  return (
+    <Layout title="Settings" csrf={csrf} active="settings">
+      <h1>Settings</h1>
+      <TokensSection tokens={tokens} />
+    </Layout>
+  );
+}

@@ -1,0 +1,58 @@
+// Login, first-run setup, and the plain message page.
+import { ErrorText, Layout } from "../layout";
+
+export function LoginPage({ error }: { error?: string }) {
+  return (
+    <Layout title="Log in">
+      <section class="card narrow">
+        <h1>Log in</h1>
+        <form method="post" action="/admin/login">
+          <label>
+            Password
+            <input type="password" name="password" autocomplete="current-password" required autofocus />
+          </label>
+          <ErrorText message={error} />
+          <button type="submit">Log in</button>
+        </form>
+      </section>
+    </Layout>
+  );
+}
+
+export function SetupPage({ token, error, minLength }: { token: string; error?: string; minLength: number }) {
+  return (
+    <Layout title="Set up">
+      <section class="card narrow">
+        <h1>Welcome to Switchboard</h1>
+        <p>Choose the admin password. This link works once.</p>
+        <form method="post" action="/admin/setup">
+          <input type="hidden" name="token" value={token} />
+          <label>
+            Password
+            <input type="password" name="password" autocomplete="new-password" minlength={String(minLength)} required autofocus />
+          </label>
+          <label>
+            Repeat password
+            <input type="password" name="confirm" autocomplete="new-password" required />
+          </label>
+          <ErrorText message={error} />
+          <button type="submit">Save password</button>
+        </form>
+      </section>
+    </Layout>
+  );
+}
+
+export function MessagePage({ title, message }: { title: string; message: string }) {
+  return (
+    <Layout title={title}>
+      <section class="card narrow">
+        <h1 safe>{title}</h1>
+        <p safe>{message}</p>
+        <p>
+          <a href="/admin">Back to the admin page</a>
+        </p>
+      </section>
+    </Layout>
+  );
+}

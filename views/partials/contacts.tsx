@@ -1,0 +1,86 @@
+// A bot's contacts: search box, list (#contact-list, swapped on search), and add form.
+import type { Bot } from "../../src/modules/bots/service";
+import type { Contact } from "../../src/modules/contacts/service";
+import { ErrorText } from "../layout";
+
+const fullName = (c: Contact) => [c.first_name, c.last_name].filter(Boolean).join(" ") || "—";
+
+export function ContactList({ bot, contacts, nextCursor, q }: { bot: Bot; contacts: Contact[]; nextCursor: string | null; q: string }) {
+  const more = nextCursor ? `/admin/bots/${bot.flow_ns}/contacts?q=${encodeURIComponent(q)}&cursor=${nextCursor}` : null;
+  return (
+    <div id="contact-list">
+      {contacts.length === 0 ? (
+        <p class="muted">{q ? "No contact matches." : "No contacts yet."}</p>
+      ) : (
+        <table>
+          <thead>
+            <tr>
+              <th>Name</th>
+              <th>Phone</th>
+              <th>Email</th>
+              <th>user_ns</th>
+            </tr>
+          </thead>
+          <tbody>
+            {contacts.map((c) => (
+              <tr>
+                <td>
+                  <a href={`/admin/contacts/${c.user_ns}`} safe>
+                    {fullName(c)}
+                  </a>
+                </td>
+                <td safe>{c.phone ?? "—"}</td>
+                <td safe>{c.email ?? "—"}</td>
+                <td>
+                  <code safe>{c.user_ns}</code>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {more ? (
+        <a href={more} hx-get={more} hx-target="#contact-list" hx-swap="outerHTML" class="button secondary">
+          Older contacts
+        </a>
+      ) : (
+        ""
+      )}
+    </div>
+  );
+}
+
+export function ContactsSection(props: { bot: Bot; contacts: Contact[]; nextCursor: string | null; q: string; error?: string }) {
+  const base = `/admin/bots/${props.bot.flow_ns}/contacts`;
+  return (
+    <section id="contacts" class="card">
+      <h2>Contacts</h2>
+      <input type="search" name="q" value={props.q} placeholder="Search name, phone, email or user_ns" aria-label="Search contacts"
+        hx-get={base} hx-trigger="input changed delay:250ms, search" hx-target="#contact-list" hx-swap="outerHTML" />
+      <ContactList {...props} />
+      <details>
+        <summary>Add a contact</summary>
+        <form class="row" method="post" action={base} hx-post={base} hx-target="#contacts" hx-swap="outerHTML">
+          <label>
+            Phone
+            <input name="phone" placeholder="+1 415 555 0100" />
+          </label>
+          <label>
+            Email
+            <input name="email" type="email" />
+          </label>
+          <label>
+            First name
+            <input name="first_name" />
+          </label>
+          <label>
+            Last name
+            <input name="last_name" />
+          </label>
+          <button type="submit">Add contact</button>
+        </form>
+      </details>
+      <ErrorText message={props.error} />
+    </section>
+  );
+}
