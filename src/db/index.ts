@@ -1,5 +1,5 @@
 // Open and migrate in one step: what the server and every CLI command need first.
-import { existsSync, mkdirSync, accessSync, constants } from "node:fs";
+import { accessSync, constants, existsSync, mkdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import type { Database } from "bun:sqlite";
 import { openDatabase } from "./open";
@@ -13,6 +13,7 @@ export const DATABASE_FILE = "switchboard.db";
 export function openDataDir(dataDir: string): Database {
   try {
     if (!existsSync(dataDir)) mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    if (!statSync(dataDir).isDirectory()) throw new Error("it is not a directory");
     accessSync(dataDir, constants.R_OK | constants.W_OK);
   } catch (error) {
     throw new DataDirError(`data directory ${dataDir} is not usable: ${(error as Error).message}`);

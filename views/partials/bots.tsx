@@ -5,7 +5,7 @@ import { ErrorText } from "../layout";
 export function BotsSection({ bots, channels, error }: { bots: Bot[]; channels: string[]; error?: string }) {
   return (
     <section id="bots" class="card">
-      <h2>Bots</h2>
+      <h2>All bots</h2>
       {bots.length === 0 ? (
         <p class="muted">No bots yet. Create the first one below.</p>
       ) : (

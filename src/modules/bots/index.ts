@@ -5,11 +5,11 @@ import { botToJson, type Bots } from "./service";
 
 export function botsApi({ bots }: { bots: Bots }) {
   return new Elysia({ prefix: "/bots", detail: { tags: ["Bots"] } })
-    .post("/", ({ body, set }) => {
+    .post("", ({ body, set }) => {
       set.status = 201;
       return botToJson(bots.create(body));
     }, { body: createBotBody, response: { 201: botJson }, detail: { summary: "Create a bot" } })
-    .get("/", () => ({ data: bots.list().map(botToJson) }), {
+    .get("", () => ({ data: bots.list().map(botToJson) }), {
       response: t.Object({ data: t.Array(botJson) }),
       detail: { summary: "List bots" },
     })

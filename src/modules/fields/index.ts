@@ -6,12 +6,12 @@ import { fieldToJson, type Fields } from "./service";
 
 export function fieldsApi({ bots, fields }: { bots: Bots; fields: Fields }) {
   return new Elysia({ prefix: "/bots/:flow_ns/fields", detail: { tags: ["Custom fields"] } })
-    .post("/", ({ params, body, set }) => {
+    .post("", ({ params, body, set }) => {
       const field = fields.create(bots.get(params.flow_ns).id, body);
       set.status = 201;
       return fieldToJson(field);
     }, { body: createFieldBody, response: { 201: fieldJson }, detail: { summary: "Add a custom field" } })
-    .get("/", ({ params }) => ({ data: fields.list(bots.get(params.flow_ns).id).map(fieldToJson) }), {
+    .get("", ({ params }) => ({ data: fields.list(bots.get(params.flow_ns).id).map(fieldToJson) }), {
       response: t.Object({ data: t.Array(fieldJson) }),
       detail: { summary: "List a bot's custom fields" },
     })

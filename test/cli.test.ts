@@ -1,0 +1,166 @@
+// The command line: help, version, bad usage, token creation, password setting, the unit file,
+// and a graceful stop on SIGTERM.
+import { afterAll, describe, expect, test } from "bun:test";
+import { chmodSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import pkg from "../package.json";
+import { runCli, spawnServer } from "./helpers/process";
+import { tempDir } from "./helpers/server";
+
+const dirs: string[] = [];
+const dataDir = () => {
+  const dir = tempDir("sb-cli-");
+  dirs.push(dir);
+  return join(dir, "data");
+};
+afterAll(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
+describe("cli", () => {
+  test("version prints the package version", async () => {
+    const { stdout, code } = await runCli(["version"]);
+    expect(code).toBe(0);
+    expect(stdout.trim()).toBe(pkg.version);
+  });
+
+  test("--help lists commands and every flag with its env var", async () => {
+    const { stdout, code } = await runCli(["--help"]);
+    expect(code).toBe(0);
+    for (const word of ["token create", "admin set-password", "systemd-unit", "--host", "SWITCHBOARD_PORT", "--data", "--public-url", "SWITCHBOARD_ADMIN_PASSWORD"]) {
+      expect(stdout).toContain(word);
+    }
+  });
+
+  const usageErrors: [string, string[], RegExp][] = [
+    ["unknown flag", ["serve", "--bogus"], /bogus/],
+    ["unknown command", ["launch"], /unknown command 'launch'/],
+    ["port out of range", ["serve", "--port", "70000"], /--port/],
+    ["port not a number", ["serve", "--port", "eighty"], /--port/],
+    ["bad public url", ["serve", "--public-url", "ftp://x"], /--public-url/],
+    ["token without name", ["token", "create"], /usage: switchboard token create/],
+  ];
+  for (const [name, args, message] of usageErrors) {
+    test(`bad usage exits 2 with one line: ${name}`, async () => {
+      const { stderr, code } = await runCli(args);
+      expect(code).toBe(2);
+      expect(stderr.trim().split("\n")).toHaveLength(1);
+      expect(stderr).toMatch(message);
+    });
+  }
+
+  test("an unusable data dir exits 2 with one line", async () => {
+    const file = join(tempDir("sb-cli-file-"), "not-a-dir");
+    dirs.push(join(file, ".."));
+    writeFileSync(file, "x");
+    const { stderr, code } = await runCli(["serve", "--data", file, "--port", "0"]);
+    expect(code).toBe(2);
+    expect(stderr.trim().split("\n")).toHaveLength(1);
+    expect(stderr).toContain("not usable");
+  });
+
+  test("a read-only data dir exits 2", async () => {
+    if (process.getuid?.() === 0) return; // root writes anywhere; covered by the file case above
+    const dir = dataDir();
+    rmSync(dir, { recursive: true, force: true });
+    require("node:fs").mkdirSync(dir);
+    chmodSync(dir, 0o500);
+    const { code } = await runCli(["serve", "--data", dir, "--port", "0"]);
+    expect(code).toBe(2);
+  });
+
+  test("token create prints a working token on the last line", async () => {
+    const data = dataDir();
+    const { stdout, code } = await runCli(["token", "create", "ci-bot", "--data", data]);
+    expect(code).toBe(0);
+    const token = stdout.trim().split("\n").at(-1)!;
+    expect(token).toMatch(/^sb_/);
+    const server = await spawnServer(["--data", data]);
+    try {
+      const ok = await fetch(`${server.url}/api/v1/bots`, { headers: { authorization: `Bearer ${token}` } });
+      expect(ok.status).toBe(200);
+      const bad = await fetch(`${server.url}/api/v1/bots`, { headers: { authorization: "Bearer sb_nope" } });
+      expect(bad.status).toBe(401);
+    } finally {
+      server.child.kill("SIGTERM");
+      await server.child.exited;
+    }
+  });
+
+  test("admin set-password reads standard input; the password then logs in", async () => {
+    const data = dataDir();
+    const short = await runCli(["admin", "set-password", "--data", data], { stdin: "short\n" });
+    expect(short.code).toBe(2);
+    const { code } = await runCli(["admin", "set-password", "--data", data], { stdin: "correct horse battery\n" });
+    expect(code).toBe(0);
+    const server = await spawnServer(["--data", data]);
+    try {
+      expect(server.output()).not.toContain("/admin/setup?token=");
+      const login = (password: string) =>
+        fetch(`${server.url}/admin/login`, { method: "POST", body: new URLSearchParams({ password }), redirect: "manual" });
+      expect((await login("wrong password")).status).toBe(401);
+      const ok = await login("correct horse battery");
+      expect(ok.status).toBe(303);
+      expect(ok.headers.get("set-cookie")).toContain("HttpOnly");
+    } finally {
+      server.child.kill("SIGTERM");
+      await server.child.exited;
+    }
+  });
+
+  test("systemd-unit prints a unit for this binary with hardening", async () => {
+    const { stdout, code } = await runCli(["systemd-unit"]);
+    expect(code).toBe(0);
+    expect(stdout).toContain(`ExecStart=${process.execPath} serve --data /var/lib/switchboard`);
+    for (const line of ["Restart=on-failure", "StateDirectory=switchboard", "DynamicUser=yes", "NoNewPrivileges=yes", "ProtectSystem=strict", "[Install]"]) {
+      expect(stdout).toContain(line);
+    }
+  });
+
+  test("SIGTERM finishes the request in flight, closes the database and exits 0", async () => {
+    const data = dataDir();
+    const { stdout } = await runCli(["token", "create", "t", "--data", data]);
+    const token = stdout.trim().split("\n").at(-1)!;
+    const server = await spawnServer(["--data", data]);
+    // A slow upload: the request is in flight when SIGTERM arrives.
+    let push!: (chunk: string) => void;
+    let end!: () => void;
+    const body = new ReadableStream<string>({
+      start(controller) {
+        push = (chunk) => controller.enqueue(chunk);
+        end = () => controller.close();
+      },
+    }).pipeThrough(new TextEncoderStream());
+    const inFlight = fetch(`${server.url}/api/v1/bots`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      body,
+      duplex: "half",
+    } as RequestInit);
+    push('{"name": "Late');
+    await Bun.sleep(200);
+    server.child.kill("SIGTERM");
+    await Bun.sleep(100);
+    push(' bot", "channel": "sms"}');
+    end();
+    const response = await inFlight;
+    expect(response.status).toBe(201);
+    expect(await server.child.exited).toBe(0);
+    expect(await server.finished).toContain('"msg":"stopped"');
+    // Closed cleanly: the WAL was checkpointed away and the bot is in the main file.
+    const { Database } = await import("bun:sqlite");
+    const db = new Database(join(data, "switchboard.db"), { readonly: true });
+    expect(db.query("SELECT name FROM bots").all()).toEqual([{ name: "Late bot" }]);
+    db.close();
+  });
+
+  test("the data file of a newer binary is refused with exit 2", async () => {
+    const data = dataDir();
+    await runCli(["token", "create", "t", "--data", data]);
+    const { Database } = await import("bun:sqlite");
+    const db = new Database(join(data, "switchboard.db"));
+    db.run("INSERT INTO schema_migrations (version, name, applied_at) VALUES (424242, 'future', 0)");
+    db.close();
+    const { code, stderr } = await runCli(["serve", "--data", data, "--port", "0"]);
+    expect(code).toBe(2);
+    expect(stderr).toContain("newer than this binary");
+  });
+});
