@@ -30,8 +30,11 @@ export async function startTestServer(overrides: Partial<Config> = {}): Promise<
     { log: (line) => logs.push(line), announce: (line) => announced.push(line) },
   );
   const { token } = server.services.tokens.create("test suite");
+  // Requests go to the real socket, whatever public URL the server was told it has.
+  const url = `http://127.0.0.1:${server.port}`;
   return {
     ...server,
+    url,
     dataDir,
     token,
     announced,
@@ -42,7 +45,7 @@ export async function startTestServer(overrides: Partial<Config> = {}): Promise<
         init.body = typeof body === "string" ? body : JSON.stringify(body);
         (init.headers as Record<string, string>)["content-type"] ??= "application/json";
       }
-      return fetch(`${server.url}${path}`, init);
+      return fetch(`${url}${path}`, init);
     },
     async close() {
       await server.stop();

@@ -98,11 +98,11 @@ export function ContactPage({ csrf, bot, contact, values, fields }: { csrf: stri
   );
 }
 
-export function SettingsPage({ csrf, tokens }: { csrf: string; tokens: ApiToken[] }) {
+export function SettingsPage({ csrf, tokens, created }: { csrf: string; tokens: ApiToken[]; created?: { name: string; token: string } }) {
   return (
     <Layout title="Settings" csrf={csrf} active="settings">
       <h1>Settings</h1>
-      <TokensSection tokens={tokens} />
+      <TokensSection tokens={tokens} created={created} />
     </Layout>
   );
 }

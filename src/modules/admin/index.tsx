@@ -192,11 +192,13 @@ export function adminRoutes(deps: AdminDeps) {
       return html(ContactPage({ csrf: session!.csrf_token, bot, contact, values: contacts.fieldValues(contact.id), fields: fields.list(bot.id) }));
     })
     .get("/settings", ({ session }) => html(SettingsPage({ csrf: session!.csrf_token, tokens: tokens.list() })))
-    .post("/settings/tokens", ({ body }) => {
+    .post("/settings/tokens", ({ body, isHtmx, session }) => {
       const name = String((body as Form | undefined)?.name ?? "");
       return formError(() => {
         const { token } = tokens.create(name);
-        return html(TokensSection({ tokens: tokens.list(), created: { name: name.trim(), token } }));
+        const created = { name: name.trim(), token };
+        // Without htmx the whole page comes back: the token must be seen this once either way.
+        return html(isHtmx ? TokensSection({ tokens: tokens.list(), created }) : SettingsPage({ csrf: session!.csrf_token, tokens: tokens.list(), created }));
       }, (error) => TokensSection({ tokens: tokens.list(), error }));
     })
     .post("/settings/tokens/:id/revoke", ({ params, isHtmx }) => {

@@ -1,0 +1,93 @@
+// Admin authentication over plain HTTP: setup link, env password, cookies, sessions, limits.
+import { afterAll, describe, expect, test } from "bun:test";
+import { startTestServer, type TestServer } from "../helpers/server";
+
+const servers: TestServer[] = [];
+afterAll(() => Promise.all(servers.map((s) => s.close())));
+async function start(overrides = {}) {
+  const server = await startTestServer(overrides);
+  servers.push(server);
+  return server;
+}
+
+const form = (fields: Record<string, string>) => new URLSearchParams(fields);
+const login = (server: TestServer, password: string) =>
+  fetch(`${server.url}/admin/login`, { method: "POST", body: form({ password }), redirect: "manual" });
+const sessionCookie = (response: Response) => /sb_session=[^;]*/.exec(response.headers.get("set-cookie") ?? "")?.[0] ?? "";
+
+describe("admin authentication", () => {
+  test("SWITCHBOARD_ADMIN_PASSWORD replaces the setup link", async () => {
+    const server = await start({ adminPassword: "from the environment" });
+    expect(server.announced.join("\n")).not.toContain("/admin/setup");
+    expect((await login(server, "from the environment")).status).toBe(303);
+  });
+
+  test("the session cookie is HttpOnly, SameSite=Lax, and Secure behind an https public URL", async () => {
+    const plain = await start({ adminPassword: "password one" });
+    const cookie = (await login(plain, "password one")).headers.get("set-cookie")!;
+    expect(cookie).toContain("HttpOnly");
+    expect(cookie).toContain("SameSite=Lax");
+    expect(cookie).not.toContain("Secure");
+    const https = await start({ adminPassword: "password two", publicUrl: "https://hub.example.com" });
+    expect((await login(https, "password two")).headers.get("set-cookie")).toContain("Secure");
+  });
+
+  test("pages need a session; logout ends it; a new login gets a new session id", async () => {
+    const server = await start({ adminPassword: "password three" });
+    const anonymous = await fetch(`${server.url}/admin`, { redirect: "manual" });
+    expect(anonymous.status).toBe(303);
+    expect(anonymous.headers.get("location")).toBe("/admin/login");
+    const first = sessionCookie(await login(server, "password three"));
+    const second = sessionCookie(await login(server, "password three"));
+    expect(first).not.toBe(second);
+    const page = await fetch(`${server.url}/admin`, { headers: { cookie: first } });
+    expect(page.status).toBe(200);
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(await page.text())![1]!;
+    const logout = await fetch(`${server.url}/admin/logout`, { method: "POST", headers: { cookie: first }, body: form({ _csrf: csrf }), redirect: "manual" });
+    expect(logout.status).toBe(303);
+    expect((await fetch(`${server.url}/admin`, { headers: { cookie: first }, redirect: "manual" })).status).toBe(303);
+    expect((await fetch(`${server.url}/admin`, { headers: { cookie: second }, redirect: "manual" })).status).toBe(200);
+  });
+
+  test("htmx requests without a session are sent to the login page with HX-Redirect", async () => {
+    const server = await start({ adminPassword: "password four" });
+    const response = await fetch(`${server.url}/admin/bots`, { method: "POST", headers: { "hx-request": "true" }, body: form({ name: "x", channel: "sms" }) });
+    expect(response.headers.get("hx-redirect")).toBe("/admin/login");
+    expect(server.services.bots.list()).toHaveLength(0);
+  });
+
+  test("login attempts are limited per address", async () => {
+    const server = await start({ adminPassword: "password five" });
+    for (let i = 0; i < 10; i++) expect((await login(server, "guess")).status).toBe(401);
+    const blocked = await login(server, "password five");
+    expect(blocked.status).toBe(429);
+    expect(Number(blocked.headers.get("retry-after"))).toBeGreaterThan(0);
+  });
+
+  test("the setup link is single-use and only while no admin exists", async () => {
+    const server = await start();
+    const link = /\/admin\/setup\?token=(\S+)/.exec(server.announced.join("\n"))!;
+    const token = link[1]!;
+    expect((await fetch(`${server.url}/admin/setup?token=wrong`)).status).toBe(403);
+    const short = await fetch(`${server.url}/admin/setup`, { method: "POST", body: form({ token, password: "short", confirm: "short" }), redirect: "manual" });
+    expect(short.status).toBe(422);
+    const ok = await fetch(`${server.url}/admin/setup`, { method: "POST", body: form({ token, password: "long enough pw", confirm: "long enough pw" }), redirect: "manual" });
+    expect(ok.status).toBe(303);
+    expect(sessionCookie(ok)).not.toBe("");
+    const reuse = await fetch(`${server.url}/admin/setup`, { method: "POST", body: form({ token, password: "taken over!", confirm: "taken over!" }), redirect: "manual" });
+    expect(reuse.status).toBe(403);
+    expect((await login(server, "long enough pw")).status).toBe(303);
+  });
+
+  test("without htmx, creating a token shows it on the full settings page", async () => {
+    const server = await start({ adminPassword: "password six" });
+    const cookie = sessionCookie(await login(server, "password six"));
+    const page = await (await fetch(`${server.url}/admin/settings`, { headers: { cookie } })).text();
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(page)![1]!;
+    const created = await fetch(`${server.url}/admin/settings/tokens`, { method: "POST", headers: { cookie }, body: form({ name: "plain form", _csrf: csrf }) });
+    const html = await created.text();
+    expect(html).toContain("<!doctype html>");
+    const token = /id="new-token"[^>]*>\s*([^<\s]+)/.exec(html)![1]!;
+    expect((await fetch(`${server.url}/api/v1/bots`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
+  });
+});
