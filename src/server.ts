@@ -71,11 +71,12 @@ export async function startServer(config: Config, { log = jsonLogger, announce =
   const port = server.port!;
   const url = publicUrlFor(config, port);
   log({ level: "info", msg: "listening", version: VERSION, address: `${config.host}:${port}`, data: config.dataDir });
-  announce(`Switchboard ${VERSION} is running. Admin page: ${url}/admin`);
+  const lines = [`Switchboard ${VERSION} is running. Admin page: ${url}/admin`];
   if (!services.accounts.hasAdmin()) {
-    const token = services.accounts.issueSetupToken();
-    announce(`First run: set the admin password at ${url}/admin/setup?token=${token}`);
+    lines.push(`First run: set the admin password at ${url}/admin/setup?token=${services.accounts.issueSetupToken()}`);
   }
+  // One write, so whoever reads the output sees the admin URL and the setup link together.
+  announce(lines.join("\n"));
 
   let stopping: Promise<void> | null = null;
   return {
