@@ -12,7 +12,7 @@ run: $(DEPS_STAMP)
 	$(BUN) run src/main.ts serve
 
 test: $(DEPS_STAMP) browser
-	$(BUN) test
+	$(BUN) test --timeout 30000
 
 build: dist/switchboard
 

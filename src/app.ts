@@ -20,6 +20,15 @@ import { adminRoutes, html } from "./modules/admin/index";
 import type { Metrics } from "./modules/system/metrics";
 import { systemRoutes } from "./modules/system/index";
 import { staticRoutes } from "./static/index";
+import { createSettings } from "./modules/settings/service";
+import { settingsApi } from "./modules/settings/index";
+import { createMessages } from "./modules/messages/service";
+import { createDeliveries } from "./modules/deliveries/service";
+import { createWebhooks } from "./modules/inbound/service";
+import { createLogs } from "./modules/inbound/logs";
+import { createReceiver } from "./modules/inbound/receiver";
+import { createScanGuard } from "./modules/inbound/scan-guard";
+import { hooksRoutes, inboundApi } from "./modules/inbound/index";
 import { MessagePage } from "../views/pages/auth";
 import { VERSION } from "./version";
 
@@ -30,6 +39,10 @@ export interface AppDeps {
   metrics: Metrics;
   /** Called with the route template of each matched request, for logs and metrics. */
   onRoute?: (request: Request, route: string) => void;
+  /** The URL outside systems reach this server at (known once it listens). */
+  publicUrl: () => string;
+  /** The address a request came from. */
+  clientIp: (request: Request) => string | null;
 }
 
 export function createServices({ db, clock }: { db: Database; clock: Clock }) {
@@ -38,7 +51,13 @@ export function createServices({ db, clock }: { db: Database; clock: Clock }) {
   const contacts = createContacts({ db, clock, bots, fields });
   const tokens = createTokens({ db, clock });
   const accounts = createAccounts({ db, clock });
-  return { bots, fields, contacts, tokens, accounts };
+  const settings = createSettings({ db });
+  const messages = createMessages({ db, clock });
+  const deliveries = createDeliveries({ db, clock });
+  const webhooks = createWebhooks({ db, clock, bots, fields, settings });
+  const logs = createLogs({ db });
+  const receiver = createReceiver({ db, clock, bots, fields, contacts, messages, deliveries, webhooks, logs });
+  return { bots, fields, contacts, tokens, accounts, settings, messages, deliveries, webhooks, logs, receiver };
 }
 
 export type Services = ReturnType<typeof createServices>;
@@ -57,14 +76,16 @@ function toAppError(code: string | number, error: unknown): AppError {
 }
 
 export function createApp(deps: AppDeps, services: Services = createServices(deps)) {
-  const { config, db, metrics, onRoute } = deps;
-  const { bots, fields, contacts, tokens, accounts } = services;
+  const { config, db, metrics, onRoute, clock, publicUrl, clientIp } = deps;
+  const { bots, fields, contacts, tokens, accounts, settings, webhooks, logs, receiver } = services;
 
   const api = new Elysia({ prefix: "/api/v1" })
     .use(bearerAuth({ tokens }))
     .use(botsApi({ bots }))
     .use(fieldsApi({ bots, fields }))
-    .use(contactsApi({ bots, contacts }));
+    .use(contactsApi({ bots, contacts }))
+    .use(settingsApi({ settings }))
+    .use(inboundApi({ clock, bots, webhooks, logs, receiver, publicUrl }));
 
   return new Elysia()
     .onTransform({ as: "global" }, ({ request, route }) => onRoute?.(request, route))
@@ -103,6 +124,7 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
     )
     .use(staticRoutes())
     .use(systemRoutes({ db, metrics }))
+    .use(hooksRoutes({ webhooks, receiver, scanGuard: createScanGuard({ clock }), metrics, clientIp }))
     .use(api)
-    .use(adminRoutes({ config, accounts, loginLimiter: createLoginLimiter({ clock: deps.clock }), bots, fields, contacts, tokens }));
+    .use(adminRoutes({ config, clientIp, accounts, loginLimiter: createLoginLimiter({ clock: deps.clock }), bots, fields, contacts, tokens }));
 }

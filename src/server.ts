@@ -6,6 +6,7 @@ import { openDataDir } from "./db/index";
 import { systemClock, type Clock } from "./lib/clock";
 import { createApp, createServices, type Services } from "./app";
 import { createMetrics } from "./modules/system/metrics";
+import { createRetention } from "./modules/inbound/retention";
 import { VERSION } from "./version";
 
 export interface RunningServer {
@@ -19,8 +20,8 @@ export interface RunningServer {
 export type Logger = (line: Record<string, unknown>) => void;
 export const jsonLogger: Logger = (line) => console.log(JSON.stringify({ time: new Date().toISOString(), ...line }));
 
-// Bodies above this never reach a handler; later limits per route are smaller.
-const MAX_REQUEST_BODY_BYTES = 1024 * 1024;
+// Larger bodies are cut off by Bun itself; below this the receiver answers 413 in its own words.
+const MAX_REQUEST_BODY_BYTES = 16 * 1024 * 1024;
 
 // The admin page allows no inline script and no framing; the API docs page needs inline script.
 const ADMIN_CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'; base-uri 'none'";
@@ -49,14 +50,22 @@ export async function startServer(config: Config, { log = jsonLogger, announce =
   await applyAdminPassword(config, services);
   const metrics = createMetrics();
   const routes = new WeakMap<Request, string>();
-  const app = createApp({ config, db, clock, metrics, onRoute: (request, route) => routes.set(request, route) }, services);
+  const clientIps = new WeakMap<Request, string>();
+  let url = "";
+  const app = createApp(
+    { config, db, clock, metrics, onRoute: (request, route) => routes.set(request, route), publicUrl: () => url, clientIp: (request) => clientIps.get(request) ?? null },
+    services,
+  );
+  const retention = createRetention({ db, clock, settings: services.settings });
 
   const server = Bun.serve({
     hostname: config.host,
     port: config.port,
     maxRequestBodySize: MAX_REQUEST_BODY_BYTES,
-    async fetch(request) {
+    async fetch(request, server) {
       const started = performance.now();
+      const ip = server.requestIP(request)?.address;
+      if (ip) clientIps.set(request, ip);
       const path = new URL(request.url).pathname;
       const response = withSecurityHeaders(await app.handle(request), path);
       const ms = Math.round((performance.now() - started) * 100) / 100;
@@ -69,7 +78,8 @@ export async function startServer(config: Config, { log = jsonLogger, announce =
   });
 
   const port = server.port!;
-  const url = publicUrlFor(config, port);
+  url = publicUrlFor(config, port);
+  retention.start();
   log({ level: "info", msg: "listening", version: VERSION, address: `${config.host}:${port}`, data: config.dataDir });
   const lines = [`Switchboard ${VERSION} is running. Admin page: ${url}/admin`];
   if (!services.accounts.hasAdmin()) {
@@ -88,6 +98,7 @@ export async function startServer(config: Config, { log = jsonLogger, announce =
       // Stop accepting, let in-flight requests finish, then close the database cleanly.
       stopping ??= (async () => {
         await server.stop();
+        retention.stop();
         db.close();
         log({ level: "info", msg: "stopped" });
       })();

@@ -108,10 +108,16 @@ describe("admin page", () => {
     const ada = server.services.contacts.list(bot, { q: "Ada" }).data[0]!;
     server.services.contacts.update(ada.user_ns, { fields: { booking_date: "2026-12-24", party_size: 4 } });
 
-    await page.fill("input[type=search]", "grace");
+    const search = async (q: string) => {
+      const answered = page.waitForResponse((r) => r.url().includes(`/contacts?q=${q}`));
+      await page.fill("input[type=search]", q);
+      await answered;
+      await page.waitForFunction((expected) => (document.querySelector("input[type=search]") as HTMLInputElement).value === expected, q);
+    };
+    await search("grace");
     await page.waitForFunction(() => !document.querySelector("#contact-list")?.textContent?.includes("Ada"));
     expect(await page.textContent("#contact-list")).toContain("+14155552672");
-    await page.fill("input[type=search]", "2671");
+    await search("2671");
     await page.waitForSelector("#contact-list a:text('Ada')");
     await page.screenshot({ path: join(SCREENSHOTS, "bot.png"), fullPage: true });
     await page.click("#contact-list a:text('Ada')");

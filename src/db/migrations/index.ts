@@ -1,5 +1,6 @@
 // Every migration the binary knows, in order. Add new files here; never edit landed ones.
 import type { Migration } from "../migrate";
 import init from "./0001_init";
+import inboundWebhooks from "./0002_inbound_webhooks";
 
-export const migrations: readonly Migration[] = [init];
+export const migrations: readonly Migration[] = [init, inboundWebhooks];

@@ -21,6 +21,7 @@ import { TokensSection } from "../../../views/partials/tokens";
 
 export interface AdminDeps {
   config: Config;
+  clientIp: (request: Request) => string | null;
   accounts: Accounts;
   loginLimiter: LoginLimiter;
   bots: Bots;
@@ -60,7 +61,7 @@ function formError<T>(run: () => T, render: (message: string) => string): T | Re
 }
 
 export function adminRoutes(deps: AdminDeps) {
-  const { config, accounts, loginLimiter, bots, fields, contacts, tokens } = deps;
+  const { config, clientIp, accounts, loginLimiter, bots, fields, contacts, tokens } = deps;
   const secureCookie = config.publicUrl.startsWith("https://") ? "; Secure" : "";
   const sessionCookie = (value: string, maxAgeSeconds: number) =>
     `${SESSION_COOKIE}=${value}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${maxAgeSeconds}${secureCookie}`;
@@ -72,8 +73,8 @@ export function adminRoutes(deps: AdminDeps) {
   const publicPages = new Elysia()
     .get("/", () => redirect("/admin", false))
     .get("/admin/login", () => (accounts.hasAdmin() ? html(LoginPage({})) : html(MessagePage({ title: "Not set up yet", message: "Open the setup link printed in the server's console to choose the admin password." }))))
-    .post("/admin/login", async ({ body, headers, request, server }) => {
-      const ip = server?.requestIP(request)?.address ?? "unknown";
+    .post("/admin/login", async ({ body, headers, request }) => {
+      const ip = clientIp(request) ?? "unknown";
       const wait = loginLimiter.retryAfter(ip);
       if (wait > 0) return html(LoginPage({ error: `Too many failed attempts. Try again in ${Math.ceil(wait / 60)} minutes.` }), 429, { "retry-after": String(wait) });
       const adminId = await accounts.checkPassword(String((body as Form)?.password ?? ""));

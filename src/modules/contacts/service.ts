@@ -40,6 +40,9 @@ const SELECT_FIELD_VALUES = `SELECT f.name, v.value FROM contact_field_values v 
 const UPSERT_FIELD_VALUE = `INSERT INTO contact_field_values (contact_id, field_id, value, updated_at) VALUES (?, ?, ?, ?)
   ON CONFLICT (contact_id, field_id) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`;
 const DELETE_FIELD_VALUE = "DELETE FROM contact_field_values WHERE contact_id = ? AND field_id = ?";
+const UPDATE_TAGS = "UPDATE contacts SET tags = ?, updated_at = ? WHERE id = ?";
+const UPDATE_PAUSED = "UPDATE contacts SET paused_until = ?, updated_at = ? WHERE id = ?";
+const SELECT_BY_ID = "SELECT * FROM contacts WHERE id = ?";
 
 const encodeCursor = (id: number) => Buffer.from(`c${id}`).toString("base64url");
 function decodeCursor(cursor: string): number {
@@ -60,6 +63,9 @@ export function createContacts({ db, clock, bots, fields }: { db: Database; cloc
   const selectFieldValues = db.query<{ name: string; value: string }, [number]>(SELECT_FIELD_VALUES);
   const upsertFieldValue = db.query(UPSERT_FIELD_VALUE);
   const deleteFieldValue = db.query(DELETE_FIELD_VALUE);
+  const updateTags = db.query(UPDATE_TAGS);
+  const updatePaused = db.query(UPDATE_PAUSED);
+  const selectById = db.query<Contact, [number]>(SELECT_BY_ID);
 
   function phoneOf(bot: Bot, raw: string): string {
     const phone = normalisePhone(raw, bot.default_country);
@@ -94,6 +100,34 @@ export function createContacts({ db, clock, bots, fields }: { db: Database; cloc
   return {
     get,
     fieldValues,
+
+    // Building blocks for callers that run their own transaction (the inbound receiver).
+    // They trust their input: phone and email already normalised, values already coerced.
+    findByUserNs: (botId: number, userNs: string): Contact | null => {
+      const contact = selectByUserNs.get(userNs);
+      return contact && contact.bot_id === botId ? contact : null;
+    },
+    findByPhone: (botId: number, phone: string): Contact | null => selectByPhone.get(botId, phone),
+    findByEmail: (botId: number, email: string): Contact | null => selectByEmail.get(botId, email),
+    reload: (id: number): Contact => selectById.get(id)!,
+    insert(bot: Bot, values: { phone: string | null; email: string | null; first_name?: string | null; last_name?: string | null }): Contact {
+      const now = clock.now();
+      return insert.get(bot.id, newUserNs(), values.phone, values.email, values.first_name ?? null, values.last_name ?? null, now, now)!;
+    },
+    setColumns(contact: Contact, values: Partial<Pick<Contact, "phone" | "email" | "first_name" | "last_name">>): Contact {
+      const next = { ...contact, ...values };
+      return update.get(next.phone, next.email, next.first_name, next.last_name, next.tags, clock.now(), contact.id)!;
+    },
+    setFieldValue(contactId: number, fieldId: number, value: unknown): void {
+      if (value === null) deleteFieldValue.run(contactId, fieldId);
+      else upsertFieldValue.run(contactId, fieldId, JSON.stringify(value), clock.now());
+    },
+    setTags(contactId: number, tags: string[]): void {
+      updateTags.run(JSON.stringify(tags), clock.now(), contactId);
+    },
+    setPausedUntil(contactId: number, until: number | null): void {
+      updatePaused.run(until, clock.now(), contactId);
+    },
 
     create(bot: Bot, input: CreateContactBody): Contact {
       const phone = input.phone?.trim() ? phoneOf(bot, input.phone) : null;

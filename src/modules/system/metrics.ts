@@ -3,6 +3,7 @@
 export function createMetrics() {
   const requests = new Map<string, number>();
   const durations = new Map<string, { sum: number; count: number }>();
+  const counters = new Map<string, number>();
   const startedAt = Date.now();
 
   const label = (value: string) => value.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n");
@@ -17,6 +18,9 @@ export function createMetrics() {
       duration.count += 1;
       durations.set(routeKey, duration);
     },
+    increment(name: string, by = 1) {
+      counters.set(name, (counters.get(name) ?? 0) + by);
+    },
     render(): string {
       const lines = [
         "# HELP switchboard_http_requests_total HTTP requests answered, by route and status.",
@@ -28,6 +32,7 @@ export function createMetrics() {
           `switchboard_http_request_duration_seconds_sum{${labels}} ${d.sum.toFixed(6)}`,
           `switchboard_http_request_duration_seconds_count{${labels}} ${d.count}`,
         ]),
+        ...[...counters].flatMap(([name, n]) => [`# TYPE ${name} counter`, `${name} ${n}`]),
         "# HELP switchboard_start_time_seconds When this process started.",
         "# TYPE switchboard_start_time_seconds gauge",
         `switchboard_start_time_seconds ${Math.floor(startedAt / 1000)}`,

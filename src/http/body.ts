@@ -1,0 +1,97 @@
+// Reading and parsing bodies that come from outside systems: bounded in size, nesting and
+// encoding, and turned into a plain object (JSON or form-encoded).
+export const MAX_WEBHOOK_BODY_BYTES = 256 * 1024;
+export const MAX_JSON_DEPTH = 64;
+
+export type ReadBody = { ok: true; bytes: Uint8Array } | { ok: false; tooLarge: true; bytes: Uint8Array };
+
+/** Reads at most `max` bytes; a longer body is not read further (and not buffered). */
+export async function readBodyCapped(request: Request, max: number): Promise<ReadBody> {
+  const declared = Number(request.headers.get("content-length"));
+  if (Number.isFinite(declared) && declared > max) return { ok: false, tooLarge: true, bytes: new Uint8Array() };
+  if (!request.body) return { ok: true, bytes: new Uint8Array() };
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  const reader = request.body.getReader();
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > max) {
+      await reader.cancel().catch(() => {});
+      return { ok: false, tooLarge: true, bytes: concat(chunks, max) };
+    }
+    chunks.push(value);
+  }
+  return { ok: true, bytes: concat(chunks, size) };
+}
+
+function concat(chunks: Uint8Array[], size: number): Uint8Array {
+  const out = new Uint8Array(Math.min(size, chunks.reduce((n, c) => n + c.byteLength, 0)));
+  let offset = 0;
+  for (const chunk of chunks) {
+    if (offset >= out.length) break;
+    out.set(chunk.subarray(0, out.length - offset), offset);
+    offset += chunk.byteLength;
+  }
+  return out;
+}
+
+export type ParsedBody = { ok: true; value: Record<string, unknown> } | { ok: false; status: 400 | 415; reason: string };
+
+/** How deep brackets nest, counted on the text so a hostile body never reaches the parser. */
+export function jsonDepth(text: string): number {
+  let depth = 0;
+  let max = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92) i++; // backslash: skip the escaped character
+      else if (c === 34) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 123 || c === 91) max = Math.max(max, ++depth);
+    else if (c === 125 || c === 93) depth--;
+  }
+  return max;
+}
+
+export function parseObjectBody(text: string, contentType: string | null): ParsedBody {
+  const type = (contentType ?? "").split(";")[0]!.trim().toLowerCase();
+  if (type === "application/x-www-form-urlencoded") {
+    const value: Record<string, unknown> = {};
+    for (const [key, item] of new URLSearchParams(text)) {
+      // A repeated key becomes an array, as form posts with multiple choices send it.
+      const existing = Object.hasOwn(value, key) ? value[key] : undefined;
+      const next = existing === undefined ? item : Array.isArray(existing) ? [...existing, item] : [existing, item];
+      Object.defineProperty(value, key, { value: next, enumerable: true, writable: true, configurable: true });
+    }
+    return { ok: true, value };
+  }
+  if (type !== "" && type !== "application/json" && type !== "text/plain" && !type.endsWith("+json")) {
+    return { ok: false, status: 415, reason: `content type '${type}' is not accepted: send JSON (application/json) or a form (application/x-www-form-urlencoded)` };
+  }
+  if (text.trim() === "") return { ok: false, status: 400, reason: "the body is empty: send a JSON object" };
+  if (jsonDepth(text) > MAX_JSON_DEPTH) return { ok: false, status: 400, reason: `the JSON nests deeper than ${MAX_JSON_DEPTH} levels` };
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    return { ok: false, status: 400, reason: `the body is not valid JSON (${(error as Error).message})` };
+  }
+  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+    return { ok: false, status: 400, reason: `the body must be a JSON object, not ${Array.isArray(value) ? "an array" : value === null ? "null" : `a ${typeof value}`}` };
+  }
+  return { ok: true, value: value as Record<string, unknown> };
+}
+
+const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
+const lenientUtf8 = new TextDecoder("utf-8");
+
+export function decodeUtf8(bytes: Uint8Array): { ok: true; text: string } | { ok: false; text: string } {
+  try {
+    return { ok: true, text: strictUtf8.decode(bytes) };
+  } catch {
+    return { ok: false, text: lenientUtf8.decode(bytes) };
+  }
+}

@@ -1,0 +1,108 @@
+// HTTP routes for inbound webhooks: management under /api/v1 (bearer token) and the public
+// receiver POST /hooks/{token}.
+import { Elysia, t } from "elysia";
+import type { Clock } from "../../lib/clock";
+import { errorBody } from "../../http/errors";
+import type { Metrics } from "../system/metrics";
+import type { Bots } from "../bots/service";
+import { logDetailJson, logSummaryJson, type Logs } from "./logs";
+import { createWebhookBody, listLogsQuery, previewBody, updateWebhookBody } from "./model";
+import type { Receiver } from "./receiver";
+import type { ScanGuard } from "./scan-guard";
+import { webhookToJson, type Webhook, type Webhooks } from "./service";
+
+export interface InboundDeps {
+  clock: Clock;
+  bots: Bots;
+  webhooks: Webhooks;
+  logs: Logs;
+  receiver: Receiver;
+  publicUrl: () => string;
+}
+
+const idParams = t.Object({ id: t.Numeric({ error: "path parameter 'id' must be a number" }) });
+const logParams = t.Object({ id: t.Numeric({ error: "path parameter 'id' must be a number" }), log_id: t.Numeric({ error: "path parameter 'log_id' must be a number" }) });
+
+export function inboundApi({ clock, bots, webhooks, logs, receiver, publicUrl }: InboundDeps) {
+  const toJson = (webhook: Webhook) => {
+    const now = clock.now();
+    return webhookToJson(webhook, webhooks.botOf(webhook), publicUrl(), webhooks.remaining(webhook, now), now);
+  };
+
+  return new Elysia({ detail: { tags: ["Inbound webhooks"] } })
+    .post("/bots/:flow_ns/inbound-webhooks", ({ params, body, set }) => {
+      const webhook = webhooks.create(bots.get(params.flow_ns), body.name);
+      set.status = 201;
+      return toJson(webhook);
+    }, { body: createWebhookBody, detail: { summary: "Create an inbound webhook (inactive until activated)" } })
+    .get("/bots/:flow_ns/inbound-webhooks", ({ params }) => ({ data: webhooks.listForBot(bots.get(params.flow_ns).id).map(toJson) }), {
+      detail: { summary: "List a bot's inbound webhooks" },
+    })
+    .get("/inbound-webhooks/:id", ({ params }) => toJson(webhooks.get(params.id)), { params: idParams, detail: { summary: "Get an inbound webhook" } })
+    .patch("/inbound-webhooks/:id", ({ params, body }) => toJson(webhooks.update(params.id, body)), {
+      params: idParams,
+      body: updateWebhookBody,
+      detail: { summary: "Change an inbound webhook: name, active, example, identify, mappings, actions, rate_limit, signing_secret, idempotency_path" },
+    })
+    .delete("/inbound-webhooks/:id", ({ params, set }) => {
+      webhooks.remove(params.id);
+      set.status = 204;
+    }, { params: idParams, detail: { summary: "Delete an inbound webhook and its logs" } })
+    .post("/inbound-webhooks/:id/listen", ({ params }) => {
+      const webhook = webhooks.startListening(params.id);
+      return { listening: true, until: new Date(webhook.listen_until!).toISOString() };
+    }, { params: idParams, detail: { summary: "Capture the next request's body as the example (for up to 10 minutes)" } })
+    .get("/inbound-webhooks/:id/listen", ({ params }) => {
+      const webhook = webhooks.get(params.id);
+      const now = clock.now();
+      return {
+        listening: webhooks.isListening(webhook, now),
+        captured: webhook.listen_captured_at !== null,
+        captured_at: webhook.listen_captured_at === null ? null : new Date(webhook.listen_captured_at).toISOString(),
+        example: webhook.example,
+      };
+    }, { params: idParams, detail: { summary: "Whether a live request was captured" } })
+    .post("/inbound-webhooks/:id/preview", ({ params, body }) => {
+      const webhook = webhooks.get(params.id);
+      return webhooks.preview(webhook, body?.example !== undefined ? body.example : webhook.example);
+    }, { params: idParams, body: t.Optional(previewBody), detail: { summary: "What identification and mappings would read and store from an example" } })
+    .get("/inbound-webhooks/:id/logs", ({ params, query }) => {
+      const webhook = webhooks.get(params.id);
+      const page = logs.list(webhook.id, { outcome: query.outcome, limit: query.limit ?? 50, cursor: query.cursor });
+      return { data: page.data.map(logSummaryJson), next_cursor: page.next_cursor };
+    }, { params: idParams, query: listLogsQuery, detail: { summary: "Request log, newest first (keyset pagination)" } })
+    .get("/inbound-webhooks/:id/logs/:log_id", ({ params }) => logDetailJson(logs.get(webhooks.get(params.id).id, params.log_id)), {
+      params: logParams,
+      detail: { summary: "One logged request with headers (secrets redacted) and body" },
+    })
+    .post("/inbound-webhooks/:id/logs/:log_id/replay", ({ params }) => {
+      const answer = receiver.replay(webhooks.get(params.id), params.log_id);
+      return { log_id: answer.logId, status: answer.status, response: answer.body };
+    }, { params: logParams, detail: { summary: "Process a logged body again with today's settings (a new log row)" } });
+}
+
+export function hooksRoutes({ webhooks, receiver, scanGuard, metrics, clientIp }: { webhooks: Webhooks; receiver: Receiver; scanGuard: ScanGuard; metrics: Metrics; clientIp: (request: Request) => string | null }) {
+  return new Elysia({ detail: { tags: ["Receiver"] } })
+    .post("/hooks/:token", async ({ params, request }) => {
+      const ip = clientIp(request);
+      const webhook = params.token.length <= 100 ? webhooks.byToken(params.token) : null;
+      if (!webhook) {
+        metrics.increment("switchboard_inbound_unknown_token_total");
+        const wait = scanGuard.recordMiss(ip ?? "unknown");
+        if (wait > 0) return Response.json(errorBody("too_many_requests", "Too many requests for unknown webhooks from this address."), { status: 429, headers: { "retry-after": String(wait) } });
+        return Response.json(errorBody("not_found", "There is no webhook at this URL."), { status: 404 });
+      }
+      const answer = await receiver.receive(webhook, request, ip);
+      return Response.json(answer.body, { status: answer.status, headers: answer.headers });
+    }, {
+      parse: "none",
+      detail: {
+        summary: "Receive a request from an outside system",
+        description: "JSON object or form-encoded body, at most 256 KiB and 64 levels deep. Answers 200 {ok, user_ns, created} or an error.",
+      },
+    })
+    .all("/hooks/:token", () => Response.json(errorBody("method_not_allowed", "Webhook URLs take POST only."), { status: 405, headers: { allow: "POST" } }), {
+      parse: "none",
+      detail: { hide: true },
+    });
+}

@@ -1,0 +1,113 @@
+// The request log of inbound webhooks: one row per request that reached a known token.
+import type { Database } from "bun:sqlite";
+import { errors } from "../../http/errors";
+import type { Outcome } from "./model";
+
+export interface WebhookLog {
+  id: number;
+  webhook_id: number;
+  received_at: number;
+  source_ip: string | null;
+  headers: string;
+  body: string;
+  body_truncated: number;
+  outcome: Outcome;
+  status: number;
+  user_ns: string | null;
+  created_contact: number;
+  fields_written: string;
+  notes: string;
+  error: string | null;
+  response: string;
+  duration_ms: number;
+  replay_of: number | null;
+}
+
+export type NewLog = Omit<WebhookLog, "id">;
+
+/** The raw body kept per log row; the rest is cut (and flagged). */
+export const LOGGED_BODY_BYTES = 64 * 1024;
+
+// Header names whose values are secrets; their values never reach the log.
+const SECRET_HEADER = /authorization|cookie|secret|token|signature|api[-_]?key|password|auth/i;
+
+export function redactHeaders(headers: Headers): Record<string, string> {
+  const out: Record<string, string> = {};
+  headers.forEach((value, name) => {
+    out[name] = SECRET_HEADER.test(name) ? "[redacted]" : value.slice(0, 1024);
+  });
+  return out;
+}
+
+const INSERT_LOG = `INSERT INTO webhook_logs (webhook_id, received_at, source_ip, headers, body, body_truncated, outcome, status, user_ns,
+  created_contact, fields_written, notes, error, response, duration_ms, replay_of)
+  VALUES ($webhook_id, $received_at, $source_ip, $headers, $body, $body_truncated, $outcome, $status, $user_ns,
+  $created_contact, $fields_written, $notes, $error, $response, $duration_ms, $replay_of) RETURNING id`;
+const SELECT_LOG = "SELECT * FROM webhook_logs WHERE webhook_id = ? AND id = ?";
+const COUNT_LOGS = "SELECT count(*) AS n FROM webhook_logs WHERE webhook_id = ?";
+
+const encodeCursor = (id: number) => Buffer.from(`l${id}`).toString("base64url");
+function decodeCursor(cursor: string): number {
+  const match = /^l(\d{1,15})$/.exec(Buffer.from(cursor, "base64url").toString());
+  if (!match) throw errors.invalidCursor();
+  return Number(match[1]);
+}
+
+export function createLogs({ db }: { db: Database }) {
+  const insert = db.query<{ id: number }, any>(INSERT_LOG);
+  const select = db.query<WebhookLog, [number, number]>(SELECT_LOG);
+  const count = db.query<{ n: number }, [number]>(COUNT_LOGS);
+  // One statement per filter shape, each walking an index newest-first.
+  const pages = {
+    all: db.query<WebhookLog, [number, number, number]>("SELECT * FROM webhook_logs WHERE webhook_id = ? AND id < ? ORDER BY id DESC LIMIT ?"),
+    byOutcome: db.query<WebhookLog, [number, string, number, number]>(
+      "SELECT * FROM webhook_logs WHERE webhook_id = ? AND outcome = ? AND id < ? ORDER BY id DESC LIMIT ?",
+    ),
+  };
+
+  return {
+    insert: (log: NewLog): number => insert.get(log as never)!.id,
+    get(webhookId: number, logId: number): WebhookLog {
+      const log = select.get(webhookId, logId);
+      if (!log) throw errors.notFound("log entry", String(logId));
+      return log;
+    },
+    count: (webhookId: number): number => count.get(webhookId)!.n,
+    list(webhookId: number, { outcome, limit = 50, cursor }: { outcome?: string; limit?: number; cursor?: string }) {
+      const before = cursor ? decodeCursor(cursor) : Number.MAX_SAFE_INTEGER;
+      const rows = outcome ? pages.byOutcome.all(webhookId, outcome, before, limit + 1) : pages.all.all(webhookId, before, limit + 1);
+      const more = rows.length > limit;
+      const data = more ? rows.slice(0, limit) : rows;
+      return { data, next_cursor: more ? encodeCursor(data[data.length - 1]!.id) : null };
+    },
+  };
+}
+
+export type Logs = ReturnType<typeof createLogs>;
+
+export function logSummaryJson(log: WebhookLog) {
+  return {
+    id: log.id,
+    received_at: new Date(log.received_at).toISOString(),
+    source_ip: log.source_ip,
+    outcome: log.outcome,
+    status: log.status,
+    user_ns: log.user_ns,
+    created: log.created_contact === 1,
+    error: log.error,
+    duration_ms: log.duration_ms,
+    replay_of: log.replay_of,
+  };
+}
+
+export function logDetailJson(log: WebhookLog) {
+  return {
+    ...logSummaryJson(log),
+    headers: JSON.parse(log.headers) as Record<string, string>,
+    body: log.body,
+    body_truncated: log.body_truncated === 1,
+    fields_written: JSON.parse(log.fields_written) as Record<string, unknown>,
+    notes: JSON.parse(log.notes) as string[],
+    response: JSON.parse(log.response) as unknown,
+  };
+}

@@ -1,0 +1,45 @@
+import { t } from "elysia";
+
+export const createWebhookBody = t.Object({ name: t.String({ minLength: 1, maxLength: 100 }) });
+
+export const identifyPaths = t.Object({
+  user_ns: t.Optional(t.Nullable(t.String({ maxLength: 300 }))),
+  phone: t.Optional(t.Nullable(t.String({ maxLength: 300 }))),
+  email: t.Optional(t.Nullable(t.String({ maxLength: 300 }))),
+});
+export type IdentifyPaths = { user_ns?: string | null; phone?: string | null; email?: string | null };
+
+export const mapping = t.Object({
+  path: t.String({ minLength: 1, maxLength: 300, description: "Path into the body, e.g. contact.phones[0] or data[\"first name\"]." }),
+  field: t.String({ minLength: 1, maxLength: 64, description: "A custom field name, or first_name, last_name, email, phone." }),
+});
+export type Mapping = typeof mapping.static;
+
+export const updateWebhookBody = t.Object({
+  name: t.Optional(t.String({ minLength: 1, maxLength: 100 })),
+  active: t.Optional(t.Boolean()),
+  example: t.Optional(t.Any({ description: "Any JSON: the example body paths are picked from." })),
+  identify: t.Optional(identifyPaths),
+  mappings: t.Optional(t.Array(mapping, { maxItems: 100 })),
+  actions: t.Optional(t.Array(t.Any(), { maxItems: 50, description: "See the Actions section of the API description." })),
+  rate_limit: t.Optional(
+    t.Object({
+      capacity: t.Integer({ minimum: 1, maximum: 1_000_000 }),
+      refill_seconds: t.Integer({ minimum: 1, maximum: 31 * 86400 }),
+    }),
+  ),
+  signing_secret: t.Optional(t.Nullable(t.String({ maxLength: 200, description: "whsec_ + base64 (Standard Webhooks), or null to stop checking." }))),
+  idempotency_path: t.Optional(t.Nullable(t.String({ maxLength: 300 }))),
+});
+export type UpdateWebhookBody = typeof updateWebhookBody.static;
+
+export const previewBody = t.Object({ example: t.Optional(t.Any()) });
+
+export const OUTCOMES = ["processed", "rate_limited", "webhook_inactive", "invalid_body", "too_large", "invalid_signature", "duplicate", "user_not_identified"] as const;
+export type Outcome = (typeof OUTCOMES)[number];
+
+export const listLogsQuery = t.Object({
+  outcome: t.Optional(t.UnionEnum(OUTCOMES as unknown as [string, ...string[]], { default: undefined, error: `outcome must be one of: ${OUTCOMES.join(", ")}` })),
+  limit: t.Optional(t.Numeric({ minimum: 1, maximum: 200, error: "query parameter 'limit' must be a number from 1 to 200" })),
+  cursor: t.Optional(t.String()),
+});

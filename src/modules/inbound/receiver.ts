@@ -1,0 +1,206 @@
+// POST /hooks/{token}: every step of DESIGN.md "Inbound webhook behaviour", decided and
+// committed in one transaction (with its log row) before the answer is sent.
+import type { Database } from "bun:sqlite";
+import type { Clock } from "../../lib/clock";
+import { readAt } from "../../lib/json-path";
+import { verify } from "../../lib/standard-webhooks";
+import { decodeUtf8, MAX_WEBHOOK_BODY_BYTES, parseObjectBody, readBodyCapped } from "../../http/body";
+import type { Bots } from "../bots/service";
+import type { Contacts } from "../contacts/service";
+import type { Deliveries } from "../deliveries/service";
+import type { Fields } from "../fields/service";
+import type { Messages } from "../messages/service";
+import { runActions, writeField, type ActionRun } from "./actions";
+import { identifyContact } from "./identify";
+import { LOGGED_BODY_BYTES, redactHeaders, type Logs } from "./logs";
+import type { Outcome } from "./model";
+import type { Webhook, Webhooks } from "./service";
+
+export const IDEMPOTENCY_WINDOW_MS = 24 * 3600 * 1000;
+
+export interface ReceiverDeps {
+  db: Database;
+  clock: Clock;
+  bots: Bots;
+  fields: Fields;
+  contacts: Contacts;
+  messages: Messages;
+  deliveries: Deliveries;
+  webhooks: Webhooks;
+  logs: Logs;
+}
+
+export interface Answer {
+  status: number;
+  body: unknown;
+  headers?: Record<string, string>;
+}
+
+interface Incoming {
+  webhook: Webhook;
+  headers: Headers;
+  sourceIp: string | null;
+  bytes: Uint8Array;
+  tooLarge: boolean;
+  startedAt: number;
+  /** A replay re-runs a logged body: no bucket, listen, active, signature or idempotency steps. */
+  replayOf?: number;
+}
+
+interface Decision {
+  outcome: Outcome;
+  answer: Answer;
+  userNs?: string;
+  created?: boolean;
+  written?: Record<string, unknown>;
+  notes?: string[];
+  error?: string;
+  idempotencyKey?: string;
+}
+
+const fail = (outcome: Outcome, status: number, code: string, message: string, headers?: Record<string, string>): Decision => ({
+  outcome,
+  answer: { status, body: { error: { code, message } }, headers },
+  error: message,
+});
+
+const SELECT_IDEMPOTENT = "SELECT status, response FROM idempotency_keys WHERE webhook_id = ? AND key = ? AND created_at > ?";
+const UPSERT_IDEMPOTENT = `INSERT INTO idempotency_keys (webhook_id, key, status, response, created_at) VALUES (?, ?, ?, ?, ?)
+  ON CONFLICT (webhook_id, key) DO UPDATE SET status = excluded.status, response = excluded.response, created_at = excluded.created_at`;
+
+export function createReceiver(deps: ReceiverDeps) {
+  const { db, clock, webhooks, logs, contacts, fields } = deps;
+  const selectIdempotent = db.query<{ status: number; response: string }, [number, string, number]>(SELECT_IDEMPOTENT);
+  const upsertIdempotent = db.query(UPSERT_IDEMPOTENT);
+
+  function idempotencyKey(webhook: Webhook, headers: Headers, body: unknown): string | undefined {
+    const fromHeader = headers.get("idempotency-key") ?? headers.get("webhook-id");
+    const fromPath = webhook.idempotency_path ? readAt(body, webhook.idempotency_path) : undefined;
+    const key = fromHeader ?? (typeof fromPath === "string" || typeof fromPath === "number" ? String(fromPath) : undefined);
+    return key ? key.slice(0, 200) : undefined;
+  }
+
+  /** Steps 2–9 of DESIGN.md, run inside the transaction. */
+  function decide(incoming: Incoming, now: number): Decision {
+    const { headers } = incoming;
+    const webhook = webhooks.get(incoming.webhook.id); // fresh, inside the lock
+    const replay = incoming.replayOf !== undefined;
+
+    if (!replay) {
+      const taken = webhooks.takeToken(webhook, now);
+      if (!taken.allowed) {
+        return fail("rate_limited", 429, "rate_limited", `This webhook's limit of ${webhook.rate_capacity} requests per ${webhook.rate_refill_seconds} s is used up; retry in ${taken.retryAfterSeconds} s.`, {
+          "retry-after": String(taken.retryAfterSeconds),
+        });
+      }
+    }
+
+    const decoded = decodeUtf8(incoming.bytes);
+    const parsed = incoming.tooLarge || !decoded.ok ? null : parseObjectBody(decoded.text, headers.get("content-type"));
+    if (!replay && webhooks.isListening(webhook, now) && parsed?.ok) webhooks.captureExample(webhook, parsed.value);
+    if (!replay && webhook.active !== 1) return fail("webhook_inactive", 409, "webhook_inactive", "This webhook is not active; activate it in the admin or with PATCH {\"active\": true}.");
+    if (incoming.tooLarge) return fail("too_large", 413, "payload_too_large", `The body is larger than ${MAX_WEBHOOK_BODY_BYTES / 1024} KiB.`);
+    if (!decoded.ok) return fail("invalid_body", 400, "invalid_body", "The body is not valid UTF-8.");
+    if (!parsed!.ok) return fail("invalid_body", parsed!.status, parsed!.status === 415 ? "unsupported_media_type" : "invalid_body", `${parsed!.reason[0]!.toUpperCase()}${parsed!.reason.slice(1)}.`);
+    const body = parsed!.value;
+
+    if (!replay && webhook.signing_secret) {
+      const check = verify(webhook.signing_secret, { id: headers.get("webhook-id"), timestamp: headers.get("webhook-timestamp"), signature: headers.get("webhook-signature") }, decoded.text, now);
+      if (!check.ok) return fail("invalid_signature", 401, "invalid_signature", `The signature was not accepted: ${check.reason}.`);
+    }
+
+    const key = replay ? undefined : idempotencyKey(webhook, headers, body);
+    if (key) {
+      const previous = selectIdempotent.get(webhook.id, key, now - IDEMPOTENCY_WINDOW_MS);
+      if (previous) {
+        return { outcome: "duplicate", answer: { status: previous.status, body: JSON.parse(previous.response), headers: { "idempotent-replayed": "true" } }, notes: [`repeat of idempotency key '${key}'`] };
+      }
+    }
+
+    const bot = webhooks.botOf(webhook);
+    const identified = identifyContact(bot, webhook.identify, body, contacts);
+    if (!identified.ok) {
+      return { ...fail("user_not_identified", 422, "user_not_identified", `No contact could be identified: ${identified.reason}.`), notes: identified.notes, idempotencyKey: key };
+    }
+
+    const run: ActionRun = { bot, contact: identified.contact, fieldsByName: fields.byName(bot.id), payload: body, notes: identified.notes, written: {} };
+    const actionDeps = { contacts, messages: deps.messages, deliveries: deps.deliveries, now: () => now };
+    for (const mapping of webhook.mappings) {
+      const value = readAt(body, mapping.path);
+      if (value === undefined) {
+        run.notes.push(`mapping ${mapping.path} → ${mapping.field}: nothing at that path`);
+        continue;
+      }
+      const skipped = writeField(mapping.field, value, run, actionDeps);
+      if (skipped) run.notes.push(`mapping ${mapping.path} → ${skipped}; skipped`);
+    }
+    runActions(webhook.actions, run, actionDeps);
+
+    return {
+      outcome: "processed",
+      answer: { status: 200, body: { ok: true, user_ns: identified.contact.user_ns, created: identified.created } },
+      userNs: identified.contact.user_ns,
+      created: identified.created,
+      written: run.written,
+      notes: run.notes,
+      idempotencyKey: key,
+    };
+  }
+
+  /** Decides, logs and commits; returns the answer and the new log row's id. */
+  function process(incoming: Incoming): Answer & { logId: number } {
+    return db.transaction(() => {
+      const now = clock.now();
+      const decision = decide(incoming, now);
+      if (decision.idempotencyKey && decision.outcome !== "duplicate") {
+        upsertIdempotent.run(incoming.webhook.id, decision.idempotencyKey, decision.answer.status, JSON.stringify(decision.answer.body), now);
+      }
+      const bodyText = decodeUtf8(incoming.bytes.subarray(0, LOGGED_BODY_BYTES)).text;
+      const logId = logs.insert({
+        webhook_id: incoming.webhook.id,
+        received_at: now,
+        source_ip: incoming.sourceIp,
+        headers: JSON.stringify(redactHeaders(incoming.headers)),
+        body: bodyText,
+        body_truncated: incoming.tooLarge || incoming.bytes.byteLength > LOGGED_BODY_BYTES ? 1 : 0,
+        outcome: decision.outcome,
+        status: decision.answer.status,
+        user_ns: decision.userNs ?? null,
+        created_contact: decision.created ? 1 : 0,
+        fields_written: JSON.stringify(decision.written ?? {}),
+        notes: JSON.stringify(decision.notes ?? []),
+        error: decision.error ?? null,
+        response: JSON.stringify(decision.answer.body),
+        duration_ms: Math.round((performance.now() - incoming.startedAt) * 100) / 100,
+        replay_of: incoming.replayOf ?? null,
+      });
+      return { ...decision.answer, logId };
+    }).immediate();
+  }
+
+  return {
+    async receive(webhook: Webhook, request: Request, sourceIp: string | null): Promise<Answer> {
+      const startedAt = performance.now();
+      const read = await readBodyCapped(request, MAX_WEBHOOK_BODY_BYTES);
+      return process({ webhook, headers: request.headers, sourceIp, bytes: read.bytes, tooLarge: !read.ok, startedAt });
+    },
+
+    /** Processes a logged body again with today's settings, as a new log row. */
+    replay(webhook: Webhook, logId: number): Answer & { logId: number } {
+      const log = logs.get(webhook.id, logId);
+      const headers = new Headers(JSON.parse(log.headers) as Record<string, string>);
+      headers.set("x-switchboard-replay-of", String(log.id));
+      return process({
+        webhook,
+        headers,
+        sourceIp: log.source_ip,
+        bytes: new TextEncoder().encode(log.body),
+        tooLarge: log.body_truncated === 1,
+        startedAt: performance.now(),
+        replayOf: log.id,
+      });
+    },
+  };
+}
+
+export type Receiver = ReturnType<typeof createReceiver>;

@@ -1,0 +1,49 @@
+// Pruning: request logs older than the retention setting and idempotency keys older than their
+// 24 h window, deleted in small batches so a prune never holds the write lock for long.
+import type { Database } from "bun:sqlite";
+import type { Clock } from "../../lib/clock";
+import type { Settings } from "../settings/service";
+import { IDEMPOTENCY_WINDOW_MS } from "./receiver";
+
+const BATCH = 1000;
+const DELETE_OLD_LOGS = `DELETE FROM webhook_logs WHERE id IN (SELECT id FROM webhook_logs WHERE received_at < ? ORDER BY received_at LIMIT ${BATCH})`;
+const DELETE_OLD_KEYS = `DELETE FROM idempotency_keys WHERE (webhook_id, key) IN
+  (SELECT webhook_id, key FROM idempotency_keys WHERE created_at < ? ORDER BY created_at LIMIT ${BATCH})`;
+
+export function createRetention({ db, clock, settings }: { db: Database; clock: Clock; settings: Settings }) {
+  const deleteLogs = db.query(DELETE_OLD_LOGS);
+  const deleteKeys = db.query(DELETE_OLD_KEYS);
+
+  /** One pass; returns how many rows went. Yields between batches so requests interleave. */
+  async function prune(): Promise<{ logs: number; keys: number }> {
+    const now = clock.now();
+    const logCutoff = now - settings.get().log_retention_days * 86_400_000;
+    const removed = { logs: 0, keys: 0 };
+    for (;;) {
+      const changes = deleteLogs.run(logCutoff).changes;
+      removed.logs += changes;
+      if (changes < BATCH) break;
+      await Bun.sleep(0);
+    }
+    for (;;) {
+      const changes = deleteKeys.run(now - IDEMPOTENCY_WINDOW_MS).changes;
+      removed.keys += changes;
+      if (changes < BATCH) break;
+      await Bun.sleep(0);
+    }
+    return removed;
+  }
+
+  let timer: ReturnType<typeof setInterval> | null = null;
+  return {
+    prune,
+    start(everyMs = 3600_000) {
+      prune().catch(() => {});
+      timer = setInterval(() => prune().catch(() => {}), everyMs);
+      timer.unref?.();
+    },
+    stop() {
+      if (timer) clearInterval(timer);
+    },
+  };
+}

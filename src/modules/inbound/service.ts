@@ -1,0 +1,262 @@
+// Inbound webhooks: per-bot URLs with their identification paths, mappings, actions, rate
+// limit, signing secret and idempotency path.
+import type { Database } from "bun:sqlite";
+import type { Clock } from "../../lib/clock";
+import { coerceFieldValue } from "../../lib/coerce";
+import { normaliseEmail, normalisePhone } from "../../lib/contact-identity";
+import { secretToken } from "../../lib/ids";
+import { parsePath, readAt } from "../../lib/json-path";
+import { secretBytes } from "../../lib/standard-webhooks";
+import { fullBucket, takeToken, type BucketState } from "../../lib/token-bucket";
+import { AppError, errors } from "../../http/errors";
+import type { Bot, Bots } from "../bots/service";
+import { SYSTEM_FIELDS, type Fields } from "../fields/service";
+import type { Settings } from "../settings/service";
+import { validateActions, type Action } from "./actions";
+import type { IdentifyPaths, Mapping, UpdateWebhookBody } from "./model";
+
+export interface WebhookRow {
+  id: number;
+  bot_id: number;
+  name: string;
+  token: string;
+  active: number;
+  example: string | null;
+  identify: string;
+  mappings: string;
+  actions: string;
+  rate_capacity: number;
+  rate_refill_seconds: number;
+  bucket_tokens: number;
+  bucket_updated_at: number;
+  signing_secret: string | null;
+  idempotency_path: string | null;
+  listen_until: number | null;
+  listen_captured_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+/** A webhook with its JSON columns parsed. */
+export interface Webhook extends Omit<WebhookRow, "identify" | "mappings" | "actions" | "example"> {
+  example: unknown;
+  identify: IdentifyPaths;
+  mappings: Mapping[];
+  actions: Action[];
+}
+
+export const LISTEN_WINDOW_MS = 10 * 60_000;
+const DEFAULT_RATE = { capacity: 500, refillSeconds: 86_400 };
+
+const INSERT_WEBHOOK = `INSERT INTO inbound_webhooks (bot_id, name, token, rate_capacity, rate_refill_seconds, bucket_tokens, bucket_updated_at, created_at, updated_at)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`;
+const SELECT_BY_ID = "SELECT * FROM inbound_webhooks WHERE id = ?";
+const SELECT_BY_TOKEN = "SELECT * FROM inbound_webhooks WHERE token = ?";
+const SELECT_BY_BOT = "SELECT * FROM inbound_webhooks WHERE bot_id = ? ORDER BY id";
+const COUNT_BY_BOT = "SELECT count(*) AS n FROM inbound_webhooks WHERE bot_id = ?";
+const UPDATE_WEBHOOK = `UPDATE inbound_webhooks SET name = $name, active = $active, example = $example, identify = $identify, mappings = $mappings,
+  actions = $actions, rate_capacity = $rate_capacity, rate_refill_seconds = $rate_refill_seconds, bucket_tokens = $bucket_tokens,
+  bucket_updated_at = $bucket_updated_at, signing_secret = $signing_secret, idempotency_path = $idempotency_path, updated_at = $updated_at
+  WHERE id = $id`;
+const DELETE_WEBHOOK = "DELETE FROM inbound_webhooks WHERE id = ?";
+const UPDATE_BUCKET = "UPDATE inbound_webhooks SET bucket_tokens = ?, bucket_updated_at = ? WHERE id = ?";
+const START_LISTEN = "UPDATE inbound_webhooks SET listen_until = ?, listen_captured_at = NULL WHERE id = ?";
+const CAPTURE_EXAMPLE = "UPDATE inbound_webhooks SET example = ?, listen_until = NULL, listen_captured_at = ?, updated_at = ? WHERE id = ?";
+
+export function parseWebhook(row: WebhookRow): Webhook {
+  return {
+    ...row,
+    example: row.example === null ? null : JSON.parse(row.example),
+    identify: JSON.parse(row.identify),
+    mappings: JSON.parse(row.mappings),
+    actions: JSON.parse(row.actions),
+  };
+}
+
+function checkPath(path: string, where: string): string {
+  const parsed = parsePath(path);
+  if (!parsed.ok) throw new AppError(422, "invalid_path", `${where}: '${path}' is not a valid path (${parsed.reason}).`);
+  return path.trim();
+}
+
+export function createWebhooks({ db, clock, bots, fields, settings }: { db: Database; clock: Clock; bots: Bots; fields: Fields; settings: Settings }) {
+  const insert = db.query<WebhookRow, [number, string, string, number, number, number, number, number, number]>(INSERT_WEBHOOK);
+  const selectById = db.query<WebhookRow, [number]>(SELECT_BY_ID);
+  const selectByToken = db.query<WebhookRow, [string]>(SELECT_BY_TOKEN);
+  const selectByBot = db.query<WebhookRow, [number]>(SELECT_BY_BOT);
+  const countByBot = db.query<{ n: number }, [number]>(COUNT_BY_BOT);
+  const update = db.query(UPDATE_WEBHOOK);
+  const remove = db.query(DELETE_WEBHOOK);
+  const updateBucket = db.query(UPDATE_BUCKET);
+  const startListen = db.query(START_LISTEN);
+  const captureExample = db.query(CAPTURE_EXAMPLE);
+
+  function get(id: number): Webhook {
+    const row = Number.isSafeInteger(id) ? selectById.get(id) : null;
+    if (!row) throw errors.notFound("inbound webhook", String(id));
+    return parseWebhook(row);
+  }
+
+  function botOf(webhook: Webhook): Bot {
+    return bots.getById(webhook.bot_id)!;
+  }
+
+  return {
+    get,
+    botOf,
+    byToken: (token: string): Webhook | null => {
+      const row = selectByToken.get(token);
+      return row ? parseWebhook(row) : null;
+    },
+    listForBot: (botId: number): Webhook[] => selectByBot.all(botId).map(parseWebhook),
+
+    create(bot: Bot, name: string): Webhook {
+      const limit = settings.get().max_inbound_webhooks_per_bot;
+      return db.transaction(() => {
+        if (countByBot.get(bot.id)!.n >= limit) {
+          throw new AppError(409, "webhook_limit_reached", `A bot can have at most ${limit} inbound webhooks (setting max_inbound_webhooks_per_bot).`);
+        }
+        const now = clock.now();
+        // 192 bits, URL-safe: the token is the only secret of an unsigned webhook.
+        const row = insert.get(bot.id, name.trim(), secretToken(24), DEFAULT_RATE.capacity, DEFAULT_RATE.refillSeconds, DEFAULT_RATE.capacity, now, now, now)!;
+        return parseWebhook(row);
+      }).immediate();
+    },
+
+    update(id: number, patch: UpdateWebhookBody): Webhook {
+      const webhook = get(id);
+      const byName = fields.byName(webhook.bot_id);
+      const next = { ...webhook };
+      if (patch.name !== undefined) next.name = patch.name.trim();
+      if (patch.active !== undefined) next.active = patch.active ? 1 : 0;
+      if (patch.example !== undefined) next.example = patch.example;
+      if (patch.identify !== undefined) {
+        const identify: IdentifyPaths = {};
+        for (const key of ["user_ns", "phone", "email"] as const) {
+          const path = patch.identify[key];
+          if (path) identify[key] = checkPath(path, `identify.${key}`);
+        }
+        next.identify = identify;
+      }
+      if (patch.mappings !== undefined) {
+        next.mappings = patch.mappings.map((mapping, i) => {
+          const field = mapping.field.trim();
+          if (!byName.has(field) && !(SYSTEM_FIELDS as readonly string[]).includes(field)) throw errors.unknownField(field);
+          return { path: checkPath(mapping.path, `mappings[${i}].path`), field };
+        });
+      }
+      if (patch.actions !== undefined) next.actions = validateActions(patch.actions, byName);
+      if (patch.rate_limit !== undefined) {
+        next.rate_capacity = patch.rate_limit.capacity;
+        next.rate_refill_seconds = patch.rate_limit.refill_seconds;
+        // A new limit starts from the current fill level, never above the new capacity.
+        next.bucket_tokens = Math.min(next.bucket_tokens, patch.rate_limit.capacity);
+      }
+      if (patch.signing_secret !== undefined) {
+        if (patch.signing_secret !== null && !secretBytes(patch.signing_secret)) {
+          throw new AppError(422, "invalid_signing_secret", "The signing secret must be 'whsec_' followed by base64 of 16 to 128 random bytes.");
+        }
+        next.signing_secret = patch.signing_secret;
+      }
+      if (patch.idempotency_path !== undefined) {
+        next.idempotency_path = patch.idempotency_path ? checkPath(patch.idempotency_path, "idempotency_path") : null;
+      }
+      update.run({
+        id,
+        name: next.name,
+        active: next.active,
+        example: next.example === null || next.example === undefined ? null : JSON.stringify(next.example),
+        identify: JSON.stringify(next.identify),
+        mappings: JSON.stringify(next.mappings),
+        actions: JSON.stringify(next.actions),
+        rate_capacity: next.rate_capacity,
+        rate_refill_seconds: next.rate_refill_seconds,
+        bucket_tokens: next.bucket_tokens,
+        bucket_updated_at: next.bucket_updated_at,
+        signing_secret: next.signing_secret,
+        idempotency_path: next.idempotency_path,
+        updated_at: clock.now(),
+      } as never);
+      return get(id);
+    },
+
+    remove(id: number): void {
+      get(id);
+      remove.run(id);
+    },
+
+    startListening(id: number): Webhook {
+      get(id);
+      startListen.run(clock.now() + LISTEN_WINDOW_MS, id);
+      return get(id);
+    },
+    isListening: (webhook: Webhook, now: number) => webhook.listen_until !== null && webhook.listen_until > now,
+    /** Inside the receiver's transaction. */
+    captureExample(webhook: Webhook, body: unknown): void {
+      const now = clock.now();
+      captureExample.run(JSON.stringify(body), now, now, webhook.id);
+    },
+
+    /** Takes one token from the webhook's bucket (inside the receiver's transaction). */
+    takeToken(webhook: Webhook, now: number) {
+      const state: BucketState = { tokens: webhook.bucket_tokens, updatedAt: webhook.bucket_updated_at };
+      const result = takeToken(state, { capacity: webhook.rate_capacity, refillSeconds: webhook.rate_refill_seconds }, now);
+      updateBucket.run(result.state.tokens, result.state.updatedAt, webhook.id);
+      return result;
+    },
+    remaining(webhook: Webhook, now: number): number {
+      const perMs = webhook.rate_capacity / (webhook.rate_refill_seconds * 1000);
+      return Math.floor(Math.min(webhook.rate_capacity, webhook.bucket_tokens + Math.max(0, now - webhook.bucket_updated_at) * perMs));
+    },
+
+    /** What each identification path and mapping would read and store from an example. */
+    preview(webhook: Webhook, example: unknown) {
+      const bot = botOf(webhook);
+      const byName = fields.byName(webhook.bot_id);
+      const identify = Object.fromEntries(
+        (["user_ns", "phone", "email"] as const)
+          .filter((key) => webhook.identify[key])
+          .map((key) => {
+            const path = webhook.identify[key]!;
+            const value = readAt(example, path);
+            const normalised = value === undefined ? null : key === "phone" ? normalisePhone(value, bot.default_country) : key === "email" ? normaliseEmail(value) : { ok: true as const, value };
+            return [key, { path, value: value ?? null, found: value !== undefined, ...(normalised ? (normalised.ok ? { normalised: normalised.value } : { error: normalised.reason }) : {}) }];
+          }),
+      );
+      const mappings = webhook.mappings.map(({ path, field }) => {
+        const value = readAt(example, path);
+        if (value === undefined) return { path, field, found: false, value: null };
+        const type = byName.get(field)?.type ?? "text";
+        const coerced =
+          field === "phone" ? normalisePhone(value, bot.default_country) : field === "email" ? normaliseEmail(value) : coerceFieldValue(type, value);
+        return coerced.ok ? { path, field, found: true, value, stored: coerced.value } : { path, field, found: true, value, error: coerced.reason };
+      });
+      return { identify, mappings };
+    },
+  };
+}
+
+export type Webhooks = ReturnType<typeof createWebhooks>;
+
+export function webhookToJson(webhook: Webhook, bot: Bot, publicUrl: string, remaining: number, now: number) {
+  return {
+    id: webhook.id,
+    flow_ns: bot.flow_ns,
+    name: webhook.name,
+    url: `${publicUrl}/hooks/${webhook.token}`,
+    method: "POST",
+    active: webhook.active === 1,
+    example: webhook.example,
+    identify: webhook.identify,
+    mappings: webhook.mappings,
+    actions: webhook.actions,
+    rate_limit: { capacity: webhook.rate_capacity, refill_seconds: webhook.rate_refill_seconds, remaining },
+    // Write-only after saving: enough shown to recognise it.
+    signing_secret: webhook.signing_secret ? `${webhook.signing_secret.slice(0, 10)}…` : null,
+    idempotency_path: webhook.idempotency_path,
+    listening: webhook.listen_until !== null && webhook.listen_until > now,
+    example_captured_at: webhook.listen_captured_at === null ? null : new Date(webhook.listen_captured_at).toISOString(),
+    created_at: new Date(webhook.created_at).toISOString(),
+    updated_at: new Date(webhook.updated_at).toISOString(),
+  };
+}

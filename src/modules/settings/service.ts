@@ -1,0 +1,40 @@
+// Installation-wide settings, kept in team_settings as text.
+import type { Database } from "bun:sqlite";
+
+export interface TeamSettings {
+  team_id: number;
+  max_inbound_webhooks_per_bot: number;
+  log_retention_days: number;
+}
+
+const SELECT_SETTINGS = "SELECT key, value FROM team_settings";
+const UPSERT_SETTING = "INSERT INTO team_settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value";
+
+const DEFAULTS = { max_inbound_webhooks_per_bot: 5, log_retention_days: 30 };
+
+export function createSettings({ db }: { db: Database }) {
+  const selectAll = db.query<{ key: string; value: string }, []>(SELECT_SETTINGS);
+  const upsert = db.query(UPSERT_SETTING);
+
+  function get(): TeamSettings {
+    const raw = Object.fromEntries(selectAll.all().map((row) => [row.key, row.value]));
+    const number = (key: keyof typeof DEFAULTS) => (raw[key] !== undefined && Number.isFinite(Number(raw[key])) ? Number(raw[key]) : DEFAULTS[key]);
+    return {
+      team_id: Number(raw.team_id),
+      max_inbound_webhooks_per_bot: number("max_inbound_webhooks_per_bot"),
+      log_retention_days: number("log_retention_days"),
+    };
+  }
+
+  return {
+    get,
+    update(patch: Partial<Omit<TeamSettings, "team_id">>): TeamSettings {
+      db.transaction(() => {
+        for (const [key, value] of Object.entries(patch)) if (value !== undefined) upsert.run(key, String(value));
+      })();
+      return get();
+    },
+  };
+}
+
+export type Settings = ReturnType<typeof createSettings>;
