@@ -31,6 +31,7 @@ import { createScanGuard } from "./modules/inbound/scan-guard";
 import { hooksRoutes, inboundApi } from "./modules/inbound/index";
 import { MessagePage } from "../views/pages/auth";
 import { VERSION } from "./version";
+import { API_DESCRIPTION } from "./http/api-docs";
 
 export interface AppDeps {
   config: Config;
@@ -112,10 +113,7 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
           info: {
             title: "Switchboard API",
             version: VERSION,
-            description:
-              "Self-hosted webhook hub for chat automation. Authenticate with `Authorization: Bearer TOKEN` " +
-              "(create one in the admin under Settings, or with `switchboard token create NAME`). " +
-              "Every error is `{ \"error\": { \"code\": \"snake_case\", \"message\": \"...\" } }`.",
+            description: API_DESCRIPTION,
           },
           components: { securitySchemes: { bearer: { type: "http", scheme: "bearer" } } },
           security: [{ bearer: [] }],

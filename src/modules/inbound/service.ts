@@ -140,9 +140,10 @@ export function createWebhooks({ db, clock, bots, fields, settings }: { db: Data
       }
       if (patch.mappings !== undefined) {
         next.mappings = patch.mappings.map((mapping, i) => {
+          const path = checkPath(mapping.path, `mappings[${i}].path`);
           const field = mapping.field.trim();
           if (!byName.has(field) && !(SYSTEM_FIELDS as readonly string[]).includes(field)) throw errors.unknownField(field);
-          return { path: checkPath(mapping.path, `mappings[${i}].path`), field };
+          return { path, field };
         });
       }
       if (patch.actions !== undefined) next.actions = validateActions(patch.actions, byName);

@@ -1,0 +1,55 @@
+// What survives a restart (bucket state, logs) and what retention removes.
+import { describe, expect, test } from "bun:test";
+import { rmSync } from "node:fs";
+import { startTestServer, tempDir } from "../helpers/server";
+import { count, createBot, createWebhook, hookUrl, post } from "../helpers/inbound";
+import { createRetention } from "../../src/modules/inbound/retention";
+import { createSettings } from "../../src/modules/settings/service";
+
+describe("durability", () => {
+  test("a restart neither refills the bucket nor loses logs", async () => {
+    const dataDir = tempDir("sb-restart-");
+    const first = await startTestServer({ dataDir });
+    const bot = await createBot(first);
+    const hook = await createWebhook(first, bot.flow_ns, { active: true, identify: { phone: "p" }, rate_limit: { capacity: 3, refill_seconds: 86_400 } });
+    const token = first.token;
+    for (let i = 0; i < 3; i++) expect((await post(hookUrl(first, hook), { p: `+1415555040${i}` })).status).toBe(200);
+    await first.stop();
+
+    const second = await startTestServer({ dataDir });
+    try {
+      const limited = await post(hookUrl(second, hook), { p: "+14155550409" });
+      expect(limited.status).toBe(429);
+      const logs = await (await fetch(`${second.url}/api/v1/inbound-webhooks/${hook.id}/logs`, { headers: { authorization: `Bearer ${token}` } })).json();
+      expect(logs.data.map((l: { outcome: string }) => l.outcome)).toEqual(["rate_limited", "processed", "processed", "processed"]);
+    } finally {
+      await second.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  test("retention prunes logs older than the setting and expired idempotency keys, in batches", async () => {
+    const server = await startTestServer();
+    try {
+      const bot = await createBot(server);
+      const hook = await createWebhook(server, bot.flow_ns, { active: true, identify: { phone: "p" } });
+      await post(hookUrl(server, hook), { p: "+14155550500" }, { "idempotency-key": "k1" });
+      const now = Date.now();
+      const insert = server.db.query(
+        "INSERT INTO webhook_logs (webhook_id, received_at, headers, body, outcome, status, response, duration_ms) VALUES (?, ?, '{}', '{}', 'processed', 200, '{}', 1)",
+      );
+      server.db.transaction(() => {
+        for (let i = 0; i < 2500; i++) insert.run(hook.id, now - 40 * 86_400_000 - i);
+        insert.run(hook.id, now - 10 * 86_400_000);
+      })();
+      server.db.run("UPDATE idempotency_keys SET created_at = ?", [now - 25 * 3600_000]);
+      const retention = createRetention({ db: server.db, clock: { now: () => now }, settings: createSettings({ db: server.db }) });
+      expect(await retention.prune()).toEqual({ logs: 2500, keys: 1 });
+      expect(count(server, "SELECT count(*) AS n FROM webhook_logs WHERE webhook_id = ?", hook.id)).toBe(2);
+      await server.api("PATCH", "/api/v1/settings", { log_retention_days: 5 });
+      expect((await retention.prune()).logs).toBe(1);
+    } finally {
+      await server.close();
+    }
+  });
+});
