@@ -16,7 +16,9 @@ import { createTokens } from "./modules/tokens/service";
 import { bearerAuth } from "./modules/tokens/index";
 import { createAccounts } from "./modules/admin/accounts";
 import { createLoginLimiter } from "./modules/admin/login-limiter";
-import { adminRoutes, html } from "./modules/admin/index";
+import { adminRoutes } from "./modules/admin/index";
+import { webhookPages } from "./modules/admin/webhooks";
+import { html } from "./modules/admin/http";
 import type { Metrics } from "./modules/system/metrics";
 import { systemRoutes } from "./modules/system/index";
 import { staticRoutes } from "./static/index";
@@ -124,5 +126,6 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
     .use(systemRoutes({ db, metrics }))
     .use(hooksRoutes({ webhooks, receiver, scanGuard: createScanGuard({ clock }), metrics, clientIp }))
     .use(api)
-    .use(adminRoutes({ config, clientIp, accounts, loginLimiter: createLoginLimiter({ clock: deps.clock }), bots, fields, contacts, tokens }));
+    .use(adminRoutes({ config, clientIp, accounts, loginLimiter: createLoginLimiter({ clock: deps.clock }), bots, fields, contacts, tokens, settings, webhooks }))
+    .use(webhookPages({ accounts, clock, bots, fields, settings, webhooks, logs, receiver, publicUrl }));
 }

@@ -8,6 +8,8 @@ import { BotsSection } from "../partials/bots";
 import { ContactsSection } from "../partials/contacts";
 import { FieldsSection } from "../partials/fields";
 import { TokensSection } from "../partials/tokens";
+import { WebhooksSection } from "../partials/webhooks";
+import type { Webhook } from "../../src/modules/inbound/service";
 
 export function BotsPage({ csrf, bots, channels }: { csrf: string; bots: Bot[]; channels: string[] }) {
   return (
@@ -23,11 +25,13 @@ export interface BotPageProps {
   bot: Bot & { can_initiate: boolean };
   fields: CustomField[];
   fieldTypes: readonly string[];
+  webhooks: Webhook[];
+  maxWebhooks: number;
   contacts: Contact[];
   nextCursor: string | null;
 }
 
-export function BotPage({ csrf, bot, fields, fieldTypes, contacts, nextCursor }: BotPageProps) {
+export function BotPage({ csrf, bot, fields, fieldTypes, webhooks, maxWebhooks, contacts, nextCursor }: BotPageProps) {
   return (
     <Layout title={bot.name} csrf={csrf} active="bots">
       <p class="crumbs">
@@ -46,6 +50,7 @@ export function BotPage({ csrf, bot, fields, fieldTypes, contacts, nextCursor }:
         <dt>Live chat</dt>
         <dd safe>{bot.live_chat}</dd>
       </dl>
+      <WebhooksSection bot={bot} webhooks={webhooks} max={maxWebhooks} />
       <FieldsSection bot={bot} fields={fields} types={fieldTypes} />
       <ContactsSection bot={bot} contacts={contacts} nextCursor={nextCursor} q="" />
     </Layout>

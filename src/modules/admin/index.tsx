@@ -3,15 +3,17 @@
 import { Elysia } from "elysia";
 import type { Config } from "../../config";
 import { FIELD_TYPES } from "../../lib/coerce";
-import { constantTimeEqual } from "../../lib/ids";
 import { AppError } from "../../http/errors";
 import { CHANNEL_NAMES, CHANNELS } from "../bots/channels";
 import type { Bots } from "../bots/service";
 import type { Contacts } from "../contacts/service";
 import type { Fields } from "../fields/service";
 import type { Tokens } from "../tokens/service";
+import type { Settings } from "../settings/service";
+import type { Webhooks } from "../inbound/service";
 import { MIN_PASSWORD_LENGTH, SESSION_TTL_MS, type Accounts } from "./accounts";
 import type { LoginLimiter } from "./login-limiter";
+import { formError, html, redirect, sessionGuard, SESSION_COOKIE, type Form } from "./http";
 import { LoginPage, MessagePage, SetupPage } from "../../../views/pages/auth";
 import { BotPage, BotsPage, ContactPage, SettingsPage } from "../../../views/pages/admin";
 import { BotsSection } from "../../../views/partials/bots";
@@ -28,40 +30,12 @@ export interface AdminDeps {
   fields: Fields;
   contacts: Contacts;
   tokens: Tokens;
-}
-
-const SESSION_COOKIE = "sb_session";
-type Form = Record<string, string | undefined>;
-
-export function html(body: string, status = 200, headers: Record<string, string> = {}): Response {
-  return new Response(body, { status, headers: { "content-type": "text/html; charset=utf-8", ...headers } });
-}
-
-function redirect(to: string, isHtmx: boolean, headers: Record<string, string> = {}): Response {
-  // htmx follows a 3xx inside the swap; HX-Redirect makes it load the page instead.
-  return isHtmx ? new Response(null, { status: 204, headers: { "hx-redirect": to, ...headers } }) : new Response(null, { status: 303, headers: { location: to, ...headers } });
-}
-
-function readCookie(header: string | undefined, name: string): string | null {
-  for (const part of (header ?? "").split(";")) {
-    const [key, ...rest] = part.trim().split("=");
-    if (key === name) return rest.join("=");
-  }
-  return null;
-}
-
-/** A form error is shown inside the form it came from, with 422. */
-function formError<T>(run: () => T, render: (message: string) => string): T | Response {
-  try {
-    return run();
-  } catch (error) {
-    if (error instanceof AppError && error.status < 500) return html(render(error.message), 422);
-    throw error;
-  }
+  settings: Settings;
+  webhooks: Webhooks;
 }
 
 export function adminRoutes(deps: AdminDeps) {
-  const { config, clientIp, accounts, loginLimiter, bots, fields, contacts, tokens } = deps;
+  const { config, clientIp, accounts, loginLimiter, bots, fields, contacts, tokens, settings, webhooks } = deps;
   const secureCookie = config.publicUrl.startsWith("https://") ? "; Secure" : "";
   const sessionCookie = (value: string, maxAgeSeconds: number) =>
     `${SESSION_COOKIE}=${value}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${maxAgeSeconds}${secureCookie}`;
@@ -106,22 +80,7 @@ export function adminRoutes(deps: AdminDeps) {
     });
 
   const privatePages = new Elysia({ prefix: "/admin" })
-    .derive(({ headers }) => {
-      const sessionId = readCookie(headers.cookie, SESSION_COOKIE);
-      return { sessionId, session: sessionId ? accounts.findSession(sessionId) : null, isHtmx: headers["hx-request"] === "true" };
-    })
-    .onBeforeHandle(({ session, isHtmx, request, headers, body }) => {
-      if (!session) return redirect("/admin/login", isHtmx);
-      if (request.method === "GET" || request.method === "HEAD") return;
-      // CSRF: a state change needs the session's token (form field or htmx header)...
-      const sent = headers["x-csrf-token"] ?? String((body as Form | undefined)?._csrf ?? "");
-      // ...and must not come from another site's page.
-      const origin = headers.origin;
-      const crossSite = origin !== undefined && origin !== "null" && new URL(origin).host !== headers.host;
-      if (crossSite || !constantTimeEqual(sent, session.csrf_token)) {
-        return html(MessagePage({ title: "Request refused", message: "The form was stale or came from another site. Reload the page and try again." }), 403);
-      }
-    })
+    .use(sessionGuard({ accounts }))
     .post("/logout", ({ sessionId }) => {
       if (sessionId) accounts.endSession(sessionId);
       return redirect("/admin/login", false, { "set-cookie": sessionCookie("", 0) });
@@ -148,6 +107,8 @@ export function adminRoutes(deps: AdminDeps) {
         bot: { ...bot, can_initiate: CHANNELS[bot.channel].canInitiate },
         fields: fields.list(bot.id),
         fieldTypes: FIELD_TYPES,
+        webhooks: webhooks.listForBot(bot.id),
+        maxWebhooks: settings.get().max_inbound_webhooks_per_bot,
         contacts: page.data,
         nextCursor: page.next_cursor,
       }));

@@ -1,0 +1,66 @@
+// What every admin route file shares: HTML responses, redirects that work with and without
+// htmx, form errors shown in place, and the session guard (login + CSRF).
+import { Elysia } from "elysia";
+import { AppError } from "../../http/errors";
+import { constantTimeEqual } from "../../lib/ids";
+import type { Accounts } from "./accounts";
+import { MessagePage } from "../../../views/pages/auth";
+
+export const SESSION_COOKIE = "sb_session";
+export type Form = Record<string, string | undefined>;
+
+export function html(body: string, status = 200, headers: Record<string, string> = {}): Response {
+  return new Response(body, { status, headers: { "content-type": "text/html; charset=utf-8", ...headers } });
+}
+
+export function redirect(to: string, isHtmx: boolean, headers: Record<string, string> = {}): Response {
+  // htmx follows a 3xx inside the swap; HX-Redirect makes it load the page instead.
+  return isHtmx ? new Response(null, { status: 204, headers: { "hx-redirect": to, ...headers } }) : new Response(null, { status: 303, headers: { location: to, ...headers } });
+}
+
+export function readCookie(header: string | undefined, name: string): string | null {
+  for (const part of (header ?? "").split(";")) {
+    const [key, ...rest] = part.trim().split("=");
+    if (key === name) return rest.join("=");
+  }
+  return null;
+}
+
+/** A form error is shown inside the form it came from, with 422. */
+export function formError<T>(run: () => T, render: (message: string) => string): T | Response {
+  try {
+    return run();
+  } catch (error) {
+    if (error instanceof AppError && error.status < 500) return html(render(error.message), 422);
+    throw error;
+  }
+}
+
+/** A partial rendered by `run`, or by `renderError` with 422 when it fails on bad input. */
+export function section(run: () => string, renderError: (message: string) => string): Response {
+  const result = formError(run, renderError);
+  return result instanceof Response ? result : html(result);
+}
+
+export const formOf = (body: unknown): Form => (body && typeof body === "object" ? (body as Form) : {});
+
+/** Routes after this need a session; state changes also need its CSRF token and our origin. */
+export function sessionGuard({ accounts }: { accounts: Accounts }) {
+  return new Elysia()
+    .derive({ as: "scoped" }, ({ headers }) => {
+      const sessionId = readCookie(headers.cookie, SESSION_COOKIE);
+      return { sessionId, session: sessionId ? accounts.findSession(sessionId) : null, isHtmx: headers["hx-request"] === "true" };
+    })
+    .onBeforeHandle({ as: "scoped" }, ({ session, isHtmx, request, headers, body }) => {
+      if (!session) return redirect("/admin/login", isHtmx);
+      if (request.method === "GET" || request.method === "HEAD") return;
+      // CSRF: a state change needs the session's token (form field or htmx header)...
+      const sent = headers["x-csrf-token"] ?? String(formOf(body)._csrf ?? "");
+      // ...and must not come from another site's page.
+      const origin = headers.origin;
+      const crossSite = origin !== undefined && origin !== "null" && new URL(origin).host !== headers.host;
+      if (crossSite || !constantTimeEqual(sent, session.csrf_token)) {
+        return html(MessagePage({ title: "Request refused", message: "The form was stale or came from another site. Reload the page and try again." }), 403);
+      }
+    });
+}

@@ -1,0 +1,175 @@
+// Admin routes for inbound webhooks: create from the bot page, and the editor's sections.
+import { Elysia } from "elysia";
+import type { Clock } from "../../lib/clock";
+import { generateSecret } from "../../lib/standard-webhooks";
+import { AppError } from "../../http/errors";
+import type { Bots } from "../bots/service";
+import type { Fields } from "../fields/service";
+import type { Logs } from "../inbound/logs";
+import type { Mapping } from "../inbound/model";
+import type { Receiver } from "../inbound/receiver";
+import type { Webhook, Webhooks } from "../inbound/service";
+import type { Settings } from "../settings/service";
+import type { Accounts } from "./accounts";
+import { formError, formOf, html, redirect, section, sessionGuard } from "./http";
+import { WebhookPage } from "../../../views/pages/webhook";
+import { WebhooksSection } from "../../../views/partials/webhooks";
+import { ActionsSection, ConfigSection, ExampleSection, HeadSection, LimitsSection } from "../../../views/partials/webhook-editor";
+import { LogDetail, LogsSection } from "../../../views/partials/webhook-logs";
+
+export interface WebhookPagesDeps {
+  accounts: Accounts;
+  clock: Clock;
+  bots: Bots;
+  fields: Fields;
+  settings: Settings;
+  webhooks: Webhooks;
+  logs: Logs;
+  receiver: Receiver;
+  publicUrl: () => string;
+}
+
+export function webhookPages(deps: WebhookPagesDeps) {
+  const { clock, bots, fields, settings, webhooks, logs, receiver, publicUrl } = deps;
+  const urlOf = (webhook: Webhook) => `${publicUrl()}/hooks/${webhook.token}`;
+  const config = (webhook: Webhook, extra: { pendingPath?: string; error?: string } = {}) =>
+    ConfigSection({ webhook, fields: fields.list(webhook.bot_id), preview: webhooks.preview(webhook, webhook.example) as never, ...extra });
+  const logsSection = (webhook: Webhook, outcome = "", cursor?: string, detailId?: number) => {
+    const page = logs.list(webhook.id, { outcome: outcome || undefined, limit: 25, cursor });
+    return LogsSection({ webhookId: webhook.id, logs: page.data, outcome, nextCursor: page.next_cursor, detail: detailId ? logs.get(webhook.id, detailId) : undefined });
+  };
+  /** Runs a change through the same validation as the API; its error shows in the section. */
+  const change = (id: number, patch: Parameters<Webhooks["update"]>[1], render: (webhook: Webhook, error?: string) => string) =>
+    section(() => render(webhooks.update(id, patch)), (error) => render(webhooks.get(id), error));
+
+  return new Elysia({ prefix: "/admin" })
+    .use(sessionGuard({ accounts: deps.accounts }))
+    .post("/bots/:flow_ns/webhooks", ({ params, body, isHtmx }) => {
+      const bot = bots.get(params.flow_ns);
+      const result = formError(
+        () => webhooks.create(bot, String(formOf(body).name ?? "").trim() || "Inbound webhook"),
+        (error) => WebhooksSection({ bot, webhooks: webhooks.listForBot(bot.id), max: settings.get().max_inbound_webhooks_per_bot, error }),
+      );
+      return result instanceof Response ? result : redirect(`/admin/webhooks/${result.id}`, isHtmx);
+    })
+    .get("/webhooks/:id", ({ params, session }) => {
+      const webhook = webhooks.get(Number(params.id));
+      const page = logs.list(webhook.id, { limit: 25 });
+      return html(WebhookPage({
+        csrf: session!.csrf_token,
+        bot: webhooks.botOf(webhook),
+        webhook,
+        url: urlOf(webhook),
+        listening: webhooks.isListening(webhook, clock.now()),
+        fields: fields.list(webhook.bot_id),
+        preview: webhooks.preview(webhook, webhook.example) as never,
+        logs: page.data,
+        nextCursor: page.next_cursor,
+      }));
+    })
+    .post("/webhooks/:id/name", ({ params, body }) =>
+      change(Number(params.id), { name: String(formOf(body).name ?? "").trim() }, (webhook, error) => HeadSection({ webhook, url: urlOf(webhook), error })),
+    )
+    .post("/webhooks/:id/active", ({ params, body }) =>
+      change(Number(params.id), { active: formOf(body).active === "1" }, (webhook, error) => HeadSection({ webhook, url: urlOf(webhook), error })),
+    )
+    .post("/webhooks/:id/delete", ({ params, isHtmx }) => {
+      const webhook = webhooks.get(Number(params.id));
+      const bot = webhooks.botOf(webhook);
+      webhooks.remove(webhook.id);
+      return redirect(`/admin/bots/${bot.flow_ns}`, isHtmx);
+    })
+    .get("/webhooks/:id/example", ({ params }) => {
+      const webhook = webhooks.get(Number(params.id));
+      const listening = webhooks.isListening(webhook, clock.now());
+      // When the capture arrives, the mapping previews change too: swap them out of band.
+      const oob = listening ? "" : config(webhook).replace('id="wh-config"', 'id="wh-config" hx-swap-oob="true"');
+      return html(ExampleSection({ webhook, listening }) + oob);
+    })
+    .post("/webhooks/:id/example", ({ params, body }) => {
+      const id = Number(params.id);
+      const text = String(formOf(body).example ?? "").trim();
+      let example: unknown = null;
+      try {
+        example = text ? JSON.parse(text) : null;
+      } catch (error) {
+        return html(ExampleSection({ webhook: webhooks.get(id), listening: false, error: `That is not valid JSON: ${(error as Error).message}` }), 422);
+      }
+      const webhook = webhooks.update(id, { example });
+      return html(ExampleSection({ webhook, listening: webhooks.isListening(webhook, clock.now()) }) + config(webhook).replace('id="wh-config"', 'id="wh-config" hx-swap-oob="true"'));
+    })
+    .post("/webhooks/:id/listen", ({ params }) => html(ExampleSection({ webhook: webhooks.startListening(Number(params.id)), listening: true })))
+    .post("/webhooks/:id/pick", ({ params, body }) => {
+      const form = formOf(body);
+      const webhook = webhooks.get(Number(params.id));
+      const path = String(form.path ?? "");
+      if (form.as === "map") return html(config(webhook, { pendingPath: path }));
+      if (form.as !== "user_ns" && form.as !== "phone" && form.as !== "email") throw new AppError(422, "validation_failed", "Pick user_ns, phone, email or map.");
+      return change(webhook.id, { identify: { ...webhook.identify, [form.as]: path } }, (w, error) => config(w, { error }));
+    })
+    .post("/webhooks/:id/identify", ({ params, body }) => {
+      const form = formOf(body);
+      const identify = { user_ns: form.user_ns?.trim() || null, phone: form.phone?.trim() || null, email: form.email?.trim() || null };
+      return change(Number(params.id), { identify }, (webhook, error) => config(webhook, { error }));
+    })
+    .post("/webhooks/:id/mappings", ({ params, body }) => {
+      const form = formOf(body);
+      const webhook = webhooks.get(Number(params.id));
+      const path = String(form.path ?? "").trim();
+      const newField = String(form.new_field ?? "").trim();
+      return section(() => {
+        // A new field is created first; the mapping then points at it.
+        const field = newField ? fields.create(webhook.bot_id, { name: newField, type: (form.new_type ?? "text") as never }).name : String(form.field ?? "");
+        const mappings: Mapping[] = [...webhook.mappings, { path, field }];
+        return config(webhooks.update(webhook.id, { mappings }));
+      }, (error) => config(webhooks.get(webhook.id), { pendingPath: path, error }));
+    })
+    .post("/webhooks/:id/mappings/:index/delete", ({ params }) => {
+      const webhook = webhooks.get(Number(params.id));
+      const mappings = webhook.mappings.filter((_, i) => i !== Number(params.index));
+      return change(webhook.id, { mappings }, (w, error) => config(w, { error }));
+    })
+    .post("/webhooks/:id/actions", ({ params, body }) => {
+      const form = formOf(body);
+      const webhook = webhooks.get(Number(params.id));
+      const text = form.text ?? "";
+      const action: Record<string, unknown> = { type: form.type };
+      if (form.type === "send_text") action.text = text;
+      if (form.type === "add_tag" || form.type === "remove_tag") action.tag = text;
+      if (form.type === "set_field") Object.assign(action, { field: form.field, value: text });
+      if (form.type === "pause_bot") action.minutes = form.minutes ? Number(form.minutes) : null;
+      if (form.type === "http_request") Object.assign(action, { url: form.url ?? "", method: "POST", body: text || null });
+      const render = (w: Webhook, error?: string) => ActionsSection({ webhook: w, fields: fields.list(w.bot_id), error });
+      return change(webhook.id, { actions: [...webhook.actions, action] }, render);
+    })
+    .post("/webhooks/:id/actions/:index/delete", ({ params }) => {
+      const webhook = webhooks.get(Number(params.id));
+      const actions = webhook.actions.filter((_, i) => i !== Number(params.index));
+      return change(webhook.id, { actions }, (w, error) => ActionsSection({ webhook: w, fields: fields.list(w.bot_id), error }));
+    })
+    .post("/webhooks/:id/limits", ({ params, body }) => {
+      const form = formOf(body);
+      const capacity = Number(form.capacity);
+      const refill = Number(form.refill_seconds);
+      const id = Number(params.id);
+      if (!Number.isInteger(capacity) || capacity < 1 || !Number.isInteger(refill) || refill < 1) {
+        return html(LimitsSection({ webhook: webhooks.get(id), error: "Requests and seconds must be whole numbers of at least 1." }), 422);
+      }
+      const patch = { rate_limit: { capacity, refill_seconds: refill }, idempotency_path: form.idempotency_path?.trim() || null };
+      return change(id, patch, (webhook, error) => LimitsSection({ webhook, error }));
+    })
+    .post("/webhooks/:id/secret", ({ params, body }) => {
+      const secret = formOf(body).do === "generate" ? generateSecret() : null;
+      return html(LimitsSection({ webhook: webhooks.update(Number(params.id), { signing_secret: secret }), newSecret: secret ?? undefined }));
+    })
+    .get("/webhooks/:id/logs", ({ params, query }) => html(logsSection(webhooks.get(Number(params.id)), String(query.outcome ?? ""), query.cursor || undefined)))
+    .get("/webhooks/:id/logs/:log_id", ({ params }) => {
+      const webhook = webhooks.get(Number(params.id));
+      return html(LogDetail({ webhookId: webhook.id, log: logs.get(webhook.id, Number(params.log_id)) }));
+    })
+    .post("/webhooks/:id/logs/:log_id/replay", ({ params }) => {
+      const webhook = webhooks.get(Number(params.id));
+      const answer = receiver.replay(webhook, Number(params.log_id));
+      return html(logsSection(webhook, "", undefined, answer.logId));
+    });
+}

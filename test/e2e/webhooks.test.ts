@@ -1,0 +1,133 @@
+// The inbound webhook editor in a real browser: create, listen, test request, pick paths from
+// the tree, activate, send again, and see the contact and the log.
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import type { Browser, Page } from "playwright-core";
+import { join } from "node:path";
+import { launchBrowser, SCREENSHOTS } from "../helpers/browser";
+import { startTestServer, type TestServer } from "../helpers/server";
+
+let server: TestServer;
+let browser: Browser;
+let page: Page;
+let flowNs: string;
+const pageErrors: string[] = [];
+const lead = { contact: { name: "Ada", phone: "(415) 555-2671" }, booking: { size: "4" } };
+
+beforeAll(async () => {
+  server = await startTestServer({ adminPassword: "webhook admin password" });
+  const bot = server.services.bots.create({ name: "Booking SMS", channel: "sms", default_country: "US" });
+  flowNs = bot.flow_ns;
+  server.services.fields.create(bot.id, { name: "party_size", type: "number" });
+  browser = await launchBrowser();
+  page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+  page.on("pageerror", (error) => pageErrors.push(error.message));
+  await page.goto(`${server.url}/admin/login`);
+  await page.fill("input[name=password]", "webhook admin password");
+  await page.click("button[type=submit]");
+  await page.waitForURL(`${server.url}/admin`);
+}, 60_000);
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+async function sendTest(body: unknown) {
+  await page.fill("#wh-test-body", JSON.stringify(body, null, 2));
+  const answered = page.waitForResponse((r) => r.url().includes("/hooks/") && r.request().method() === "POST");
+  await page.click("#wh-test-send");
+  const response = await answered;
+  await page.waitForFunction((status) => document.querySelector("#wh-test-result")?.getAttribute("data-status") === String(status), response.status());
+  return response.status();
+}
+
+describe("inbound webhook editor", () => {
+  test("create a webhook from the bot page", async () => {
+    await page.goto(`${server.url}/admin/bots/${flowNs}`);
+    await page.fill("#webhooks input[name=name]", "Website form");
+    await page.click("#webhooks button[type=submit]");
+    await page.waitForSelector("#wh-url");
+    expect(await page.textContent("h1")).toBe("Website form");
+    expect(await page.textContent("#wh-url")).toMatch(/\/hooks\/[A-Za-z0-9_-]{32}$/);
+    expect(await page.textContent("#wh-head")).toContain("inactive");
+  });
+
+  test("listen, send a test request, and the example arrives with its tree", async () => {
+    await page.click("#wh-listen");
+    await page.waitForSelector("#wh-example .listening");
+    expect(await sendTest(lead)).toBe(409); // inactive: logged, captured, not processed
+    await page.waitForSelector("#wh-tree button[data-path='contact.phone'][data-as='phone']", { timeout: 10_000 });
+    expect(await page.inputValue("#wh-example textarea")).toContain('"(415) 555-2671"');
+    await page.waitForSelector("#wh-logs .badge.outcome-webhook_inactive");
+  });
+
+  test("pick the phone path and a mapping from the tree, with a preview", async () => {
+    await page.click("#wh-tree button[data-path='contact.phone'][data-as='phone']");
+    await page.waitForFunction(() => (document.querySelector("#identify-phone") as HTMLInputElement)?.value === "contact.phone");
+    expect(await page.textContent("#wh-config")).toContain("+14155552671");
+
+    await page.click("#wh-tree button[data-path='contact.name'][data-as='map']");
+    await page.waitForFunction(() => (document.querySelector("#wh-add-mapping input[name=path]") as HTMLInputElement)?.value === "contact.name");
+    await page.selectOption("#wh-add-mapping select[name=field]", "first_name");
+    await page.click("#wh-add-mapping button[type=submit]");
+    await page.waitForSelector("#wh-mappings");
+
+    await page.click("#wh-tree button[data-path='booking.size'][data-as='map']");
+    await page.waitForFunction(() => (document.querySelector("#wh-add-mapping input[name=path]") as HTMLInputElement)?.value === "booking.size");
+    await page.selectOption("#wh-add-mapping select[name=field]", "party_size");
+    await page.click("#wh-add-mapping button[type=submit]");
+    await page.waitForFunction(() => document.querySelector("#wh-mappings")?.textContent?.includes("party_size"));
+    const rows = await page.textContent("#wh-mappings");
+    expect(rows).toContain('"Ada" → "Ada"');
+    expect(rows).toContain('"4" → 4');
+  });
+
+  test("add an action, activate, send again: the contact is created and logged", async () => {
+    await page.selectOption("#wh-actions select[name=type]", "add_tag");
+    await page.fill("#wh-actions input[name=text]", "web-lead");
+    await page.click("#wh-actions button[type=submit]");
+    await page.waitForSelector("#wh-actions li:has-text('Add tag: web-lead')");
+
+    await page.click("#wh-toggle");
+    await page.waitForSelector("#wh-head .badge.on");
+    expect(await sendTest(lead)).toBe(200);
+    const result = JSON.parse((await page.textContent("#wh-test-result"))!.split("\n").slice(1).join("\n"));
+    expect(result).toMatchObject({ ok: true, created: true });
+
+    await page.waitForSelector("#wh-logs .badge.outcome-processed");
+    await page.click("#wh-logs tr:has(.outcome-processed)");
+    await page.waitForSelector("#wh-log-detail h3");
+    const detail = await page.textContent("#wh-log-detail");
+    expect(detail).toContain("processed");
+    expect(detail).toContain('"party_size": 4');
+    await page.screenshot({ path: join(SCREENSHOTS, "webhook-editor.png"), fullPage: true });
+
+    const contact = server.services.contacts.get(result.user_ns);
+    expect(contact.contact).toMatchObject({ phone: "+14155552671", first_name: "Ada", tags: '["web-lead"]' });
+    await page.goto(`${server.url}/admin/bots/${flowNs}`);
+    expect(await page.textContent("#contact-list")).toContain("+14155552671");
+  });
+
+  test("filter logs by outcome and replay one", async () => {
+    await page.goto(`${server.url}/admin/webhooks/${server.services.webhooks.listForBot(server.services.bots.get(flowNs).id)[0]!.id}`);
+    await page.selectOption("#wh-logs select[name=outcome]", "webhook_inactive");
+    await page.waitForFunction(() => !document.querySelector("#wh-logs .outcome-processed") && !!document.querySelector("#wh-logs .outcome-webhook_inactive"));
+    await page.click("#wh-logs tr:has(.outcome-webhook_inactive)");
+    await page.click("#wh-log-detail button:text('Replay')");
+    await page.waitForSelector("#wh-log-detail h3:has-text('replay of')");
+    expect(await page.textContent("#wh-log-detail h3")).toContain("processed");
+  });
+
+  test("a bad mapping path shows its error in place; generating a secret shows it once", async () => {
+    await page.fill("#wh-add-mapping input[name=path]", "a..b");
+    await page.click("#wh-add-mapping button[type=submit]");
+    await page.waitForSelector("#wh-config .error");
+    expect(await page.textContent("#wh-config .error")).toContain("not a valid path");
+    await page.click("#wh-limits button:text('Generate')");
+    await page.waitForSelector("#wh-secret");
+    expect(await page.textContent("#wh-secret")).toMatch(/^whsec_/);
+  });
+
+  test("no script errors", () => {
+    expect(pageErrors).toEqual([]);
+  });
+});

@@ -1,0 +1,44 @@
+// The inbound webhook editor page.
+import type { Bot } from "../../src/modules/bots/service";
+import type { CustomField } from "../../src/modules/fields/service";
+import type { WebhookLog } from "../../src/modules/inbound/logs";
+import type { Webhook } from "../../src/modules/inbound/service";
+import { Layout } from "../layout";
+import { ActionsSection, ConfigSection, ExampleSection, HeadSection, LimitsSection, TestSection, type ConfigProps } from "../partials/webhook-editor";
+import { LogsSection } from "../partials/webhook-logs";
+
+export interface WebhookPageProps {
+  csrf: string;
+  bot: Bot;
+  webhook: Webhook;
+  url: string;
+  listening: boolean;
+  fields: CustomField[];
+  preview: ConfigProps["preview"];
+  logs: WebhookLog[];
+  nextCursor: string | null;
+}
+
+export function WebhookPage(props: WebhookPageProps) {
+  const { csrf, bot, webhook, url, listening, fields, preview } = props;
+  return (
+    <Layout title={webhook.name} csrf={csrf} active="bots">
+      <p class="crumbs">
+        <a href="/admin">Bots</a> / <a href={`/admin/bots/${bot.flow_ns}`} safe>{bot.name}</a> / Inbound webhooks /
+      </p>
+      <h1 safe>{webhook.name}</h1>
+      <HeadSection webhook={webhook} url={url} />
+      <ExampleSection webhook={webhook} listening={listening} />
+      <ConfigSection webhook={webhook} fields={fields} preview={preview} />
+      <ActionsSection webhook={webhook} fields={fields} />
+      <LimitsSection webhook={webhook} />
+      <TestSection webhook={webhook} path={new URL(url).pathname} />
+      <LogsSection webhookId={webhook.id} logs={props.logs} outcome="" nextCursor={props.nextCursor} />
+      <form class="gap" method="post" action={`/admin/webhooks/${webhook.id}/delete`} hx-post={`/admin/webhooks/${webhook.id}/delete`}
+        hx-confirm="Delete this webhook and its logs? Its URL stops working at once.">
+        <input type="hidden" name="_csrf" value={csrf} />
+        <button type="submit" class="danger">Delete webhook</button>
+      </form>
+    </Layout>
+  );
+}

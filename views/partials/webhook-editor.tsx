@@ -1,0 +1,354 @@
+// The inbound webhook editor's sections. Each is swapped on its own by its id.
+import type { Action } from "../../src/modules/inbound/actions";
+import type { Webhook } from "../../src/modules/inbound/service";
+import type { CustomField } from "../../src/modules/fields/service";
+import { ErrorText } from "../layout";
+import { JsonTree } from "./json-tree";
+
+const base = (webhook: Webhook) => `/admin/webhooks/${webhook.id}`;
+const pretty = (value: unknown) => (value === null || value === undefined ? "" : JSON.stringify(value, null, 2));
+
+export function HeadSection({ webhook, url, error }: { webhook: Webhook; url: string; error?: string }) {
+  return (
+    <section id="wh-head" class="card">
+      <div class="copy-row">
+        <span class="badge method">POST</span>
+        <code id="wh-url" safe>{url}</code>
+        <button type="button" class="secondary small" data-copy="#wh-url">Copy</button>
+      </div>
+      <div class="row spaced">
+        <form class="row" hx-post={`${base(webhook)}/name`} hx-target="#wh-head" hx-swap="outerHTML">
+          <label>
+            Name
+            <input name="name" value={webhook.name} required maxlength="100" />
+          </label>
+          <button type="submit" class="secondary">Rename</button>
+        </form>
+        <form hx-post={`${base(webhook)}/active`} hx-target="#wh-head" hx-swap="outerHTML">
+          <input type="hidden" name="active" value={webhook.active ? "0" : "1"} />
+          {webhook.active ? (
+            <button type="submit" class="danger" id="wh-toggle">Deactivate</button>
+          ) : (
+            <button type="submit" id="wh-toggle">Activate</button>
+          )}{" "}
+          {webhook.active ? <span class="badge on">active</span> : <span class="badge">inactive: requests are logged, not processed</span>}
+        </form>
+      </div>
+      <ErrorText message={error} />
+    </section>
+  );
+}
+
+export function ExampleSection({ webhook, listening, error }: { webhook: Webhook; listening: boolean; error?: string }) {
+  return (
+    <section id="wh-example" class="card" {...(listening ? { "hx-get": `${base(webhook)}/example`, "hx-trigger": "every 2s", "hx-swap": "outerHTML" } : {})}>
+      <h2>Example of received JSON</h2>
+      <div class="grid2">
+        <form hx-post={`${base(webhook)}/example`} hx-target="#wh-example" hx-swap="outerHTML">
+          <label>
+            Paste an example
+            <textarea name="example" rows="10" spellcheck="false" class="code" safe>
+              {pretty(webhook.example)}
+            </textarea>
+          </label>
+          <div class="row">
+            <button type="submit" class="secondary">Save example</button>
+            {listening ? (
+              <span class="listening" role="status">Listening for a live request… send one to the URL above.</span>
+            ) : (
+              <button type="button" id="wh-listen" hx-post={`${base(webhook)}/listen`} hx-target="#wh-example" hx-swap="outerHTML">
+                Listen for a live request
+              </button>
+            )}
+          </div>
+          <ErrorText message={error} />
+        </form>
+        <div>
+          <p class="muted small-text">Click a value to use its path.</p>
+          <JsonTree webhookId={webhook.id} example={webhook.example} />
+        </div>
+      </div>
+    </section>
+  );
+}
+
+export interface MappingPreview {
+  path: string;
+  field: string;
+  found: boolean;
+  value: unknown;
+  stored?: unknown;
+  error?: string;
+}
+
+export interface IdentifyPreview {
+  path: string;
+  found: boolean;
+  value: unknown;
+  normalised?: unknown;
+  error?: string;
+}
+
+export interface ConfigProps {
+  webhook: Webhook;
+  fields: CustomField[];
+  preview: { identify: Record<string, IdentifyPreview>; mappings: MappingPreview[] };
+  pendingPath?: string;
+  error?: string;
+}
+
+function PreviewCell({ item }: { item?: { found: boolean; value: unknown; stored?: unknown; normalised?: unknown; error?: string } }) {
+  if (!item) return <td class="muted">—</td>;
+  if (!item.found) return <td class="muted">not in the example</td>;
+  if (item.error) return <td class="error" safe>{`${JSON.stringify(item.value)}: ${item.error}`}</td>;
+  const result = item.stored !== undefined ? item.stored : item.normalised !== undefined ? item.normalised : item.value;
+  return <td safe>{`${JSON.stringify(item.value)} → ${JSON.stringify(result)}`}</td>;
+}
+
+export function ConfigSection({ webhook, fields, preview, pendingPath, error }: ConfigProps) {
+  const systemFields = ["first_name", "last_name", "email", "phone"];
+  return (
+    <section id="wh-config" class="card">
+      <h2>Values to identify a contact</h2>
+      <p class="muted small-text">Checked in order: user_ns, then phone or email; a new contact is created from a valid phone when the bot's channel may start conversations.</p>
+      <form hx-post={`${base(webhook)}/identify`} hx-target="#wh-config" hx-swap="outerHTML">
+        <table>
+          <tbody>
+            {(["user_ns", "phone", "email"] as const).map((key) => (
+              <tr>
+                <th>
+                  <label for={`identify-${key}`}>{key}</label>
+                </th>
+                <td>
+                  <input id={`identify-${key}`} name={key} value={webhook.identify[key] ?? ""} placeholder="path, e.g. contact.phone" />
+                </td>
+                <PreviewCell item={preview.identify[key]} />
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        <button type="submit" class="secondary">Save identification</button>
+      </form>
+
+      <h2 class="gap">Mapping</h2>
+      {webhook.mappings.length === 0 ? (
+        <p class="muted">No mappings yet.</p>
+      ) : (
+        <table id="wh-mappings">
+          <thead>
+            <tr>
+              <th>Path</th>
+              <th>Field</th>
+              <th>Preview (from the example)</th>
+              <th></th>
+            </tr>
+          </thead>
+          <tbody>
+            {webhook.mappings.map((mapping, index) => (
+              <tr>
+                <td>
+                  <code safe>{mapping.path}</code>
+                </td>
+                <td>
+                  <code safe>{mapping.field}</code>
+                </td>
+                <PreviewCell item={preview.mappings[index]} />
+                <td class="actions">
+                  <button type="button" class="danger small" hx-post={`${base(webhook)}/mappings/${index}/delete`} hx-target="#wh-config" hx-swap="outerHTML">
+                    Remove
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <form class="row" id="wh-add-mapping" hx-post={`${base(webhook)}/mappings`} hx-target="#wh-config" hx-swap="outerHTML">
+        <label>
+          Path
+          <input name="path" value={pendingPath ?? ""} required placeholder='contact.first_name or data["first name"]' autofocus={pendingPath ? true : undefined} />
+        </label>
+        <label>
+          Field
+          <select name="field">
+            <optgroup label="Contact">
+              {systemFields.map((name) => (
+                <option value={name}>{name}</option>
+              ))}
+            </optgroup>
+            <optgroup label="Custom fields">
+              {fields.map((field) => (
+                <option value={field.name} safe>
+                  {`${field.name} (${field.type})`}
+                </option>
+              ))}
+            </optgroup>
+          </select>
+        </label>
+        <label>
+          …or a new field
+          <input name="new_field" placeholder="new_field_name" pattern="[A-Za-z][A-Za-z0-9_]{0,63}" />
+        </label>
+        <label>
+          New field type
+          <select name="new_type">
+            {["text", "number", "boolean", "date", "datetime", "json"].map((type) => (
+              <option value={type}>{type}</option>
+            ))}
+          </select>
+        </label>
+        <button type="submit">Add mapping</button>
+      </form>
+      <ErrorText message={error} />
+    </section>
+  );
+}
+
+function describeAction(action: Action): string {
+  switch (action.type) {
+    case "send_text":
+      return `Send text: ${action.text}`;
+    case "add_tag":
+      return `Add tag: ${action.tag}`;
+    case "remove_tag":
+      return `Remove tag: ${action.tag}`;
+    case "set_field":
+      return `Set ${action.field} to ${action.value}`;
+    case "pause_bot":
+      return action.minutes === null ? "Pause the bot until resumed" : `Pause the bot for ${action.minutes} minutes`;
+    case "resume_bot":
+      return "Resume the bot";
+    case "http_request":
+      return `${action.method} ${action.url}`;
+  }
+}
+
+export function ActionsSection({ webhook, fields, error }: { webhook: Webhook; fields: CustomField[]; error?: string }) {
+  return (
+    <section id="wh-actions" class="card">
+      <h2>Actions</h2>
+      <p class="muted small-text">
+        Run in order after mapping. Templates: {"{{first_name}}"}, {"{{phone}}"}, {"{{field_name}}"}, {"{{payload.some.path}}"}.
+      </p>
+      {webhook.actions.length === 0 ? (
+        <p class="muted">No actions.</p>
+      ) : (
+        <ol class="actions-list">
+          {webhook.actions.map((action, index) => (
+            <li>
+              <span safe>{describeAction(action)}</span>{" "}
+              <button type="button" class="danger small" hx-post={`${base(webhook)}/actions/${index}/delete`} hx-target="#wh-actions" hx-swap="outerHTML">
+                Remove
+              </button>
+            </li>
+          ))}
+        </ol>
+      )}
+      <form class="row" hx-post={`${base(webhook)}/actions`} hx-target="#wh-actions" hx-swap="outerHTML">
+        <label>
+          Action
+          <select name="type">
+            <option value="send_text">send text</option>
+            <option value="add_tag">add tag</option>
+            <option value="remove_tag">remove tag</option>
+            <option value="set_field">set field</option>
+            <option value="pause_bot">pause bot</option>
+            <option value="resume_bot">resume bot</option>
+            <option value="http_request">HTTP request</option>
+          </select>
+        </label>
+        <label>
+          Text, tag, value or body
+          <input name="text" placeholder="Hi {{first_name}}, thanks!" />
+        </label>
+        <label>
+          Field
+          <select name="field">
+            <option value="">—</option>
+            {["first_name", "last_name", "email", "phone", ...fields.map((f) => f.name)].map((name) => (
+              <option value={name} safe>
+                {name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Minutes
+          <input name="minutes" type="number" min="1" class="short" placeholder="∞" />
+        </label>
+        <label>
+          URL
+          <input name="url" placeholder="https://crm.example.com/hook" />
+        </label>
+        <button type="submit">Add action</button>
+      </form>
+      <ErrorText message={error} />
+    </section>
+  );
+}
+
+export function LimitsSection({ webhook, newSecret, error }: { webhook: Webhook; newSecret?: string; error?: string }) {
+  return (
+    <section id="wh-limits" class="card">
+      <h2>Limits and security</h2>
+      <form class="row" hx-post={`${base(webhook)}/limits`} hx-target="#wh-limits" hx-swap="outerHTML">
+        <label>
+          Requests
+          <input name="capacity" type="number" min="1" value={String(webhook.rate_capacity)} class="short" />
+        </label>
+        <label>
+          per seconds
+          <input name="refill_seconds" type="number" min="1" value={String(webhook.rate_refill_seconds)} class="short" />
+        </label>
+        <label>
+          Idempotency path (optional)
+          <input name="idempotency_path" value={webhook.idempotency_path ?? ""} placeholder="order.id" />
+        </label>
+        <button type="submit" class="secondary">Save limits</button>
+      </form>
+      <div class="row gap">
+        <span>
+          Signing secret (Standard Webhooks):{" "}
+          {newSecret ? (
+            <code id="wh-secret" safe>{newSecret}</code>
+          ) : webhook.signing_secret ? (
+            <code safe>{`${webhook.signing_secret.slice(0, 10)}…`}</code>
+          ) : (
+            <span class="muted">none: requests are not signed</span>
+          )}
+        </span>
+        {newSecret ? <button type="button" class="secondary small" data-copy="#wh-secret">Copy</button> : ""}
+        <button type="button" class="secondary small" hx-post={`${base(webhook)}/secret`} hx-vals='{"do":"generate"}' hx-target="#wh-limits" hx-swap="outerHTML">
+          {webhook.signing_secret ? "Rotate" : "Generate"}
+        </button>
+        {webhook.signing_secret ? (
+          <button type="button" class="danger small" hx-post={`${base(webhook)}/secret`} hx-vals='{"do":"clear"}' hx-target="#wh-limits" hx-swap="outerHTML">
+            Remove
+          </button>
+        ) : (
+          ""
+        )}
+      </div>
+      {newSecret ? <p class="muted small-text">Copy it now: it is shown once. Senders sign with it; unsigned requests then get 401.</p> : ""}
+      <ErrorText message={error} />
+    </section>
+  );
+}
+
+export function TestSection({ webhook, path }: { webhook: Webhook; path: string }) {
+  return (
+    <section id="wh-test" class="card">
+      <h2>Send a test request</h2>
+      <p class="muted small-text">Posts this body to the webhook URL from your browser, exactly as an outside system would.</p>
+      <textarea id="wh-test-body" rows="8" spellcheck="false" class="code" safe>
+        {pretty(webhook.example) || "{}"}
+      </textarea>
+      <div class="row">
+        <button type="button" id="wh-test-send" data-test-url={path} data-test-body="#wh-test-body" data-test-result="#wh-test-result">
+          Send test request
+        </button>
+      </div>
+      <pre id="wh-test-result" class="result" hidden></pre>
+    </section>
+  );
+}

@@ -1,0 +1,107 @@
+// The request log of a webhook (#wh-logs) and one request in full (#wh-log-detail).
+import type { WebhookLog } from "../../src/modules/inbound/logs";
+import { OUTCOMES } from "../../src/modules/inbound/model";
+
+const when = (ms: number) => new Date(ms).toISOString().replace("T", " ").slice(0, 19);
+
+export function LogsSection({ webhookId, logs, outcome, nextCursor, detail }: { webhookId: number; logs: WebhookLog[]; outcome: string; nextCursor: string | null; detail?: WebhookLog }) {
+  const base = `/admin/webhooks/${webhookId}/logs`;
+  return (
+    <section id="wh-logs" class="card" hx-get={`${base}?outcome=${outcome}`} hx-trigger="sb:logs-refresh from:body" hx-swap="outerHTML">
+      <h2>Logs</h2>
+      <select name="outcome" aria-label="Filter by outcome" hx-get={base} hx-target="#wh-logs" hx-swap="outerHTML">
+        <option value="">all outcomes</option>
+        {OUTCOMES.map((o) => (
+          <option value={o} selected={o === outcome}>
+            {o}
+          </option>
+        ))}
+      </select>
+      {logs.length === 0 ? (
+        <p class="muted">No requests yet.</p>
+      ) : (
+        <table class="clickable">
+          <thead>
+            <tr>
+              <th>Time (UTC)</th>
+              <th>Outcome</th>
+              <th>Status</th>
+              <th>Contact</th>
+              <th>ms</th>
+            </tr>
+          </thead>
+          <tbody>
+            {logs.map((log) => (
+              <tr hx-get={`${base}/${log.id}`} hx-target="#wh-log-detail" hx-swap="outerHTML" class={detail?.id === log.id ? "selected" : undefined}>
+                <td safe>{when(log.received_at)}</td>
+                <td>
+                  <span class={`badge outcome-${log.outcome}`} safe>
+                    {log.outcome}
+                  </span>
+                </td>
+                <td safe>{String(log.status)}</td>
+                <td>
+                  <code safe>{`${log.user_ns ?? "—"}${log.created_contact ? " (new)" : ""}`}</code>
+                </td>
+                <td safe>{String(log.duration_ms)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {nextCursor ? (
+        <button type="button" class="secondary" hx-get={`${base}?outcome=${outcome}&cursor=${nextCursor}`} hx-target="#wh-logs" hx-swap="outerHTML">
+          Older
+        </button>
+      ) : (
+        ""
+      )}
+      <LogDetail webhookId={webhookId} log={detail} />
+    </section>
+  );
+}
+
+function pretty(text: string): string {
+  try {
+    return JSON.stringify(JSON.parse(text), null, 2);
+  } catch {
+    return text;
+  }
+}
+
+export function LogDetail({ webhookId, log }: { webhookId: number; log?: WebhookLog }) {
+  if (!log) return <div id="wh-log-detail"></div>;
+  const notes = JSON.parse(log.notes) as string[];
+  return (
+    <div id="wh-log-detail" class="detail">
+      <h3 safe>{`Request #${log.id}: ${log.outcome} (${log.status})${log.replay_of ? `, replay of #${log.replay_of}` : ""}`}</h3>
+      {log.error ? <p class="error" safe>{log.error}</p> : ""}
+      {notes.length ? (
+        <ul class="notes">
+          {notes.map((note) => (
+            <li safe>{note}</li>
+          ))}
+        </ul>
+      ) : (
+        ""
+      )}
+      <div class="grid2">
+        <div>
+          <h4>Body{log.body_truncated ? " (cut at 64 KiB)" : ""}</h4>
+          <pre class="code" safe>{pretty(log.body)}</pre>
+        </div>
+        <div>
+          <h4>Headers</h4>
+          <pre class="code" safe>{JSON.stringify(JSON.parse(log.headers), null, 2)}</pre>
+          <h4>Response</h4>
+          <pre class="code" safe>{pretty(log.response)}</pre>
+          <h4>Fields written</h4>
+          <pre class="code" safe>{pretty(log.fields_written)}</pre>
+        </div>
+      </div>
+      <button type="button" hx-post={`/admin/webhooks/${webhookId}/logs/${log.id}/replay`} hx-target="#wh-logs" hx-swap="outerHTML">
+        Replay with today's settings
+      </button>
+    </div>
+  );
+}
