@@ -80,7 +80,7 @@ function toAppError(code: string | number, error: unknown): AppError {
 
 export function createApp(deps: AppDeps, services: Services = createServices(deps)) {
   const { config, db, metrics, onRoute, clock, publicUrl, clientIp } = deps;
-  const { bots, fields, contacts, tokens, accounts, settings, webhooks, logs, receiver } = services;
+  const { bots, fields, contacts, tokens, accounts, settings, webhooks, logs, receiver, messages, deliveries } = services;
 
   const api = new Elysia({ prefix: "/api/v1" })
     .use(bearerAuth({ tokens }))
@@ -126,6 +126,6 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
     .use(systemRoutes({ db, metrics }))
     .use(hooksRoutes({ webhooks, receiver, scanGuard: createScanGuard({ clock }), metrics, clientIp }))
     .use(api)
-    .use(adminRoutes({ config, clientIp, accounts, loginLimiter: createLoginLimiter({ clock: deps.clock }), bots, fields, contacts, tokens, settings, webhooks }))
+    .use(adminRoutes({ config, clientIp, accounts, loginLimiter: createLoginLimiter({ clock: deps.clock }), bots, fields, contacts, tokens, settings, webhooks, messages, deliveries }))
     .use(webhookPages({ accounts, clock, bots, fields, settings, webhooks, logs, receiver, publicUrl }));
 }

@@ -6,6 +6,20 @@ import { count, createBot, createWebhook, hookUrl, post } from "../helpers/inbou
 import { createRetention } from "../../src/modules/inbound/retention";
 import { createSettings } from "../../src/modules/settings/service";
 
+describe("unknown tokens", () => {
+  test("an address guessing tokens is slowed down with 429", async () => {
+    const server = await startTestServer();
+    try {
+      const statuses: number[] = [];
+      for (let i = 0; i < 35; i++) statuses.push((await post(`${server.url}/hooks/guess${i}`, {})).status);
+      expect(statuses.slice(0, 30).every((s) => s === 404)).toBe(true);
+      expect(statuses.slice(30).every((s) => s === 429)).toBe(true);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
 describe("durability", () => {
   test("a restart neither refills the bucket nor loses logs", async () => {
     const dataDir = tempDir("sb-restart-");

@@ -127,6 +127,30 @@ describe("inbound webhook editor", () => {
     expect(await page.textContent("#wh-secret")).toMatch(/^whsec_/);
   });
 
+  test("a send_text action shows as a queued delivery and as a message on the contact", async () => {
+    const bot = server.services.bots.get(flowNs);
+    const webhook = server.services.webhooks.listForBot(bot.id)[0]!;
+    server.services.webhooks.update(webhook.id, { signing_secret: null, actions: [{ type: "send_text", text: "See you, {{first_name}}!" }] });
+    await page.goto(`${server.url}/admin/webhooks/${webhook.id}`);
+    expect(await sendTest({ contact: { name: "Bo", phone: "(415) 555-2672" } })).toBe(200);
+    await page.click("nav a:text('Deliveries')");
+    await page.waitForSelector("#delivery-rows");
+    expect(await page.textContent("#delivery-rows")).toContain("channel_message");
+    await page.selectOption("#deliveries select[name=state]", "succeeded");
+    await page.waitForSelector("#deliveries p.muted");
+    const contact = server.services.contacts.findByPhone(bot.id, "+14155552672")!;
+    await page.goto(`${server.url}/admin/contacts/${contact.user_ns}`);
+    expect(await page.textContent("#messages")).toContain("See you, Bo!");
+  });
+
+  test("installation settings are saved from the settings page", async () => {
+    await page.goto(`${server.url}/admin/settings`);
+    await page.fill("#installation input[name=max_inbound_webhooks_per_bot]", "7");
+    await page.click("#installation button[type=submit]");
+    await page.waitForSelector("#installation [role=status]");
+    expect(server.services.settings.get().max_inbound_webhooks_per_bot).toBe(7);
+  });
+
   test("no script errors", () => {
     expect(pageErrors).toEqual([]);
   });

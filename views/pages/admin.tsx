@@ -1,6 +1,6 @@
 // The admin pages: bots, one bot, one contact, settings.
 import type { Bot } from "../../src/modules/bots/service";
-import type { Contact } from "../../src/modules/contacts/service";
+import { PAUSED_FOREVER, type Contact } from "../../src/modules/contacts/service";
 import type { CustomField } from "../../src/modules/fields/service";
 import type { ApiToken } from "../../src/modules/tokens/service";
 import { Layout } from "../layout";
@@ -10,6 +10,9 @@ import { FieldsSection } from "../partials/fields";
 import { TokensSection } from "../partials/tokens";
 import { WebhooksSection } from "../partials/webhooks";
 import type { Webhook } from "../../src/modules/inbound/service";
+import type { Message } from "../../src/modules/messages/service";
+import type { TeamSettings } from "../../src/modules/settings/service";
+import { InstallationSection } from "./operations";
 
 export function BotsPage({ csrf, bots, channels }: { csrf: string; bots: Bot[]; channels: string[] }) {
   return (
@@ -57,7 +60,7 @@ export function BotPage({ csrf, bot, fields, fieldTypes, webhooks, maxWebhooks, 
   );
 }
 
-export function ContactPage({ csrf, bot, contact, values, fields }: { csrf: string; bot: Bot; contact: Contact; values: Record<string, unknown>; fields: CustomField[] }) {
+export function ContactPage({ csrf, bot, contact, values, fields, messages }: { csrf: string; bot: Bot; contact: Contact; values: Record<string, unknown>; fields: CustomField[]; messages: Message[] }) {
   const name = [contact.first_name, contact.last_name].filter(Boolean).join(" ") || contact.phone || contact.email || contact.user_ns;
   const tags = JSON.parse(contact.tags) as string[];
   return (
@@ -78,8 +81,29 @@ export function ContactPage({ csrf, bot, contact, values, fields }: { csrf: stri
         <dt>Tags</dt>
         <dd>{tags.length ? tags.map((tag) => <span class="tag" safe>{tag}</span>) : "—"}</dd>
         <dt>Bot paused</dt>
-        <dd safe>{contact.paused_until === null ? "no" : new Date(Math.min(contact.paused_until, 8.64e15)).toISOString()}</dd>
+        <dd safe>{contact.paused_until === null ? "no" : contact.paused_until >= PAUSED_FOREVER ? "until resumed" : `until ${new Date(contact.paused_until).toISOString()}`}</dd>
       </dl>
+      <section class="card">
+        <h2>Messages</h2>
+        {messages.length === 0 ? (
+          <p class="muted">No messages yet.</p>
+        ) : (
+          <table id="messages">
+            <tbody>
+              {messages.map((m) => (
+                <tr>
+                  <td class="muted" safe>{new Date(m.created_at).toISOString().replace("T", " ").slice(0, 19)}</td>
+                  <td safe>{m.direction === "out" ? "→ to contact" : "← from contact"}</td>
+                  <td safe>{m.content}</td>
+                  <td>
+                    <span class="badge" safe>{m.delivery_state}</span>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
       <section class="card">
         <h2>Custom fields</h2>
         {fields.length === 0 ? (
@@ -103,11 +127,12 @@ export function ContactPage({ csrf, bot, contact, values, fields }: { csrf: stri
   );
 }
 
-export function SettingsPage({ csrf, tokens, created }: { csrf: string; tokens: ApiToken[]; created?: { name: string; token: string } }) {
+export function SettingsPage({ csrf, tokens, created, settings }: { csrf: string; tokens: ApiToken[]; created?: { name: string; token: string }; settings: TeamSettings }) {
   return (
     <Layout title="Settings" csrf={csrf} active="settings">
       <h1>Settings</h1>
       <TokensSection tokens={tokens} created={created} />
+      <InstallationSection settings={settings} />
     </Layout>
   );
 }

@@ -11,9 +11,12 @@ import type { Fields } from "../fields/service";
 import type { Tokens } from "../tokens/service";
 import type { Settings } from "../settings/service";
 import type { Webhooks } from "../inbound/service";
+import type { Messages } from "../messages/service";
+import type { Deliveries } from "../deliveries/service";
+import { DELIVERY_STATES, DeliveriesPage, DeliveriesSection, InstallationSection } from "../../../views/pages/operations";
 import { MIN_PASSWORD_LENGTH, SESSION_TTL_MS, type Accounts } from "./accounts";
 import type { LoginLimiter } from "./login-limiter";
-import { formError, html, redirect, sessionGuard, SESSION_COOKIE, type Form } from "./http";
+import { formError, formOf, html, redirect, sessionGuard, SESSION_COOKIE, type Form } from "./http";
 import { LoginPage, MessagePage, SetupPage } from "../../../views/pages/auth";
 import { BotPage, BotsPage, ContactPage, SettingsPage } from "../../../views/pages/admin";
 import { BotsSection } from "../../../views/partials/bots";
@@ -32,10 +35,12 @@ export interface AdminDeps {
   tokens: Tokens;
   settings: Settings;
   webhooks: Webhooks;
+  messages: Messages;
+  deliveries: Deliveries;
 }
 
 export function adminRoutes(deps: AdminDeps) {
-  const { config, clientIp, accounts, loginLimiter, bots, fields, contacts, tokens, settings, webhooks } = deps;
+  const { config, clientIp, accounts, loginLimiter, bots, fields, contacts, tokens, settings, webhooks, messages, deliveries } = deps;
   const secureCookie = config.publicUrl.startsWith("https://") ? "; Secure" : "";
   const sessionCookie = (value: string, maxAgeSeconds: number) =>
     `${SESSION_COOKIE}=${value}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${maxAgeSeconds}${secureCookie}`;
@@ -151,16 +156,30 @@ export function adminRoutes(deps: AdminDeps) {
     })
     .get("/contacts/:user_ns", ({ params, session }) => {
       const { contact, bot } = contacts.get(params.user_ns);
-      return html(ContactPage({ csrf: session!.csrf_token, bot, contact, values: contacts.fieldValues(contact.id), fields: fields.list(bot.id) }));
+      return html(ContactPage({ csrf: session!.csrf_token, bot, contact, values: contacts.fieldValues(contact.id), fields: fields.list(bot.id), messages: messages.recent(contact.id) }));
     })
-    .get("/settings", ({ session }) => html(SettingsPage({ csrf: session!.csrf_token, tokens: tokens.list() })))
+    .get("/settings", ({ session }) => html(SettingsPage({ csrf: session!.csrf_token, tokens: tokens.list(), settings: settings.get() })))
+    .post("/settings/installation", ({ body }) => {
+      const form = formOf(body);
+      const max = Number(form.max_inbound_webhooks_per_bot);
+      const days = Number(form.log_retention_days);
+      if (!Number.isInteger(max) || max < 1 || max > 100 || !Number.isInteger(days) || days < 1 || days > 3650) {
+        return html(InstallationSection({ settings: settings.get(), error: "Webhooks per bot is 1 to 100; log retention is 1 to 3650 days." }), 422);
+      }
+      return html(InstallationSection({ settings: settings.update({ max_inbound_webhooks_per_bot: max, log_retention_days: days }), saved: true }));
+    })
+    .get("/deliveries", ({ session, query, isHtmx }) => {
+      const state = (DELIVERY_STATES as readonly string[]).includes(String(query.state)) ? String(query.state) : "";
+      const list = deliveries.list({ state: state || undefined, limit: 100 });
+      return html(isHtmx ? DeliveriesSection({ deliveries: list, state }) : DeliveriesPage({ csrf: session!.csrf_token, deliveries: list, state }));
+    })
     .post("/settings/tokens", ({ body, isHtmx, session }) => {
       const name = String((body as Form | undefined)?.name ?? "");
       return formError(() => {
         const { token } = tokens.create(name);
         const created = { name: name.trim(), token };
         // Without htmx the whole page comes back: the token must be seen this once either way.
-        return html(isHtmx ? TokensSection({ tokens: tokens.list(), created }) : SettingsPage({ csrf: session!.csrf_token, tokens: tokens.list(), created }));
+        return html(isHtmx ? TokensSection({ tokens: tokens.list(), created }) : SettingsPage({ csrf: session!.csrf_token, tokens: tokens.list(), created, settings: settings.get() }));
       }, (error) => TokensSection({ tokens: tokens.list(), error }));
     })
     .post("/settings/tokens/:id/revoke", ({ params, isHtmx }) => {
