@@ -174,6 +174,12 @@ describe("receiver outcomes", () => {
     expect((await response.json()).error.code).toBe("not_found");
     expect(count(server, "SELECT count(*) AS n FROM webhook_logs")).toBe(logs);
     const hook = await leadHook();
+    const preflight = await fetch(hookUrl(server, hook), { method: "OPTIONS", headers: { origin: "https://shop.example", "access-control-request-method": "POST" } });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get("access-control-allow-origin")).toBe("*");
+    expect(preflight.headers.get("access-control-allow-headers")).toContain("content-type");
+    const fromAnotherSite = await post(hookUrl(server, hook), { contact: { phone: "+14155550199" } }, { origin: "https://shop.example" });
+    expect(fromAnotherSite.headers.get("access-control-allow-origin")).toBe("*");
     for (const method of ["GET", "PUT", "DELETE"]) {
       const other = await fetch(hookUrl(server, hook), { method });
       expect(other.status).toBe(405);

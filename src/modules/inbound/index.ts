@@ -81,6 +81,16 @@ export function inboundApi({ clock, bots, webhooks, logs, receiver, publicUrl }:
     }, { params: logParams, detail: { summary: "Process a logged body again with today's settings (a new log row)" } });
 }
 
+// Web forms post to webhook URLs from other sites' pages with fetch(): allow any origin. The
+// URL itself is the secret, and no cookie or credential is ever read here.
+const CORS = { "access-control-allow-origin": "*" };
+const PREFLIGHT = {
+  ...CORS,
+  "access-control-allow-methods": "POST",
+  "access-control-allow-headers": "content-type, idempotency-key, webhook-id, webhook-timestamp, webhook-signature",
+  "access-control-max-age": "86400",
+};
+
 export function hooksRoutes({ webhooks, receiver, scanGuard, metrics, clientIp }: { webhooks: Webhooks; receiver: Receiver; scanGuard: ScanGuard; metrics: Metrics; clientIp: (request: Request) => string | null }) {
   return new Elysia({ detail: { tags: ["Receiver"] } })
     .post("/hooks/:token", async ({ params, request }) => {
@@ -89,11 +99,11 @@ export function hooksRoutes({ webhooks, receiver, scanGuard, metrics, clientIp }
       if (!webhook) {
         metrics.increment("switchboard_inbound_unknown_token_total");
         const wait = scanGuard.recordMiss(ip ?? "unknown");
-        if (wait > 0) return Response.json(errorBody("too_many_requests", "Too many requests for unknown webhooks from this address."), { status: 429, headers: { "retry-after": String(wait) } });
-        return Response.json(errorBody("not_found", "There is no webhook at this URL."), { status: 404 });
+        if (wait > 0) return Response.json(errorBody("too_many_requests", "Too many requests for unknown webhooks from this address."), { status: 429, headers: { ...CORS, "retry-after": String(wait) } });
+        return Response.json(errorBody("not_found", "There is no webhook at this URL."), { status: 404, headers: CORS });
       }
       const answer = await receiver.receive(webhook, request, ip);
-      return Response.json(answer.body, { status: answer.status, headers: answer.headers });
+      return Response.json(answer.body, { status: answer.status, headers: { ...CORS, ...answer.headers } });
     }, {
       parse: "none",
       detail: {
@@ -101,6 +111,7 @@ export function hooksRoutes({ webhooks, receiver, scanGuard, metrics, clientIp }
         description: "JSON object or form-encoded body, at most 256 KiB and 64 levels deep. Answers 200 {ok, user_ns, created} or an error.",
       },
     })
+    .options("/hooks/:token", () => new Response(null, { status: 204, headers: PREFLIGHT }), { parse: "none", detail: { hide: true } })
     .all("/hooks/:token", () => Response.json(errorBody("method_not_allowed", "Webhook URLs take POST only."), { status: 405, headers: { allow: "POST" } }), {
       parse: "none",
       detail: { hide: true },
