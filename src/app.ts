@@ -26,6 +26,9 @@ import { createSettings } from "./modules/settings/service";
 import { settingsApi } from "./modules/settings/index";
 import { createMessages } from "./modules/messages/service";
 import { createDeliveries } from "./modules/deliveries/service";
+import { createChannels } from "./modules/channels/service";
+import { channelRoutes, messagesApi } from "./modules/channels/index";
+import { deliveriesApi } from "./modules/deliveries/index";
 import { createWebhooks } from "./modules/inbound/service";
 import { createLogs } from "./modules/inbound/logs";
 import { createReceiver } from "./modules/inbound/receiver";
@@ -59,8 +62,9 @@ export function createServices({ db, clock }: { db: Database; clock: Clock }) {
   const deliveries = createDeliveries({ db, clock });
   const webhooks = createWebhooks({ db, clock, bots, fields, settings });
   const logs = createLogs({ db });
-  const receiver = createReceiver({ db, clock, bots, fields, contacts, messages, deliveries, webhooks, logs });
-  return { bots, fields, contacts, tokens, accounts, settings, messages, deliveries, webhooks, logs, receiver };
+  const channels = createChannels({ clock, contacts, messages, deliveries });
+  const receiver = createReceiver({ db, clock, bots, fields, contacts, channels, deliveries, webhooks, logs });
+  return { bots, fields, contacts, tokens, accounts, settings, messages, deliveries, channels, webhooks, logs, receiver };
 }
 
 export type Services = ReturnType<typeof createServices>;
@@ -80,15 +84,17 @@ function toAppError(code: string | number, error: unknown): AppError {
 
 export function createApp(deps: AppDeps, services: Services = createServices(deps)) {
   const { config, db, metrics, onRoute, clock, publicUrl, clientIp } = deps;
-  const { bots, fields, contacts, tokens, accounts, settings, webhooks, logs, receiver, messages, deliveries } = services;
+  const { bots, fields, contacts, tokens, accounts, settings, webhooks, logs, receiver, messages, deliveries, channels } = services;
 
   const api = new Elysia({ prefix: "/api/v1" })
     .use(bearerAuth({ tokens }))
-    .use(botsApi({ bots }))
+    .use(botsApi({ bots, publicUrl }))
     .use(fieldsApi({ bots, fields }))
     .use(contactsApi({ bots, contacts }))
     .use(settingsApi({ settings }))
-    .use(inboundApi({ clock, bots, webhooks, logs, receiver, publicUrl }));
+    .use(inboundApi({ clock, bots, webhooks, logs, receiver, publicUrl }))
+    .use(messagesApi({ db, contacts, messages, channels }))
+    .use(deliveriesApi({ deliveries }));
 
   return new Elysia()
     .onTransform({ as: "global" }, ({ request, route }) => onRoute?.(request, route))
@@ -124,6 +130,7 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
     )
     .use(staticRoutes())
     .use(systemRoutes({ db, metrics }))
+    .use(channelRoutes({ db, clock, bots, channels, publicUrl }))
     .use(hooksRoutes({ webhooks, receiver, scanGuard: createScanGuard({ clock }), metrics, clientIp }))
     .use(api)
     .use(adminRoutes({ config, clientIp, accounts, loginLimiter: createLoginLimiter({ clock: deps.clock }), bots, fields, contacts, tokens, settings, webhooks, messages, deliveries }))

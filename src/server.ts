@@ -7,6 +7,7 @@ import { systemClock, type Clock } from "./lib/clock";
 import { createApp, createServices, type Services } from "./app";
 import { createMetrics } from "./modules/system/metrics";
 import { createRetention } from "./modules/inbound/retention";
+import { createWorker, type Worker, type WorkerDeps } from "./modules/deliveries/worker";
 import { VERSION } from "./version";
 
 export interface RunningServer {
@@ -14,6 +15,7 @@ export interface RunningServer {
   port: number;
   db: Database;
   services: Services;
+  worker: Worker;
   stop(): Promise<void>;
 }
 
@@ -42,9 +44,11 @@ export interface ServerOptions {
   /** Where the human-readable start-up lines (admin URL, setup link) go. */
   announce?: (line: string) => void;
   clock?: Clock;
+  /** Stand-ins for the worker's network access (tests). */
+  workerOptions?: Pick<WorkerDeps, "fetch" | "lookup" | "random">;
 }
 
-export async function startServer(config: Config, { log = jsonLogger, announce = console.log, clock = systemClock }: ServerOptions = {}): Promise<RunningServer> {
+export async function startServer(config: Config, { log = jsonLogger, announce = console.log, clock = systemClock, workerOptions = {} }: ServerOptions = {}): Promise<RunningServer> {
   const db = openDataDir(config.dataDir);
   const services = createServices({ db, clock });
   await applyAdminPassword(config, services);
@@ -57,6 +61,7 @@ export async function startServer(config: Config, { log = jsonLogger, announce =
     services,
   );
   const retention = createRetention({ db, clock, settings: services.settings });
+  const worker = createWorker({ db, clock, settings: services.settings, deliveries: services.deliveries, log, ...workerOptions });
 
   const server = Bun.serve({
     hostname: config.host,
@@ -80,6 +85,7 @@ export async function startServer(config: Config, { log = jsonLogger, announce =
   const port = server.port!;
   url = publicUrlFor(config, port);
   retention.start();
+  worker.start();
   log({ level: "info", msg: "listening", version: VERSION, address: `${config.host}:${port}`, data: config.dataDir });
   const lines = [`Switchboard ${VERSION} is running. Admin page: ${url}/admin`];
   if (!services.accounts.hasAdmin()) {
@@ -94,10 +100,12 @@ export async function startServer(config: Config, { log = jsonLogger, announce =
     port,
     db,
     services,
+    worker,
     stop() {
       // Stop accepting, let in-flight requests finish, then close the database cleanly.
       stopping ??= (async () => {
         await server.stop();
+        await worker.stop();
         retention.stop();
         db.close();
         log({ level: "info", msg: "stopped" });

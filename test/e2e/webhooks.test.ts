@@ -127,20 +127,27 @@ describe("inbound webhook editor", () => {
     expect(await page.textContent("#wh-secret")).toMatch(/^whsec_/);
   });
 
-  test("a send_text action shows as a queued delivery and as a message on the contact", async () => {
+  test("a send_text action reaches the bot's gateway; the delivery and the message show it", async () => {
+    const received: unknown[] = [];
+    const gateway = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: async (request) => (received.push(await request.json()), new Response("ok")) });
+    server.services.bots.update(flowNs, { provider: "http", provider_settings: { url: `http://127.0.0.1:${gateway.port}/sms` } });
     const bot = server.services.bots.get(flowNs);
     const webhook = server.services.webhooks.listForBot(bot.id)[0]!;
     server.services.webhooks.update(webhook.id, { signing_secret: null, actions: [{ type: "send_text", text: "See you, {{first_name}}!" }] });
     await page.goto(`${server.url}/admin/webhooks/${webhook.id}`);
     expect(await sendTest({ contact: { name: "Bo", phone: "(415) 555-2672" } })).toBe(200);
+    await server.worker.idle();
+    expect(received).toEqual([expect.objectContaining({ text: "See you, Bo!", to: { phone: "+14155552672", email: null }, flow_ns: flowNs })]);
+    gateway.stop();
     await page.click("nav a:text('Deliveries')");
     await page.waitForSelector("#delivery-rows");
     expect(await page.textContent("#delivery-rows")).toContain("channel_message");
-    await page.selectOption("#deliveries select[name=state]", "succeeded");
+    await page.selectOption("#deliveries select[name=state]", "failed");
     await page.waitForSelector("#deliveries p.muted");
     const contact = server.services.contacts.findByPhone(bot.id, "+14155552672")!;
     await page.goto(`${server.url}/admin/contacts/${contact.user_ns}`);
     expect(await page.textContent("#messages")).toContain("See you, Bo!");
+    expect(await page.textContent("#messages")).toContain("sent");
   });
 
   test("installation settings are saved from the settings page", async () => {

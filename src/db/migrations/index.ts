@@ -2,5 +2,6 @@
 import type { Migration } from "../migrate";
 import init from "./0001_init";
 import inboundWebhooks from "./0002_inbound_webhooks";
+import deliveriesWorker from "./0003_deliveries_worker";
 
-export const migrations: readonly Migration[] = [init, inboundWebhooks];
+export const migrations: readonly Migration[] = [init, inboundWebhooks, deliveriesWorker];

@@ -13,7 +13,7 @@ import type { Settings } from "../settings/service";
 import type { Webhooks } from "../inbound/service";
 import type { Messages } from "../messages/service";
 import type { Deliveries } from "../deliveries/service";
-import { DELIVERY_STATES, DeliveriesPage, DeliveriesSection, InstallationSection } from "../../../views/pages/operations";
+import { DELIVERY_STATES, DeliveriesPage, DeliveriesSection, DeliveryDetail, InstallationSection } from "../../../views/pages/operations";
 import { MIN_PASSWORD_LENGTH, SESSION_TTL_MS, type Accounts } from "./accounts";
 import type { LoginLimiter } from "./login-limiter";
 import { formError, formOf, html, redirect, sessionGuard, SESSION_COOKIE, type Form } from "./http";
@@ -41,6 +41,11 @@ export interface AdminDeps {
 
 export function adminRoutes(deps: AdminDeps) {
   const { config, clientIp, accounts, loginLimiter, bots, fields, contacts, tokens, settings, webhooks, messages, deliveries } = deps;
+  const deliveriesView = (state: string, target: string, cursor?: string) => {
+    const validState = (DELIVERY_STATES as readonly string[]).includes(state) ? state : "";
+    const page = deliveries.list({ state: validState || undefined, target: target || undefined, limit: 50, cursor });
+    return { deliveries: page.data, counts: deliveries.counts(), state: validState, target, nextCursor: page.next_cursor };
+  };
   const secureCookie = config.publicUrl.startsWith("https://") ? "; Secure" : "";
   const sessionCookie = (value: string, maxAgeSeconds: number) =>
     `${SESSION_COOKIE}=${value}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${maxAgeSeconds}${secureCookie}`;
@@ -169,9 +174,20 @@ export function adminRoutes(deps: AdminDeps) {
       return html(InstallationSection({ settings: settings.update({ max_inbound_webhooks_per_bot: max, log_retention_days: days }), saved: true }));
     })
     .get("/deliveries", ({ session, query, isHtmx }) => {
-      const state = (DELIVERY_STATES as readonly string[]).includes(String(query.state)) ? String(query.state) : "";
-      const list = deliveries.list({ state: state || undefined, limit: 100 });
-      return html(isHtmx ? DeliveriesSection({ deliveries: list, state }) : DeliveriesPage({ csrf: session!.csrf_token, deliveries: list, state }));
+      const view = deliveriesView(String(query.state ?? ""), String(query.target ?? ""), query.cursor || undefined);
+      return html(isHtmx ? DeliveriesSection(view) : DeliveriesPage({ csrf: session!.csrf_token, view }));
+    })
+    .get("/deliveries/:id", ({ params }) => {
+      const delivery = deliveries.get(params.id);
+      return html(DeliveryDetail({ detail: { delivery, attempts: deliveries.attempts(delivery) } }));
+    })
+    .post("/deliveries/:id/retry", ({ params }) => {
+      const delivery = deliveries.retry(params.id);
+      return html(DeliveriesSection({ ...deliveriesView("", ""), detail: { delivery, attempts: deliveries.attempts(delivery) }, notice: "Queued again." }));
+    })
+    .post("/deliveries/retry-failed", () => {
+      const retried = deliveries.retryFailed();
+      return html(DeliveriesSection({ ...deliveriesView("", ""), notice: `${retried} failed ${retried === 1 ? "delivery" : "deliveries"} queued again.` }));
     })
     .post("/settings/tokens", ({ body, isHtmx, session }) => {
       const name = String((body as Form | undefined)?.name ?? "");

@@ -1,20 +1,21 @@
 // HTTP routes for bots: /api/v1/bots.
 import { Elysia, t } from "elysia";
 import { botJson, createBotBody, updateBotBody } from "./model";
-import { botToJson, type Bots } from "./service";
+import { botToJson, type Bot, type Bots } from "./service";
 
-export function botsApi({ bots }: { bots: Bots }) {
+export function botsApi({ bots, publicUrl }: { bots: Bots; publicUrl: () => string }) {
+  const toJson = (bot: Bot) => botToJson(bot, publicUrl());
   return new Elysia({ prefix: "/bots", detail: { tags: ["Bots"] } })
     .post("", ({ body, set }) => {
       set.status = 201;
-      return botToJson(bots.create(body));
+      return toJson(bots.create(body));
     }, { body: createBotBody, response: { 201: botJson }, detail: { summary: "Create a bot" } })
-    .get("", () => ({ data: bots.list().map(botToJson) }), {
+    .get("", () => ({ data: bots.list().map(toJson) }), {
       response: t.Object({ data: t.Array(botJson) }),
       detail: { summary: "List bots" },
     })
-    .get("/:flow_ns", ({ params }) => botToJson(bots.get(params.flow_ns)), { detail: { summary: "Get a bot" } })
-    .patch("/:flow_ns", ({ params, body }) => botToJson(bots.update(params.flow_ns, body)), {
+    .get("/:flow_ns", ({ params }) => toJson(bots.get(params.flow_ns)), { detail: { summary: "Get a bot" } })
+    .patch("/:flow_ns", ({ params, body }) => toJson(bots.update(params.flow_ns, body)), {
       body: updateBotBody,
       detail: { summary: "Change a bot's name, channel, default country or live-chat mode" },
     })

@@ -1,5 +1,6 @@
 import { t } from "elysia";
 import { oneOf } from "../../http/schema";
+import { PROVIDER_NAMES } from "../channels/providers";
 import { CHANNEL_NAMES, LIVE_CHAT_MODES } from "./channels";
 
 const channel = oneOf(CHANNEL_NAMES, { description: "The channel the bot talks on." });
@@ -17,6 +18,8 @@ export const updateBotBody = t.Object({
   channel: t.Optional(channel),
   default_country: t.Optional(country),
   live_chat: t.Optional(oneOf(LIVE_CHAT_MODES)),
+  provider: t.Optional(oneOf(PROVIDER_NAMES, { description: "How out messages leave: test (nowhere), http (your gateway), twilio." })),
+  provider_settings: t.Optional(t.Record(t.String(), t.Any(), { description: "http: {url, headers?, secret?}; twilio: {account_sid, auth_token, from | messaging_service_sid, base_url?}. Secrets are write-only." })),
 });
 export type UpdateBotBody = typeof updateBotBody.static;
 
@@ -27,6 +30,9 @@ export const botJson = t.Object({
   can_initiate: t.Boolean(),
   default_country: t.Nullable(t.String()),
   live_chat: t.String(),
+  provider: t.String(),
+  provider_settings: t.Record(t.String(), t.Any()),
+  inbound_url: t.Nullable(t.String()),
   created_at: t.String({ format: "date-time" }),
   updated_at: t.String({ format: "date-time" }),
 });

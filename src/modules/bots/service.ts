@@ -2,7 +2,8 @@
 import type { Database } from "bun:sqlite";
 import type { Clock } from "../../lib/clock";
 import { isCountryCode } from "../../lib/contact-identity";
-import { newFlowNs } from "../../lib/ids";
+import { newFlowNs, secretToken } from "../../lib/ids";
+import { inboundPath, maskProviderSettings, validateProviderSettings, type ProviderName } from "../channels/providers";
 import { errors } from "../../http/errors";
 import { CHANNELS, type Channel, type LiveChatMode } from "./channels";
 import type { CreateBotBody, UpdateBotBody } from "./model";
@@ -14,17 +15,21 @@ export interface Bot {
   channel: Channel;
   default_country: string | null;
   live_chat: LiveChatMode;
+  provider: ProviderName;
+  provider_settings: string;
+  channel_token: string;
   created_at: number;
   updated_at: number;
 }
 
-const INSERT_BOT = `INSERT INTO bots (flow_ns, name, channel, default_country, live_chat, created_at, updated_at)
-  VALUES (?, ?, ?, ?, 'none', ?, ?) RETURNING *`;
+const INSERT_BOT = `INSERT INTO bots (flow_ns, name, channel, default_country, live_chat, provider, provider_settings, channel_token, created_at, updated_at)
+  VALUES (?, ?, ?, ?, 'none', 'test', '{}', ?, ?, ?) RETURNING *`;
 const SELECT_BOTS = "SELECT * FROM bots ORDER BY id";
 const SELECT_BOT_BY_FLOW_NS = "SELECT * FROM bots WHERE flow_ns = ?";
 const SELECT_BOT_BY_ID = "SELECT * FROM bots WHERE id = ?";
-const UPDATE_BOT = `UPDATE bots SET name = ?, channel = ?, default_country = ?, live_chat = ?, updated_at = ?
+const UPDATE_BOT = `UPDATE bots SET name = ?, channel = ?, default_country = ?, live_chat = ?, provider = ?, provider_settings = ?, updated_at = ?
   WHERE id = ? RETURNING *`;
+const SELECT_BOT_BY_CHANNEL_TOKEN = "SELECT * FROM bots WHERE channel_token = ?";
 const DELETE_BOT = "DELETE FROM bots WHERE id = ?";
 
 function checkCountry(code: string | null | undefined): string | null {
@@ -35,11 +40,12 @@ function checkCountry(code: string | null | undefined): string | null {
 }
 
 export function createBots({ db, clock }: { db: Database; clock: Clock }) {
-  const insert = db.query<Bot, [string, string, string, string | null, number, number]>(INSERT_BOT);
+  const insert = db.query<Bot, [string, string, string, string | null, string, number, number]>(INSERT_BOT);
+  const selectByChannelToken = db.query<Bot, [string]>(SELECT_BOT_BY_CHANNEL_TOKEN);
   const selectAll = db.query<Bot, []>(SELECT_BOTS);
   const selectByFlowNs = db.query<Bot, [string]>(SELECT_BOT_BY_FLOW_NS);
   const selectById = db.query<Bot, [number]>(SELECT_BOT_BY_ID);
-  const update = db.query<Bot, [string, string, string | null, string, number, number]>(UPDATE_BOT);
+  const update = db.query<Bot, [string, string, string | null, string, string, string, number, number]>(UPDATE_BOT);
   const remove = db.query(DELETE_BOT);
 
   function get(flowNs: string): Bot {
@@ -52,19 +58,26 @@ export function createBots({ db, clock }: { db: Database; clock: Clock }) {
     create(input: CreateBotBody): Bot {
       const country = checkCountry(input.default_country);
       const now = clock.now();
-      return insert.get(newFlowNs(), input.name.trim(), input.channel, country, now, now)!;
+      return insert.get(newFlowNs(), input.name.trim(), input.channel, country, secretToken(24), now, now)!;
     },
     list: (): Bot[] => selectAll.all(),
     get,
     getById: (id: number): Bot | null => selectById.get(id),
+    byChannelToken: (token: string): Bot | null => selectByChannelToken.get(token),
     update(flowNs: string, patch: UpdateBotBody): Bot {
       const bot = get(flowNs);
       const country = patch.default_country === undefined ? bot.default_country : checkCountry(patch.default_country);
+      const provider = (patch.provider ?? bot.provider) as ProviderName;
+      // Switching provider starts from empty settings; the same provider keeps unsent secrets.
+      const previous = provider === bot.provider ? (JSON.parse(bot.provider_settings) as Record<string, unknown>) : {};
+      const settings = validateProviderSettings(provider, patch.provider_settings, previous);
       return update.get(
         patch.name?.trim() ?? bot.name,
         patch.channel ?? bot.channel,
         country,
         patch.live_chat ?? bot.live_chat,
+        provider,
+        JSON.stringify(settings),
         clock.now(),
         bot.id,
       )!;
@@ -77,7 +90,8 @@ export function createBots({ db, clock }: { db: Database; clock: Clock }) {
 
 export type Bots = ReturnType<typeof createBots>;
 
-export function botToJson(bot: Bot) {
+export function botToJson(bot: Bot, publicUrl: string) {
+  const inbound = inboundPath(bot.provider, bot.channel_token);
   return {
     flow_ns: bot.flow_ns,
     name: bot.name,
@@ -85,6 +99,9 @@ export function botToJson(bot: Bot) {
     can_initiate: CHANNELS[bot.channel]?.canInitiate ?? false,
     default_country: bot.default_country,
     live_chat: bot.live_chat,
+    provider: bot.provider,
+    provider_settings: maskProviderSettings(JSON.parse(bot.provider_settings)),
+    inbound_url: inbound ? `${publicUrl}${inbound}` : null,
     created_at: new Date(bot.created_at).toISOString(),
     updated_at: new Date(bot.updated_at).toISOString(),
   };

@@ -1,10 +1,13 @@
 // The deliveries outbox: every outbound HTTP request is a row here, written in the same
-// transaction as whatever caused it, and sent later by the relay worker.
+// transaction as whatever caused it, and sent later by the relay worker (worker.ts).
 import type { Database } from "bun:sqlite";
 import type { Clock } from "../../lib/clock";
 import { publicId } from "../../lib/ids";
+import { AppError, errors } from "../../http/errors";
 
 export type DeliveryKind = "channel_message" | "http_request" | "relay";
+export type DeliveryState = "pending" | "sending" | "succeeded" | "failed";
+export const DELIVERY_STATES: readonly DeliveryState[] = ["pending", "sending", "succeeded", "failed"];
 
 export interface Delivery {
   id: number;
@@ -17,14 +20,26 @@ export interface Delivery {
   method: string;
   headers: string;
   body: string | null;
-  state: "pending" | "sending" | "succeeded" | "failed";
+  secret: string | null;
+  state: DeliveryState;
   attempts: number;
   next_attempt_at: number;
+  lease_until: number | null;
   last_status: number | null;
   last_response: string | null;
   last_error: string | null;
   created_at: number;
   updated_at: number;
+}
+
+export interface Attempt {
+  id: number;
+  delivery_id: number;
+  started_at: number;
+  duration_ms: number;
+  status: number | null;
+  response: string | null;
+  error: string | null;
 }
 
 export interface NewDelivery {
@@ -37,19 +52,50 @@ export interface NewDelivery {
   method?: string;
   headers?: Record<string, string>;
   body?: string | null;
+  /** Standard Webhooks signing secret (whsec_…) of the target, if it has one. */
+  secret?: string | null;
 }
 
-const INSERT_DELIVERY = `INSERT INTO deliveries (public_id, kind, ordering_key, bot_id, message_id, target_url, method, headers, body, next_attempt_at, created_at, updated_at)
-  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`;
+const INSERT_DELIVERY = `INSERT INTO deliveries (public_id, kind, ordering_key, bot_id, message_id, target_url, method, headers, body, secret, next_attempt_at, created_at, updated_at)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`;
+const SELECT_BY_PUBLIC_ID = "SELECT * FROM deliveries WHERE public_id = ?";
+const SELECT_ATTEMPTS = "SELECT * FROM delivery_attempts WHERE delivery_id = ? ORDER BY id";
+const COUNT_BY_STATE = "SELECT state, count(*) AS n FROM deliveries GROUP BY state";
+const RETRY_ONE = `UPDATE deliveries SET state = 'pending', next_attempt_at = ?, lease_until = NULL, updated_at = ? WHERE id = ? AND state = 'failed'`;
+const RETRY_FAILED = `UPDATE deliveries SET state = 'pending', next_attempt_at = ?, lease_until = NULL, updated_at = ? WHERE state = 'failed' AND updated_at >= ?`;
 
-export function createDeliveries({ db, clock }: { db: Database; clock: Clock }) {
-  const insert = db.query<Delivery, [string, string, string | null, number | null, number | null, string | null, string, string, string | null, number, number, number]>(INSERT_DELIVERY);
+const encodeCursor = (id: number) => Buffer.from(`d${id}`).toString("base64url");
+function decodeCursor(cursor: string): number {
+  const match = /^d(\d{1,15})$/.exec(Buffer.from(cursor, "base64url").toString());
+  if (!match) throw errors.invalidCursor();
+  return Number(match[1]);
+}
+
+export function createDeliveries({ db, clock, onEnqueue }: { db: Database; clock: Clock; onEnqueue?: () => void }) {
+  const insert = db.query<Delivery, any>(INSERT_DELIVERY);
+  const selectByPublicId = db.query<Delivery, [string]>(SELECT_BY_PUBLIC_ID);
+  const selectAttempts = db.query<Attempt, [number]>(SELECT_ATTEMPTS);
+  const countByState = db.query<{ state: DeliveryState; n: number }, []>(COUNT_BY_STATE);
+  const retryOne = db.query(RETRY_ONE);
+  const retryFailed = db.query(RETRY_FAILED);
+  let wake = onEnqueue;
+
+  function get(publicIdValue: string): Delivery {
+    const delivery = selectByPublicId.get(publicIdValue);
+    if (!delivery) throw errors.notFound("delivery", publicIdValue);
+    return delivery;
+  }
 
   return {
+    /** The worker registers here to hear about new rows at once. */
+    onEnqueue(listener: () => void) {
+      wake = listener;
+    },
+
     /** Queues a delivery; call inside the transaction that decided it. */
     enqueue(input: NewDelivery): Delivery {
       const now = clock.now();
-      return insert.get(
+      const delivery = insert.get(
         // Stable per delivery: the `webhook-id` receivers use to drop duplicates.
         publicId("msg_", 24),
         input.kind,
@@ -60,24 +106,62 @@ export function createDeliveries({ db, clock }: { db: Database; clock: Clock }) 
         input.method ?? "POST",
         JSON.stringify(input.headers ?? {}),
         input.body ?? null,
+        input.secret ?? null,
         now,
         now,
         now,
       )!;
+      // The worker runs after the current synchronous transaction has committed.
+      if (wake) queueMicrotask(wake);
+      return delivery;
     },
 
-    list({ state, limit = 50, before }: { state?: string; limit?: number; before?: number }): Delivery[] {
+    get,
+    attempts: (delivery: Delivery): Attempt[] => selectAttempts.all(delivery.id),
+    counts(): Record<DeliveryState, number> {
+      const counts = { pending: 0, sending: 0, succeeded: 0, failed: 0 };
+      for (const row of countByState.all()) counts[row.state] = row.n;
+      return counts;
+    },
+
+    list({ state, target, limit = 50, cursor }: { state?: string; target?: string; limit?: number; cursor?: string }) {
       const where: string[] = [];
-      const params: Record<string, string | number> = { limit };
+      const params: Record<string, string | number> = { limit: limit + 1 };
       if (state) {
         where.push("state = $state");
         params.state = state;
       }
-      if (before) {
-        where.push("id < $before");
-        params.before = before;
+      if (target) {
+        where.push("target_url LIKE $target ESCAPE '\\'");
+        params.target = `%${target.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
       }
-      return db.query<Delivery, any>(`SELECT * FROM deliveries ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY id DESC LIMIT $limit`).all(params);
+      if (cursor) {
+        where.push("id < $before");
+        params.before = decodeCursor(cursor);
+      }
+      const rows = db.query<Delivery, any>(`SELECT * FROM deliveries ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY id DESC LIMIT $limit`).all(params);
+      const more = rows.length > limit;
+      const data = more ? rows.slice(0, limit) : rows;
+      return { data, next_cursor: more ? encodeCursor(data[data.length - 1]!.id) : null };
+    },
+
+    /** A failed delivery goes back to the queue, due now. */
+    retry(publicIdValue: string): Delivery {
+      const delivery = get(publicIdValue);
+      const now = clock.now();
+      if (retryOne.run(now, now, delivery.id).changes === 0) {
+        throw new AppError(409, "delivery_not_failed", `Only failed deliveries can be retried; this one is ${delivery.state}.`);
+      }
+      if (wake) queueMicrotask(wake);
+      return get(publicIdValue);
+    },
+
+    /** Every failed delivery (that failed since `since`, if given) goes back to the queue. */
+    retryFailed(since = 0): number {
+      const now = clock.now();
+      const changed = retryFailed.run(now, now, since).changes;
+      if (changed && wake) queueMicrotask(wake);
+      return changed;
     },
   };
 }
@@ -91,10 +175,23 @@ export function deliveryToJson(delivery: Delivery) {
     state: delivery.state,
     target_url: delivery.target_url,
     method: delivery.method,
+    ordering_key: delivery.ordering_key,
     attempts: delivery.attempts,
-    next_attempt_at: new Date(delivery.next_attempt_at).toISOString(),
+    next_attempt_at: delivery.state === "pending" ? new Date(delivery.next_attempt_at).toISOString() : null,
     last_status: delivery.last_status,
+    last_response: delivery.last_response,
     last_error: delivery.last_error,
     created_at: new Date(delivery.created_at).toISOString(),
+    updated_at: new Date(delivery.updated_at).toISOString(),
+  };
+}
+
+export function attemptToJson(attempt: Attempt) {
+  return {
+    started_at: new Date(attempt.started_at).toISOString(),
+    duration_ms: attempt.duration_ms,
+    status: attempt.status,
+    response: attempt.response,
+    error: attempt.error,
   };
 }

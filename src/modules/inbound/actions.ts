@@ -8,7 +8,7 @@ import type { Bot } from "../bots/service";
 import { PAUSED_FOREVER, type Contact, type Contacts } from "../contacts/service";
 import type { Deliveries } from "../deliveries/service";
 import { SYSTEM_FIELDS, type CustomField } from "../fields/service";
-import type { Messages } from "../messages/service";
+import type { Channels } from "../channels/service";
 
 export type Action =
   | { type: "send_text"; text: string }
@@ -78,7 +78,7 @@ export function validateActions(raw: unknown[], fieldsByName: Map<string, Custom
 
 export interface ActionDeps {
   contacts: Contacts;
-  messages: Messages;
+  channels: Channels;
   deliveries: Deliveries;
   now: () => number;
 }
@@ -113,8 +113,8 @@ export function runActions(actions: Action[], run: ActionRun, deps: ActionDeps):
           run.notes.push(`actions[${index}] send_text: the text rendered empty; nothing sent`);
           return;
         }
-        const message = deps.messages.storeOut(contact.id, { msgType: "text", content });
-        deps.deliveries.enqueue({ kind: "channel_message", orderingKey: `contact:${contact.id}`, botId: run.bot.id, messageId: message.id, body: JSON.stringify({ text: content }) });
+        const message = deps.channels.sendOut(run.bot, contact, { msgType: "text", content, payload: { text: content } });
+        if (message.delivery_state === "failed") run.notes.push(`actions[${index}] send_text: the contact has no phone for this channel; not sent`);
         return;
       }
       case "add_tag":

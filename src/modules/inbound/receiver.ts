@@ -9,7 +9,7 @@ import type { Bots } from "../bots/service";
 import type { Contacts } from "../contacts/service";
 import type { Deliveries } from "../deliveries/service";
 import type { Fields } from "../fields/service";
-import type { Messages } from "../messages/service";
+import type { Channels } from "../channels/service";
 import { runActions, writeField, type ActionRun } from "./actions";
 import { identifyContact } from "./identify";
 import { LOGGED_BODY_BYTES, redactHeaders, type Logs } from "./logs";
@@ -24,7 +24,7 @@ export interface ReceiverDeps {
   bots: Bots;
   fields: Fields;
   contacts: Contacts;
-  messages: Messages;
+  channels: Channels;
   deliveries: Deliveries;
   webhooks: Webhooks;
   logs: Logs;
@@ -124,7 +124,7 @@ export function createReceiver(deps: ReceiverDeps) {
     }
 
     const run: ActionRun = { bot, contact: identified.contact, fieldsByName: fields.byName(bot.id), payload: body, notes: identified.notes, written: {} };
-    const actionDeps = { contacts, messages: deps.messages, deliveries: deps.deliveries, now: () => now };
+    const actionDeps = { contacts, channels: deps.channels, deliveries: deps.deliveries, now: () => now };
     for (const mapping of webhook.mappings) {
       const value = readAt(body, mapping.path);
       if (value === undefined) {

@@ -19,20 +19,42 @@ export interface Message {
 
 const INSERT_MESSAGE = `INSERT INTO messages (public_id, contact_id, direction, msg_type, content, payload, mid, agent_id, delivery_state, created_at)
   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`;
-const SELECT_BY_CONTACT = "SELECT * FROM messages WHERE contact_id = ? ORDER BY id DESC LIMIT ?";
+const SELECT_BY_CONTACT = "SELECT * FROM messages WHERE contact_id = ? AND id < ? ORDER BY id DESC LIMIT ?";
+const UPDATE_STATE = "UPDATE messages SET delivery_state = ? WHERE id = ?";
 
 export function createMessages({ db, clock }: { db: Database; clock: Clock }) {
   const insert = db.query<Message, [string, number, string, string, string, string, string | null, number | null, string, number]>(INSERT_MESSAGE);
-  const byContact = db.query<Message, [number, number]>(SELECT_BY_CONTACT);
+  const byContact = db.query<Message, [number, number, number]>(SELECT_BY_CONTACT);
+  const updateState = db.query(UPDATE_STATE);
 
   return {
-    /** An out message waiting for its channel delivery. Runs inside the caller's transaction. */
-    storeOut(contactId: number, input: { msgType: string; content: string; payload?: unknown; agentId?: number | null }): Message {
-      return insert.get(publicId("m", 16), contactId, "out", input.msgType, input.content, JSON.stringify(input.payload ?? {}), null, input.agentId ?? null, "pending", clock.now())!;
+    /** Runs inside the caller's transaction. */
+    store(
+      contactId: number,
+      input: { direction: "in" | "out"; msgType: string; content: string; payload?: unknown; mid?: string | null; agentId?: number | null; state: string },
+    ): Message {
+      return insert.get(publicId("m", 16), contactId, input.direction, input.msgType, input.content, JSON.stringify(input.payload ?? {}), input.mid ?? null, input.agentId ?? null, input.state, clock.now())!;
     },
-    /** Newest first. */
-    recent: (contactId: number, limit = 50): Message[] => byContact.all(contactId, limit),
+    setState(id: number, state: string): void {
+      updateState.run(state, id);
+    },
+    /** Newest first, `before` a message id for paging. */
+    recent: (contactId: number, limit = 50, before = Number.MAX_SAFE_INTEGER): Message[] => byContact.all(contactId, before, limit),
   };
 }
 
 export type Messages = ReturnType<typeof createMessages>;
+
+export function messageToJson(message: Message) {
+  return {
+    _id: message.public_id,
+    mid: message.mid,
+    type: message.direction,
+    msg_type: message.msg_type,
+    content: message.content,
+    payload: JSON.parse(message.payload) as Record<string, unknown>,
+    agent_id: message.agent_id ?? 0,
+    delivery_state: message.delivery_state,
+    created_at: new Date(message.created_at).toISOString(),
+  };
+}

@@ -5,6 +5,9 @@ import type { Settings } from "./service";
 export const settingsPatch = t.Object({
   max_inbound_webhooks_per_bot: t.Optional(t.Integer({ minimum: 1, maximum: 100 })),
   log_retention_days: t.Optional(t.Integer({ minimum: 1, maximum: 3650 })),
+  delivery_timeout_seconds: t.Optional(t.Integer({ minimum: 1, maximum: 120 })),
+  max_deliveries_in_flight: t.Optional(t.Integer({ minimum: 1, maximum: 256 })),
+  allow_private_targets: t.Optional(t.Boolean({ description: "Deliveries to private and loopback addresses (link-local and metadata addresses are always refused)." })),
 });
 
 export function settingsApi({ settings }: { settings: Settings }) {

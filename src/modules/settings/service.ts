@@ -5,12 +5,15 @@ export interface TeamSettings {
   team_id: number;
   max_inbound_webhooks_per_bot: number;
   log_retention_days: number;
+  delivery_timeout_seconds: number;
+  max_deliveries_in_flight: number;
+  allow_private_targets: boolean;
 }
 
 const SELECT_SETTINGS = "SELECT key, value FROM team_settings";
 const UPSERT_SETTING = "INSERT INTO team_settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value";
 
-const DEFAULTS = { max_inbound_webhooks_per_bot: 5, log_retention_days: 30 };
+const DEFAULTS = { max_inbound_webhooks_per_bot: 5, log_retention_days: 30, delivery_timeout_seconds: 15, max_deliveries_in_flight: 32 };
 
 export function createSettings({ db }: { db: Database }) {
   const selectAll = db.query<{ key: string; value: string }, []>(SELECT_SETTINGS);
@@ -23,6 +26,10 @@ export function createSettings({ db }: { db: Database }) {
       team_id: Number(raw.team_id),
       max_inbound_webhooks_per_bot: number("max_inbound_webhooks_per_bot"),
       log_retention_days: number("log_retention_days"),
+      delivery_timeout_seconds: number("delivery_timeout_seconds"),
+      max_deliveries_in_flight: number("max_deliveries_in_flight"),
+      // This runs on company networks: private and loopback targets are allowed unless turned off.
+      allow_private_targets: raw.allow_private_targets !== "false",
     };
   }
 

@@ -1,0 +1,118 @@
+// HTTP routes for messages: sending as the bot (/api/v1/contacts/{user_ns}/messages) and the
+// channels' inbound URLs (/channels/{channel_token}/messages and /twilio).
+import { Elysia, t } from "elysia";
+import type { Database } from "bun:sqlite";
+import type { Clock } from "../../lib/clock";
+import { verify } from "../../lib/standard-webhooks";
+import { verifyTwilioSignature } from "../../lib/twilio-signature";
+import { decodeUtf8, MAX_WEBHOOK_BODY_BYTES, parseObjectBody, readBodyCapped } from "../../http/body";
+import { AppError, errorBody } from "../../http/errors";
+import { oneOf } from "../../http/schema";
+import type { Bot, Bots } from "../bots/service";
+import type { Contacts } from "../contacts/service";
+import { messageToJson, type Messages } from "../messages/service";
+import type { HttpSettings, TwilioSettings } from "./providers";
+import { MESSAGE_TYPES, type Channels } from "./service";
+
+export const sendMessageBody = t.Object({
+  text: t.Optional(t.String({ minLength: 1, maxLength: 4096 })),
+  type: t.Optional(oneOf(MESSAGE_TYPES)),
+  payload: t.Optional(t.Record(t.String(), t.Any(), { description: "url for image/file/audio/video; latitude and longitude for location" })),
+});
+
+export function messagesApi({ db, contacts, messages, channels }: { db: Database; contacts: Contacts; messages: Messages; channels: Channels }) {
+  return new Elysia({ detail: { tags: ["Messages"] } })
+    .post("/contacts/:user_ns/messages", ({ params, body, set }) => {
+      const { contact, bot } = contacts.get(params.user_ns);
+      const msgType = body.type ?? "text";
+      if (msgType === "text" && !body.text) throw new AppError(422, "validation_failed", "A text message needs 'text'.");
+      if (msgType !== "text" && !body.payload) throw new AppError(422, "validation_failed", `A ${msgType} message needs 'payload'.`);
+      const payload = { ...(body.text ? { text: body.text } : {}), ...body.payload };
+      const content = body.text ?? (typeof body.payload?.url === "string" ? body.payload.url : JSON.stringify(body.payload));
+      const message = db.transaction(() => channels.sendOut(bot, contact, { msgType, content, payload })).immediate();
+      set.status = 201;
+      return messageToJson(message);
+    }, { body: sendMessageBody, detail: { summary: "Send a message to the contact as the bot (stored, then delivered through the bot's channel)" } })
+    .get("/contacts/:user_ns/messages", ({ params, query }) => {
+      const { contact } = contacts.get(params.user_ns);
+      return { data: messages.recent(contact.id, query.limit ?? 50).map(messageToJson) };
+    }, {
+      query: t.Object({ limit: t.Optional(t.Numeric({ minimum: 1, maximum: 200, error: "query parameter 'limit' must be a number from 1 to 200" })) }),
+      detail: { summary: "A contact's conversation, newest first, with each message's delivery state" },
+    });
+}
+
+const inMessageBody = t.Object({
+  from: t.String({ minLength: 1, maxLength: 254 }),
+  text: t.Optional(t.String({ maxLength: 4096 })),
+  msg_type: t.Optional(oneOf(MESSAGE_TYPES)),
+  payload: t.Optional(t.Record(t.String(), t.Any())),
+  mid: t.Optional(t.String({ maxLength: 200 })),
+});
+
+const EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>';
+
+export function channelRoutes({ db, bots, channels, publicUrl }: { db: Database; clock: Clock; bots: Bots; channels: Channels; publicUrl: () => string }) {
+  const botFor = (token: string, provider: Bot["provider"]): Bot => {
+    const bot = token.length <= 100 ? bots.byChannelToken(token) : null;
+    if (!bot || bot.provider !== provider) throw new AppError(404, "not_found", "There is no channel at this URL.");
+    return bot;
+  };
+
+  return new Elysia({ detail: { tags: ["Channels"] } })
+    .post("/channels/:channel_token/messages", async ({ params, request }) => {
+      const bot = botFor(params.channel_token, "http");
+      const read = await readBodyCapped(request, MAX_WEBHOOK_BODY_BYTES);
+      if (!read.ok) throw new AppError(413, "payload_too_large", `The body is larger than ${MAX_WEBHOOK_BODY_BYTES / 1024} KiB.`);
+      const text = decodeUtf8(read.bytes);
+      if (!text.ok) throw new AppError(400, "invalid_body", "The body is not valid UTF-8.");
+      const settings = JSON.parse(bot.provider_settings) as HttpSettings;
+      if (settings.secret) {
+        const headers = request.headers;
+        const check = verify(settings.secret, { id: headers.get("webhook-id"), timestamp: headers.get("webhook-timestamp"), signature: headers.get("webhook-signature") }, text.text, Date.now());
+        if (!check.ok) throw new AppError(401, "invalid_signature", `The signature was not accepted: ${check.reason}.`);
+      }
+      const parsed = parseObjectBody(text.text, request.headers.get("content-type"));
+      if (!parsed.ok) throw new AppError(parsed.status, parsed.status === 415 ? "unsupported_media_type" : "invalid_body", `${parsed.reason}.`);
+      const body = parsed.value;
+      if (!inMessageBodyCheck(body)) throw new AppError(422, "validation_failed", "Send {from, text} or {from, msg_type, payload}: 'from' is a phone, email or user_ns.");
+      const received = db.transaction(() =>
+        channels.receiveIn(bot, { from: body.from, text: body.text, msgType: body.msg_type, payload: body.payload, mid: body.mid ?? null }),
+      ).immediate();
+      return { ok: true, user_ns: received.contact.user_ns, created: received.created, message_id: received.message.public_id };
+    }, { parse: "none", detail: { summary: "A contact's message, sent by your gateway (http provider)", requestBody: { content: { "application/json": { schema: inMessageBody } } } as never } })
+    .post("/channels/:channel_token/twilio", async ({ params, request }) => {
+      const bot = botFor(params.channel_token, "twilio");
+      const read = await readBodyCapped(request, MAX_WEBHOOK_BODY_BYTES);
+      if (!read.ok) throw new AppError(413, "payload_too_large", "The body is too large.");
+      const form = [...new URLSearchParams(decodeUtf8(read.bytes).text)];
+      const settings = JSON.parse(bot.provider_settings) as TwilioSettings;
+      // Twilio signs the URL it was given: this server's public URL, not the socket address.
+      const url = `${publicUrl()}${new URL(request.url).pathname}${new URL(request.url).search}`;
+      if (!verifyTwilioSignature(settings.auth_token, url, form, request.headers.get("x-twilio-signature"))) {
+        return Response.json(errorBody("invalid_signature", "X-Twilio-Signature does not match this request."), { status: 403 });
+      }
+      const fields = Object.fromEntries(form);
+      if (!fields.From) throw new AppError(422, "validation_failed", "The form has no From.");
+      const media = Number(fields.NumMedia ?? 0) > 0 && fields.MediaUrl0 ? { url: fields.MediaUrl0, content_type: fields.MediaContentType0 ?? null } : null;
+      db.transaction(() =>
+        channels.receiveIn(bot, {
+          from: fields.From!,
+          text: fields.Body ?? "",
+          msgType: media ? (media.content_type?.startsWith("image/") ? "image" : "file") : "text",
+          payload: media ?? {},
+          mid: fields.MessageSid ?? null,
+        }),
+      ).immediate();
+      return new Response(EMPTY_TWIML, { headers: { "content-type": "text/xml; charset=utf-8" } });
+    }, { parse: "none", detail: { summary: "Incoming SMS from Twilio (form-encoded, X-Twilio-Signature checked)" } });
+}
+
+function inMessageBodyCheck(body: Record<string, unknown>): body is { from: string; text?: string; msg_type?: string; payload?: Record<string, unknown>; mid?: string } {
+  if (typeof body.from !== "string" || !body.from.trim()) return false;
+  if (body.text !== undefined && typeof body.text !== "string") return false;
+  if (body.msg_type !== undefined && !(MESSAGE_TYPES as readonly string[]).includes(body.msg_type as string)) return false;
+  if (body.payload !== undefined && (typeof body.payload !== "object" || body.payload === null || Array.isArray(body.payload))) return false;
+  if (body.text === undefined && body.payload === undefined) return false;
+  return body.mid === undefined || typeof body.mid === "string";
+}

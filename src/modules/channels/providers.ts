@@ -1,0 +1,143 @@
+// Channel providers: how a bot's out messages leave the machine, and which settings each one
+// needs. Each provider turns an out message into the HTTP request the relay worker will send.
+import { AppError } from "../../http/errors";
+import { secretBytes } from "../../lib/standard-webhooks";
+import type { Bot } from "../bots/service";
+import type { Contact } from "../contacts/service";
+import type { NewDelivery } from "../deliveries/service";
+import type { Message } from "../messages/service";
+
+export const PROVIDER_NAMES = ["test", "http", "twilio"] as const;
+export type ProviderName = (typeof PROVIDER_NAMES)[number];
+
+export interface HttpSettings {
+  url: string;
+  headers?: Record<string, string>;
+  secret?: string | null;
+}
+
+export interface TwilioSettings {
+  account_sid: string;
+  auth_token: string;
+  from?: string | null;
+  messaging_service_sid?: string | null;
+  base_url?: string | null;
+}
+
+export const TWILIO_DEFAULT_BASE_URL = "https://api.twilio.com";
+
+const invalid = (message: string) => new AppError(422, "invalid_provider_settings", message);
+const isRecord = (value: unknown): value is Record<string, unknown> => !!value && typeof value === "object" && !Array.isArray(value);
+
+function httpUrl(value: unknown, name: string): string {
+  if (typeof value !== "string" || !/^https?:\/\/[^\s/]/i.test(value.trim())) throw invalid(`${name} must be an http:// or https:// URL.`);
+  try {
+    return new URL(value.trim()).href;
+  } catch {
+    throw invalid(`${name} is not a valid URL.`);
+  }
+}
+
+function headerMap(value: unknown): Record<string, string> {
+  if (value === undefined || value === null) return {};
+  if (!isRecord(value) || Object.values(value).some((v) => typeof v !== "string")) throw invalid("headers must be an object of string values.");
+  for (const name of Object.keys(value)) if (!/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/.test(name)) throw invalid(`'${name}' is not a valid header name.`);
+  return value as Record<string, string>;
+}
+
+/**
+ * Checks the settings for a provider. `previous` fills in secrets left out of a change, since
+ * clients only ever see them masked.
+ */
+export function validateProviderSettings(provider: ProviderName, raw: unknown, previous: Record<string, unknown>): Record<string, unknown> {
+  const input = raw === undefined ? previous : raw;
+  if (!isRecord(input)) throw invalid("provider_settings must be an object.");
+  const keep = (key: string) => (input[key] === undefined || input[key] === MASK ? previous[key] : input[key]);
+  switch (provider) {
+    case "test":
+      return {};
+    case "http": {
+      const secret = keep("secret") ?? null;
+      if (secret !== null && (typeof secret !== "string" || !secretBytes(secret))) throw invalid("secret must be 'whsec_' followed by base64 of 16 to 128 bytes, or null.");
+      return { url: httpUrl(input.url, "url"), headers: headerMap(input.headers), secret };
+    }
+    case "twilio": {
+      const sid = input.account_sid;
+      if (typeof sid !== "string" || !/^AC[0-9a-zA-Z]{32}$/.test(sid)) throw invalid("account_sid must be your Twilio Account SID (AC followed by 32 characters).");
+      const token = keep("auth_token");
+      if (typeof token !== "string" || token.length < 16) throw invalid("auth_token is required (your Twilio Auth Token).");
+      const from = typeof input.from === "string" && input.from.trim() ? input.from.trim() : null;
+      const service = typeof input.messaging_service_sid === "string" && input.messaging_service_sid.trim() ? input.messaging_service_sid.trim() : null;
+      if (!from && !service) throw invalid("Set from (a Twilio phone number) or messaging_service_sid.");
+      const baseUrl = input.base_url ? httpUrl(input.base_url, "base_url").replace(/\/+$/, "") : null;
+      return { account_sid: sid, auth_token: token, from, messaging_service_sid: service, base_url: baseUrl };
+    }
+  }
+}
+
+const MASK = "********";
+const SECRET_KEYS = ["secret", "auth_token"];
+
+/** Settings as clients see them: secrets write-only. */
+export function maskProviderSettings(settings: Record<string, unknown>): Record<string, unknown> {
+  const headers = isRecord(settings.headers) ? Object.fromEntries(Object.keys(settings.headers).map((name) => [name, MASK])) : undefined;
+  return Object.fromEntries(
+    Object.entries({ ...settings, ...(headers ? { headers } : {}) }).map(([key, value]) => [key, SECRET_KEYS.includes(key) && value ? MASK : value]),
+  );
+}
+
+const escapeXml = (text: string) => text.replace(/[<>&'"]/g, (c) => ({ "<": "&lt;", ">": "&gt;", "&": "&amp;", "'": "&apos;", '"': "&quot;" })[c]!);
+
+/** The delivery that carries an out message, or null when the provider delivers nothing (test). */
+export function outMessageDelivery(bot: Bot & { provider: ProviderName; provider_settings: string }, contact: Contact, message: Message): NewDelivery | null {
+  const settings = JSON.parse(bot.provider_settings) as Record<string, unknown>;
+  const base = { kind: "channel_message" as const, orderingKey: `contact:${contact.id}`, botId: bot.id, messageId: message.id };
+  const payload = JSON.parse(message.payload) as Record<string, unknown>;
+  switch (bot.provider) {
+    case "test":
+      return null;
+    case "http": {
+      const http = settings as unknown as HttpSettings;
+      return {
+        ...base,
+        targetUrl: http.url,
+        headers: { "content-type": "application/json", ...(http.headers ?? {}) },
+        secret: http.secret ?? null,
+        body: JSON.stringify({
+          message_id: message.public_id,
+          user_ns: contact.user_ns,
+          flow_ns: bot.flow_ns,
+          to: { phone: contact.phone, email: contact.email },
+          type: message.msg_type,
+          text: message.content,
+          payload,
+        }),
+      };
+    }
+    case "twilio": {
+      const twilio = settings as unknown as TwilioSettings;
+      const api = `${twilio.base_url ?? TWILIO_DEFAULT_BASE_URL}/2010-04-01/Accounts/${twilio.account_sid}`;
+      const sender: Record<string, string> = twilio.messaging_service_sid ? { MessagingServiceSid: twilio.messaging_service_sid } : { From: twilio.from! };
+      const voice = bot.channel === "voice";
+      const form = voice
+        ? new URLSearchParams({ To: contact.phone ?? "", From: twilio.from ?? "", Twiml: `<Response><Say>${escapeXml(message.content)}</Say></Response>` })
+        : new URLSearchParams({ To: contact.phone ?? "", ...sender, Body: message.content, ...(typeof payload.url === "string" ? { MediaUrl: payload.url } : {}) });
+      return {
+        ...base,
+        targetUrl: `${api}/${voice ? "Calls" : "Messages"}.json`,
+        headers: {
+          "content-type": "application/x-www-form-urlencoded",
+          authorization: `Basic ${Buffer.from(`${twilio.account_sid}:${twilio.auth_token}`).toString("base64")}`,
+        },
+        body: form.toString(),
+      };
+    }
+  }
+}
+
+/** Providers that take messages in from contacts, and the path of their inbound URL. */
+export function inboundPath(provider: ProviderName, channelToken: string): string | null {
+  if (provider === "http") return `/channels/${channelToken}/messages`;
+  if (provider === "twilio") return `/channels/${channelToken}/twilio`;
+  return null;
+}

@@ -1,0 +1,229 @@
+// The relay worker: claims due deliveries with a lease, sends them, records every attempt,
+// and reschedules or finishes them. At-least-once; strictly in order per ordering key; a
+// bounded number in flight; wakes as soon as a delivery is queued.
+import type { Database } from "bun:sqlite";
+import type { Clock } from "../../lib/clock";
+import { sign } from "../../lib/standard-webhooks";
+import type { Settings } from "../settings/service";
+import type { Deliveries, Delivery } from "./service";
+import { judge, parseRetryAfter, retryDelayMs } from "./retry";
+import { checkTarget, systemLookup, type Lookup } from "./target-policy";
+
+export const RESPONSE_BYTES_KEPT = 2048;
+/** A lease outlives the timeout by this much before another claim may take the row. */
+const LEASE_MARGIN_MS = 30_000;
+const IDLE_CHECK_MS = 5_000;
+
+// The oldest due row of each ordering key only: a key's later rows wait for its earlier ones.
+const CLAIMABLE = `SELECT d.* FROM deliveries d
+  WHERE d.state = 'pending' AND d.next_attempt_at <= $now
+    AND (d.ordering_key IS NULL OR NOT EXISTS (
+      SELECT 1 FROM deliveries p WHERE p.ordering_key = d.ordering_key AND p.id < d.id AND p.state IN ('pending', 'sending')))
+  ORDER BY d.next_attempt_at, d.id LIMIT $limit`;
+const LEASE = "UPDATE deliveries SET state = 'sending', lease_until = ?, updated_at = ? WHERE id = ?";
+const NEXT_DUE = "SELECT min(next_attempt_at) AS due FROM deliveries WHERE state = 'pending'";
+const RELEASE_EXPIRED = "UPDATE deliveries SET state = 'pending', lease_until = NULL WHERE state = 'sending' AND (lease_until IS NULL OR lease_until < ?)";
+const RELEASE_ONE = "UPDATE deliveries SET state = 'pending', lease_until = NULL WHERE id = ? AND state = 'sending'";
+const INSERT_ATTEMPT = "INSERT INTO delivery_attempts (delivery_id, started_at, duration_ms, status, response, error) VALUES (?, ?, ?, ?, ?, ?)";
+const FINISH = `UPDATE deliveries SET state = ?, attempts = attempts + 1, next_attempt_at = ?, lease_until = NULL, last_status = ?,
+  last_response = ?, last_error = ?, updated_at = ? WHERE id = ?`;
+const MESSAGE_STATE = "UPDATE messages SET delivery_state = ? WHERE id = ?";
+
+export interface WorkerDeps {
+  db: Database;
+  clock: Clock;
+  settings: Settings;
+  deliveries: Deliveries;
+  fetch?: typeof fetch;
+  lookup?: Lookup;
+  random?: () => number;
+  log?: (line: Record<string, unknown>) => void;
+}
+
+async function readCapped(response: Response, max: number): Promise<string> {
+  if (!response.body) return "";
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  while (size < max) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+    size += value.byteLength;
+  }
+  await reader.cancel().catch(() => {});
+  return new TextDecoder().decode(Buffer.concat(chunks).subarray(0, max));
+}
+
+export function createWorker(deps: WorkerDeps) {
+  const { db, clock, settings } = deps;
+  const send = deps.fetch ?? fetch;
+  const lookup = deps.lookup ?? systemLookup;
+  const random = deps.random ?? Math.random;
+  const log = deps.log ?? (() => {});
+  const claimable = db.query<Delivery, any>(CLAIMABLE);
+  const lease = db.query(LEASE);
+  const nextDue = db.query<{ due: number | null }, []>(NEXT_DUE);
+  const releaseExpired = db.query(RELEASE_EXPIRED);
+  const releaseOne = db.query(RELEASE_ONE);
+  const insertAttempt = db.query(INSERT_ATTEMPT);
+  const finish = db.query(FINISH);
+  const messageState = db.query(MESSAGE_STATE);
+
+  const inFlight = new Map<number, Promise<void>>();
+  const stopController = new AbortController();
+  let stopped = true;
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  let pumping = false;
+  let pumpAgain = false;
+
+  function claim(limit: number, timeoutMs: number): Delivery[] {
+    return db.transaction(() => {
+      const now = clock.now();
+      const rows = claimable.all({ now, limit });
+      for (const row of rows) lease.run(now + timeoutMs + LEASE_MARGIN_MS, now, row.id);
+      return rows;
+    }).immediate();
+  }
+
+  function signedHeaders(delivery: Delivery): Record<string, string> {
+    const headers = JSON.parse(delivery.headers) as Record<string, string>;
+    if (!delivery.secret) return headers;
+    const timestamp = Math.floor(clock.now() / 1000);
+    return {
+      ...headers,
+      "webhook-id": delivery.public_id,
+      "webhook-timestamp": String(timestamp),
+      "webhook-signature": sign(delivery.secret, delivery.public_id, timestamp, delivery.body ?? ""),
+    };
+  }
+
+  async function attempt(delivery: Delivery, timeoutMs: number, allowPrivate: boolean): Promise<void> {
+    const startedAt = clock.now();
+    const started = performance.now();
+    let status: number | null = null;
+    let response: string | null = null;
+    let error: string | null = null;
+    let retryAfter: number | undefined;
+    let refused = false;
+
+    const target = delivery.target_url ? await checkTarget(delivery.target_url, allowPrivate, lookup) : { ok: false as const, reason: "the delivery has no target URL" };
+    if (!target.ok) {
+      error = `target refused: ${target.reason}`;
+      refused = !target.retryable;
+    } else {
+      try {
+        const answer = await send(delivery.target_url!, {
+          method: delivery.method,
+          headers: signedHeaders(delivery),
+          body: delivery.method === "GET" || delivery.method === "HEAD" ? undefined : (delivery.body ?? undefined),
+          redirect: "manual",
+          signal: AbortSignal.any([AbortSignal.timeout(timeoutMs), stopController.signal]),
+        });
+        status = answer.status;
+        retryAfter = parseRetryAfter(answer.headers.get("retry-after"), clock.now());
+        response = await readCapped(answer, RESPONSE_BYTES_KEPT);
+      } catch (caught) {
+        if (stopController.signal.aborted) {
+          // Shutting down: not an attempt. The row goes back to the queue untouched.
+          releaseOne.run(delivery.id);
+          return;
+        }
+        const name = (caught as Error)?.name;
+        error = name === "TimeoutError" || name === "AbortError" ? `no answer within ${timeoutMs / 1000} s` : ((caught as Error)?.message ?? String(caught));
+      }
+    }
+
+    const verdict = refused ? "failed" : judge(status);
+    const attemptsMade = delivery.attempts + 1;
+    const delay = verdict === "retry" ? retryDelayMs(attemptsMade, random(), retryAfter) : null;
+    const state = verdict === "succeeded" ? "succeeded" : delay === null ? "failed" : "pending";
+    const now = clock.now();
+    db.transaction(() => {
+      insertAttempt.run(delivery.id, startedAt, Math.round((performance.now() - started) * 100) / 100, status, response, error);
+      finish.run(state, delay === null ? now : now + delay, status, response, error, now, delivery.id);
+      if (delivery.message_id !== null && state !== "pending") messageState.run(state === "succeeded" ? "sent" : "failed", delivery.message_id);
+    }).immediate();
+    log({ level: state === "failed" ? "warn" : "info", msg: "delivery attempt", delivery: delivery.public_id, kind: delivery.kind, status, error, state, attempt: attemptsMade });
+  }
+
+  function scheduleTimer(claimedNothing: boolean) {
+    if (stopped) return;
+    if (timer) clearTimeout(timer);
+    const due = nextDue.get()?.due ?? null;
+    let wait = due === null ? IDLE_CHECK_MS : Math.min(IDLE_CHECK_MS, Math.max(0, due - clock.now()));
+    // Due rows that could not be claimed wait on an earlier row of their key (or on a free
+    // slot); finishing that one pumps again, so no need to spin.
+    if (wait === 0 && claimedNothing) wait = 1000;
+    timer = setTimeout(() => void pump(), wait);
+    timer.unref?.();
+  }
+
+  /** Claims as many due deliveries as there are free slots and starts them. */
+  function pump(): void {
+    if (stopped) return;
+    if (pumping) {
+      pumpAgain = true;
+      return;
+    }
+    pumping = true;
+    let claimedAny = false;
+    try {
+      do {
+        pumpAgain = false;
+        const config = settings.get();
+        const free = config.max_deliveries_in_flight - inFlight.size;
+        if (free <= 0) break;
+        const timeoutMs = config.delivery_timeout_seconds * 1000;
+        const claimed = claim(free, timeoutMs);
+        claimedAny ||= claimed.length > 0;
+        for (const delivery of claimed) {
+          const running = attempt(delivery, timeoutMs, config.allow_private_targets)
+            .catch((error) => {
+              log({ level: "error", msg: "delivery attempt crashed", delivery: delivery.public_id, error: String(error) });
+              releaseOne.run(delivery.id);
+            })
+            .finally(() => {
+              inFlight.delete(delivery.id);
+              pump();
+            });
+          inFlight.set(delivery.id, running);
+        }
+        if (claimed.length === free) pumpAgain = true;
+      } while (pumpAgain);
+    } catch (error) {
+      log({ level: "error", msg: "delivery claim failed", error: String(error) });
+    } finally {
+      pumping = false;
+    }
+    scheduleTimer(!claimedAny);
+  }
+
+  return {
+    start() {
+      stopped = false;
+      // A previous process that died mid-attempt left leases behind: those rows go again.
+      releaseExpired.run(Number.MAX_SAFE_INTEGER);
+      deps.deliveries.onEnqueue(pump);
+      pump();
+    },
+    pump,
+    /** Resolves when nothing is in flight (tests, shutdown). */
+    async idle(): Promise<void> {
+      while (inFlight.size > 0) await Promise.allSettled([...inFlight.values()]);
+    },
+    inFlight: () => inFlight.size,
+    /** Stops claiming, gives in-flight attempts `graceMs`, then hands the rest back to the queue. */
+    async stop(graceMs = 5000): Promise<void> {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      const grace = new Promise((resolve) => setTimeout(resolve, graceMs).unref?.());
+      await Promise.race([Promise.allSettled([...inFlight.values()]), grace]);
+      stopController.abort();
+      await Promise.allSettled([...inFlight.values()]);
+      releaseExpired.run(Number.MAX_SAFE_INTEGER);
+    },
+  };
+}
+
+export type Worker = ReturnType<typeof createWorker>;
