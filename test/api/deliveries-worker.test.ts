@@ -37,6 +37,7 @@ describe("relay worker", () => {
     const expected = createHmac("sha256", secretBytes).update(`${id}.${timestamp}.${request!.body}`).digest("base64");
     expect(request!.headers.get("webhook-signature")).toBe(`v1,${expected}`);
     expect(w.deliveries.attempts(w.row(delivery.public_id))).toHaveLength(1);
+    expect(() => w.deliveries.retry(delivery.public_id)).toThrow(/Only failed deliveries/);
   });
 
   test("500 then 200: retried after the first step of the schedule, both attempts recorded", async () => {
