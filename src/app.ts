@@ -18,6 +18,7 @@ import { createAccounts } from "./modules/admin/accounts";
 import { createLoginLimiter } from "./modules/admin/login-limiter";
 import { adminRoutes } from "./modules/admin/index";
 import { webhookPages } from "./modules/admin/webhooks";
+import { messagingPages } from "./modules/admin/messaging";
 import { html } from "./modules/admin/http";
 import type { Metrics } from "./modules/system/metrics";
 import { systemRoutes } from "./modules/system/index";
@@ -133,6 +134,7 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
     .use(channelRoutes({ db, clock, bots, channels, publicUrl }))
     .use(hooksRoutes({ webhooks, receiver, scanGuard: createScanGuard({ clock }), metrics, clientIp }))
     .use(api)
-    .use(adminRoutes({ config, clientIp, accounts, loginLimiter: createLoginLimiter({ clock: deps.clock }), bots, fields, contacts, tokens, settings, webhooks, messages, deliveries }))
+    .use(adminRoutes({ config, clientIp, accounts, loginLimiter: createLoginLimiter({ clock: deps.clock }), bots, fields, contacts, tokens, settings, webhooks, messages, deliveries, publicUrl }))
+    .use(messagingPages({ db, accounts, bots, contacts, messages, channels, publicUrl }))
     .use(webhookPages({ accounts, clock, bots, fields, settings, webhooks, logs, receiver, publicUrl }));
 }

@@ -13,6 +13,7 @@ import type { Webhook } from "../../src/modules/inbound/service";
 import type { Message } from "../../src/modules/messages/service";
 import type { TeamSettings } from "../../src/modules/settings/service";
 import { InstallationSection } from "./operations";
+import { ChannelSection, ConversationSection } from "../partials/channel";
 
 export function BotsPage({ csrf, bots, channels }: { csrf: string; bots: Bot[]; channels: string[] }) {
   return (
@@ -30,11 +31,12 @@ export interface BotPageProps {
   fieldTypes: readonly string[];
   webhooks: Webhook[];
   maxWebhooks: number;
+  inboundUrl: string | null;
   contacts: Contact[];
   nextCursor: string | null;
 }
 
-export function BotPage({ csrf, bot, fields, fieldTypes, webhooks, maxWebhooks, contacts, nextCursor }: BotPageProps) {
+export function BotPage({ csrf, bot, fields, fieldTypes, webhooks, maxWebhooks, inboundUrl, contacts, nextCursor }: BotPageProps) {
   return (
     <Layout title={bot.name} csrf={csrf} active="bots">
       <p class="crumbs">
@@ -53,6 +55,7 @@ export function BotPage({ csrf, bot, fields, fieldTypes, webhooks, maxWebhooks, 
         <dt>Live chat</dt>
         <dd safe>{bot.live_chat}</dd>
       </dl>
+      <ChannelSection bot={bot} inboundUrl={inboundUrl} />
       <WebhooksSection bot={bot} webhooks={webhooks} max={maxWebhooks} />
       <FieldsSection bot={bot} fields={fields} types={fieldTypes} />
       <ContactsSection bot={bot} contacts={contacts} nextCursor={nextCursor} q="" />
@@ -83,27 +86,7 @@ export function ContactPage({ csrf, bot, contact, values, fields, messages }: { 
         <dt>Bot paused</dt>
         <dd safe>{contact.paused_until === null ? "no" : contact.paused_until >= PAUSED_FOREVER ? "until resumed" : `until ${new Date(contact.paused_until).toISOString()}`}</dd>
       </dl>
-      <section class="card">
-        <h2>Messages</h2>
-        {messages.length === 0 ? (
-          <p class="muted">No messages yet.</p>
-        ) : (
-          <table id="messages">
-            <tbody>
-              {messages.map((m) => (
-                <tr>
-                  <td class="muted" safe>{new Date(m.created_at).toISOString().replace("T", " ").slice(0, 19)}</td>
-                  <td safe>{m.direction === "out" ? "→ to contact" : "← from contact"}</td>
-                  <td safe>{m.content}</td>
-                  <td>
-                    <span class="badge" safe>{m.delivery_state}</span>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
-      </section>
+      <ConversationSection bot={bot} contact={contact} messages={messages} />
       <section class="card">
         <h2>Custom fields</h2>
         {fields.length === 0 ? (

@@ -16,6 +16,7 @@ import type { Deliveries } from "../deliveries/service";
 import { DELIVERY_STATES, DeliveriesPage, DeliveriesSection, DeliveryDetail, InstallationSection } from "../../../views/pages/operations";
 import { MIN_PASSWORD_LENGTH, SESSION_TTL_MS, type Accounts } from "./accounts";
 import type { LoginLimiter } from "./login-limiter";
+import { inboundUrlOf } from "./messaging";
 import { formError, formOf, html, redirect, sessionGuard, SESSION_COOKIE, type Form } from "./http";
 import { LoginPage, MessagePage, SetupPage } from "../../../views/pages/auth";
 import { BotPage, BotsPage, ContactPage, SettingsPage } from "../../../views/pages/admin";
@@ -37,6 +38,7 @@ export interface AdminDeps {
   webhooks: Webhooks;
   messages: Messages;
   deliveries: Deliveries;
+  publicUrl: () => string;
 }
 
 export function adminRoutes(deps: AdminDeps) {
@@ -119,6 +121,7 @@ export function adminRoutes(deps: AdminDeps) {
         fieldTypes: FIELD_TYPES,
         webhooks: webhooks.listForBot(bot.id),
         maxWebhooks: settings.get().max_inbound_webhooks_per_bot,
+        inboundUrl: inboundUrlOf(bot, deps.publicUrl()),
         contacts: page.data,
         nextCursor: page.next_cursor,
       }));
@@ -161,7 +164,7 @@ export function adminRoutes(deps: AdminDeps) {
     })
     .get("/contacts/:user_ns", ({ params, session }) => {
       const { contact, bot } = contacts.get(params.user_ns);
-      return html(ContactPage({ csrf: session!.csrf_token, bot, contact, values: contacts.fieldValues(contact.id), fields: fields.list(bot.id), messages: messages.recent(contact.id) }));
+      return html(ContactPage({ csrf: session!.csrf_token, bot, contact, values: contacts.fieldValues(contact.id), fields: fields.list(bot.id), messages: messages.recent(contact.id, 100) }));
     })
     .get("/settings", ({ session }) => html(SettingsPage({ csrf: session!.csrf_token, tokens: tokens.list(), settings: settings.get() })))
     .post("/settings/installation", ({ body }) => {

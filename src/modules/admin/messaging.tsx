@@ -1,0 +1,101 @@
+// Admin routes for a bot's channel provider and a contact's conversation.
+import { Elysia } from "elysia";
+import type { Database } from "bun:sqlite";
+import { AppError } from "../../http/errors";
+import type { Bot, Bots } from "../bots/service";
+import { inboundPath, PROVIDER_NAMES } from "../channels/providers";
+import type { Channels } from "../channels/service";
+import type { Contacts } from "../contacts/service";
+import type { Messages } from "../messages/service";
+import type { Accounts } from "./accounts";
+import { formOf, section, sessionGuard, type Form } from "./http";
+import { ChannelSection, ConversationSection } from "../../../views/partials/channel";
+
+export interface MessagingPagesDeps {
+  db: Database;
+  accounts: Accounts;
+  bots: Bots;
+  contacts: Contacts;
+  messages: Messages;
+  channels: Channels;
+  publicUrl: () => string;
+}
+
+export const inboundUrlOf = (bot: Bot, publicUrl: string) => {
+  const path = inboundPath(bot.provider, bot.channel_token);
+  return path ? `${publicUrl}${path}` : null;
+};
+
+/** The provider settings a form describes; empty secret inputs keep what is saved. */
+function providerSettingsFrom(form: Form): { provider: string; settings: Record<string, unknown> } {
+  const provider = String(form.provider ?? "");
+  if (!(PROVIDER_NAMES as readonly string[]).includes(provider)) throw new AppError(422, "validation_failed", `Choose a provider: ${PROVIDER_NAMES.join(", ")}.`);
+  const optional = (key: string) => form[key]?.trim() || undefined;
+  if (provider === "http") {
+    const headers: Record<string, string> = {};
+    for (const line of String(form.headers ?? "").split("\n")) {
+      if (!line.trim()) continue;
+      const colon = line.indexOf(":");
+      if (colon < 1) throw new AppError(422, "invalid_provider_settings", `Header line '${line.trim()}' needs 'Name: value'.`);
+      headers[line.slice(0, colon).trim()] = line.slice(colon + 1).trim();
+    }
+    return { provider, settings: { url: form.url?.trim(), headers, secret: optional("secret") } };
+  }
+  if (provider === "twilio") {
+    return {
+      provider,
+      settings: {
+        account_sid: form.account_sid?.trim(),
+        auth_token: optional("auth_token"),
+        from: optional("from"),
+        messaging_service_sid: optional("messaging_service_sid"),
+        base_url: optional("base_url"),
+      },
+    };
+  }
+  return { provider, settings: {} };
+}
+
+export function messagingPages({ db, accounts, bots, contacts, messages, channels, publicUrl }: MessagingPagesDeps) {
+  const conversation = (userNs: string, error?: string) => {
+    const { contact, bot } = contacts.get(userNs);
+    return ConversationSection({ bot, contact, messages: messages.recent(contact.id, 100), error });
+  };
+
+  return new Elysia({ prefix: "/admin" })
+    .use(sessionGuard({ accounts }))
+    .post("/bots/:flow_ns/channel", ({ params, body }) => {
+      const render = (bot: Bot, error?: string, saved?: boolean) => ChannelSection({ bot, inboundUrl: inboundUrlOf(bot, publicUrl()), error, saved });
+      return section(() => {
+        const { provider, settings } = providerSettingsFrom(formOf(body));
+        // Masked header values come back as "********": keep the saved ones.
+        const current = bots.get(params.flow_ns);
+        const saved = JSON.parse(current.provider_settings) as { headers?: Record<string, string> };
+        if (settings.headers) {
+          for (const [name, value] of Object.entries(settings.headers as Record<string, string>)) {
+            if (value === "********" && saved.headers?.[name] !== undefined) (settings.headers as Record<string, string>)[name] = saved.headers[name]!;
+          }
+        }
+        return render(bots.update(params.flow_ns, { provider: provider as never, provider_settings: settings }), undefined, true);
+      }, (error) => render(bots.get(params.flow_ns), error));
+    })
+    .post("/contacts/:user_ns/send", ({ params, body }) => {
+      const text = String(formOf(body).text ?? "").trim();
+      return section(() => {
+        if (!text) throw new AppError(422, "validation_failed", "Type a message first.");
+        const { contact, bot } = contacts.get(params.user_ns);
+        db.transaction(() => channels.sendOut(bot, contact, { msgType: "text", content: text, payload: { text } })).immediate();
+        return conversation(params.user_ns);
+      }, (error) => conversation(params.user_ns, error));
+    })
+    .post("/contacts/:user_ns/receive", ({ params, body }) => {
+      const text = String(formOf(body).text ?? "").trim();
+      return section(() => {
+        if (!text) throw new AppError(422, "validation_failed", "Type a message first.");
+        const { contact, bot } = contacts.get(params.user_ns);
+        if (bot.provider !== "test") throw new AppError(422, "validation_failed", "Only bots on the test provider can receive typed messages.");
+        db.transaction(() => channels.receiveIn(bot, { from: contact.user_ns, text })).immediate();
+        return conversation(params.user_ns);
+      }, (error) => conversation(params.user_ns, error));
+    });
+}

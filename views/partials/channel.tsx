@@ -1,0 +1,122 @@
+// A bot's channel provider settings (#channel) and a contact's conversation (#conversation).
+import type { Bot } from "../../src/modules/bots/service";
+import type { Contact } from "../../src/modules/contacts/service";
+import type { Message } from "../../src/modules/messages/service";
+import { ErrorText } from "../layout";
+
+const SAVED = "saved: leave empty to keep";
+
+export function ChannelSection({ bot, inboundUrl, error, saved }: { bot: Bot; inboundUrl: string | null; error?: string; saved?: boolean }) {
+  const settings = JSON.parse(bot.provider_settings) as Record<string, any>;
+  const action = `/admin/bots/${bot.flow_ns}/channel`;
+  const headerLines = Object.keys(settings.headers ?? {}).map((name) => `${name}: ********`).join("\n");
+  return (
+    <section id="channel" class="card">
+      <h2>Channel provider</h2>
+      <p class="muted small-text">How this bot's messages leave the machine. test: nowhere (try flows here); http: your own SMS/WhatsApp gateway; twilio: SMS and voice calls.</p>
+      <form hx-post={action} hx-target="#channel" hx-swap="outerHTML">
+        <label>
+          Provider
+          <select name="provider">
+            {(["test", "http", "twilio"] as const).map((p) => (
+              <option value={p} selected={bot.provider === p}>
+                {p}
+              </option>
+            ))}
+          </select>
+        </label>
+        <fieldset>
+          <legend>http</legend>
+          <label>
+            Gateway URL
+            <input name="url" value={bot.provider === "http" ? (settings.url ?? "") : ""} placeholder="https://gateway.example.com/send" />
+          </label>
+          <label>
+            Headers (one "Name: value" a line; values are write-only)
+            <textarea name="headers" rows="2" class="code" placeholder="Authorization: Bearer …" safe>
+              {bot.provider === "http" ? headerLines : ""}
+            </textarea>
+          </label>
+          <label>
+            Signing secret (whsec_…)
+            <input name="secret" type="password" autocomplete="off" placeholder={bot.provider === "http" && settings.secret ? SAVED : "optional"} />
+          </label>
+        </fieldset>
+        <fieldset>
+          <legend>twilio</legend>
+          <label>
+            Account SID
+            <input name="account_sid" value={bot.provider === "twilio" ? (settings.account_sid ?? "") : ""} placeholder="AC…" />
+          </label>
+          <label>
+            Auth token
+            <input name="auth_token" type="password" autocomplete="off" placeholder={bot.provider === "twilio" && settings.auth_token ? SAVED : ""} />
+          </label>
+          <label>
+            From number
+            <input name="from" value={bot.provider === "twilio" ? (settings.from ?? "") : ""} placeholder="+14155550000" />
+          </label>
+          <label>
+            …or Messaging Service SID
+            <input name="messaging_service_sid" value={bot.provider === "twilio" ? (settings.messaging_service_sid ?? "") : ""} placeholder="MG…" />
+          </label>
+          <label>
+            API base URL (optional)
+            <input name="base_url" value={bot.provider === "twilio" ? (settings.base_url ?? "") : ""} placeholder="https://api.twilio.com" />
+          </label>
+        </fieldset>
+        <button type="submit">Save channel</button> {saved ? <span class="muted" role="status">Saved.</span> : ""}
+      </form>
+      {inboundUrl ? (
+        <div class="copy-row gap">
+          <span>Inbound URL for contacts' messages:</span>
+          <code id="inbound-url" safe>{inboundUrl}</code>
+          <button type="button" class="secondary small" data-copy="#inbound-url">Copy</button>
+        </div>
+      ) : (
+        ""
+      )}
+      <ErrorText message={error} />
+    </section>
+  );
+}
+
+export function ConversationSection({ bot, contact, messages, error }: { bot: Bot; contact: Contact; messages: Message[]; error?: string }) {
+  const base = `/admin/contacts/${contact.user_ns}`;
+  return (
+    <section id="conversation" class="card">
+      <h2>Conversation</h2>
+      {messages.length === 0 ? (
+        <p class="muted">No messages yet.</p>
+      ) : (
+        <ol id="messages" class="conversation">
+          {[...messages].reverse().map((m) => (
+            <li class={`bubble ${m.direction}`}>
+              <span safe>{m.content}</span>
+              <small class="muted" safe>{`${new Date(m.created_at).toISOString().slice(11, 19)} · ${m.delivery_state}`}</small>
+            </li>
+          ))}
+        </ol>
+      )}
+      <form class="row" hx-post={`${base}/send`} hx-target="#conversation" hx-swap="outerHTML">
+        <label class="grow">
+          Send as the bot
+          <input name="text" required maxlength="4096" placeholder="Type a reply…" />
+        </label>
+        <button type="submit">Send</button>
+      </form>
+      {bot.provider === "test" ? (
+        <form class="row" hx-post={`${base}/receive`} hx-target="#conversation" hx-swap="outerHTML">
+          <label class="grow">
+            Type as the contact (test channel)
+            <input name="text" required maxlength="4096" placeholder="What the contact writes…" />
+          </label>
+          <button type="submit" class="secondary">Receive</button>
+        </form>
+      ) : (
+        ""
+      )}
+      <ErrorText message={error} />
+    </section>
+  );
+}
