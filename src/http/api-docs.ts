@@ -62,4 +62,39 @@ Templates in texts, values, URLs, header values and bodies: \`{{first_name}}\`, 
 \`{{phone}}\`, \`{{email}}\`, \`{{user_ns}}\`, \`{{any_custom_field}}\`, \`{{payload.some.path}}\`. A missing
 value renders as an empty string. Nothing goes over the network during the request: sends and HTTP
 requests are queued as deliveries (state \`pending\`) for the relay worker.
+
+## Channels
+Each bot has a \`provider\` (set with \`PATCH /api/v1/bots/{flow_ns}\`; new bots start on \`test\`):
+
+- \`test\`: nothing leaves the machine; out messages are \`delivered\` at once.
+- \`http\` (\`provider_settings: {url, headers?, secret?}\`): each out message is POSTed to \`url\` as
+  \`{message_id, user_ns, flow_ns, to: {phone, email}, type, text, payload}\` with the headers, signed
+  (Standard Webhooks) when a secret is set. Contacts' messages come in at the bot's \`inbound_url\`
+  (\`POST /channels/{channel_token}/messages\` with \`{from, text, msg_type?, payload?, mid?}\`; \`from\` is
+  a phone, email or user_ns; signed the same way when the bot has a secret).
+- \`twilio\` (\`provider_settings: {account_sid, auth_token, from | messaging_service_sid, base_url?}\`):
+  SMS through the Messages API; a \`voice\` bot places a call that says the text (Calls API, TwiML
+  \`<Say>\`). Incoming SMS arrive at \`inbound_url\` (\`/channels/{channel_token}/twilio\`) with
+  \`X-Twilio-Signature\` checked against the public URL (403 when wrong).
+
+Secrets in \`provider_settings\` are write-only: reads show \`********\`; leaving one out of a change keeps it.
+
+## Deliveries (the relay worker)
+Every outbound request is stored before the request that caused it is answered, then sent by the
+worker: at least once, a stable \`webhook-id\` per delivery, signed when the target has a secret
+(\`webhook-signature: v1,<base64 HMAC-SHA256 of id.timestamp.body>\`).
+
+- Success: any 2xx within \`delivery_timeout_seconds\` (default 15). Redirects are not followed.
+- Retried: network errors, timeouts, 408, 429 and 5xx. Other answers fail at once.
+- Schedule after a failed try: 5 s, 30 s, 2 min, 10 min, 30 min, 1 h, 3 h, 6 h, 12 h (±20% jitter;
+  a \`Retry-After\` is honoured up to 1 h). After the 10th try the delivery is \`failed\` and can be
+  retried by hand (\`POST /api/v1/deliveries/{id}/retry\`) or in bulk (\`POST /api/v1/deliveries/retry\`).
+- Order: deliveries of one contact go one at a time in creation order; a failing one holds that
+  contact's later ones until it succeeds or fails for good. Other contacts never wait.
+  At most \`max_deliveries_in_flight\` (default 32) are sent at once.
+- Targets: link-local (169.254.0.0/16, fe80::/10) and cloud metadata addresses are always refused;
+  private and loopback addresses only while \`allow_private_targets\` is true (the default), judged on
+  the resolved addresses.
+- A crash mid-attempt leaves the delivery leased; it is sent again after restart. A graceful stop
+  hands unfinished deliveries back to the queue.
 `.trim();
