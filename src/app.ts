@@ -30,6 +30,12 @@ import { createDeliveries } from "./modules/deliveries/service";
 import { createChannels } from "./modules/channels/service";
 import { channelRoutes, messagesApi } from "./modules/channels/index";
 import { deliveriesApi } from "./modules/deliveries/index";
+import { createIntegration } from "./modules/livechat/integration";
+import { createRelay } from "./modules/livechat/relay";
+import { createSubFlows } from "./modules/livechat/subflows";
+import { createLiveChat } from "./modules/livechat/service";
+import { liveChatApi } from "./modules/livechat/index";
+import { subscriberApi } from "./modules/livechat/subscriber";
 import { createWebhooks } from "./modules/inbound/service";
 import { createLogs } from "./modules/inbound/logs";
 import { createReceiver } from "./modules/inbound/receiver";
@@ -63,9 +69,13 @@ export function createServices({ db, clock }: { db: Database; clock: Clock }) {
   const deliveries = createDeliveries({ db, clock });
   const webhooks = createWebhooks({ db, clock, bots, fields, settings });
   const logs = createLogs({ db });
-  const channels = createChannels({ clock, contacts, messages, deliveries });
+  const integration = createIntegration({ db });
+  const relay = createRelay({ clock, contacts, deliveries, integration, settings });
+  const channels = createChannels({ clock, contacts, messages, deliveries, onInMessage: relay.onInMessage });
+  const subFlows = createSubFlows({ db, clock, fields });
+  const liveChat = createLiveChat({ db, clock, contacts, fields, channels, deliveries, subFlows });
   const receiver = createReceiver({ db, clock, bots, fields, contacts, channels, deliveries, webhooks, logs });
-  return { bots, fields, contacts, tokens, accounts, settings, messages, deliveries, channels, webhooks, logs, receiver };
+  return { bots, fields, contacts, tokens, accounts, settings, messages, deliveries, channels, webhooks, logs, receiver, integration, relay, subFlows, liveChat };
 }
 
 export type Services = ReturnType<typeof createServices>;
@@ -85,7 +95,7 @@ function toAppError(code: string | number, error: unknown): AppError {
 
 export function createApp(deps: AppDeps, services: Services = createServices(deps)) {
   const { config, db, metrics, onRoute, clock, publicUrl, clientIp } = deps;
-  const { bots, fields, contacts, tokens, accounts, settings, webhooks, logs, receiver, messages, deliveries, channels } = services;
+  const { bots, fields, contacts, tokens, accounts, settings, webhooks, logs, receiver, messages, deliveries, channels, integration, relay, subFlows, liveChat } = services;
 
   const api = new Elysia({ prefix: "/api/v1" })
     .use(bearerAuth({ tokens }))
@@ -95,7 +105,8 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
     .use(settingsApi({ settings }))
     .use(inboundApi({ clock, bots, webhooks, logs, receiver, publicUrl }))
     .use(messagesApi({ db, contacts, messages, channels }))
-    .use(deliveriesApi({ deliveries }));
+    .use(deliveriesApi({ deliveries }))
+    .use(liveChatApi({ bots, contacts, integration, relay, subFlows, webhooks }));
 
   return new Elysia()
     .onTransform({ as: "global" }, ({ request, route }) => onRoute?.(request, route))
@@ -134,6 +145,7 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
     .use(channelRoutes({ db, clock, bots, channels, publicUrl }))
     .use(hooksRoutes({ webhooks, receiver, scanGuard: createScanGuard({ clock }), metrics, clientIp }))
     .use(api)
+    .use(subscriberApi({ tokens, bots, contacts, fields, messages, webhooks, liveChat, publicUrl }))
     .use(adminRoutes({ config, clientIp, accounts, loginLimiter: createLoginLimiter({ clock: deps.clock }), bots, fields, contacts, tokens, settings, webhooks, messages, deliveries, publicUrl }))
     .use(messagingPages({ db, accounts, bots, contacts, messages, channels, publicUrl }))
     .use(webhookPages({ accounts, clock, bots, fields, settings, webhooks, logs, receiver, publicUrl }));

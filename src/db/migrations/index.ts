@@ -3,5 +3,6 @@ import type { Migration } from "../migrate";
 import init from "./0001_init";
 import inboundWebhooks from "./0002_inbound_webhooks";
 import deliveriesWorker from "./0003_deliveries_worker";
+import liveChat from "./0004_live_chat";
 
-export const migrations: readonly Migration[] = [init, inboundWebhooks, deliveriesWorker];
+export const migrations: readonly Migration[] = [init, inboundWebhooks, deliveriesWorker, liveChat];

@@ -27,11 +27,20 @@ export interface InInput {
   mid?: string | null;
 }
 
-export function createChannels({ contacts, messages, deliveries }: { clock: Clock; contacts: Contacts; messages: Messages; deliveries: Deliveries }) {
+export interface ChannelsDeps {
+  clock: Clock;
+  contacts: Contacts;
+  messages: Messages;
+  deliveries: Deliveries;
+  /** Hears every stored in message, inside its transaction (the live-chat relay). */
+  onInMessage?: (bot: Bot, contact: Contact, message: Message) => void;
+}
+
+export function createChannels({ contacts, messages, deliveries, onInMessage }: ChannelsDeps) {
   return {
     /** Stores an out message and queues its delivery; run inside the caller's transaction. */
     sendOut(bot: Bot, contact: Contact, input: OutInput): Message {
-      const message = messages.store(contact.id, { direction: "out", ...input, state: "pending" });
+      const message = messages.store(contact.id, { direction: "out", ...input, agentId: input.agentId ?? null, state: "pending" });
       if (bot.provider === "twilio" && !contact.phone) {
         messages.setState(message.id, "failed");
         return { ...message, delivery_state: "failed" };
@@ -67,6 +76,7 @@ export function createChannels({ contacts, messages, deliveries }: { clock: Cloc
       const msgType = input.msgType ?? "text";
       const content = input.text ?? describeContent(msgType, input.payload ?? {});
       const message = messages.store(contact.id, { direction: "in", msgType, content, payload: { ...(input.text !== undefined ? { text: input.text } : {}), ...input.payload }, mid: input.mid ?? null, state: "received" });
+      onInMessage?.(bot, contact, message);
       return { contact, message, created };
     },
   };

@@ -43,6 +43,11 @@ const DELETE_FIELD_VALUE = "DELETE FROM contact_field_values WHERE contact_id = 
 const UPDATE_TAGS = "UPDATE contacts SET tags = ?, updated_at = ? WHERE id = ?";
 const UPDATE_PAUSED = "UPDATE contacts SET paused_until = ?, updated_at = ? WHERE id = ?";
 const SELECT_BY_ID = "SELECT * FROM contacts WHERE id = ?";
+const UPDATE_AGENT = "UPDATE contacts SET assigned_agent_id = ?, updated_at = ? WHERE id = ?";
+const DELETE_CONTACT = "DELETE FROM contacts WHERE id = ?";
+const SELECT_PAUSED = `SELECT c.*, (SELECT content FROM messages m WHERE m.contact_id = c.id ORDER BY m.id DESC LIMIT 1) AS last_message
+  FROM contacts c WHERE c.paused_until IS NOT NULL AND c.paused_until > ? ORDER BY c.updated_at DESC LIMIT ?`;
+const SELECT_TAGS = "SELECT DISTINCT t.value AS tag FROM contacts c, json_each(c.tags) t WHERE c.bot_id = ? ORDER BY t.value";
 
 const encodeCursor = (id: number) => Buffer.from(`c${id}`).toString("base64url");
 function decodeCursor(cursor: string): number {
@@ -66,6 +71,10 @@ export function createContacts({ db, clock, bots, fields }: { db: Database; cloc
   const updateTags = db.query(UPDATE_TAGS);
   const updatePaused = db.query(UPDATE_PAUSED);
   const selectById = db.query<Contact, [number]>(SELECT_BY_ID);
+  const updateAgent = db.query(UPDATE_AGENT);
+  const deleteContact = db.query(DELETE_CONTACT);
+  const selectPaused = db.query<Contact & { last_message: string | null }, [number, number]>(SELECT_PAUSED);
+  const selectTags = db.query<{ tag: string }, [number]>(SELECT_TAGS);
 
   function phoneOf(bot: Bot, raw: string): string {
     const phone = normalisePhone(raw, bot.default_country);
@@ -128,6 +137,28 @@ export function createContacts({ db, clock, bots, fields }: { db: Database; cloc
     setPausedUntil(contactId: number, until: number | null): void {
       updatePaused.run(until, clock.now(), contactId);
     },
+    /** Pauses the bot for a contact for `minutes`, or until resumed when null. */
+    pause(userNs: string, minutes: number | null): { contact: Contact; bot: Bot } {
+      const { contact, bot } = get(userNs);
+      updatePaused.run(minutes === null ? PAUSED_FOREVER : clock.now() + minutes * 60_000, clock.now(), contact.id);
+      return { contact: selectById.get(contact.id)!, bot };
+    },
+    resume(userNs: string): { contact: Contact; bot: Bot } {
+      const { contact, bot } = get(userNs);
+      updatePaused.run(null, clock.now(), contact.id);
+      return { contact: selectById.get(contact.id)!, bot };
+    },
+    assignAgent(userNs: string, agentId: number | null): { contact: Contact; bot: Bot } {
+      const { contact, bot } = get(userNs);
+      updateAgent.run(agentId, clock.now(), contact.id);
+      return { contact: selectById.get(contact.id)!, bot };
+    },
+    remove(userNs: string): void {
+      deleteContact.run(get(userNs).contact.id);
+    },
+    /** Contacts whose bot is paused now, most recently active first, with their last message. */
+    paused: (limit = 100) => selectPaused.all(clock.now(), limit),
+    tags: (botId: number): string[] => selectTags.all(botId).map((row) => row.tag),
 
     create(bot: Bot, input: CreateContactBody): Contact {
       const phone = input.phone?.trim() ? phoneOf(bot, input.phone) : null;

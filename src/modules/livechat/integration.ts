@@ -1,0 +1,80 @@
+// Settings → Integrations → Webhook: where paused contacts' messages are relayed.
+import type { Database } from "bun:sqlite";
+import { AppError } from "../../http/errors";
+import { secretBytes } from "../../lib/standard-webhooks";
+
+export interface IntegrationWebhook {
+  url: string | null;
+  headers: Record<string, string>;
+  secret: string | null;
+  enabled: boolean;
+}
+
+export interface IntegrationInput {
+  url?: string | null;
+  headers?: Record<string, string> | { name: string; value: string }[];
+  secret?: string | null;
+  enabled?: boolean;
+}
+
+const KEY = "integration_webhook";
+const MASK = "********";
+const SELECT = "SELECT value FROM team_settings WHERE key = ?";
+const UPSERT = "INSERT INTO team_settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value";
+
+const invalid = (message: string) => new AppError(422, "invalid_integration", message);
+
+export function createIntegration({ db }: { db: Database }) {
+  const select = db.query<{ value: string }, [string]>(SELECT);
+  const upsert = db.query(UPSERT);
+
+  function get(): IntegrationWebhook {
+    const raw = select.get(KEY)?.value;
+    return { url: null, headers: {}, secret: null, enabled: false, ...(raw ? JSON.parse(raw) : {}) };
+  }
+
+  return {
+    get,
+    /** Header values and the secret are write-only: a masked or missing value keeps the saved one. */
+    put(input: IntegrationInput): IntegrationWebhook {
+      const current = get();
+      const url = input.url === undefined ? current.url : input.url?.trim() || null;
+      if (url !== null) {
+        if (!/^https?:\/\/[^\s/]/i.test(url)) throw invalid("url must be an http:// or https:// URL.");
+        try {
+          new URL(url);
+        } catch {
+          throw invalid("url is not a valid URL.");
+        }
+      }
+      let headers = current.headers;
+      if (input.headers !== undefined) {
+        const pairs = Array.isArray(input.headers) ? input.headers.map((h) => [h.name, h.value] as const) : Object.entries(input.headers);
+        headers = {};
+        for (const [name, value] of pairs) {
+          if (typeof name !== "string" || !/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/.test(name)) throw invalid(`'${name}' is not a valid header name.`);
+          if (typeof value !== "string") throw invalid(`The value of header '${name}' must be a string.`);
+          headers[name] = value === MASK && current.headers[name] !== undefined ? current.headers[name]! : value;
+        }
+      }
+      const secret = input.secret === undefined || input.secret === MASK ? current.secret : input.secret || null;
+      if (secret !== null && !secretBytes(secret)) throw invalid("secret must be 'whsec_' followed by base64 of 16 to 128 bytes, or null.");
+      const enabled = input.enabled ?? current.enabled;
+      if (enabled && !url) throw invalid("Set a url before enabling the integration.");
+      const next = { url, headers, secret, enabled };
+      upsert.run(KEY, JSON.stringify(next));
+      return next;
+    },
+  };
+}
+
+export type Integration = ReturnType<typeof createIntegration>;
+
+export function integrationToJson(integration: IntegrationWebhook) {
+  return {
+    url: integration.url,
+    headers: Object.entries(integration.headers).map(([name]) => ({ name, value: MASK })),
+    secret: integration.secret ? MASK : null,
+    enabled: integration.enabled,
+  };
+}

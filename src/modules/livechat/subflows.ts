@@ -1,0 +1,51 @@
+// Sub-flows: named, saved action lists a platform can run for a contact (send-sub-flow).
+import type { Database } from "bun:sqlite";
+import type { Clock } from "../../lib/clock";
+import { publicId } from "../../lib/ids";
+import { AppError, errors } from "../../http/errors";
+import type { Fields } from "../fields/service";
+import { validateActions, type Action } from "../inbound/actions";
+
+export interface SubFlow {
+  id: number;
+  bot_id: number;
+  sub_flow_ns: string;
+  name: string;
+  actions: Action[];
+  created_at: number;
+}
+
+const INSERT = "INSERT INTO sub_flows (bot_id, sub_flow_ns, name, actions, created_at) VALUES (?, ?, ?, ?, ?) RETURNING *";
+const SELECT_BY_NS = "SELECT * FROM sub_flows WHERE sub_flow_ns = ?";
+const SELECT_BY_BOT = "SELECT * FROM sub_flows WHERE bot_id = ? ORDER BY name";
+const SELECT_BY_NAME = "SELECT id FROM sub_flows WHERE bot_id = ? AND name = ?";
+
+type Row = Omit<SubFlow, "actions"> & { actions: string };
+const parse = (row: Row): SubFlow => ({ ...row, actions: JSON.parse(row.actions) });
+
+export function createSubFlows({ db, clock, fields }: { db: Database; clock: Clock; fields: Fields }) {
+  const insert = db.query<Row, [number, string, string, string, number]>(INSERT);
+  const selectByNs = db.query<Row, [string]>(SELECT_BY_NS);
+  const selectByBot = db.query<Row, [number]>(SELECT_BY_BOT);
+  const selectByName = db.query<{ id: number }, [number, string]>(SELECT_BY_NAME);
+
+  return {
+    create(botId: number, name: string, actions: unknown[]): SubFlow {
+      const trimmed = name.trim();
+      if (!trimmed || trimmed.length > 100) throw errors.validation("A sub-flow needs a name of 1 to 100 characters.");
+      if (selectByName.get(botId, trimmed)) throw new AppError(409, "sub_flow_exists", `This bot already has a sub-flow named '${trimmed}'.`);
+      const valid = validateActions(actions, fields.byName(botId));
+      return parse(insert.get(botId, publicId("s", 12), trimmed, JSON.stringify(valid), clock.now())!);
+    },
+    get(subFlowNs: string): SubFlow {
+      const row = selectByNs.get(subFlowNs);
+      if (!row) throw errors.notFound("sub-flow", subFlowNs);
+      return parse(row);
+    },
+    list: (botId: number): SubFlow[] => selectByBot.all(botId).map(parse),
+  };
+}
+
+export type SubFlows = ReturnType<typeof createSubFlows>;
+
+export const subFlowToJson = (flow: SubFlow) => ({ sub_flow_ns: flow.sub_flow_ns, name: flow.name, actions: flow.actions, created_at: new Date(flow.created_at).toISOString() });
