@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
 import type { Config } from "../../src/config";
-import { startServer, type RunningServer } from "../../src/server";
+import { startServer, type RunningServer, type ServerOptions } from "../../src/server";
 
 export function tempDir(prefix = "sb-test-"): string {
   const root = join(tmpdir(), "switchboard-tests");
@@ -21,13 +21,13 @@ export interface TestServer extends RunningServer {
   close(): Promise<void>;
 }
 
-export async function startTestServer(overrides: Partial<Config> = {}): Promise<TestServer> {
+export async function startTestServer(overrides: Partial<Config> = {}, options: Pick<ServerOptions, "clock" | "workerOptions"> = {}): Promise<TestServer> {
   const dataDir = overrides.dataDir ?? tempDir();
   const announced: string[] = [];
   const logs: Record<string, unknown>[] = [];
   const server = await startServer(
     { host: "127.0.0.1", port: 0, dataDir, publicUrl: "", adminPassword: null, ...overrides },
-    { log: (line) => logs.push(line), announce: (line) => announced.push(line) },
+    { log: (line) => logs.push(line), announce: (line) => announced.push(line), ...options },
   );
   const { token } = server.services.tokens.create("test suite");
   // Requests go to the real socket, whatever public URL the server was told it has.
