@@ -19,6 +19,7 @@ import { createLoginLimiter } from "./modules/admin/login-limiter";
 import { adminRoutes } from "./modules/admin/index";
 import { webhookPages } from "./modules/admin/webhooks";
 import { messagingPages } from "./modules/admin/messaging";
+import { liveChatPages } from "./modules/admin/livechat";
 import { html } from "./modules/admin/http";
 import type { Metrics } from "./modules/system/metrics";
 import { systemRoutes } from "./modules/system/index";
@@ -146,7 +147,8 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
     .use(hooksRoutes({ webhooks, receiver, scanGuard: createScanGuard({ clock }), metrics, clientIp }))
     .use(api)
     .use(subscriberApi({ tokens, bots, contacts, fields, messages, webhooks, liveChat, publicUrl }))
-    .use(adminRoutes({ config, clientIp, accounts, loginLimiter: createLoginLimiter({ clock: deps.clock }), bots, fields, contacts, tokens, settings, webhooks, messages, deliveries, publicUrl }))
+    .use(adminRoutes({ config, clock, clientIp, accounts, loginLimiter: createLoginLimiter({ clock: deps.clock }), bots, fields, contacts, tokens, settings, webhooks, messages, deliveries, publicUrl }))
+    .use(liveChatPages({ accounts, clock, bots, contacts, deliveries, integration, relay }))
     .use(messagingPages({ db, accounts, bots, contacts, messages, channels, publicUrl }))
     .use(webhookPages({ accounts, clock, bots, fields, settings, webhooks, logs, receiver, publicUrl }));
 }

@@ -16,7 +16,7 @@ const HTMX_CONFIG = JSON.stringify({
 export interface LayoutProps {
   title: string;
   csrf?: string;
-  active?: "bots" | "deliveries" | "settings";
+  active?: "bots" | "inbox" | "deliveries" | "integration" | "settings";
 }
 
 export function Layout({ title, csrf, active, children }: PropsWithChildren<LayoutProps>) {
@@ -40,7 +40,9 @@ export function Layout({ title, csrf, active, children }: PropsWithChildren<Layo
             {csrf ? (
               <nav>
                 <a href="/admin" class={active === "bots" ? "active" : undefined}>Bots</a>
+                <a href="/admin/inbox" class={active === "inbox" ? "active" : undefined}>Inbox</a>
                 <a href="/admin/deliveries" class={active === "deliveries" ? "active" : undefined}>Deliveries</a>
+                <a href="/admin/integration" class={active === "integration" ? "active" : undefined}>Integration</a>
                 <a href="/admin/settings" class={active === "settings" ? "active" : undefined}>Settings</a>
                 <a href="/docs">API docs</a>
                 <form method="post" action="/admin/logout" class="inline">

@@ -1,6 +1,6 @@
 // The admin pages: bots, one bot, one contact, settings.
 import type { Bot } from "../../src/modules/bots/service";
-import { PAUSED_FOREVER, type Contact } from "../../src/modules/contacts/service";
+import type { Contact } from "../../src/modules/contacts/service";
 import type { CustomField } from "../../src/modules/fields/service";
 import type { ApiToken } from "../../src/modules/tokens/service";
 import { Layout } from "../layout";
@@ -14,6 +14,7 @@ import type { Message } from "../../src/modules/messages/service";
 import type { TeamSettings } from "../../src/modules/settings/service";
 import { InstallationSection } from "./operations";
 import { ChannelSection, ConversationSection } from "../partials/channel";
+import { ContactStateSection, LiveChatModeSection } from "./livechat";
 
 export function BotsPage({ csrf, bots, channels }: { csrf: string; bots: Bot[]; channels: string[] }) {
   return (
@@ -56,6 +57,7 @@ export function BotPage({ csrf, bot, fields, fieldTypes, webhooks, maxWebhooks, 
         <dd safe>{bot.live_chat}</dd>
       </dl>
       <ChannelSection bot={bot} inboundUrl={inboundUrl} />
+      <LiveChatModeSection bot={bot} />
       <WebhooksSection bot={bot} webhooks={webhooks} max={maxWebhooks} />
       <FieldsSection bot={bot} fields={fields} types={fieldTypes} />
       <ContactsSection bot={bot} contacts={contacts} nextCursor={nextCursor} q="" />
@@ -63,7 +65,7 @@ export function BotPage({ csrf, bot, fields, fieldTypes, webhooks, maxWebhooks, 
   );
 }
 
-export function ContactPage({ csrf, bot, contact, values, fields, messages }: { csrf: string; bot: Bot; contact: Contact; values: Record<string, unknown>; fields: CustomField[]; messages: Message[] }) {
+export function ContactPage({ csrf, bot, contact, values, fields, messages, now }: { csrf: string; bot: Bot; contact: Contact; values: Record<string, unknown>; fields: CustomField[]; messages: Message[]; now: number }) {
   const name = [contact.first_name, contact.last_name].filter(Boolean).join(" ") || contact.phone || contact.email || contact.user_ns;
   const tags = JSON.parse(contact.tags) as string[];
   return (
@@ -83,9 +85,8 @@ export function ContactPage({ csrf, bot, contact, values, fields, messages }: { 
         <dd safe>{contact.email ?? "—"}</dd>
         <dt>Tags</dt>
         <dd>{tags.length ? tags.map((tag) => <span class="tag" safe>{tag}</span>) : "—"}</dd>
-        <dt>Bot paused</dt>
-        <dd safe>{contact.paused_until === null ? "no" : contact.paused_until >= PAUSED_FOREVER ? "until resumed" : `until ${new Date(contact.paused_until).toISOString()}`}</dd>
       </dl>
+      <ContactStateSection contact={contact} now={now} />
       <ConversationSection bot={bot} contact={contact} messages={messages} />
       <section class="card">
         <h2>Custom fields</h2>

@@ -2,6 +2,7 @@
 // cookie. Each htmx route answers with exactly the partial whose id it swaps.
 import { Elysia } from "elysia";
 import type { Config } from "../../config";
+import type { Clock } from "../../lib/clock";
 import { FIELD_TYPES } from "../../lib/coerce";
 import { AppError } from "../../http/errors";
 import { CHANNEL_NAMES, CHANNELS } from "../bots/channels";
@@ -27,6 +28,7 @@ import { TokensSection } from "../../../views/partials/tokens";
 
 export interface AdminDeps {
   config: Config;
+  clock: Clock;
   clientIp: (request: Request) => string | null;
   accounts: Accounts;
   loginLimiter: LoginLimiter;
@@ -164,7 +166,7 @@ export function adminRoutes(deps: AdminDeps) {
     })
     .get("/contacts/:user_ns", ({ params, session }) => {
       const { contact, bot } = contacts.get(params.user_ns);
-      return html(ContactPage({ csrf: session!.csrf_token, bot, contact, values: contacts.fieldValues(contact.id), fields: fields.list(bot.id), messages: messages.recent(contact.id, 100) }));
+      return html(ContactPage({ csrf: session!.csrf_token, bot, contact, values: contacts.fieldValues(contact.id), fields: fields.list(bot.id), messages: messages.recent(contact.id, 100), now: deps.clock.now() }));
     })
     .get("/settings", ({ session }) => html(SettingsPage({ csrf: session!.csrf_token, tokens: tokens.list(), settings: settings.get() })))
     .post("/settings/installation", ({ body }) => {

@@ -124,9 +124,13 @@ export function createDeliveries({ db, clock, onEnqueue }: { db: Database; clock
       return counts;
     },
 
-    list({ state, target, limit = 50, cursor }: { state?: string; target?: string; limit?: number; cursor?: string }) {
+    list({ state, target, kind, limit = 50, cursor }: { state?: string; target?: string; kind?: DeliveryKind; limit?: number; cursor?: string }) {
       const where: string[] = [];
       const params: Record<string, string | number> = { limit: limit + 1 };
+      if (kind) {
+        where.push("kind = $kind");
+        params.kind = kind;
+      }
       if (state) {
         where.push("state = $state");
         params.state = state;

@@ -1,0 +1,93 @@
+// Admin routes for live chat: the integration webhook, the inbox of paused contacts, a
+// contact's pause/resume/agent, and a bot's live-chat mode.
+import { Elysia } from "elysia";
+import type { Clock } from "../../lib/clock";
+import { AppError } from "../../http/errors";
+import type { Bots } from "../bots/service";
+import type { Contacts } from "../contacts/service";
+import type { Deliveries } from "../deliveries/service";
+import type { Integration } from "../livechat/integration";
+import type { Relay } from "../livechat/relay";
+import type { Accounts } from "./accounts";
+import { formOf, html, section, sessionGuard } from "./http";
+import { ContactStateSection, InboxPage, IntegrationPage, IntegrationSection, LiveChatModeSection } from "../../../views/pages/livechat";
+
+export interface LiveChatPagesDeps {
+  accounts: Accounts;
+  clock: Clock;
+  bots: Bots;
+  contacts: Contacts;
+  deliveries: Deliveries;
+  integration: Integration;
+  relay: Relay;
+}
+
+export function liveChatPages({ accounts, clock, bots, contacts, deliveries, integration, relay }: LiveChatPagesDeps) {
+  const relays = () => {
+    const page = deliveries.list({ kind: "relay", limit: 25 });
+    return { deliveries: page.data, counts: deliveries.counts(), state: "", target: "", nextCursor: page.next_cursor };
+  };
+  const state = (userNs: string, error?: string) => ContactStateSection({ contact: contacts.get(userNs).contact, now: clock.now(), error });
+
+  return new Elysia({ prefix: "/admin" })
+    .use(sessionGuard({ accounts }))
+    .get("/inbox", ({ session }) => {
+      const paused = contacts.paused(200).map((c) => {
+        const bot = bots.getById(c.bot_id)!;
+        return { ...c, flow_ns: bot.flow_ns, bot_name: bot.name };
+      });
+      return html(InboxPage({ csrf: session!.csrf_token, contacts: paused, now: clock.now() }));
+    })
+    .get("/integration", ({ session }) => html(IntegrationPage({ csrf: session!.csrf_token, integration: integration.get(), relays: relays() })))
+    .post("/integration", ({ body }) => {
+      const form = formOf(body);
+      return section(() => {
+        const headers: { name: string; value: string }[] = [];
+        for (const line of String(form.headers ?? "").split("\n")) {
+          if (!line.trim()) continue;
+          const colon = line.indexOf(":");
+          if (colon < 1) throw new AppError(422, "invalid_integration", `Header line '${line.trim()}' needs 'Name: value'.`);
+          headers.push({ name: line.slice(0, colon).trim(), value: line.slice(colon + 1).trim() });
+        }
+        const saved = integration.put({ url: form.url ?? null, headers, secret: form.secret?.trim() || undefined, enabled: form.enabled === "1" });
+        return IntegrationSection({ integration: saved, saved: true });
+      }, (error) => IntegrationSection({ integration: integration.get(), error }));
+    })
+    .post("/integration/test", () => {
+      if (!integration.get().url) throw new AppError(409, "integration_not_configured", "Set the webhook URL first.");
+      const delivery = deliveries.get(relay.sendTestEvent());
+      return html(IntegrationSection({ integration: integration.get(), testDelivery: { delivery, attempts: [] } }));
+    })
+    .get("/integration/test/:id", ({ params }) => {
+      const delivery = deliveries.get(params.id);
+      return html(IntegrationSection({ integration: integration.get(), testDelivery: { delivery, attempts: deliveries.attempts(delivery) } }));
+    })
+    .post("/contacts/:user_ns/pause", ({ params, body }) => {
+      const minutes = Number(formOf(body).minutes || 0);
+      return section(() => {
+        if (!Number.isInteger(minutes) || minutes < 0) throw new AppError(422, "validation_failed", "Minutes is a whole number.");
+        contacts.pause(params.user_ns, minutes > 0 ? minutes : null);
+        return state(params.user_ns);
+      }, (error) => state(params.user_ns, error));
+    })
+    .post("/contacts/:user_ns/resume", ({ params }) => {
+      contacts.resume(params.user_ns);
+      return html(state(params.user_ns));
+    })
+    .post("/contacts/:user_ns/assign", ({ params, body }) => {
+      const raw = formOf(body).agent_id?.trim();
+      return section(() => {
+        const agentId = raw ? Number(raw) : null;
+        if (agentId !== null && (!Number.isInteger(agentId) || agentId < 1)) throw new AppError(422, "validation_failed", "An agent id is a whole number from 1.");
+        contacts.assignAgent(params.user_ns, agentId);
+        return state(params.user_ns);
+      }, (error) => state(params.user_ns, error));
+    })
+    .post("/bots/:flow_ns/live-chat", ({ params, body }) => {
+      const mode = formOf(body).live_chat;
+      return section(() => {
+        if (mode !== "none" && mode !== "webhook") throw new AppError(422, "validation_failed", "Live chat is none or webhook.");
+        return LiveChatModeSection({ bot: bots.update(params.flow_ns, { live_chat: mode }) });
+      }, (error) => LiveChatModeSection({ bot: bots.get(params.flow_ns), error }));
+    });
+}

@@ -1,0 +1,172 @@
+// Live chat in the admin: the integration webhook page, the inbox of paused contacts, and the
+// contact's live-chat state (#contact-state).
+import type { Bot } from "../../src/modules/bots/service";
+import { PAUSED_FOREVER, type Contact } from "../../src/modules/contacts/service";
+import type { Attempt, Delivery } from "../../src/modules/deliveries/service";
+import type { IntegrationWebhook } from "../../src/modules/livechat/integration";
+import { ErrorText, Layout } from "../layout";
+import { DeliveriesSection } from "./operations";
+
+const when = (ms: number) => new Date(ms).toISOString().replace("T", " ").slice(0, 19);
+
+export function pausedText(contact: Contact, now: number): string | null {
+  if (contact.paused_until === null || contact.paused_until <= now) return null;
+  return contact.paused_until >= PAUSED_FOREVER ? "paused until resumed" : `paused until ${when(contact.paused_until)} UTC`;
+}
+
+export function ContactStateSection({ contact, now, error }: { contact: Contact; now: number; error?: string }) {
+  const paused = pausedText(contact, now);
+  const base = `/admin/contacts/${contact.user_ns}`;
+  return (
+    <section id="contact-state" class="card">
+      <h2>Live chat</h2>
+      <p>
+        {paused ? <span class="badge paused" safe>{paused}</span> : <span class="badge">bot active</span>}{" "}
+        <span class="muted" safe>{contact.assigned_agent_id ? `agent ${contact.assigned_agent_id}` : "no agent assigned"}</span>
+      </p>
+      <div class="row">
+        {paused ? (
+          <button type="button" hx-post={`${base}/resume`} hx-target="#contact-state" hx-swap="outerHTML">Resume bot</button>
+        ) : (
+          <form class="row" hx-post={`${base}/pause`} hx-target="#contact-state" hx-swap="outerHTML">
+            <label>
+              Pause for minutes (empty: until resumed)
+              <input name="minutes" type="number" min="1" max="525600" class="short" />
+            </label>
+            <button type="submit" class="secondary">Pause bot</button>
+          </form>
+        )}
+        <form class="row" hx-post={`${base}/assign`} hx-target="#contact-state" hx-swap="outerHTML">
+          <label>
+            Agent id
+            <input name="agent_id" type="number" min="1" value={contact.assigned_agent_id ? String(contact.assigned_agent_id) : ""} class="short" />
+          </label>
+          <button type="submit" class="secondary">Assign</button>
+        </form>
+      </div>
+      <ErrorText message={error} />
+    </section>
+  );
+}
+
+export function LiveChatModeSection({ bot, error }: { bot: Bot; error?: string }) {
+  return (
+    <section id="live-chat" class="card">
+      <h2>Live chat</h2>
+      <form class="row" hx-post={`/admin/bots/${bot.flow_ns}/live-chat`} hx-target="#live-chat" hx-swap="outerHTML">
+        <label>
+          While the bot is paused for a contact, their messages go to
+          <select name="live_chat">
+            <option value="none" selected={bot.live_chat === "none"}>nowhere (none)</option>
+            <option value="webhook" selected={bot.live_chat === "webhook"}>the integration webhook</option>
+          </select>
+        </label>
+        <button type="submit" class="secondary">Save</button>
+      </form>
+      <ErrorText message={error} />
+    </section>
+  );
+}
+
+export function IntegrationSection({ integration, error, saved, testDelivery }: { integration: IntegrationWebhook; error?: string; saved?: boolean; testDelivery?: { delivery: Delivery; attempts: Attempt[] } }) {
+  const headerLines = Object.keys(integration.headers).map((name) => `${name}: ********`).join("\n");
+  return (
+    <section id="integration" class="card">
+      <h2>Webhook</h2>
+      <p class="muted small-text">Every message a paused contact sends (on bots whose live chat is "webhook") is POSTed here, in order per contact, retried until it is accepted.</p>
+      <form hx-post="/admin/integration" hx-target="#integration" hx-swap="outerHTML">
+        <label>
+          Webhook URL
+          <input name="url" value={integration.url ?? ""} placeholder="https://chat.example.com/switchboard" />
+        </label>
+        <label>
+          Custom headers (one "Name: value" a line; values are write-only)
+          <textarea name="headers" rows="3" class="code" safe>
+            {headerLines}
+          </textarea>
+        </label>
+        <label>
+          Signing secret (whsec_…, Standard Webhooks)
+          <input name="secret" type="password" autocomplete="off" placeholder={integration.secret ? "saved: leave empty to keep" : "optional"} />
+        </label>
+        <label class="inline-check">
+          <input type="checkbox" name="enabled" value="1" checked={integration.enabled} /> Enabled
+        </label>
+        <div class="row">
+          <button type="submit">Save</button>
+          {integration.url ? (
+            <button type="button" class="secondary" id="send-test-event" hx-post="/admin/integration/test" hx-target="#integration" hx-swap="outerHTML">
+              Send test event
+            </button>
+          ) : (
+            ""
+          )}
+          {saved ? <span class="muted" role="status">Saved.</span> : ""}
+        </div>
+      </form>
+      {testDelivery ? (
+        <div id="test-event" class="detail" {...(testDelivery.delivery.state === "pending" || testDelivery.delivery.state === "sending" ? { "hx-get": `/admin/integration/test/${testDelivery.delivery.public_id}`, "hx-trigger": "load delay:500ms", "hx-target": "#integration", "hx-swap": "outerHTML" } : {})}>
+          <p>
+            Test event <code safe>{testDelivery.delivery.public_id}</code>: <span class={`badge state-${testDelivery.delivery.state}`} safe>{testDelivery.delivery.state}</span>
+          </p>
+          {testDelivery.attempts.map((a) => (
+            <p class="muted small-text" safe>{`${when(a.started_at)} UTC · ${a.status !== null ? `HTTP ${a.status}` : a.error} · ${a.duration_ms} ms`}</p>
+          ))}
+        </div>
+      ) : (
+        ""
+      )}
+      <ErrorText message={error} />
+    </section>
+  );
+}
+
+export function IntegrationPage({ csrf, integration, relays }: { csrf: string; integration: IntegrationWebhook; relays: Parameters<typeof DeliveriesSection>[0] }) {
+  return (
+    <Layout title="Integration" csrf={csrf} active="integration">
+      <h1>Integrations</h1>
+      <IntegrationSection integration={integration} />
+      <h2>Recent relay deliveries</h2>
+      <DeliveriesSection {...relays} />
+    </Layout>
+  );
+}
+
+export function InboxPage({ csrf, contacts, now }: { csrf: string; contacts: (Contact & { last_message: string | null; flow_ns: string; bot_name: string })[]; now: number }) {
+  return (
+    <Layout title="Inbox" csrf={csrf} active="inbox">
+      <h1>Inbox</h1>
+      <p class="muted">Contacts whose bot is paused: their messages go to your live-chat platform.</p>
+      <section class="card">
+        {contacts.length === 0 ? (
+          <p class="muted">No paused contacts.</p>
+        ) : (
+          <table id="inbox">
+            <thead>
+              <tr>
+                <th>Contact</th>
+                <th>Bot</th>
+                <th>Last message</th>
+                <th>Paused</th>
+              </tr>
+            </thead>
+            <tbody>
+              {contacts.map((c) => (
+                <tr>
+                  <td>
+                    <a href={`/admin/contacts/${c.user_ns}`} safe>
+                      {[c.first_name, c.last_name].filter(Boolean).join(" ") || c.phone || c.email || c.user_ns}
+                    </a>
+                  </td>
+                  <td safe>{c.bot_name}</td>
+                  <td safe>{c.last_message ?? "—"}</td>
+                  <td safe>{pausedText(c, now) ?? ""}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
+    </Layout>
+  );
+}
