@@ -15,6 +15,7 @@ const HELP = `Switchboard ${VERSION}: self-hosted webhook hub for chat automatio
 Usage:
   switchboard [serve] [flags]          start the server (the default)
   switchboard token create NAME        create an API token; prints it on the last line
+         [--bot FLOW_NS] [--agent ID]  (scoped to one bot; sending as an agent)
   switchboard admin set-password       set the admin password, read from standard input
   switchboard systemd-unit             print a systemd unit file for this binary
   switchboard version                  print the version
@@ -34,7 +35,7 @@ async function readStdin(): Promise<string> {
 }
 
 async function run(argv: string[]): Promise<number> {
-  const { values, positionals } = parseFlags(argv);
+  const { values, positionals } = parseFlags(argv, { bot: { type: "string" }, agent: { type: "string" } });
   if (values.help || positionals[0] === "help") {
     process.stdout.write(HELP);
     return 0;
@@ -63,11 +64,15 @@ async function run(argv: string[]): Promise<number> {
       return 0;
     }
     case "token": {
-      if (rest[0] !== "create" || rest.length !== 2) throw new UsageError("usage: switchboard token create NAME [--data DIR]");
+      if (rest[0] !== "create" || rest.length !== 2) throw new UsageError("usage: switchboard token create NAME [--bot FLOW_NS] [--agent ID] [--data DIR]");
+      const agent = typeof values.agent === "string" ? Number(values.agent) : null;
+      if (agent !== null && (!Number.isInteger(agent) || agent < 1)) throw new UsageError("--agent must be a whole number from 1");
       const config = loadConfig(values, process.env);
       const db = openDataDir(config.dataDir);
       try {
-        const { token, record } = createServices({ db, clock: systemClock }).tokens.create(rest[1]!);
+        const services = createServices({ db, clock: systemClock });
+        const botId = typeof values.bot === "string" ? services.bots.get(values.bot).id : null;
+        const { token, record } = services.tokens.create(rest[1]!, botId, agent);
         console.log(`Created API token '${record.name}'. It is shown only now; store it safely:`);
         console.log(token);
       } finally {
@@ -98,7 +103,7 @@ try {
 } catch (error) {
   const expected = error instanceof ConfigError || error instanceof UsageError || error instanceof DataDirError || error instanceof SchemaTooNewError;
   const message = error instanceof Error ? error.message : String(error);
-  if (expected || (error as { code?: string })?.code === "validation_failed") {
+  if (expected || ["validation_failed", "not_found"].includes((error as { code?: string })?.code ?? "")) {
     console.error(`switchboard: ${message}`);
     process.exitCode = 2;
   } else if ((error as { code?: string })?.code === "EADDRINUSE") {

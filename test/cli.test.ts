@@ -37,6 +37,7 @@ describe("cli", () => {
     ["port not a number", ["serve", "--port", "eighty"], /--port/],
     ["bad public url", ["serve", "--public-url", "ftp://x"], /--public-url/],
     ["token without name", ["token", "create"], /usage: switchboard token create/],
+    ["token with a bad agent", ["token", "create", "x", "--agent", "zero"], /--agent/],
   ];
   for (const [name, args, message] of usageErrors) {
     test(`bad usage exits 2 with one line: ${name}`, async () => {

@@ -97,4 +97,45 @@ worker: at least once, a stable \`webhook-id\` per delivery, signed when the tar
   the resolved addresses.
 - A crash mid-attempt leaves the delivery leased; it is sent again after restart. A graceful stop
   hands unfinished deliveries back to the queue.
+
+## Live chat: the relay payload
+Configure \`PUT /api/v1/integrations/webhook\` (\`url\`, \`headers\` as name/value pairs, \`secret\`, \`enabled\`)
+and set a bot's \`live_chat\` to \`webhook\`. While the bot is paused for a contact (\`pause_bot\` action,
+\`POST /api/v1/contacts/{user_ns}/pause\` or \`POST /api/subscriber/pause-bot\`), every message the contact
+sends is POSTed to the URL with the custom headers (and Standard Webhooks signature headers when a
+secret is set), in order per contact, as:
+
+| field | type | meaning |
+| --- | --- | --- |
+| \`meta.user_ns\` | string | the contact |
+| \`meta.agent_id\` | integer | agent assigned to the contact, 0 when none |
+| \`meta.flow_ns\` | string | the contact's bot; answer with it |
+| \`meta.team_id\` | integer | this installation |
+| \`message._id\` | string | Switchboard's message id |
+| \`message.mid\` | string | the channel's message id (\`_id\` when the channel gave none) |
+| \`message.type\` | string | always \`"in"\` |
+| \`message.msg_type\` | string | \`text\`, \`image\`, \`file\`, \`audio\`, \`video\` or \`location\` |
+| \`message.sender_id\` | string | the contact's user_ns |
+| \`message.agent_id\` | integer | agent who received it, 0 |
+| \`message.assigned_agent_id\` | integer | agent assigned to the conversation, 0 when none |
+| \`message.payload\` | object | \`{text}\`; media add \`url\` (and \`content_type\`), location \`latitude\`, \`longitude\` |
+| \`message.content\` | string | the text, or a readable line such as \`[image] https://…\` |
+| \`message.username\` | string | the contact's name (or phone, email, user_ns) |
+| \`message.date\` | string | \`YYYY-MM-DD HH:mm:ss\`, UTC |
+| \`message.timestamp\` | integer | milliseconds since the epoch |
+| \`message.ts\` | integer | seconds since the epoch |
+| \`message.is_delivered\` | integer | 1 |
+| \`message.seen\` | string | \`""\` until seen |
+
+Messages sent while the bot is not paused are stored and not relayed. Disabling the integration stops
+new relays; queued ones are still delivered. Answer with \`POST /api/subscriber/send-text\`
+\`{user_ns, content}\`: it is stored as an out message and sent through the contact's bot channel.
+
+## Subscriber API (\`/api/…\`)
+The routes hosted chatbot platforms use (\`/api/subscriber/…\`, \`/api/subscribers\`, \`/api/flow/…\`), with
+the same bearer tokens. Success is \`{"status": "ok", "data": …}\`; errors use the usual error shape.
+A token scoped to a bot (\`switchboard token create NAME --bot FLOW_NS\`, or in the admin) acts on that
+bot; an installation-wide token passes \`flow_ns\` where a bot must be known. A token's agent id
+(\`--agent ID\`) is recorded on the messages it sends. Custom fields are addressed by name or by
+\`var_ns\` (\`v\` + the field id, as listed by \`GET /api/flow/user-fields\`).
 `.trim();

@@ -129,12 +129,17 @@ describe("admin page", () => {
   test("create an API token, use it, revoke it", async () => {
     await page.click("nav a:text('Settings')");
     await page.fill("#tokens input[name=name]", "crm");
+    await page.selectOption("#tokens select[name=bot]", { label: "Booking SMS" });
+    await page.fill("#tokens input[name=agent_id]", "5");
     await page.click("#tokens button[type=submit]:text('Create token')");
     await page.waitForSelector("#new-token");
     const token = (await page.textContent("#new-token"))!.trim();
     await page.screenshot({ path: join(SCREENSHOTS, "settings.png"), fullPage: true });
     const call = () => fetch(`${server.url}/api/v1/bots`, { headers: { authorization: `Bearer ${token}` } });
     expect((await call()).status).toBe(200);
+    expect(await page.textContent("#tokens tr:has-text('crm')")).toContain("Booking SMS, agent 5");
+    const record = server.services.tokens.list().find((t) => t.name === "crm")!;
+    expect(record).toMatchObject({ bot_id: server.services.bots.list()[0]!.id, agent_id: 5 });
     await page.reload();
     expect(await page.$("#new-token")).toBeNull(); // shown once
     page.once("dialog", (dialog) => dialog.accept());

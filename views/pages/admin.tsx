@@ -111,11 +111,11 @@ export function ContactPage({ csrf, bot, contact, values, fields, messages, now 
   );
 }
 
-export function SettingsPage({ csrf, tokens, created, settings }: { csrf: string; tokens: ApiToken[]; created?: { name: string; token: string }; settings: TeamSettings }) {
+export function SettingsPage({ csrf, tokens, bots, created, settings }: { csrf: string; tokens: ApiToken[]; bots: Bot[]; created?: { name: string; token: string }; settings: TeamSettings }) {
   return (
     <Layout title="Settings" csrf={csrf} active="settings">
       <h1>Settings</h1>
-      <TokensSection tokens={tokens} created={created} />
+      <TokensSection tokens={tokens} bots={bots} created={created} />
       <InstallationSection settings={settings} />
     </Layout>
   );

@@ -1,10 +1,12 @@
 // API tokens: list, create (the new token shown once), revoke; swapped as one unit (#tokens).
 import type { ApiToken } from "../../src/modules/tokens/service";
+import type { Bot } from "../../src/modules/bots/service";
 import { ErrorText } from "../layout";
 
 const when = (ms: number | null) => (ms === null ? "never" : new Date(ms).toISOString().replace("T", " ").slice(0, 16) + " UTC");
 
-export function TokensSection({ tokens, created, error }: { tokens: ApiToken[]; created?: { name: string; token: string }; error?: string }) {
+export function TokensSection({ tokens, bots, created, error }: { tokens: ApiToken[]; bots: Bot[]; created?: { name: string; token: string }; error?: string }) {
+  const botName = (id: number | null) => (id === null ? "all bots" : (bots.find((b) => b.id === id)?.name ?? "deleted bot"));
   return (
     <section id="tokens" class="card">
       <h2>API tokens</h2>
@@ -36,6 +38,7 @@ export function TokensSection({ tokens, created, error }: { tokens: ApiToken[]; 
             <tr>
               <th>Name</th>
               <th>Starts with</th>
+              <th>Scope</th>
               <th>Created</th>
               <th>Last used</th>
               <th></th>
@@ -48,6 +51,7 @@ export function TokensSection({ tokens, created, error }: { tokens: ApiToken[]; 
                 <td>
                   <code safe>{`${token.prefix}…`}</code>
                 </td>
+                <td safe>{`${botName(token.bot_id)}${token.agent_id ? `, agent ${token.agent_id}` : ""}`}</td>
                 <td safe>{when(token.created_at)}</td>
                 <td safe>{when(token.last_used_at)}</td>
                 <td class="actions">
@@ -69,6 +73,21 @@ export function TokensSection({ tokens, created, error }: { tokens: ApiToken[]; 
         <label>
           Token name
           <input name="name" required maxlength="100" placeholder="crm-integration" />
+        </label>
+        <label>
+          Scope
+          <select name="bot">
+            <option value="">all bots</option>
+            {bots.map((bot) => (
+              <option value={bot.flow_ns} safe>
+                {bot.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Agent id (optional)
+          <input name="agent_id" type="number" min="1" class="short" />
         </label>
         <button type="submit">Create token</button>
       </form>

@@ -168,7 +168,7 @@ export function adminRoutes(deps: AdminDeps) {
       const { contact, bot } = contacts.get(params.user_ns);
       return html(ContactPage({ csrf: session!.csrf_token, bot, contact, values: contacts.fieldValues(contact.id), fields: fields.list(bot.id), messages: messages.recent(contact.id, 100), now: deps.clock.now() }));
     })
-    .get("/settings", ({ session }) => html(SettingsPage({ csrf: session!.csrf_token, tokens: tokens.list(), settings: settings.get() })))
+    .get("/settings", ({ session }) => html(SettingsPage({ csrf: session!.csrf_token, tokens: tokens.list(), bots: bots.list(), settings: settings.get() })))
     .post("/settings/installation", ({ body }) => {
       const form = formOf(body);
       const max = Number(form.max_inbound_webhooks_per_bot);
@@ -195,17 +195,21 @@ export function adminRoutes(deps: AdminDeps) {
       return html(DeliveriesSection({ ...deliveriesView("", ""), notice: `${retried} failed ${retried === 1 ? "delivery" : "deliveries"} queued again.` }));
     })
     .post("/settings/tokens", ({ body, isHtmx, session }) => {
-      const name = String((body as Form | undefined)?.name ?? "");
+      const form = formOf(body);
+      const name = String(form.name ?? "");
       return formError(() => {
-        const { token } = tokens.create(name);
+        const botId = form.bot ? bots.get(form.bot).id : null;
+        const agentId = form.agent_id ? Number(form.agent_id) : null;
+        if (agentId !== null && (!Number.isInteger(agentId) || agentId < 1)) throw new AppError(422, "validation_failed", "An agent id is a whole number from 1.");
+        const { token } = tokens.create(name, botId, agentId);
         const created = { name: name.trim(), token };
         // Without htmx the whole page comes back: the token must be seen this once either way.
-        return html(isHtmx ? TokensSection({ tokens: tokens.list(), created }) : SettingsPage({ csrf: session!.csrf_token, tokens: tokens.list(), created, settings: settings.get() }));
-      }, (error) => TokensSection({ tokens: tokens.list(), error }));
+        return html(isHtmx ? TokensSection({ tokens: tokens.list(), bots: bots.list(), created }) : SettingsPage({ csrf: session!.csrf_token, tokens: tokens.list(), bots: bots.list(), created, settings: settings.get() }));
+      }, (error) => TokensSection({ tokens: tokens.list(), bots: bots.list(), error }));
     })
     .post("/settings/tokens/:id/revoke", ({ params, isHtmx }) => {
       tokens.revoke(Number(params.id));
-      return isHtmx ? html(TokensSection({ tokens: tokens.list() })) : redirect("/admin/settings", false);
+      return isHtmx ? html(TokensSection({ tokens: tokens.list(), bots: bots.list() })) : redirect("/admin/settings", false);
     });
 
   return new Elysia().use(publicPages).use(privatePages);
