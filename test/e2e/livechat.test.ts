@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { Browser, Page } from "playwright-core";
 import { join } from "node:path";
-import { launchBrowser, SCREENSHOTS } from "../helpers/browser";
+import { launchBrowser, SCREENSHOTS, signedInPage } from "../helpers/browser";
 import { startTestServer, type TestServer } from "../helpers/server";
 import { standIn } from "../helpers/worker";
 
@@ -12,7 +12,7 @@ let browser: Browser;
 let page: Page;
 let flowNs: string;
 let userNs: string;
-const pageErrors: string[] = [];
+let pageErrors: string[] = [];
 const platform = standIn(() => new Response("ok"));
 
 beforeAll(async () => {
@@ -21,12 +21,7 @@ beforeAll(async () => {
   flowNs = bot.flow_ns;
   userNs = server.services.contacts.create(bot, { phone: "+14155550200", first_name: "Grace" }).user_ns;
   browser = await launchBrowser();
-  page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
-  page.on("pageerror", (error) => pageErrors.push(error.message));
-  await page.goto(`${server.url}/admin/login`);
-  await page.fill("input[name=password]", "live chat admin password");
-  await page.click("button[type=submit]");
-  await page.waitForURL(`${server.url}/admin`);
+  ({ page, pageErrors } = await signedInPage(browser, server.url, "live chat admin password"));
 }, 60_000);
 afterAll(async () => {
   platform.stop();

@@ -3,14 +3,14 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { Browser, Page } from "playwright-core";
 import { join } from "node:path";
-import { launchBrowser, SCREENSHOTS } from "../helpers/browser";
+import { launchBrowser, SCREENSHOTS, signedInPage } from "../helpers/browser";
 import { startTestServer, type TestServer } from "../helpers/server";
 
 let server: TestServer;
 let browser: Browser;
 let page: Page;
 let flowNs: string;
-const pageErrors: string[] = [];
+let pageErrors: string[] = [];
 const lead = { contact: { name: "Ada", phone: "(415) 555-2671" }, booking: { size: "4" } };
 
 beforeAll(async () => {
@@ -19,12 +19,7 @@ beforeAll(async () => {
   flowNs = bot.flow_ns;
   server.services.fields.create(bot.id, { name: "party_size", type: "number" });
   browser = await launchBrowser();
-  page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
-  page.on("pageerror", (error) => pageErrors.push(error.message));
-  await page.goto(`${server.url}/admin/login`);
-  await page.fill("input[name=password]", "webhook admin password");
-  await page.click("button[type=submit]");
-  await page.waitForURL(`${server.url}/admin`);
+  ({ page, pageErrors } = await signedInPage(browser, server.url, "webhook admin password"));
 }, 60_000);
 afterAll(async () => {
   await browser?.close();

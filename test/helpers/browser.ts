@@ -12,3 +12,15 @@ export async function launchBrowser(): Promise<Browser> {
     args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic", "--no-first-run", "--disable-component-update", "--disable-sync"],
   });
 }
+
+/** A page signed in to the admin of `serverUrl` with `password`; page errors are collected. */
+export async function signedInPage(browser: Browser, serverUrl: string, password: string) {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+  const pageErrors: string[] = [];
+  page.on("pageerror", (error) => pageErrors.push(error.message));
+  await page.goto(`${serverUrl}/admin/login`);
+  await page.fill("input[name=password]", password);
+  await page.click("button[type=submit]");
+  await page.waitForURL(`${serverUrl}/admin`);
+  return { page, pageErrors };
+}

@@ -42,6 +42,18 @@ export function section(run: () => string, renderError: (message: string) => str
   return result instanceof Response ? result : html(result);
 }
 
+/** "Name: value" lines from a textarea, as pairs. */
+export function parseHeaderLines(text: string, code: string): { name: string; value: string }[] {
+  const headers: { name: string; value: string }[] = [];
+  for (const line of text.split("\n")) {
+    if (!line.trim()) continue;
+    const colon = line.indexOf(":");
+    if (colon < 1) throw new AppError(422, code, `Header line '${line.trim()}' needs 'Name: value'.`);
+    headers.push({ name: line.slice(0, colon).trim(), value: line.slice(colon + 1).trim() });
+  }
+  return headers;
+}
+
 export const formOf = (body: unknown): Form => (body && typeof body === "object" ? (body as Form) : {});
 
 /** Routes after this need a session; state changes also need its CSRF token and our origin. */

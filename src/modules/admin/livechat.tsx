@@ -9,7 +9,7 @@ import type { Deliveries } from "../deliveries/service";
 import type { Integration } from "../livechat/integration";
 import type { Relay } from "../livechat/relay";
 import type { Accounts } from "./accounts";
-import { formOf, html, section, sessionGuard } from "./http";
+import { formOf, html, parseHeaderLines, section, sessionGuard } from "./http";
 import { ContactStateSection, InboxPage, IntegrationPage, IntegrationSection, LiveChatModeSection } from "../../../views/pages/livechat";
 
 export interface LiveChatPagesDeps {
@@ -42,13 +42,7 @@ export function liveChatPages({ accounts, clock, bots, contacts, deliveries, int
     .post("/integration", ({ body }) => {
       const form = formOf(body);
       return section(() => {
-        const headers: { name: string; value: string }[] = [];
-        for (const line of String(form.headers ?? "").split("\n")) {
-          if (!line.trim()) continue;
-          const colon = line.indexOf(":");
-          if (colon < 1) throw new AppError(422, "invalid_integration", `Header line '${line.trim()}' needs 'Name: value'.`);
-          headers.push({ name: line.slice(0, colon).trim(), value: line.slice(colon + 1).trim() });
-        }
+        const headers = parseHeaderLines(String(form.headers ?? ""), "invalid_integration");
         const saved = integration.put({ url: form.url ?? null, headers, secret: form.secret?.trim() || undefined, enabled: form.enabled === "1" });
         return IntegrationSection({ integration: saved, saved: true });
       }, (error) => IntegrationSection({ integration: integration.get(), error }));

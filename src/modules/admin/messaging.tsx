@@ -8,7 +8,7 @@ import type { Channels } from "../channels/service";
 import type { Contacts } from "../contacts/service";
 import type { Messages } from "../messages/service";
 import type { Accounts } from "./accounts";
-import { formOf, section, sessionGuard, type Form } from "./http";
+import { formOf, parseHeaderLines, section, sessionGuard, type Form } from "./http";
 import { ChannelSection, ConversationSection } from "../../../views/partials/channel";
 
 export interface MessagingPagesDeps {
@@ -32,13 +32,7 @@ function providerSettingsFrom(form: Form): { provider: string; settings: Record<
   if (!(PROVIDER_NAMES as readonly string[]).includes(provider)) throw new AppError(422, "validation_failed", `Choose a provider: ${PROVIDER_NAMES.join(", ")}.`);
   const optional = (key: string) => form[key]?.trim() || undefined;
   if (provider === "http") {
-    const headers: Record<string, string> = {};
-    for (const line of String(form.headers ?? "").split("\n")) {
-      if (!line.trim()) continue;
-      const colon = line.indexOf(":");
-      if (colon < 1) throw new AppError(422, "invalid_provider_settings", `Header line '${line.trim()}' needs 'Name: value'.`);
-      headers[line.slice(0, colon).trim()] = line.slice(colon + 1).trim();
-    }
+    const headers = Object.fromEntries(parseHeaderLines(String(form.headers ?? ""), "invalid_provider_settings").map((h) => [h.name, h.value]));
     return { provider, settings: { url: form.url?.trim(), headers, secret: optional("secret") } };
   }
   if (provider === "twilio") {

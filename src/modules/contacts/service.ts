@@ -5,6 +5,7 @@ import type { Clock } from "../../lib/clock";
 import { coerceFieldValue } from "../../lib/coerce";
 import { normaliseEmail, normalisePhone } from "../../lib/contact-identity";
 import { newUserNs } from "../../lib/ids";
+import { keysetCursor, pageOf } from "../../lib/cursor";
 import { errors } from "../../http/errors";
 import type { Bot, Bots } from "../bots/service";
 import type { Fields } from "../fields/service";
@@ -49,12 +50,7 @@ const SELECT_PAUSED = `SELECT c.*, (SELECT content FROM messages m WHERE m.conta
   FROM contacts c WHERE c.paused_until IS NOT NULL AND c.paused_until > ? ORDER BY c.updated_at DESC LIMIT ?`;
 const SELECT_TAGS = "SELECT DISTINCT t.value AS tag FROM contacts c, json_each(c.tags) t WHERE c.bot_id = ? ORDER BY t.value";
 
-const encodeCursor = (id: number) => Buffer.from(`c${id}`).toString("base64url");
-function decodeCursor(cursor: string): number {
-  const match = /^c(\d{1,15})$/.exec(Buffer.from(cursor, "base64url").toString());
-  if (!match) throw errors.invalidCursor();
-  return Number(match[1]);
-}
+const cursors = keysetCursor("c");
 
 // LIKE patterns treat % and _ as wildcards; a search for "50%" means the characters.
 const likeContains = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
@@ -190,14 +186,12 @@ export function createContacts({ db, clock, bots, fields }: { db: Database; cloc
       }
       if (query.cursor) {
         where.push("id < $before");
-        params.before = decodeCursor(query.cursor);
+        params.before = cursors.decode(query.cursor);
       }
       const limit = query.limit ?? 50;
       params.limit = limit + 1;
       const rows = db.query<Contact, any>(`SELECT * FROM contacts WHERE ${where.join(" AND ")} ORDER BY id DESC LIMIT $limit`).all(params);
-      const more = rows.length > limit;
-      const data = more ? rows.slice(0, limit) : rows;
-      return { data, next_cursor: more ? encodeCursor(data[data.length - 1]!.id) : null };
+      return pageOf(rows, limit, cursors.encode);
     },
 
     update(userNs: string, patch: UpdateContactBody): { contact: Contact; bot: Bot } {

@@ -4,6 +4,7 @@ import type { Database } from "bun:sqlite";
 import type { Clock } from "../../lib/clock";
 import { publicId } from "../../lib/ids";
 import { AppError, errors } from "../../http/errors";
+import { keysetCursor, pageOf } from "../../lib/cursor";
 
 export type DeliveryKind = "channel_message" | "http_request" | "relay";
 export type DeliveryState = "pending" | "sending" | "succeeded" | "failed";
@@ -64,12 +65,7 @@ const COUNT_BY_STATE = "SELECT state, count(*) AS n FROM deliveries GROUP BY sta
 const RETRY_ONE = `UPDATE deliveries SET state = 'pending', next_attempt_at = ?, lease_until = NULL, updated_at = ? WHERE id = ? AND state = 'failed'`;
 const RETRY_FAILED = `UPDATE deliveries SET state = 'pending', next_attempt_at = ?, lease_until = NULL, updated_at = ? WHERE state = 'failed' AND updated_at >= ?`;
 
-const encodeCursor = (id: number) => Buffer.from(`d${id}`).toString("base64url");
-function decodeCursor(cursor: string): number {
-  const match = /^d(\d{1,15})$/.exec(Buffer.from(cursor, "base64url").toString());
-  if (!match) throw errors.invalidCursor();
-  return Number(match[1]);
-}
+const cursors = keysetCursor("d");
 
 export function createDeliveries({ db, clock, onEnqueue }: { db: Database; clock: Clock; onEnqueue?: () => void }) {
   const insert = db.query<Delivery, any>(INSERT_DELIVERY);
@@ -141,12 +137,10 @@ export function createDeliveries({ db, clock, onEnqueue }: { db: Database; clock
       }
       if (cursor) {
         where.push("id < $before");
-        params.before = decodeCursor(cursor);
+        params.before = cursors.decode(cursor);
       }
       const rows = db.query<Delivery, any>(`SELECT * FROM deliveries ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY id DESC LIMIT $limit`).all(params);
-      const more = rows.length > limit;
-      const data = more ? rows.slice(0, limit) : rows;
-      return { data, next_cursor: more ? encodeCursor(data[data.length - 1]!.id) : null };
+      return pageOf(rows, limit, cursors.encode);
     },
 
     /** A failed delivery goes back to the queue, due now. */

@@ -1,6 +1,7 @@
 // The request log of inbound webhooks: one row per request that reached a known token.
 import type { Database } from "bun:sqlite";
 import { errors } from "../../http/errors";
+import { keysetCursor, pageOf } from "../../lib/cursor";
 import type { Outcome } from "./model";
 
 export interface WebhookLog {
@@ -46,12 +47,7 @@ const INSERT_LOG = `INSERT INTO webhook_logs (webhook_id, received_at, source_ip
 const SELECT_LOG = "SELECT * FROM webhook_logs WHERE webhook_id = ? AND id = ?";
 const COUNT_LOGS = "SELECT count(*) AS n FROM webhook_logs WHERE webhook_id = ?";
 
-const encodeCursor = (id: number) => Buffer.from(`l${id}`).toString("base64url");
-function decodeCursor(cursor: string): number {
-  const match = /^l(\d{1,15})$/.exec(Buffer.from(cursor, "base64url").toString());
-  if (!match) throw errors.invalidCursor();
-  return Number(match[1]);
-}
+const cursors = keysetCursor("l");
 
 export function createLogs({ db }: { db: Database }) {
   const insert = db.query<{ id: number }, any>(INSERT_LOG);
@@ -74,11 +70,9 @@ export function createLogs({ db }: { db: Database }) {
     },
     count: (webhookId: number): number => count.get(webhookId)!.n,
     list(webhookId: number, { outcome, limit = 50, cursor }: { outcome?: string; limit?: number; cursor?: string }) {
-      const before = cursor ? decodeCursor(cursor) : Number.MAX_SAFE_INTEGER;
+      const before = cursor ? cursors.decode(cursor) : Number.MAX_SAFE_INTEGER;
       const rows = outcome ? pages.byOutcome.all(webhookId, outcome, before, limit + 1) : pages.all.all(webhookId, before, limit + 1);
-      const more = rows.length > limit;
-      const data = more ? rows.slice(0, limit) : rows;
-      return { data, next_cursor: more ? encodeCursor(data[data.length - 1]!.id) : null };
+      return pageOf(rows, limit, cursors.encode);
     },
   };
 }
