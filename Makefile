@@ -6,7 +6,7 @@ BUN := $(CURDIR)/.tools/node_modules/.bin/bun
 BUN_STAMP := .tools/.bun-$(BUN_VERSION)
 DEPS_STAMP := node_modules/.installed
 
-.PHONY: run test build clean bench browser
+.PHONY: run test build clean bench browser wrk
 
 run: $(DEPS_STAMP)
 	$(BUN) run src/main.ts serve
@@ -19,6 +19,13 @@ build: dist/switchboard
 dist/switchboard: $(DEPS_STAMP) $(shell find src views public -type f 2>/dev/null) package.json
 	$(BUN) build src/main.ts --compile --minify --sourcemap \
 	  --no-compile-autoload-dotenv --no-compile-autoload-bunfig --outfile dist/switchboard
+
+# Load tests on 127.0.0.1 only; prints every figure with its target, writes test/bench/results/.
+bench: build wrk
+	$(BUN) run test/bench/run.ts
+
+wrk:
+	@command -v wrk >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
 
 clean:
 	rm -rf dist test/.tmp .tools node_modules

@@ -1,3 +1,4 @@
+/** @jsxImportSource @kitajs/html */
 // The page frame every admin page shares. htmx and the stylesheet come from the binary.
 import type { PropsWithChildren } from "@kitajs/html";
 

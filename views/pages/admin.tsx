@@ -1,3 +1,4 @@
+/** @jsxImportSource @kitajs/html */
 // The admin pages: bots, one bot, one contact, settings.
 import type { Bot } from "../../src/modules/bots/service";
 import type { Contact } from "../../src/modules/contacts/service";

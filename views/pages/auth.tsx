@@ -1,3 +1,4 @@
+/** @jsxImportSource @kitajs/html */
 // Login, first-run setup, and the plain message page.
 import { ErrorText, Layout } from "../layout";
 

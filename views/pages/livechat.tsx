@@ -1,3 +1,4 @@
+/** @jsxImportSource @kitajs/html */
 // Live chat in the admin: the integration webhook page, the inbox of paused contacts, and the
 // contact's live-chat state (#contact-state).
 import type { Bot } from "../../src/modules/bots/service";

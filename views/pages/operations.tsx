@@ -1,3 +1,4 @@
+/** @jsxImportSource @kitajs/html */
 // Deliveries (the outbound queue) and the installation settings form.
 import type { Attempt, Delivery } from "../../src/modules/deliveries/service";
 import type { TeamSettings } from "../../src/modules/settings/service";

@@ -1,3 +1,4 @@
+/** @jsxImportSource @kitajs/html */
 // The inbound webhook editor page.
 import type { Bot } from "../../src/modules/bots/service";
 import type { CustomField } from "../../src/modules/fields/service";

@@ -1,3 +1,4 @@
+/** @jsxImportSource @kitajs/html */
 // The bots table and its create form; swapped as one unit (#bots).
 import type { Bot } from "../../src/modules/bots/service";
 import { ErrorText } from "../layout";

@@ -1,3 +1,4 @@
+/** @jsxImportSource @kitajs/html */
 // A bot's channel provider settings (#channel) and a contact's conversation (#conversation).
 import type { Bot } from "../../src/modules/bots/service";
 import type { Contact } from "../../src/modules/contacts/service";

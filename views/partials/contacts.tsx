@@ -1,3 +1,4 @@
+/** @jsxImportSource @kitajs/html */
 // A bot's contacts: search box, list (#contact-list, swapped on search), and add form.
 import type { Bot } from "../../src/modules/bots/service";
 import type { Contact } from "../../src/modules/contacts/service";

@@ -1,3 +1,4 @@
+/** @jsxImportSource @kitajs/html */
 // A bot's custom fields with add and delete; swapped as one unit (#fields).
 import type { Bot } from "../../src/modules/bots/service";
 import type { CustomField } from "../../src/modules/fields/service";

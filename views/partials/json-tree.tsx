@@ -1,3 +1,4 @@
+/** @jsxImportSource @kitajs/html */
 // The example JSON as a tree; each value can be picked as an identification path or mapping.
 import { formatPath, type PathSegment } from "../../src/lib/json-path";
 

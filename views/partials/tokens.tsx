@@ -1,3 +1,4 @@
+/** @jsxImportSource @kitajs/html */
 // API tokens: list, create (the new token shown once), revoke; swapped as one unit (#tokens).
 import type { ApiToken } from "../../src/modules/tokens/service";
 import type { Bot } from "../../src/modules/bots/service";

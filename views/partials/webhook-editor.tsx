@@ -1,3 +1,4 @@
+/** @jsxImportSource @kitajs/html */
 // The inbound webhook editor's sections. Each is swapped on its own by its id.
 import type { Action } from "../../src/modules/inbound/actions";
 import type { Webhook } from "../../src/modules/inbound/service";

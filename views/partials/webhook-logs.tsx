@@ -1,3 +1,4 @@
+/** @jsxImportSource @kitajs/html */
 // The request log of a webhook (#wh-logs) and one request in full (#wh-log-detail).
 import type { WebhookLog } from "../../src/modules/inbound/logs";
 import { OUTCOMES } from "../../src/modules/inbound/model";

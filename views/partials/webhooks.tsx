@@ -1,3 +1,4 @@
+/** @jsxImportSource @kitajs/html */
 // A bot's inbound webhooks on the bot page (#webhooks): list and create.
 import type { Bot } from "../../src/modules/bots/service";
 import type { Webhook } from "../../src/modules/inbound/service";

@@ -1,3 +1,4 @@
+/** @jsxImportSource @kitajs/html */
 // What every admin route file shares: HTML responses, redirects that work with and without
 // htmx, form errors shown in place, and the session guard (login + CSRF).
 import { Elysia } from "elysia";

@@ -1,3 +1,4 @@
+/** @jsxImportSource @kitajs/html */
 // The admin pages: login and first-run setup (public), and everything behind the session
 // cookie. Each htmx route answers with exactly the partial whose id it swaps.
 import { Elysia } from "elysia";

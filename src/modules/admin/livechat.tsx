@@ -1,3 +1,4 @@
+/** @jsxImportSource @kitajs/html */
 // Admin routes for live chat: the integration webhook, the inbox of paused contacts, a
 // contact's pause/resume/agent, and a bot's live-chat mode.
 import { Elysia } from "elysia";

@@ -1,3 +1,4 @@
+/** @jsxImportSource @kitajs/html */
 // Admin routes for a bot's channel provider and a contact's conversation.
 import { Elysia } from "elysia";
 import type { Database } from "bun:sqlite";

@@ -1,3 +1,4 @@
+/** @jsxImportSource @kitajs/html */
 // Admin routes for inbound webhooks: create from the bot page, and the editor's sections.
 import { Elysia } from "elysia";
 import type { Clock } from "../../lib/clock";
