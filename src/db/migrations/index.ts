@@ -4,5 +4,6 @@ import init from "./0001_init";
 import inboundWebhooks from "./0002_inbound_webhooks";
 import deliveriesWorker from "./0003_deliveries_worker";
 import liveChat from "./0004_live_chat";
+import contactSearch from "./0005_contact_search";
 
-export const migrations: readonly Migration[] = [init, inboundWebhooks, deliveriesWorker, liveChat];
+export const migrations: readonly Migration[] = [init, inboundWebhooks, deliveriesWorker, liveChat, contactSearch];

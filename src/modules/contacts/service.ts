@@ -48,6 +48,8 @@ const UPDATE_AGENT = "UPDATE contacts SET assigned_agent_id = ?, updated_at = ? 
 const DELETE_CONTACT = "DELETE FROM contacts WHERE id = ?";
 const SELECT_PAUSED = `SELECT c.*, (SELECT content FROM messages m WHERE m.contact_id = c.id ORDER BY m.id DESC LIMIT 1) AS last_message
   FROM contacts c WHERE c.paused_until IS NOT NULL AND c.paused_until > ? ORDER BY c.updated_at DESC LIMIT ?`;
+const SEARCH_MATCH_LIMIT = 5000;
+const SEARCH_MATCHES = `SELECT rowid AS id FROM contacts_search WHERE text LIKE ? ESCAPE '\\' LIMIT ${SEARCH_MATCH_LIMIT + 1}`;
 const SELECT_TAGS = "SELECT DISTINCT t.value AS tag FROM contacts c, json_each(c.tags) t WHERE c.bot_id = ? ORDER BY t.value";
 
 const cursors = keysetCursor("c");
@@ -71,6 +73,7 @@ export function createContacts({ db, clock, bots, fields }: { db: Database; cloc
   const deleteContact = db.query(DELETE_CONTACT);
   const selectPaused = db.query<Contact & { last_message: string | null }, [number, number]>(SELECT_PAUSED);
   const selectTags = db.query<{ tag: string }, [number]>(SELECT_TAGS);
+  const searchMatches = db.query<{ id: number }, [string]>(SEARCH_MATCHES);
 
   function phoneOf(bot: Bot, raw: string): string {
     const phone = normalisePhone(raw, bot.default_country);
@@ -178,11 +181,26 @@ export function createContacts({ db, clock, bots, fields }: { db: Database; cloc
         where.push("email = $email");
         params.email = emailOf(query.email);
       }
-      if (query.q?.trim()) {
-        where.push(`(user_ns = $exact OR phone LIKE $like ESCAPE '\\' OR email LIKE $like ESCAPE '\\'
-          OR first_name LIKE $like ESCAPE '\\' OR last_name LIKE $like ESCAPE '\\')`);
-        params.exact = query.q.trim();
-        params.like = likeContains(query.q.trim());
+      const q = query.q?.trim();
+      if (q && q.length >= 3) {
+        // The trigram index finds any part of a name, phone or email without a table scan. A
+        // rare term is looked up by its matches; a common one by walking the bot's newest
+        // contacts, which meets a page of matches quickly.
+        const like = likeContains(q);
+        const matches = searchMatches.all(like);
+        params.exact = q;
+        if (matches.length <= SEARCH_MATCH_LIMIT) {
+          // `+bot_id`: look the few matches up by id instead of walking the bot's index.
+          where[0] = "+bot_id = $bot";
+          where.push("(user_ns = $exact OR id IN (SELECT value FROM json_each($ids)))");
+          params.ids = JSON.stringify(matches.map((m) => m.id));
+        } else {
+          where.push(`(user_ns = $exact OR id IN (SELECT rowid FROM contacts_search WHERE text LIKE $like ESCAPE '\\'))`);
+          params.like = like;
+        }
+      } else if (q) {
+        where.push(`(phone LIKE $like ESCAPE '\\' OR email LIKE $like ESCAPE '\\' OR first_name LIKE $like ESCAPE '\\' OR last_name LIKE $like ESCAPE '\\')`);
+        params.like = likeContains(q);
       }
       if (query.cursor) {
         where.push("id < $before");
