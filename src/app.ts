@@ -40,6 +40,7 @@ import { subscriberApi } from "./modules/livechat/subscriber";
 import { createWebhooks } from "./modules/inbound/service";
 import { createLogs } from "./modules/inbound/logs";
 import { createReceiver } from "./modules/inbound/receiver";
+import { createGroupCommit } from "./db/group-commit";
 import { createScanGuard } from "./modules/inbound/scan-guard";
 import { hooksRoutes, inboundApi } from "./modules/inbound/index";
 import { MessagePage } from "../views/pages/auth";
@@ -75,7 +76,7 @@ export function createServices({ db, clock }: { db: Database; clock: Clock }) {
   const channels = createChannels({ clock, contacts, messages, deliveries, onInMessage: relay.onInMessage });
   const subFlows = createSubFlows({ db, clock, fields });
   const liveChat = createLiveChat({ db, clock, contacts, fields, channels, deliveries, subFlows });
-  const receiver = createReceiver({ db, clock, bots, fields, contacts, channels, deliveries, webhooks, logs });
+  const receiver = createReceiver({ db, groupCommit: createGroupCommit(db), clock, bots, fields, contacts, channels, deliveries, webhooks, logs });
   return { bots, fields, contacts, tokens, accounts, settings, messages, deliveries, channels, webhooks, logs, receiver, integration, relay, subFlows, liveChat };
 }
 
@@ -100,7 +101,7 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
 
   const api = new Elysia({ prefix: "/api/v1" })
     .use(bearerAuth({ tokens }))
-    .use(botsApi({ bots, publicUrl }))
+    .use(botsApi({ bots, fields, publicUrl }))
     .use(fieldsApi({ bots, fields }))
     .use(contactsApi({ bots, contacts }))
     .use(settingsApi({ settings }))

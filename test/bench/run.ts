@@ -170,6 +170,7 @@ async function main() {
     }
     say(`6. footprint: cold start to /healthz 200 ${fmt(median(starts), 0)} ms (target <= 300: ${verdict(median(starts) <= 300)}), idle RSS ${fmt(idleRss, 0)} MB (target <= 80: ${verdict(idleRss <= 80)}), RSS after ingest ${fmt(rssAfterIngest, 0)} MB (target <= 250: ${verdict(rssAfterIngest <= 250)})`);
 
+    if (process.env.BENCH_SKIP_GROWTH) return;
     // 5. Growth
     const growth = await benchGrowth(work, token, setup);
     say(`5. growth (+${growth.contacts.toLocaleString("en")} contacts, +${growth.logs.toLocaleString("en")} log rows, generated in ${fmt(growth.generateSeconds, 0)} s): ingest ${fmt(growth.ingest.rps, 0)} req/s = ${pct(growth.ingest.rps, ingest.rps)} of the empty database (target >= 85%: ${verdict(growth.ingest.rps >= 0.85 * ingest.rps)}), p99 ${fmt(growth.ingest.p99, 2)} ms`);

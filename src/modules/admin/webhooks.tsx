@@ -168,9 +168,9 @@ export function webhookPages(deps: WebhookPagesDeps) {
       const webhook = webhooks.get(Number(params.id));
       return html(LogDetail({ webhookId: webhook.id, log: logs.get(webhook.id, Number(params.log_id)) }));
     })
-    .post("/webhooks/:id/logs/:log_id/replay", ({ params }) => {
+    .post("/webhooks/:id/logs/:log_id/replay", async ({ params }) => {
       const webhook = webhooks.get(Number(params.id));
-      const answer = receiver.replay(webhook, Number(params.log_id));
+      const answer = await receiver.replay(webhook, Number(params.log_id));
       return html(logsSection(webhook, "", undefined, answer.logId));
     });
 }

@@ -2,8 +2,9 @@
 import { Elysia, t } from "elysia";
 import { botJson, createBotBody, updateBotBody } from "./model";
 import { botToJson, type Bot, type Bots } from "./service";
+import type { Fields } from "../fields/service";
 
-export function botsApi({ bots, publicUrl }: { bots: Bots; publicUrl: () => string }) {
+export function botsApi({ bots, fields, publicUrl }: { bots: Bots; fields: Fields; publicUrl: () => string }) {
   const toJson = (bot: Bot) => botToJson(bot, publicUrl());
   return new Elysia({ prefix: "/bots", detail: { tags: ["Bots"] } })
     .post("", ({ body, set }) => {
@@ -20,7 +21,9 @@ export function botsApi({ bots, publicUrl }: { bots: Bots; publicUrl: () => stri
       detail: { summary: "Change a bot's name, channel, default country or live-chat mode" },
     })
     .delete("/:flow_ns", ({ params, set }) => {
+      const bot = bots.get(params.flow_ns);
       bots.remove(params.flow_ns);
+      fields.forget(bot.id);
       set.status = 204;
     }, { detail: { summary: "Delete a bot with its fields and contacts" } });
 }

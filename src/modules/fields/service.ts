@@ -26,6 +26,8 @@ export function createFields({ db, clock }: { db: Database; clock: Clock }) {
   const selectAll = db.query<CustomField, [number]>(SELECT_FIELDS);
   const selectByName = db.query<CustomField, [number, string]>(SELECT_FIELD_BY_NAME);
   const remove = db.query(DELETE_FIELD);
+  // Every inbound request reads its bot's fields: keep them, and forget on every change.
+  const cache = new Map<number, Map<string, CustomField>>();
 
   return {
     create(botId: number, input: CreateFieldBody): CustomField {
@@ -33,12 +35,25 @@ export function createFields({ db, clock }: { db: Database; clock: Clock }) {
       if ((SYSTEM_FIELDS as readonly string[]).includes(name.toLowerCase()) || selectByName.get(botId, name)) {
         throw errors.fieldExists(name);
       }
+      cache.delete(botId);
       return insert.get(botId, name, input.type, clock.now())!;
     },
     list: (botId: number): CustomField[] => selectAll.all(botId),
-    byName: (botId: number): Map<string, CustomField> => new Map(selectAll.all(botId).map((f) => [f.name, f])),
+    byName(botId: number): Map<string, CustomField> {
+      let fields = cache.get(botId);
+      if (!fields) {
+        fields = new Map(selectAll.all(botId).map((f) => [f.name, f]));
+        cache.set(botId, fields);
+      }
+      return fields;
+    },
     remove(botId: number, id: number): void {
+      cache.delete(botId);
       if (remove.run(botId, id).changes === 0) throw errors.notFound("custom field", String(id));
+    },
+    /** A deleted bot's id may be given to a new bot: its cached fields must go. */
+    forget(botId: number): void {
+      cache.delete(botId);
     },
   };
 }

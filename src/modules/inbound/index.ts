@@ -75,8 +75,8 @@ export function inboundApi({ clock, bots, webhooks, logs, receiver, publicUrl }:
       params: logParams,
       detail: { summary: "One logged request with headers (secrets redacted) and body" },
     })
-    .post("/inbound-webhooks/:id/logs/:log_id/replay", ({ params }) => {
-      const answer = receiver.replay(webhooks.get(params.id), params.log_id);
+    .post("/inbound-webhooks/:id/logs/:log_id/replay", async ({ params }) => {
+      const answer = await receiver.replay(webhooks.get(params.id), params.log_id);
       return { log_id: answer.logId, status: answer.status, response: answer.body };
     }, { params: logParams, detail: { summary: "Process a logged body again with today's settings (a new log row)" } });
 }

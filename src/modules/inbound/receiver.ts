@@ -2,6 +2,7 @@
 // committed in one transaction (with its log row) before the answer is sent.
 import type { Database } from "bun:sqlite";
 import type { Clock } from "../../lib/clock";
+import type { GroupCommit } from "../../db/group-commit";
 import { readAt } from "../../lib/json-path";
 import { verify } from "../../lib/standard-webhooks";
 import { decodeUtf8, MAX_WEBHOOK_BODY_BYTES, parseObjectBody, readBodyCapped } from "../../http/body";
@@ -20,6 +21,7 @@ export const IDEMPOTENCY_WINDOW_MS = 24 * 3600 * 1000;
 
 export interface ReceiverDeps {
   db: Database;
+  groupCommit: GroupCommit;
   clock: Clock;
   bots: Bots;
   fields: Fields;
@@ -147,9 +149,9 @@ export function createReceiver(deps: ReceiverDeps) {
     };
   }
 
-  /** Decides, logs and commits; returns the answer and the new log row's id. */
-  function process(incoming: Incoming): Answer & { logId: number } {
-    return db.transaction(() => {
+  /** Decides, logs and commits (grouped with concurrent requests); answers after the commit. */
+  function process(incoming: Incoming): Promise<Answer & { logId: number }> {
+    return deps.groupCommit.run(() => {
       const now = clock.now();
       const decision = decide(incoming, now);
       if (decision.idempotencyKey && decision.outcome !== "duplicate") {
@@ -175,7 +177,7 @@ export function createReceiver(deps: ReceiverDeps) {
         replay_of: incoming.replayOf ?? null,
       });
       return { ...decision.answer, logId };
-    }).immediate();
+    });
   }
 
   return {
@@ -186,7 +188,7 @@ export function createReceiver(deps: ReceiverDeps) {
     },
 
     /** Processes a logged body again with today's settings, as a new log row. */
-    replay(webhook: Webhook, logId: number): Answer & { logId: number } {
+    replay(webhook: Webhook, logId: number): Promise<Answer & { logId: number }> {
       const log = logs.get(webhook.id, logId);
       const headers = new Headers(JSON.parse(log.headers) as Record<string, string>);
       headers.set("x-switchboard-replay-of", String(log.id));
