@@ -60,6 +60,7 @@ const UPDATE_WEBHOOK = `UPDATE inbound_webhooks SET name = $name, active = $acti
   WHERE id = $id`;
 const DELETE_WEBHOOK = "DELETE FROM inbound_webhooks WHERE id = ?";
 const UPDATE_BUCKET = "UPDATE inbound_webhooks SET bucket_tokens = ?, bucket_updated_at = ? WHERE id = ?";
+const SELECT_BUCKET = "SELECT bucket_tokens, bucket_updated_at FROM inbound_webhooks WHERE id = ?";
 const START_LISTEN = "UPDATE inbound_webhooks SET listen_until = ?, listen_captured_at = NULL WHERE id = ?";
 const CAPTURE_EXAMPLE = "UPDATE inbound_webhooks SET example = ?, listen_until = NULL, listen_captured_at = ?, updated_at = ? WHERE id = ?";
 
@@ -90,11 +91,27 @@ export function createWebhooks({ db, clock, bots, fields, settings }: { db: Data
   const updateBucket = db.query(UPDATE_BUCKET);
   const startListen = db.query(START_LISTEN);
   const captureExample = db.query(CAPTURE_EXAMPLE);
+  const selectBucket = db.query<{ bucket_tokens: number; bucket_updated_at: number }, [number]>(SELECT_BUCKET);
+
+  // Parsed settings by id, read on every request: every write below forgets its entry. The
+  // bucket is never taken from here; it is read fresh inside the request's transaction.
+  const cache = new Map<number, Webhook>();
+  const tokens = new Map<string, number>();
+  const forget = (id: number) => cache.delete(id);
 
   function get(id: number): Webhook {
+    const cached = cache.get(id);
+    if (cached) return cached;
     const row = Number.isSafeInteger(id) ? selectById.get(id) : null;
     if (!row) throw errors.notFound("inbound webhook", String(id));
-    return parseWebhook(row);
+    const webhook = parseWebhook(row);
+    cache.set(id, webhook);
+    return webhook;
+  }
+
+  function bucketOf(webhook: Webhook): BucketState {
+    const row = selectBucket.get(webhook.id);
+    return { tokens: row?.bucket_tokens ?? webhook.bucket_tokens, updatedAt: row?.bucket_updated_at ?? webhook.bucket_updated_at };
   }
 
   function botOf(webhook: Webhook): Bot {
@@ -104,9 +121,14 @@ export function createWebhooks({ db, clock, bots, fields, settings }: { db: Data
   return {
     get,
     botOf,
-    byToken: (token: string): Webhook | null => {
+    byToken(token: string): Webhook | null {
+      const known = tokens.get(token);
+      if (known !== undefined && cache.has(known)) return cache.get(known)!;
       const row = selectByToken.get(token);
-      return row ? parseWebhook(row) : null;
+      if (!row) return null;
+      tokens.set(token, row.id);
+      if (tokens.size > 10_000) tokens.delete(tokens.keys().next().value!);
+      return get(row.id);
     },
     listForBot: (botId: number): Webhook[] => selectByBot.all(botId).map(parseWebhook),
 
@@ -150,8 +172,6 @@ export function createWebhooks({ db, clock, bots, fields, settings }: { db: Data
       if (patch.rate_limit !== undefined) {
         next.rate_capacity = patch.rate_limit.capacity;
         next.rate_refill_seconds = patch.rate_limit.refill_seconds;
-        // A new limit starts from the current fill level, never above the new capacity.
-        next.bucket_tokens = Math.min(next.bucket_tokens, patch.rate_limit.capacity);
       }
       if (patch.signing_secret !== undefined) {
         if (patch.signing_secret !== null && !secretBytes(patch.signing_secret)) {
@@ -162,6 +182,11 @@ export function createWebhooks({ db, clock, bots, fields, settings }: { db: Data
       if (patch.idempotency_path !== undefined) {
         next.idempotency_path = patch.idempotency_path ? checkPath(patch.idempotency_path, "idempotency_path") : null;
       }
+      // A new limit starts from the current fill level, never above the new capacity.
+      const bucket = bucketOf(webhook);
+      next.bucket_tokens = patch.rate_limit ? Math.min(bucket.tokens, patch.rate_limit.capacity) : bucket.tokens;
+      next.bucket_updated_at = bucket.updatedAt;
+      forget(id);
       update.run({
         id,
         name: next.name,
@@ -183,11 +208,13 @@ export function createWebhooks({ db, clock, bots, fields, settings }: { db: Data
 
     remove(id: number): void {
       get(id);
+      forget(id);
       remove.run(id);
     },
 
     startListening(id: number): Webhook {
       get(id);
+      forget(id);
       startListen.run(clock.now() + LISTEN_WINDOW_MS, id);
       return get(id);
     },
@@ -195,19 +222,20 @@ export function createWebhooks({ db, clock, bots, fields, settings }: { db: Data
     /** Inside the receiver's transaction. */
     captureExample(webhook: Webhook, body: unknown): void {
       const now = clock.now();
+      forget(webhook.id);
       captureExample.run(JSON.stringify(body), now, now, webhook.id);
     },
 
     /** Takes one token from the webhook's bucket (inside the receiver's transaction). */
     takeToken(webhook: Webhook, now: number) {
-      const state: BucketState = { tokens: webhook.bucket_tokens, updatedAt: webhook.bucket_updated_at };
-      const result = takeToken(state, { capacity: webhook.rate_capacity, refillSeconds: webhook.rate_refill_seconds }, now);
+      const result = takeToken(bucketOf(webhook), { capacity: webhook.rate_capacity, refillSeconds: webhook.rate_refill_seconds }, now);
       updateBucket.run(result.state.tokens, result.state.updatedAt, webhook.id);
       return result;
     },
     remaining(webhook: Webhook, now: number): number {
       const perMs = webhook.rate_capacity / (webhook.rate_refill_seconds * 1000);
-      return Math.floor(Math.min(webhook.rate_capacity, webhook.bucket_tokens + Math.max(0, now - webhook.bucket_updated_at) * perMs));
+      const bucket = bucketOf(webhook);
+      return Math.floor(Math.min(webhook.rate_capacity, bucket.tokens + Math.max(0, now - bucket.updatedAt) * perMs));
     },
 
     /** What each identification path and mapping would read and store from an example. */
