@@ -78,6 +78,20 @@ describe("find and list", () => {
     expect(wildcard.data).toEqual([]);
   });
 
+  test("search by the start of a phone written the local way, an email, or a last name", async () => {
+    const bot = await json(server.api("POST", "/api/v1/bots", { name: "Search", channel: "sms", default_country: "US" }));
+    const ada = await json(server.api("POST", `/api/v1/bots/${bot.flow_ns}/contacts`, { phone: "+14155552671", email: "ada@lovelace.org", first_name: "Ada", last_name: "Lovelace" }));
+    await server.api("POST", `/api/v1/bots/${bot.flow_ns}/contacts`, { phone: "+14155550000", first_name: "Bob" });
+    const find = async (q: string) => (await json(server.api("GET", `/api/v1/bots/${bot.flow_ns}/contacts?q=${encodeURIComponent(q)}`))).data.map((c: { user_ns: string }) => c.user_ns);
+    expect(await find("(415) 555-26")).toEqual([ada.user_ns]);
+    expect(await find("+1415555267")).toEqual([ada.user_ns]);
+    expect(await find("ADA@love")).toEqual([ada.user_ns]);
+    expect(await find("lovel")).toEqual([ada.user_ns]);
+    expect(await find("velac")).toEqual([ada.user_ns]); // the middle of a name, through the trigram index
+    expect(await find(ada.user_ns)).toEqual([ada.user_ns]);
+    expect((await find("4155")).length).toBe(2);
+  });
+
   test("keyset pagination walks every contact once, newest first", async () => {
     const bot = await json(server.api("POST", "/api/v1/bots", { name: "Paging", channel: "email" }));
     const made: string[] = [];

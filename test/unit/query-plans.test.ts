@@ -29,6 +29,11 @@ const HOT_QUERIES: [string, string][] = [
   ["contact search", "SELECT * FROM contacts WHERE bot_id = 1 AND (user_ns = 'ada' OR id IN (SELECT rowid FROM contacts_search WHERE text LIKE '%ada%' ESCAPE '\\')) ORDER BY id DESC LIMIT 51"],
   ["contact search, rare term", "SELECT * FROM contacts WHERE +bot_id = 1 AND (user_ns = 'ada' OR id IN (SELECT value FROM json_each('[1,2,3]'))) ORDER BY id DESC LIMIT 51"],
   ["contact search matches", "SELECT rowid AS id FROM contacts_search WHERE text LIKE '%ada%' LIMIT 5001"],
+  ["contact prefix search", `SELECT id FROM contacts WHERE user_ns = 'ada' AND bot_id = 1
+    UNION SELECT id FROM contacts WHERE bot_id = 1 AND first_name >= 'ada' COLLATE NOCASE AND first_name < 'adb' COLLATE NOCASE
+    UNION SELECT id FROM contacts WHERE bot_id = 1 AND last_name >= 'ada' COLLATE NOCASE AND last_name < 'adb' COLLATE NOCASE
+    UNION SELECT id FROM contacts WHERE bot_id = 1 AND email >= 'ada' AND email < 'adb'
+    UNION SELECT id FROM contacts WHERE bot_id = 1 AND phone >= '+1' AND phone < '+2' LIMIT 5001`],
   ["paused contacts", "SELECT * FROM contacts WHERE paused_until IS NOT NULL AND paused_until > 5 LIMIT 100"],
 ];
 

@@ -5,5 +5,6 @@ import inboundWebhooks from "./0002_inbound_webhooks";
 import deliveriesWorker from "./0003_deliveries_worker";
 import liveChat from "./0004_live_chat";
 import contactSearch from "./0005_contact_search";
+import contactNameIndexes from "./0006_contact_name_indexes";
 
-export const migrations: readonly Migration[] = [init, inboundWebhooks, deliveriesWorker, liveChat, contactSearch];
+export const migrations: readonly Migration[] = [init, inboundWebhooks, deliveriesWorker, liveChat, contactSearch, contactNameIndexes];

@@ -3,7 +3,8 @@
 import type { Database } from "bun:sqlite";
 import type { Clock } from "../../lib/clock";
 import { coerceFieldValue } from "../../lib/coerce";
-import { normaliseEmail, normalisePhone } from "../../lib/contact-identity";
+import { isCountryCode, normaliseEmail, normalisePhone } from "../../lib/contact-identity";
+import { getCountryCallingCode } from "libphonenumber-js/max";
 import { newUserNs } from "../../lib/ids";
 import { keysetCursor, pageOf } from "../../lib/cursor";
 import { errors } from "../../http/errors";
@@ -48,8 +49,19 @@ const UPDATE_AGENT = "UPDATE contacts SET assigned_agent_id = ?, updated_at = ? 
 const DELETE_CONTACT = "DELETE FROM contacts WHERE id = ?";
 const SELECT_PAUSED = `SELECT c.*, (SELECT content FROM messages m WHERE m.contact_id = c.id ORDER BY m.id DESC LIMIT 1) AS last_message
   FROM contacts c WHERE c.paused_until IS NOT NULL AND c.paused_until > ? ORDER BY c.updated_at DESC LIMIT ?`;
+// Search: first by prefix of a name, email or phone (index range scans), then, when no prefix
+// matches, by any part of them (the trigram index). Few matches are fetched by id; more than
+// SEARCH_MATCH_LIMIT are found by walking the bot's newest contacts with a filter instead.
 const SEARCH_MATCH_LIMIT = 5000;
-const SEARCH_MATCHES = `SELECT rowid AS id FROM contacts_search WHERE text LIKE ? ESCAPE '\\' LIMIT ${SEARCH_MATCH_LIMIT + 1}`;
+const PREFIX_MATCHES = `SELECT id FROM contacts WHERE user_ns = $exact AND bot_id = $bot
+  UNION SELECT id FROM contacts WHERE bot_id = $bot AND first_name >= $name COLLATE NOCASE AND first_name < $nameEnd COLLATE NOCASE
+  UNION SELECT id FROM contacts WHERE bot_id = $bot AND last_name >= $name COLLATE NOCASE AND last_name < $nameEnd COLLATE NOCASE
+  UNION SELECT id FROM contacts WHERE bot_id = $bot AND email >= $email AND email < $emailEnd
+  UNION SELECT id FROM contacts WHERE bot_id = $bot AND phone >= $phone AND phone < $phoneEnd
+  UNION SELECT id FROM contacts WHERE bot_id = $bot AND phone >= $localPhone AND phone < $localPhoneEnd
+  LIMIT ${SEARCH_MATCH_LIMIT + 1}`;
+const CONTAINS_MATCHES = `SELECT rowid AS id FROM contacts_search WHERE text LIKE ? ESCAPE '\\' LIMIT ${SEARCH_MATCH_LIMIT + 1}`;
+const PREFIX_END = "\u{10FFFF}";
 const SELECT_TAGS = "SELECT DISTINCT t.value AS tag FROM contacts c, json_each(c.tags) t WHERE c.bot_id = ? ORDER BY t.value";
 
 const cursors = keysetCursor("c");
@@ -73,7 +85,29 @@ export function createContacts({ db, clock, bots, fields }: { db: Database; cloc
   const deleteContact = db.query(DELETE_CONTACT);
   const selectPaused = db.query<Contact & { last_message: string | null }, [number, number]>(SELECT_PAUSED);
   const selectTags = db.query<{ tag: string }, [number]>(SELECT_TAGS);
-  const searchMatches = db.query<{ id: number }, [string]>(SEARCH_MATCHES);
+  const prefixMatches = db.query<{ id: number }, any>(PREFIX_MATCHES);
+  const containsMatches = db.query<{ id: number }, [string]>(CONTAINS_MATCHES);
+
+  function searchPlan(bot: Bot, q: string): { ids?: number[]; filter?: string; params?: Record<string, string> } {
+    const digits = q.replace(/[\s().-]/g, "").replace(/^\+/, "");
+    const isDigits = /^\d+$/.test(digits);
+    const callingCode = bot.default_country && isCountryCode(bot.default_country) ? getCountryCallingCode(bot.default_country) : "";
+    const phone = isDigits ? `+${digits}` : "\u0000";
+    const localPhone = isDigits && callingCode ? `+${callingCode}${digits.replace(/^0+/, "")}` : "\u0000";
+    const email = q.toLowerCase();
+    const prefix = prefixMatches.all({ exact: q, bot: bot.id, name: q, nameEnd: q + PREFIX_END, email, emailEnd: email + PREFIX_END, phone, phoneEnd: phone + PREFIX_END, localPhone, localPhoneEnd: localPhone + PREFIX_END });
+    if (prefix.length > SEARCH_MATCH_LIMIT) {
+      const like = `${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      return {
+        filter: `(first_name LIKE $like ESCAPE '\\' OR last_name LIKE $like ESCAPE '\\' OR email LIKE $like ESCAPE '\\' OR phone LIKE $phoneLike OR phone LIKE $localPhoneLike)`,
+        params: { like, phoneLike: `${phone}%`, localPhoneLike: `${localPhone}%` },
+      };
+    }
+    if (prefix.length > 0 || q.length < 3) return { ids: prefix.map((row) => row.id) };
+    const contains = containsMatches.all(likeContains(q));
+    if (contains.length <= SEARCH_MATCH_LIMIT) return { ids: contains.map((row) => row.id) };
+    return { filter: `id IN (SELECT rowid FROM contacts_search WHERE text LIKE $contains ESCAPE '\\')`, params: { contains: likeContains(q) } };
+  }
 
   function phoneOf(bot: Bot, raw: string): string {
     const phone = normalisePhone(raw, bot.default_country);
@@ -182,25 +216,18 @@ export function createContacts({ db, clock, bots, fields }: { db: Database; cloc
         params.email = emailOf(query.email);
       }
       const q = query.q?.trim();
-      if (q && q.length >= 3) {
-        // The trigram index finds any part of a name, phone or email without a table scan. A
-        // rare term is looked up by its matches; a common one by walking the bot's newest
-        // contacts, which meets a page of matches quickly.
-        const like = likeContains(q);
-        const matches = searchMatches.all(like);
-        params.exact = q;
-        if (matches.length <= SEARCH_MATCH_LIMIT) {
+      if (q) {
+        const search = searchPlan(bot, q);
+        if (search.ids) {
           // `+bot_id`: look the few matches up by id instead of walking the bot's index.
           where[0] = "+bot_id = $bot";
-          where.push("(user_ns = $exact OR id IN (SELECT value FROM json_each($ids)))");
-          params.ids = JSON.stringify(matches.map((m) => m.id));
+          where.push("id IN (SELECT value FROM json_each($ids))");
+          params.ids = JSON.stringify(search.ids);
         } else {
-          where.push(`(user_ns = $exact OR id IN (SELECT rowid FROM contacts_search WHERE text LIKE $like ESCAPE '\\'))`);
-          params.like = like;
+          // Many matches: walking the bot's newest contacts meets a page of them quickly.
+          where.push(search.filter!);
+          Object.assign(params, search.params);
         }
-      } else if (q) {
-        where.push(`(phone LIKE $like ESCAPE '\\' OR email LIKE $like ESCAPE '\\' OR first_name LIKE $like ESCAPE '\\' OR last_name LIKE $like ESCAPE '\\')`);
-        params.like = likeContains(q);
       }
       if (query.cursor) {
         where.push("id < $before");
