@@ -64,10 +64,16 @@ describe("live-chat relay", () => {
     expect(bad.status).toBe(422);
   });
 
-  test("while the bot is not paused, messages are stored and not relayed", async () => {
+  test("while the bot is not paused, messages are stored and not relayed (http and test channels)", async () => {
     expect((await say("+14155550180", "Hello?")).status).toBe(200);
+    const testBot = server.services.bots.create({ name: "Test channel", channel: "test", default_country: "US" });
+    server.services.bots.update(testBot.flow_ns, { live_chat: "webhook" });
+    const fresh = server.services.bots.get(testBot.flow_ns);
+    const contact = server.services.contacts.create(fresh, { phone: "+14155550189" });
+    server.db.transaction(() => server.services.channels.receiveIn(fresh, { from: contact.user_ns, text: "typed in the admin" }))();
     await drain();
     expect(relayed()).toHaveLength(0);
+    expect(server.services.messages.recent(contact.id)[0]).toMatchObject({ direction: "in", content: "typed in the admin" });
   });
 
   test("paused: the next message arrives with exactly the documented payload", async () => {
