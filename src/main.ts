@@ -4,6 +4,7 @@
 import { ConfigError, ENV_ONLY, SETTINGS, loadConfig, parseFlags } from "./config";
 import { DataDirError, openDataDir } from "./db/index";
 import { SchemaTooNewError } from "./db/migrate";
+import { backup, restore } from "./db/backup";
 import { systemClock } from "./lib/clock";
 import { createServices } from "./app";
 import { startServer } from "./server";
@@ -17,6 +18,8 @@ Usage:
   switchboard token create NAME        create an API token; prints it on the last line
          [--bot FLOW_NS] [--agent ID]  (scoped to one bot; sending as an agent)
   switchboard admin set-password       set the admin password, read from standard input
+  switchboard backup FILE              copy the database consistently, also while the server runs
+  switchboard restore FILE             put a backup in place (server stopped; the old file is kept)
   switchboard systemd-unit             print a systemd unit file for this binary
   switchboard version                  print the version
   switchboard --help                   show this help
@@ -91,6 +94,20 @@ async function run(argv: string[]): Promise<number> {
         db.close();
       }
       console.log("Admin password set; existing admin sessions were signed out.");
+      return 0;
+    }
+    case "backup": {
+      if (rest.length !== 1) throw new UsageError("usage: switchboard backup FILE [--data DIR]");
+      const config = loadConfig(values, process.env);
+      backup(config.dataDir, rest[0]!);
+      console.log(`Backed up ${config.dataDir} to ${rest[0]}.`);
+      return 0;
+    }
+    case "restore": {
+      if (rest.length !== 1) throw new UsageError("usage: switchboard restore FILE [--data DIR] (with the server stopped)");
+      const config = loadConfig(values, process.env);
+      const kept = restore(config.dataDir, rest[0]!);
+      console.log(`Restored ${rest[0]} into ${config.dataDir}.${kept ? ` The previous file is kept as ${kept}.` : ""}`);
       return 0;
     }
     default:

@@ -3,6 +3,7 @@
 import type { Database } from "bun:sqlite";
 import { publicUrlFor, type Config } from "./config";
 import { openDataDir } from "./db/index";
+import { takeLock } from "./db/backup";
 import { systemClock, type Clock } from "./lib/clock";
 import { createApp, createServices, type Services } from "./app";
 import { createMetrics } from "./modules/system/metrics";
@@ -63,6 +64,13 @@ export interface ServerOptions {
 
 export async function startServer(config: Config, { log = jsonLogger, announce = console.log, clock = systemClock, workerOptions = {} }: ServerOptions = {}): Promise<RunningServer> {
   const db = openDataDir(config.dataDir);
+  let releaseLock: () => void;
+  try {
+    releaseLock = takeLock(config.dataDir);
+  } catch (error) {
+    db.close();
+    throw error;
+  }
   const services = createServices({ db, clock });
   await applyAdminPassword(config, services);
   const metrics = createMetrics();
@@ -121,6 +129,7 @@ export async function startServer(config: Config, { log = jsonLogger, announce =
         await worker.stop();
         retention.stop();
         db.close();
+        releaseLock();
         log({ level: "info", msg: "stopped" });
         flushLogs();
       })();
