@@ -48,9 +48,10 @@ export function readPath(value: unknown, segments: readonly PathSegment[]): unkn
   let current = value;
   for (const segment of segments) {
     if (current === null || typeof current !== "object") return undefined;
-    if (typeof segment === "number") {
+    if (typeof segment === "number" || (Array.isArray(current) && /^\d+$/.test(segment))) {
+      // `items.0` reads like `items[0]` when `items` is an array.
       if (!Array.isArray(current)) return undefined;
-      current = current[segment];
+      current = current[Number(segment)];
     } else {
       if (Array.isArray(current) || !Object.hasOwn(current, segment)) return undefined;
       current = (current as Record<string, unknown>)[segment];
@@ -70,7 +71,8 @@ export function formatPath(segments: readonly PathSegment[]): string {
   return segments
     .map((segment, i) => {
       if (typeof segment === "number") return `[${segment}]`;
-      if (/^[A-Za-z_$][\w$-]*$/.test(segment)) return i === 0 ? segment : `.${segment}`;
+      // A bare key may not start with "$": a leading "$" means the root of the body.
+      if (/^[A-Za-z_][\w$-]*$/.test(segment)) return i === 0 ? segment : `.${segment}`;
       return `[${JSON.stringify(segment)}]`;
     })
     .join("");

@@ -1,0 +1,96 @@
+// Property tests: the path syntax and type coercion hold for any input fast-check invents.
+import { describe, expect, test } from "bun:test";
+import fc from "fast-check";
+import { formatPath, parsePath, readPath } from "../../src/lib/json-path";
+import { coerceFieldValue, FIELD_TYPES } from "../../src/lib/coerce";
+import { jsonDepth, parseObjectBody } from "../../src/http/body";
+
+const segment = fc.oneof(fc.string({ minLength: 1, maxLength: 12 }), fc.nat({ max: 50 }));
+
+describe("path syntax", () => {
+  test("a formatted path parses back to the same segments", () => {
+    fc.assert(
+      fc.property(fc.array(segment, { minLength: 1, maxLength: 6 }), (segments) => {
+        const parsed = parsePath(formatPath(segments));
+        expect(parsed).toEqual({ ok: true, segments });
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  test("parsing never throws, and reading never throws or reaches the prototype", () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 40 }), fc.jsonValue({ maxDepth: 4 }), (path, value) => {
+        const parsed = parsePath(path);
+        if (!parsed.ok) return expect(parsed.reason.length).toBeGreaterThan(0);
+        const read = readPath(value, parsed.segments);
+        if (parsed.segments.includes("__proto__") || parsed.segments.includes("constructor")) {
+          expect(read === Object.prototype || read === Object).toBe(false);
+        }
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  test("a value placed at a path is read back from there", () => {
+    fc.assert(
+      fc.property(fc.array(fc.string({ minLength: 1, maxLength: 8 }), { minLength: 1, maxLength: 5 }), fc.jsonValue({ maxDepth: 2 }), (keys, leaf) => {
+        const root: Record<string, unknown> = {};
+        let node = root;
+        keys.forEach((key, i) => {
+          const next = i === keys.length - 1 ? leaf : {};
+          Object.defineProperty(node, key, { value: next, enumerable: true, writable: true, configurable: true });
+          node = next as Record<string, unknown>;
+        });
+        expect(readPath(root, keys)).toEqual(leaf);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
+
+describe("type coercion", () => {
+  test("never throws; an accepted value has its field's type", () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...FIELD_TYPES), fc.oneof(fc.jsonValue({ maxDepth: 2 }), fc.string(), fc.double(), fc.date({ noInvalidDate: true }).map((d) => d.toISOString())), (type, value) => {
+        const result = coerceFieldValue(type, value);
+        if (!result.ok) return expect(result.reason).toContain(type);
+        if (result.value === null) return;
+        if (type === "text") expect(typeof result.value).toBe("string");
+        if (type === "number") expect(Number.isFinite(result.value as number)).toBe(true);
+        if (type === "boolean") expect(typeof result.value).toBe("boolean");
+        if (type === "date") expect(result.value).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+        if (type === "datetime") expect(Number.isNaN(Date.parse(result.value as string))).toBe(false);
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
+  test("coercing a coerced value again changes nothing", () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...FIELD_TYPES), fc.oneof(fc.jsonValue({ maxDepth: 1 }), fc.string()), (type, value) => {
+        const first = coerceFieldValue(type, value);
+        if (!first.ok) return;
+        expect(coerceFieldValue(type, first.value)).toEqual(first);
+      }),
+      { numRuns: 5000 },
+    );
+  });
+});
+
+describe("body parsing", () => {
+  test("never throws; accepts exactly the JSON objects within the depth limit", () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.string({ maxLength: 200 }), fc.jsonValue({ maxDepth: 5 }).map((v) => JSON.stringify(v))), (text) => {
+        const parsed = parseObjectBody(text, "application/json");
+        let expected = false;
+        try {
+          const value = JSON.parse(text);
+          expected = value !== null && typeof value === "object" && !Array.isArray(value) && jsonDepth(text) <= 64;
+        } catch {}
+        expect(parsed.ok).toBe(expected);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+});
