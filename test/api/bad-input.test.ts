@@ -1,0 +1,126 @@
+// Bad input of every kind against the API, the receiver and a channel's inbound URL: each gets
+// its documented error shape and leaves no partial row.
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { startTestServer, type TestServer } from "../helpers/server";
+import { count, createBot, createWebhook, hookUrl } from "../helpers/inbound";
+
+let server: TestServer;
+let flowNs: string;
+let hook: string;
+let channel: string;
+
+beforeAll(async () => {
+  server = await startTestServer();
+  flowNs = (await createBot(server, { name: "Bad input", channel: "sms", default_country: "US" })).flow_ns;
+  await server.api("POST", `/api/v1/bots/${flowNs}/fields`, { name: "note", type: "text" });
+  await server.api("POST", `/api/v1/bots/${flowNs}/fields`, { name: "amount", type: "number" });
+  const webhook = await createWebhook(server, flowNs, { active: true, identify: { phone: "phone" }, mappings: [{ path: "note", field: "note" }, { path: "amount", field: "amount" }] });
+  hook = hookUrl(server, webhook);
+  const bot = await (await server.api("PATCH", `/api/v1/bots/${flowNs}`, { provider: "http", provider_settings: { url: "http://127.0.0.1:9/" } })).json();
+  channel = `${server.url}${new URL(bot.inbound_url).pathname}`;
+});
+afterAll(() => server.close());
+
+const rows = () => count(server, "SELECT (SELECT count(*) FROM contacts) + (SELECT count(*) FROM bots) + (SELECT count(*) FROM messages) AS n");
+const deep = `{"a":${"[".repeat(10_000)}${"]".repeat(10_000)}}`;
+const invalidUtf8 = new Uint8Array([0x7b, 0x22, 0x6e, 0x61, 0x6d, 0x65, 0x22, 0x3a, 0x22, 0xc3, 0x28, 0x22, 0x7d]);
+const huge = JSON.stringify({ name: "x".repeat(10 * 1024 * 1024), channel: "sms" });
+const multipart = { body: '--b\r\nContent-Disposition: form-data; name="name"\r\n\r\nx\r\n--b--\r\n', type: "multipart/form-data; boundary=b" };
+
+type Case = [string, BodyInit, string];
+const bodies: Case[] = [
+  ["invalid JSON", '{"name": ', "application/json"],
+  ["empty body", "", "application/json"],
+  ["a JSON array", "[1, 2]", "application/json"],
+  ["a JSON scalar", "42", "application/json"],
+  ["invalid UTF-8", invalidUtf8, "application/json"],
+  ["10 MB", huge, "application/json"],
+  ["depth 10,000", deep, "application/json"],
+  ["multipart", multipart.body, multipart.type],
+  ["wrong content type", '{"name":"x","channel":"sms"}', "application/xml"],
+];
+
+async function expectError(response: Response, statuses: number[]) {
+  expect(statuses).toContain(response.status);
+  const body = await response.json();
+  expect(typeof body.error.code).toBe("string");
+  expect(body.error.code).toMatch(/^[a-z_]+$/);
+  expect(body.error.message.length).toBeGreaterThan(10);
+}
+
+describe("bad bodies", () => {
+  for (const [name, body, type] of bodies) {
+    test(`API: ${name} → a clear 4xx, nothing stored`, async () => {
+      const before = rows();
+      const response = await fetch(`${server.url}/api/v1/bots`, { method: "POST", headers: { authorization: `Bearer ${server.token}`, "content-type": type }, body });
+      await expectError(response, [400, 413, 415, 422]);
+      expect(rows()).toBe(before);
+    });
+    test(`receiver: ${name} → a clear 4xx, nothing stored but the log`, async () => {
+      const before = rows();
+      const response = await fetch(hook, { method: "POST", headers: { "content-type": type }, body });
+      await expectError(response, [400, 413, 415, 422]);
+      expect(rows()).toBe(before);
+    });
+    test(`channel inbound: ${name} → a clear 4xx, nothing stored`, async () => {
+      const before = rows();
+      const response = await fetch(channel, { method: "POST", headers: { "content-type": type }, body });
+      await expectError(response, [400, 413, 415, 422]);
+      expect(rows()).toBe(before);
+    });
+  }
+});
+
+describe("hostile values", () => {
+  test("__proto__ and constructor keys pollute nothing anywhere", async () => {
+    const response = await server.api("POST", `/api/v1/bots/${flowNs}/contacts`, '{"phone":"+14155550300","__proto__":{"polluted":1},"constructor":{"prototype":{"polluted":1}}}');
+    expect(response.status).toBe(201);
+    const contact = await response.json();
+    const patch = await server.api("PATCH", `/api/v1/contacts/${contact.user_ns}`, '{"fields":{"__proto__":{"polluted":1}}}');
+    expect([200, 422]).toContain(patch.status);
+    const hooked = await fetch(hook, { method: "POST", headers: { "content-type": "application/json" }, body: '{"phone":"+14155550301","__proto__":{"polluted":1}}' });
+    expect(hooked.status).toBe(200);
+    const form = await fetch(hook, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "phone=%2B14155550302&__proto__=1&constructor=2" });
+    expect(form.status).toBe(200);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect((Object.prototype as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  test("duplicate keys: the last one wins, as JSON.parse reads them", async () => {
+    const response = await fetch(hook, { method: "POST", headers: { "content-type": "application/json" }, body: '{"phone":"+14155550303","note":"first","note":"second"}' });
+    const { user_ns } = await response.json();
+    expect((await (await server.api("GET", `/api/v1/contacts/${user_ns}`)).json()).fields.note).toBe("second");
+  });
+
+  test("numbers beyond 2^53 are stored as the nearest double, never crash", async () => {
+    const response = await fetch(hook, { method: "POST", headers: { "content-type": "application/json" }, body: '{"phone":"+14155550304","amount":123456789012345678901234567890}' });
+    expect(response.status).toBe(200);
+    const { user_ns } = await response.json();
+    expect((await (await server.api("GET", `/api/v1/contacts/${user_ns}`)).json()).fields.amount).toBe(1.2345678901234568e29);
+  });
+
+  test("path traversal and odd ids are just unknown ids", async () => {
+    for (const path of ["/api/v1/contacts/..%2F..%2Fetc%2Fpasswd", "/api/v1/bots/%2E%2E", "/api/v1/contacts/%00", "/api/v1/deliveries/..%2Fx"]) {
+      const response = await server.api("GET", path);
+      expect([404, 422]).toContain(response.status);
+      expect((await response.json()).error.code).toBeTruthy();
+    }
+  });
+
+  test("an over-long header is refused without harm", async () => {
+    const response = await fetch(hook, { method: "POST", headers: { "content-type": "application/json", "x-long": "x".repeat(200_000) }, body: '{"phone":"+14155550305"}' });
+    expect(response.status).toBeGreaterThanOrEqual(400);
+    expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+  });
+
+  test("SQL metacharacters in every string field are data", async () => {
+    const evil = "'; DROP TABLE contacts; --";
+    const bot = await (await server.api("POST", "/api/v1/bots", { name: evil, channel: "sms" })).json();
+    expect(bot.name).toBe(evil);
+    const field = await server.api("POST", `/api/v1/bots/${bot.flow_ns}/fields`, { name: "x'", type: "text" });
+    expect(field.status).toBe(422);
+    const webhook = await (await server.api("POST", `/api/v1/bots/${bot.flow_ns}/inbound-webhooks`, { name: evil })).json();
+    expect(webhook.name).toBe(evil);
+    expect(count(server, "SELECT count(*) AS n FROM contacts")).toBeGreaterThan(0);
+  });
+});
