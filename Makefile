@@ -6,7 +6,7 @@ BUN := $(CURDIR)/.tools/node_modules/.bin/bun
 BUN_STAMP := .tools/.bun-$(BUN_VERSION)
 DEPS_STAMP := node_modules/.installed
 
-.PHONY: run test build clean bench browser wrk
+.PHONY: run test build clean bench soak browser wrk
 
 run: $(DEPS_STAMP)
 	$(BUN) run src/main.ts serve
@@ -23,6 +23,10 @@ dist/switchboard: $(DEPS_STAMP) $(shell find src views public -type f 2>/dev/nul
 # Load tests on 127.0.0.1 only; prints every figure with its target, writes test/bench/results/.
 bench: build wrk
 	$(BUN) run test/bench/run.ts
+
+# Fault tests on 127.0.0.1, bounded (about a minute): kill -9 under load, then verify.
+soak: build
+	$(BUN) run test/soak/crash-under-load.ts
 
 wrk:
 	@command -v wrk >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
