@@ -60,7 +60,9 @@ export function coerceFieldValue(type: FieldType, value: unknown): Coerced {
         // Unix time: seconds below 10^11 (year 5138), milliseconds above.
         const ms = Math.abs(value) < 1e11 ? value * 1000 : value;
         const date = new Date(ms);
-        return Number.isNaN(date.getTime()) ? fail(value, type) : { ok: true, value: date.toISOString() };
+        // Only years 0000–9999 have a plain ISO 8601 form that reads back the same.
+        const year = date.getUTCFullYear();
+        return Number.isNaN(date.getTime()) || year < 0 || year > 9999 ? fail(value, type) : { ok: true, value: date.toISOString() };
       }
       if (typeof value !== "string") return fail(value, type);
       const parsed = parseDateTime(value.trim());

@@ -39,6 +39,7 @@ const rejected: [FieldType, unknown][] = [
   ["datetime", "yesterday"],
   ["datetime", "2026-13-01T00:00:00Z"],
   ["datetime", Number.NaN],
+  ["datetime", 253402300800000], // year 10000: no plain ISO form
 ];
 
 describe("coerceFieldValue", () => {

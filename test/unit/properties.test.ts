@@ -5,6 +5,9 @@ import { formatPath, parsePath, readPath } from "../../src/lib/json-path";
 import { coerceFieldValue, FIELD_TYPES } from "../../src/lib/coerce";
 import { jsonDepth, parseObjectBody } from "../../src/http/body";
 
+// A fixed seed: 20261123the suite must not pass or fail by luck. Change it to explore new inputs.
+fc.configureGlobal({ seed: 20261123 });
+
 const segment = fc.oneof(fc.string({ minLength: 1, maxLength: 12 }), fc.nat({ max: 50 }));
 
 describe("path syntax", () => {
