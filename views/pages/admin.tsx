@@ -16,6 +16,7 @@ import type { TeamSettings } from "../../src/modules/settings/service";
 import { InstallationSection } from "./operations";
 import { ChannelSection, ConversationSection } from "../partials/channel";
 import { ContactStateSection, LiveChatModeSection } from "./livechat";
+import { contactName } from "../format";
 
 export function BotsPage({ csrf, bots, channels }: { csrf: string; bots: Bot[]; channels: string[] }) {
   return (
@@ -67,7 +68,7 @@ export function BotPage({ csrf, bot, fields, fieldTypes, webhooks, maxWebhooks, 
 }
 
 export function ContactPage({ csrf, bot, contact, values, fields, messages, now }: { csrf: string; bot: Bot; contact: Contact; values: Record<string, unknown>; fields: CustomField[]; messages: Message[]; now: number }) {
-  const name = [contact.first_name, contact.last_name].filter(Boolean).join(" ") || contact.phone || contact.email || contact.user_ns;
+  const name = contactName(contact);
   const tags = JSON.parse(contact.tags) as string[];
   return (
     <Layout title={name} csrf={csrf} active="bots">

@@ -7,8 +7,9 @@ import type { Attempt, Delivery } from "../../src/modules/deliveries/service";
 import type { IntegrationWebhook } from "../../src/modules/livechat/integration";
 import { ErrorText, Layout } from "../layout";
 import { DeliveriesSection } from "./operations";
+import { contactName, utc } from "../format";
 
-const when = (ms: number) => new Date(ms).toISOString().replace("T", " ").slice(0, 19);
+const when = utc;
 
 export function pausedText(contact: Contact, now: number): string | null {
   if (contact.paused_until === null || contact.paused_until <= now) return null;
@@ -156,7 +157,7 @@ export function InboxPage({ csrf, contacts, now }: { csrf: string; contacts: (Co
                 <tr>
                   <td>
                     <a href={`/admin/contacts/${c.user_ns}`} safe>
-                      {[c.first_name, c.last_name].filter(Boolean).join(" ") || c.phone || c.email || c.user_ns}
+                      {contactName(c)}
                     </a>
                   </td>
                   <td safe>{c.bot_name}</td>

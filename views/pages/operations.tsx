@@ -3,8 +3,9 @@
 import type { Attempt, Delivery } from "../../src/modules/deliveries/service";
 import type { TeamSettings } from "../../src/modules/settings/service";
 import { ErrorText, Layout } from "../layout";
+import { utc } from "../format";
 
-const when = (ms: number) => new Date(ms).toISOString().replace("T", " ").slice(0, 19);
+const when = utc;
 export const DELIVERY_STATES = ["pending", "sending", "succeeded", "failed"] as const;
 
 export interface DeliveriesView {

@@ -3,8 +3,8 @@
 import type { Bot } from "../../src/modules/bots/service";
 import type { Contact } from "../../src/modules/contacts/service";
 import { ErrorText } from "../layout";
+import { contactName } from "../format";
 
-const fullName = (c: Contact) => [c.first_name, c.last_name].filter(Boolean).join(" ") || "—";
 
 export function ContactList({ bot, contacts, nextCursor, q }: { bot: Bot; contacts: Contact[]; nextCursor: string | null; q: string }) {
   const more = nextCursor ? `/admin/bots/${bot.flow_ns}/contacts?q=${encodeURIComponent(q)}&cursor=${nextCursor}` : null;
@@ -27,7 +27,7 @@ export function ContactList({ bot, contacts, nextCursor, q }: { bot: Bot; contac
               <tr>
                 <td>
                   <a href={`/admin/contacts/${c.user_ns}`} safe>
-                    {fullName(c)}
+                    {contactName(c)}
                   </a>
                 </td>
                 <td safe>{c.phone ?? "—"}</td>

@@ -2,8 +2,9 @@
 // The request log of a webhook (#wh-logs) and one request in full (#wh-log-detail).
 import type { WebhookLog } from "../../src/modules/inbound/logs";
 import { OUTCOMES } from "../../src/modules/inbound/model";
+import { utc } from "../format";
 
-const when = (ms: number) => new Date(ms).toISOString().replace("T", " ").slice(0, 19);
+const when = utc;
 
 export function LogsSection({ webhookId, logs, outcome, nextCursor, detail }: { webhookId: number; logs: WebhookLog[]; outcome: string; nextCursor: string | null; detail?: WebhookLog }) {
   const base = `/admin/webhooks/${webhookId}/logs`;
