@@ -16,7 +16,7 @@ const HELP = `Switchboard ${VERSION}: self-hosted webhook hub for chat automatio
 Usage:
   switchboard [serve] [flags]          start the server (the default)
   switchboard token create NAME        create an API token; prints it on the last line
-         [--bot FLOW_NS] [--agent ID]  (scoped to one bot; sending as an agent)
+         [--bot FLOW_NS] [--agent ID] [--read-only]  (one bot; sending as an agent; GET only)
   switchboard admin set-password       set the admin password, read from standard input
   switchboard backup FILE              copy the database consistently, also while the server runs
   switchboard restore FILE             put a backup in place (server stopped; the old file is kept)
@@ -38,7 +38,7 @@ async function readStdin(): Promise<string> {
 }
 
 async function run(argv: string[]): Promise<number> {
-  const { values, positionals } = parseFlags(argv, { bot: { type: "string" }, agent: { type: "string" } });
+  const { values, positionals } = parseFlags(argv, { bot: { type: "string" }, agent: { type: "string" }, "read-only": { type: "boolean" } });
   if (values.help || positionals[0] === "help") {
     process.stdout.write(HELP);
     return 0;
@@ -75,7 +75,7 @@ async function run(argv: string[]): Promise<number> {
       try {
         const services = createServices({ db, clock: systemClock });
         const botId = typeof values.bot === "string" ? services.bots.get(values.bot).id : null;
-        const { token, record } = services.tokens.create(rest[1]!, botId, agent);
+        const { token, record } = services.tokens.create(rest[1]!, botId, agent, values["read-only"] === true);
         console.log(`Created API token '${record.name}'. It is shown only now; store it safely:`);
         console.log(token);
       } finally {

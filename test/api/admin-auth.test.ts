@@ -91,3 +91,18 @@ describe("admin authentication", () => {
     expect((await fetch(`${server.url}/api/v1/bots`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
   });
 });
+
+describe("read-only API tokens", () => {
+  test("read, never write", async () => {
+    const server = await start();
+    const { token } = server.services.tokens.create("reader", null, null, true);
+    const headers = { authorization: `Bearer ${token}`, "content-type": "application/json" };
+    expect((await fetch(`${server.url}/api/v1/bots`, { headers })).status).toBe(200);
+    const write = await fetch(`${server.url}/api/v1/bots`, { method: "POST", headers, body: JSON.stringify({ name: "x", channel: "sms" }) });
+    expect(write.status).toBe(403);
+    expect((await write.json()).error.code).toBe("read_only_token");
+    const subscriber = await fetch(`${server.url}/api/subscriber/send-text`, { method: "POST", headers, body: JSON.stringify({ user_ns: "u", content: "x" }) });
+    expect(subscriber.status).toBe(403);
+    expect(server.services.bots.list()).toHaveLength(0);
+  });
+});

@@ -58,7 +58,15 @@ describe("durability", () => {
       })();
       server.db.run("UPDATE idempotency_keys SET created_at = ?", [now - 25 * 3600_000]);
       const retention = createRetention({ db: server.db, clock: { now: () => now }, settings: createSettings({ db: server.db }) });
-      expect(await retention.prune()).toEqual({ logs: 2500, keys: 1 });
+      const old = now - 40 * 86_400_000;
+      server.db.run(
+        `INSERT INTO deliveries (public_id, kind, target_url, state, next_attempt_at, created_at, updated_at) VALUES
+         ('msg_old_done', 'http_request', 'http://x', 'succeeded', ?, ?, ?), ('msg_old_failed', 'http_request', 'http://x', 'failed', ?, ?, ?),
+         ('msg_old_pending', 'http_request', 'http://x', 'pending', ?, ?, ?)`,
+        [old, old, old, old, old, old, now + 3600_000, old, old],
+      );
+      expect(await retention.prune()).toEqual({ logs: 2500, keys: 1, deliveries: 2 });
+      expect(server.db.query("SELECT public_id FROM deliveries WHERE public_id LIKE 'msg_old%'").all()).toEqual([{ public_id: "msg_old_pending" }]);
       expect(count(server, "SELECT count(*) AS n FROM webhook_logs WHERE webhook_id = ?", hook.id)).toBe(2);
       await server.api("PATCH", "/api/v1/settings", { log_retention_days: 5 });
       expect((await retention.prune()).logs).toBe(1);

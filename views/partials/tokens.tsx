@@ -52,7 +52,7 @@ export function TokensSection({ tokens, bots, created, error }: { tokens: ApiTok
                 <td>
                   <code safe>{`${token.prefix}…`}</code>
                 </td>
-                <td safe>{`${botName(token.bot_id)}${token.agent_id ? `, agent ${token.agent_id}` : ""}`}</td>
+                <td safe>{`${botName(token.bot_id)}${token.agent_id ? `, agent ${token.agent_id}` : ""}${token.read_only ? ", read only" : ""}`}</td>
                 <td safe>{when(token.created_at)}</td>
                 <td safe>{when(token.last_used_at)}</td>
                 <td class="actions">
@@ -85,6 +85,9 @@ export function TokensSection({ tokens, bots, created, error }: { tokens: ApiTok
               </option>
             ))}
           </select>
+        </label>
+        <label class="inline-check">
+          <input type="checkbox" name="read_only" value="1" /> Read only
         </label>
         <label>
           Agent id (optional)

@@ -6,5 +6,6 @@ import deliveriesWorker from "./0003_deliveries_worker";
 import liveChat from "./0004_live_chat";
 import contactSearch from "./0005_contact_search";
 import contactNameIndexes from "./0006_contact_name_indexes";
+import tokenAccess from "./0007_token_access";
 
-export const migrations: readonly Migration[] = [init, inboundWebhooks, deliveriesWorker, liveChat, contactSearch, contactNameIndexes];
+export const migrations: readonly Migration[] = [init, inboundWebhooks, deliveriesWorker, liveChat, contactSearch, contactNameIndexes, tokenAccess];

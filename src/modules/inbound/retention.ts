@@ -1,5 +1,6 @@
-// Pruning: request logs older than the retention setting and idempotency keys older than their
-// 24 h window, deleted in small batches so a prune never holds the write lock for long.
+// Pruning: request logs and finished deliveries older than the retention setting, and
+// idempotency keys older than their 24 h window, deleted in small batches so a prune never
+// holds the write lock for long.
 import type { Database } from "bun:sqlite";
 import type { Clock } from "../../lib/clock";
 import type { Settings } from "../settings/service";
@@ -7,21 +8,31 @@ import { IDEMPOTENCY_WINDOW_MS } from "./receiver";
 
 const BATCH = 1000;
 const DELETE_OLD_LOGS = `DELETE FROM webhook_logs WHERE id IN (SELECT id FROM webhook_logs WHERE received_at < ? ORDER BY received_at LIMIT ${BATCH})`;
+const DELETE_OLD_DELIVERIES = `DELETE FROM deliveries WHERE id IN
+  (SELECT id FROM deliveries WHERE state IN ('succeeded', 'failed') AND updated_at < ? ORDER BY id LIMIT ${BATCH})`;
 const DELETE_OLD_KEYS = `DELETE FROM idempotency_keys WHERE (webhook_id, key) IN
   (SELECT webhook_id, key FROM idempotency_keys WHERE created_at < ? ORDER BY created_at LIMIT ${BATCH})`;
 
 export function createRetention({ db, clock, settings }: { db: Database; clock: Clock; settings: Settings }) {
   const deleteLogs = db.query(DELETE_OLD_LOGS);
   const deleteKeys = db.query(DELETE_OLD_KEYS);
+  const deleteDeliveries = db.query(DELETE_OLD_DELIVERIES);
 
   /** One pass; returns how many rows went. Yields between batches so requests interleave. */
-  async function prune(): Promise<{ logs: number; keys: number }> {
+  async function prune(): Promise<{ logs: number; keys: number; deliveries: number }> {
     const now = clock.now();
     const logCutoff = now - settings.get().log_retention_days * 86_400_000;
-    const removed = { logs: 0, keys: 0 };
+    const removed = { logs: 0, keys: 0, deliveries: 0 };
     for (;;) {
       const changes = deleteLogs.run(logCutoff).changes;
       removed.logs += changes;
+      if (changes < BATCH) break;
+      await Bun.sleep(0);
+    }
+    // Finished deliveries (and their attempts) follow the log retention; pending ones never go.
+    for (;;) {
+      const changes = deleteDeliveries.run(logCutoff).changes;
+      removed.deliveries += changes;
       if (changes < BATCH) break;
       await Bun.sleep(0);
     }

@@ -11,12 +11,13 @@ export interface ApiToken {
   prefix: string;
   bot_id: number | null;
   agent_id: number | null;
+  read_only: number;
   created_at: number;
   last_used_at: number | null;
   revoked_at: number | null;
 }
 
-const INSERT_TOKEN = "INSERT INTO api_tokens (name, token_hash, prefix, bot_id, agent_id, created_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING *";
+const INSERT_TOKEN = "INSERT INTO api_tokens (name, token_hash, prefix, bot_id, agent_id, read_only, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING *";
 const SELECT_ACTIVE_BY_HASH = "SELECT * FROM api_tokens WHERE token_hash = ? AND revoked_at IS NULL";
 const SELECT_TOKENS = "SELECT * FROM api_tokens ORDER BY revoked_at IS NOT NULL, id DESC";
 const REVOKE_TOKEN = "UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL";
@@ -26,7 +27,7 @@ const TOUCH_TOKEN = "UPDATE api_tokens SET last_used_at = ? WHERE id = ?";
 const LAST_USED_PRECISION_MS = 60_000;
 
 export function createTokens({ db, clock }: { db: Database; clock: Clock }) {
-  const insert = db.query<ApiToken, [string, string, string, number | null, number | null, number]>(INSERT_TOKEN);
+  const insert = db.query<ApiToken, [string, string, string, number | null, number | null, number, number]>(INSERT_TOKEN);
   const selectActive = db.query<ApiToken, [string]>(SELECT_ACTIVE_BY_HASH);
   const selectAll = db.query<ApiToken, []>(SELECT_TOKENS);
   const revoke = db.query(REVOKE_TOKEN);
@@ -35,11 +36,11 @@ export function createTokens({ db, clock }: { db: Database; clock: Clock }) {
   return {
     /** Returns the token itself: the only time it exists outside the caller's hands. */
     /** `botId` scopes the token to one bot; `agentId` is who its messages are sent as. */
-    create(name: string, botId: number | null = null, agentId: number | null = null): { token: string; record: ApiToken } {
+    create(name: string, botId: number | null = null, agentId: number | null = null, readOnly = false): { token: string; record: ApiToken } {
       const trimmed = name.trim();
       if (!trimmed || trimmed.length > 100) throw errors.validation("A token needs a name of 1 to 100 characters.");
       const token = newApiToken();
-      const record = insert.get(trimmed, sha256Hex(token), token.slice(0, 7), botId, agentId, clock.now())!;
+      const record = insert.get(trimmed, sha256Hex(token), token.slice(0, 7), botId, agentId, readOnly ? 1 : 0, clock.now())!;
       return { token, record };
     },
     /** The active token this secret belongs to. Looked up by hash, so no secret is compared. */
