@@ -117,7 +117,8 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
         return Response.json(errorBody("route_not_found", `There is no route ${request.method} ${path}.`), { status: 404 });
       }
       const appError = toAppError(code, error);
-      if (appError.status >= 500) console.error(JSON.stringify({ level: "error", msg: "request failed", path, error: String((error as Error)?.stack ?? error) }));
+      if (appError.status === 500) console.error(JSON.stringify({ level: "error", msg: "request failed", path, error: String((error as Error)?.stack ?? error) }));
+      else if (appError.code === "storage_unavailable") console.error(JSON.stringify({ level: "warn", msg: "storage unavailable", path, error: String((error as Error)?.message ?? error) }));
       if (path.startsWith("/admin") && request.headers.get("hx-request") !== "true") {
         return html(MessagePage({ title: appError.status === 404 ? "Not found" : "Something went wrong", message: appError.message }), appError.status);
       }
