@@ -25,9 +25,10 @@ bench: build wrk
 	$(BUN) run test/bench/run.ts
 
 # Fault tests on 127.0.0.1, bounded (about a minute): kill -9 under load; a full disk (tmpfs, root).
-soak: build
+soak: build wrk
 	$(BUN) run test/soak/crash-under-load.ts
 	$(BUN) run test/soak/disk-full.ts
+	$(BUN) run test/soak/overload.ts
 
 wrk:
 	@command -v wrk >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
