@@ -4,9 +4,8 @@ import { mkdtempSync, rmSync, statSync, writeFileSync, mkdirSync } from "node:fs
 import { tmpdir, cpus, totalmem } from "node:os";
 import { join } from "node:path";
 import { Database } from "bun:sqlite";
+import { BINARY, cliLastLine, startBinary } from "../helpers/binary";
 
-const ROOT = join(import.meta.dir, "..", "..");
-const BINARY = join(ROOT, "dist", "switchboard");
 const DURATION = process.env.BENCH_SECONDS ?? "8";
 const CONNECTIONS = 32;
 const PASSWORD = "bench admin password";
@@ -39,21 +38,10 @@ async function wrk(url: string, script: string, connections = CONNECTIONS, durat
 
 const rssMb = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(require("node:fs").readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0) / 1024;
 
-async function startBinary(dataDir: string): Promise<{ proc: ReturnType<typeof Bun.spawn>; url: string; startMs: number }> {
+/** Started, and timed from spawn to the first /healthz 200 (cold start). */
+async function startServer(dataDir: string) {
   const started = performance.now();
-  const proc = Bun.spawn([BINARY, "serve", "--port", "0", "--data", dataDir], { stdout: "pipe", stderr: "inherit", env: { ...process.env, SWITCHBOARD_ADMIN_PASSWORD: PASSWORD } });
-  const reader = proc.stdout.getReader();
-  let text = "";
-  let url = "";
-  while (!url) {
-    const { value, done } = await reader.read();
-    if (done) throw new Error(`binary did not start: ${text}`);
-    text += new TextDecoder().decode(value);
-    url = /Admin page: (http:\/\/\S+)\/admin/.exec(text)?.[1] ?? "";
-  }
-  (async () => {
-    for (;;) if ((await reader.read()).done) return;
-  })();
+  const { proc, url } = await startBinary(["--data", dataDir], { SWITCHBOARD_ADMIN_PASSWORD: PASSWORD });
   while ((await fetch(`${url}/healthz`).catch(() => null))?.status !== 200) await Bun.sleep(2);
   return { proc, url, startMs: performance.now() - started };
 }
@@ -63,12 +51,7 @@ async function stop(proc: ReturnType<typeof Bun.spawn>) {
   await proc.exited;
 }
 
-async function tokenFor(dataDir: string): Promise<string> {
-  const proc = Bun.spawn([BINARY, "token", "create", "bench", "--data", dataDir], { stdout: "pipe" });
-  const out = await new Response(proc.stdout).text();
-  await proc.exited;
-  return out.trim().split("\n").at(-1)!;
-}
+const tokenFor = async (dataDir: string) => cliLastLine(["token", "create", "bench", "--data", dataDir]);
 
 function api(url: string, token: string) {
   return async (method: string, path: string, body?: unknown) => {
@@ -132,7 +115,7 @@ async function main() {
     // 6a. Footprint at start
     const dataDir = join(work, "data");
     const token = await tokenFor(dataDir);
-    const server = await startBinary(dataDir);
+    const server = await startServer(dataDir);
     await Bun.sleep(500);
     const idleRss = rssMb(server.proc.pid);
     const setup = await setUpIngest(server.url, token);
@@ -164,7 +147,7 @@ async function main() {
     // 6b. Cold start
     const starts: number[] = [];
     for (let i = 0; i < 3; i++) {
-      const again = await startBinary(dataDir);
+      const again = await startServer(dataDir);
       starts.push(again.startMs);
       await stop(again.proc);
     }
@@ -269,7 +252,7 @@ async function benchGrowth(work: string, token: string, setup: Awaited<ReturnTyp
   db.close();
   const generateSeconds = (performance.now() - started) / 1000;
 
-  const server = await startBinary(dataDir);
+  const server = await startServer(dataDir);
   try {
     const ingest = await wrk(`${server.url}${new URL(setup.hookUrl).pathname}`, "ingest.lua");
     const login = await fetch(`${server.url}/admin/login`, { method: "POST", body: new URLSearchParams({ password: PASSWORD }), redirect: "manual" });

@@ -7,19 +7,13 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Database } from "bun:sqlite";
+import { BINARY, cliLastLine } from "../helpers/binary";
 
-const BINARY = join(import.meta.dir, "..", "..", "dist", "switchboard");
 const KILLS = Number(process.env.SOAK_KILLS ?? 5);
 const RATE = Number(process.env.SOAK_RATE ?? 200); // requests per second
 const work = mkdtempSync(join(tmpdir(), "sb-soak-"));
 const data = join(work, "data");
 
-async function cli(args: string[]) {
-  const proc = Bun.spawn([BINARY, ...args, "--data", data], { stdout: "pipe", stderr: "pipe" });
-  const out = await new Response(proc.stdout).text();
-  await proc.exited;
-  return out.trim().split("\n").at(-1)!;
-}
 
 async function start(port: number) {
   const proc = Bun.spawn([BINARY, "serve", "--port", String(port), "--data", data], { stdout: "ignore", stderr: "inherit" });
@@ -45,7 +39,7 @@ const receiver = Bun.serve({
   },
 });
 
-const token = await cli(["token", "create", "soak"]);
+const token = cliLastLine(["token", "create", "soak", "--data", data]);
 const probe = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: () => new Response() });
 const port = probe.port;
 probe.stop(true);

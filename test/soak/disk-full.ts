@@ -5,9 +5,9 @@
 import { mkdtempSync, rmSync, writeFileSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { cliLastLine, startBinary } from "../helpers/binary";
 import { Database } from "bun:sqlite";
 
-const BINARY = join(import.meta.dir, "..", "..", "dist", "switchboard");
 const mountPoint = mkdtempSync(join(tmpdir(), "sb-disk-"));
 const mount = Bun.spawnSync(["mount", "-t", "tmpfs", "-o", "size=16m", "tmpfs", mountPoint]);
 if (mount.exitCode !== 0) {
@@ -18,21 +18,10 @@ const data = join(mountPoint, "data");
 const failures: string[] = [];
 let proc: ReturnType<typeof Bun.spawn> | null = null;
 try {
-  const tokenRun = Bun.spawnSync([BINARY, "token", "create", "disk", "--data", data]);
-  const token = tokenRun.stdout.toString().trim().split("\n").at(-1)!;
-  proc = Bun.spawn([BINARY, "serve", "--port", "0", "--data", data], { stdout: "pipe", stderr: "inherit" });
-  const reader = proc.stdout.getReader();
-  let out = "";
-  let url = "";
-  while (!url) {
-    const { value, done } = await reader.read();
-    if (done) throw new Error(out);
-    out += new TextDecoder().decode(value);
-    url = /Admin page: (http:\/\/\S+)\/admin/.exec(out)?.[1] ?? "";
-  }
-  (async () => {
-    for (;;) if ((await reader.read()).done) return;
-  })();
+  const token = cliLastLine(["token", "create", "disk", "--data", data]);
+  const started = await startBinary(["--data", data]);
+  proc = started.proc;
+  const url = started.url;
   const call = async (method: string, path: string, body?: unknown) =>
     (await fetch(`${url}${path}`, { method, headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: body ? JSON.stringify(body) : undefined })).json();
   const bot = await call("POST", "/api/v1/bots", { name: "Disk", channel: "sms", default_country: "US" });

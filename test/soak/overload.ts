@@ -4,28 +4,16 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { cliLastLine, startBinary } from "../helpers/binary";
 
-const BINARY = join(import.meta.dir, "..", "..", "dist", "switchboard");
 const SECONDS = Number(process.env.SOAK_OVERLOAD_SECONDS ?? 30);
 const work = mkdtempSync(join(tmpdir(), "sb-overload-"));
 const data = join(work, "data");
 const failures: string[] = [];
 const rss = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0) / 1024;
 
-const token = Bun.spawnSync([BINARY, "token", "create", "overload", "--data", data]).stdout.toString().trim().split("\n").at(-1)!;
-const proc = Bun.spawn([BINARY, "serve", "--port", "0", "--data", data], { stdout: "pipe", stderr: "inherit", env: { ...process.env, SWITCHBOARD_ADMIN_PASSWORD: "overload password" } });
-const reader = proc.stdout.getReader();
-let out = "";
-let url = "";
-while (!url) {
-  const { value, done } = await reader.read();
-  if (done) throw new Error(out);
-  out += new TextDecoder().decode(value);
-  url = /Admin page: (http:\/\/\S+)\/admin/.exec(out)?.[1] ?? "";
-}
-(async () => {
-  for (;;) if ((await reader.read()).done) return;
-})();
+const token = cliLastLine(["token", "create", "overload", "--data", data]);
+const { proc, url } = await startBinary(["--data", data], { SWITCHBOARD_ADMIN_PASSWORD: "overload password" });
 try {
   const call = async (method: string, path: string, body?: unknown) =>
     (await fetch(`${url}${path}`, { method, headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: body ? JSON.stringify(body) : undefined })).json();
