@@ -76,8 +76,9 @@ export function createServices({ db, clock }: { db: Database; clock: Clock }) {
   const channels = createChannels({ clock, contacts, messages, deliveries, onInMessage: relay.onInMessage });
   const subFlows = createSubFlows({ db, clock, fields });
   const liveChat = createLiveChat({ db, clock, contacts, fields, channels, deliveries, subFlows });
-  const receiver = createReceiver({ db, groupCommit: createGroupCommit(db), clock, bots, fields, contacts, channels, deliveries, webhooks, logs });
-  return { bots, fields, contacts, tokens, accounts, settings, messages, deliveries, channels, webhooks, logs, receiver, integration, relay, subFlows, liveChat };
+  const groupCommit = createGroupCommit(db);
+  const receiver = createReceiver({ db, groupCommit, clock, bots, fields, contacts, channels, deliveries, webhooks, logs });
+  return { groupCommit, bots, fields, contacts, tokens, accounts, settings, messages, deliveries, channels, webhooks, logs, receiver, integration, relay, subFlows, liveChat };
 }
 
 export type Services = ReturnType<typeof createServices>;
@@ -145,7 +146,7 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
     )
     .use(staticRoutes())
     .use(systemRoutes({ db, metrics }))
-    .use(channelRoutes({ db, clock, bots, channels, publicUrl }))
+    .use(channelRoutes({ groupCommit: services.groupCommit, bots, channels, publicUrl }))
     .use(hooksRoutes({ webhooks, receiver, scanGuard: createScanGuard({ clock }), metrics, clientIp }))
     .use(api)
     .use(subscriberApi({ tokens, bots, contacts, fields, messages, webhooks, liveChat, publicUrl }))

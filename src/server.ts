@@ -82,7 +82,7 @@ export async function startServer(config: Config, { log = jsonLogger, announce =
     services,
   );
   const retention = createRetention({ db, clock, settings: services.settings });
-  const worker = createWorker({ db, clock, settings: services.settings, deliveries: services.deliveries, log, ...workerOptions });
+  const worker = createWorker({ db, clock, settings: services.settings, deliveries: services.deliveries, groupCommit: services.groupCommit, log, ...workerOptions });
 
   const server = Bun.serve({
     hostname: config.host,

@@ -2,7 +2,7 @@
 // channels' inbound URLs (/channels/{channel_token}/messages and /twilio).
 import { Elysia, t } from "elysia";
 import type { Database } from "bun:sqlite";
-import type { Clock } from "../../lib/clock";
+import type { GroupCommit } from "../../db/group-commit";
 import { verify } from "../../lib/standard-webhooks";
 import { verifyTwilioSignature } from "../../lib/twilio-signature";
 import { decodeUtf8, MAX_WEBHOOK_BODY_BYTES, parseObjectBody, readBodyCapped } from "../../http/body";
@@ -52,7 +52,7 @@ const inMessageBody = t.Object({
 
 const EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>';
 
-export function channelRoutes({ db, bots, channels, publicUrl }: { db: Database; clock: Clock; bots: Bots; channels: Channels; publicUrl: () => string }) {
+export function channelRoutes({ groupCommit, bots, channels, publicUrl }: { groupCommit: GroupCommit; bots: Bots; channels: Channels; publicUrl: () => string }) {
   const botFor = (token: string, provider: Bot["provider"]): Bot => {
     const bot = token.length <= 100 ? bots.byChannelToken(token) : null;
     if (!bot || bot.provider !== provider) throw new AppError(404, "not_found", "There is no channel at this URL.");
@@ -76,9 +76,9 @@ export function channelRoutes({ db, bots, channels, publicUrl }: { db: Database;
       if (!parsed.ok) throw new AppError(parsed.status, parsed.status === 415 ? "unsupported_media_type" : "invalid_body", `${parsed.reason}.`);
       const body = parsed.value;
       if (!inMessageBodyCheck(body)) throw new AppError(422, "validation_failed", "Send {from, text} or {from, msg_type, payload}: 'from' is a phone, email or user_ns.");
-      const received = db.transaction(() =>
+      const received = await groupCommit.run(() =>
         channels.receiveIn(bot, { from: body.from, text: body.text, msgType: body.msg_type, payload: body.payload, mid: body.mid ?? null }),
-      ).immediate();
+      );
       return { ok: true, user_ns: received.contact.user_ns, created: received.created, message_id: received.message.public_id };
     }, { parse: "none", detail: { summary: "A contact's message, sent by your gateway (http provider)", requestBody: { content: { "application/json": { schema: inMessageBody } } } as never } })
     .post("/channels/:channel_token/twilio", async ({ params, request }) => {
@@ -95,7 +95,7 @@ export function channelRoutes({ db, bots, channels, publicUrl }: { db: Database;
       const fields = Object.fromEntries(form);
       if (!fields.From) throw new AppError(422, "validation_failed", "The form has no From.");
       const media = Number(fields.NumMedia ?? 0) > 0 && fields.MediaUrl0 ? { url: fields.MediaUrl0, content_type: fields.MediaContentType0 ?? null } : null;
-      db.transaction(() =>
+      await groupCommit.run(() =>
         channels.receiveIn(bot, {
           from: fields.From!,
           text: fields.Body ?? "",
@@ -103,7 +103,7 @@ export function channelRoutes({ db, bots, channels, publicUrl }: { db: Database;
           payload: media ?? {},
           mid: fields.MessageSid ?? null,
         }),
-      ).immediate();
+      );
       return new Response(EMPTY_TWIML, { headers: { "content-type": "text/xml; charset=utf-8" } });
     }, { parse: "none", detail: { summary: "Incoming SMS from Twilio (form-encoded, X-Twilio-Signature checked)" } });
 }

@@ -3,6 +3,7 @@
 // bounded number in flight; wakes as soon as a delivery is queued.
 import type { Database } from "bun:sqlite";
 import type { Clock } from "../../lib/clock";
+import type { GroupCommit } from "../../db/group-commit";
 import { sign } from "../../lib/standard-webhooks";
 import type { Settings } from "../settings/service";
 import type { Deliveries, Delivery } from "./service";
@@ -34,6 +35,7 @@ export interface WorkerDeps {
   clock: Clock;
   settings: Settings;
   deliveries: Deliveries;
+  groupCommit?: GroupCommit;
   fetch?: typeof fetch;
   lookup?: Lookup;
   random?: () => number;
@@ -139,11 +141,15 @@ export function createWorker(deps: WorkerDeps) {
     const delay = verdict === "retry" ? retryDelayMs(attemptsMade, random(), retryAfter) : null;
     const state = verdict === "succeeded" ? "succeeded" : delay === null ? "failed" : "pending";
     const now = clock.now();
-    db.transaction(() => {
-      insertAttempt.run(delivery.id, startedAt, Math.round((performance.now() - started) * 100) / 100, status, response, error);
+    const durationMs = Math.round((performance.now() - started) * 100) / 100;
+    const record = () => {
+      insertAttempt.run(delivery.id, startedAt, durationMs, status, response, error);
       finish.run(state, delay === null ? now : now + delay, status, response, error, now, delivery.id);
       if (delivery.message_id !== null && state !== "pending") messageState.run(state === "succeeded" ? "sent" : "failed", delivery.message_id);
-    }).immediate();
+    };
+    // Results finishing together share one commit when a group commit is at hand.
+    if (deps.groupCommit) await deps.groupCommit.run(record);
+    else db.transaction(record).immediate();
     log({ level: state === "failed" ? "warn" : "info", msg: "delivery attempt", delivery: delivery.public_id, kind: delivery.kind, status, error, state, attempt: attemptsMade });
   }
 
