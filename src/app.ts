@@ -58,6 +58,8 @@ export interface AppDeps {
   publicUrl: () => string;
   /** The address a request came from. */
   clientIp: (request: Request) => string | null;
+  /** Settles once SWITCHBOARD_ADMIN_PASSWORD is applied (logins wait for it). */
+  adminReady?: () => Promise<void>;
 }
 
 export function createServices({ db, clock }: { db: Database; clock: Clock }) {
@@ -150,7 +152,7 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
     .use(hooksRoutes({ webhooks, receiver, scanGuard: createScanGuard({ clock }), metrics, clientIp }))
     .use(api)
     .use(subscriberApi({ tokens, bots, contacts, fields, messages, webhooks, liveChat, publicUrl }))
-    .use(adminRoutes({ config, clock, clientIp, accounts, loginLimiter: createLoginLimiter({ clock: deps.clock }), bots, fields, contacts, tokens, settings, webhooks, messages, deliveries, publicUrl }))
+    .use(adminRoutes({ config, clock, clientIp, adminReady: deps.adminReady ?? (() => Promise.resolve()), accounts, loginLimiter: createLoginLimiter({ clock: deps.clock }), bots, fields, contacts, tokens, settings, webhooks, messages, deliveries, publicUrl }))
     .use(liveChatPages({ accounts, clock, bots, contacts, deliveries, integration, relay }))
     .use(messagingPages({ db, accounts, bots, contacts, messages, channels, publicUrl }))
     .use(webhookPages({ accounts, clock, bots, fields, settings, webhooks, logs, receiver, publicUrl }));

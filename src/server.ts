@@ -72,13 +72,15 @@ export async function startServer(config: Config, { log = jsonLogger, announce =
     throw error;
   }
   const services = createServices({ db, clock });
-  await applyAdminPassword(config, services);
+  // Hashing SWITCHBOARD_ADMIN_PASSWORD (argon2id) takes longer than the rest of the start:
+  // it runs once the server listens, and logins wait for it.
+  let adminReady: Promise<void> = Promise.resolve();
   const metrics = createMetrics();
   const routes = new WeakMap<Request, string>();
   const clientIps = new WeakMap<Request, string>();
   let url = "";
   const app = createApp(
-    { config, db, clock, metrics, onRoute: (request, route) => routes.set(request, route), publicUrl: () => url, clientIp: (request) => clientIps.get(request) ?? null },
+    { config, db, clock, metrics, onRoute: (request, route) => routes.set(request, route), publicUrl: () => url, clientIp: (request) => clientIps.get(request) ?? null, adminReady: () => adminReady },
     services,
   );
   const retention = createRetention({ db, clock, settings: services.settings });
@@ -109,7 +111,8 @@ export async function startServer(config: Config, { log = jsonLogger, announce =
   worker.start();
   log({ level: "info", msg: "listening", version: VERSION, address: `${config.host}:${port}`, data: config.dataDir });
   const lines = [`Switchboard ${VERSION} is running. Admin page: ${url}/admin`];
-  if (!services.accounts.hasAdmin()) {
+  adminReady = applyAdminPassword(config, services);
+  if (!config.adminPassword && !services.accounts.hasAdmin()) {
     lines.push(`First run: set the admin password at ${url}/admin/setup?token=${services.accounts.issueSetupToken()}`);
   }
   // One write, so whoever reads the output sees the admin URL and the setup link together.
@@ -126,6 +129,7 @@ export async function startServer(config: Config, { log = jsonLogger, announce =
       // Stop accepting, let in-flight requests finish, then close the database cleanly.
       stopping ??= (async () => {
         await server.stop();
+        await adminReady.catch(() => {});
         await worker.stop();
         retention.stop();
         db.close();

@@ -29,6 +29,7 @@ import { TokensSection } from "../../../views/partials/tokens";
 
 export interface AdminDeps {
   config: Config;
+  adminReady: () => Promise<void>;
   clock: Clock;
   clientIp: (request: Request) => string | null;
   accounts: Accounts;
@@ -61,11 +62,15 @@ export function adminRoutes(deps: AdminDeps) {
 
   const publicPages = new Elysia()
     .get("/", () => redirect("/admin", false))
-    .get("/admin/login", () => (accounts.hasAdmin() ? html(LoginPage({})) : html(MessagePage({ title: "Not set up yet", message: "Open the setup link printed in the server's console to choose the admin password." }))))
+    .get("/admin/login", async () => {
+      await deps.adminReady();
+      return (accounts.hasAdmin() ? html(LoginPage({})) : html(MessagePage({ title: "Not set up yet", message: "Open the setup link printed in the server's console to choose the admin password." })));
+    })
     .post("/admin/login", async ({ body, headers, request }) => {
       const ip = clientIp(request) ?? "unknown";
       const wait = loginLimiter.retryAfter(ip);
       if (wait > 0) return html(LoginPage({ error: `Too many failed attempts. Try again in ${Math.ceil(wait / 60)} minutes.` }), 429, { "retry-after": String(wait) });
+      await deps.adminReady();
       const adminId = await accounts.checkPassword(String((body as Form)?.password ?? ""));
       if (adminId === null) {
         loginLimiter.recordFailure(ip);
