@@ -21,4 +21,3 @@ export function takeToken(state: BucketState, limits: BucketLimits, now: number)
   return { allowed: false, state: { tokens, updatedAt: now }, retryAfterSeconds };
 }
 
-export const fullBucket = (limits: BucketLimits, now: number): BucketState => ({ tokens: limits.capacity, updatedAt: now });

@@ -7,7 +7,7 @@ import { normaliseEmail, normalisePhone } from "../../lib/contact-identity";
 import { secretToken } from "../../lib/ids";
 import { parsePath, readAt } from "../../lib/json-path";
 import { secretBytes } from "../../lib/standard-webhooks";
-import { fullBucket, takeToken, type BucketState } from "../../lib/token-bucket";
+import { takeToken, type BucketState } from "../../lib/token-bucket";
 import { AppError, errors } from "../../http/errors";
 import type { Bot, Bots } from "../bots/service";
 import { SYSTEM_FIELDS, type Fields } from "../fields/service";

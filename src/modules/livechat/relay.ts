@@ -49,8 +49,6 @@ export const relayOrderingKey = (contactId: number) => `relay:${contactId}`;
 
 export function createRelay({ clock, contacts, deliveries, integration, settings }: { clock: Clock; contacts: Contacts; deliveries: Deliveries; integration: Integration; settings: Settings }) {
   return {
-    isPaused: (contact: Contact) => contact.paused_until !== null && contact.paused_until > clock.now(),
-
     /** Called for every in message, inside the transaction that stored it. */
     onInMessage(bot: Bot, contact: Contact, message: Message): boolean {
       const fresh = contacts.reload(contact.id);
