@@ -12,6 +12,7 @@ run: $(DEPS_STAMP)
 	$(BUN) run src/main.ts serve
 
 test: $(DEPS_STAMP) browser
+	$(BUN) x tsc --noEmit --noUnusedLocals -p .
 	$(BUN) test --timeout 30000
 
 build: dist/switchboard

@@ -26,7 +26,7 @@ export const ENV_ONLY = [{ env: "SWITCHBOARD_ADMIN_PASSWORD", help: "set the adm
 export type Env = Record<string, string | undefined>;
 
 /** Parses the flags of a command; unknown flags and missing values are ConfigErrors. */
-export function parseFlags(args: string[], extra: Record<string, { type: "string" | "boolean" }> = {}) {
+export function parseFlags(args: string[], extra: Record<string, { type: "string" | "boolean" }> = {}): { values: Record<string, string | boolean | undefined>; positionals: string[] } {
   try {
     return parseArgs({
       args,

@@ -67,7 +67,7 @@ async function run(argv: string[]): Promise<number> {
       return 0;
     }
     case "token": {
-      if (rest[0] !== "create" || rest.length !== 2) throw new UsageError("usage: switchboard token create NAME [--bot FLOW_NS] [--agent ID] [--data DIR]");
+      if (rest[0] !== "create" || rest.length !== 2) throw new UsageError("usage: switchboard token create NAME [--bot FLOW_NS] [--agent ID] [--read-only] [--data DIR]");
       const agent = typeof values.agent === "string" ? Number(values.agent) : null;
       if (agent !== null && (!Number.isInteger(agent) || agent < 1)) throw new UsageError("--agent must be a whole number from 1");
       const config = loadConfig(values, process.env);

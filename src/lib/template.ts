@@ -19,16 +19,19 @@ function lookup(name: string, context: TemplateContext): unknown {
   return undefined;
 }
 
-export function renderTemplate(template: string, context: TemplateContext): string {
+/** `context` may be a function: it is then called only when the template has a placeholder. */
+export function renderTemplate(template: string, context: TemplateContext | (() => TemplateContext)): string {
+  let resolved: TemplateContext | null = null;
   return template.replace(PLACEHOLDER, (_, name: string) => {
-    const value = lookup(name, context);
+    resolved ??= typeof context === "function" ? context() : context;
+    const value = lookup(name, resolved);
     if (value === undefined || value === null) return "";
     return typeof value === "object" ? JSON.stringify(value) : String(value);
   });
 }
 
 /** Renders every string inside a JSON value (keys stay as written). */
-export function renderDeep(value: unknown, context: TemplateContext): unknown {
+export function renderDeep(value: unknown, context: TemplateContext | (() => TemplateContext)): unknown {
   if (typeof value === "string") return renderTemplate(value, context);
   if (Array.isArray(value)) return value.map((item) => renderDeep(item, context));
   if (value && typeof value === "object") {

@@ -10,7 +10,7 @@ export async function createBot(server: TestServer, body: Record<string, unknown
 export async function createWebhook(server: TestServer, flowNs: string, patch: Record<string, unknown> = {}) {
   const created = await server.api("POST", `/api/v1/bots/${flowNs}/inbound-webhooks`, { name: "Lead form" });
   if (created.status !== 201) throw new Error(await created.text());
-  const webhook = (await created.json()) as { id: number; url: string };
+  const webhook = (await created.json()) as { id: number; url: string; [key: string]: unknown };
   if (Object.keys(patch).length) {
     const patched = await server.api("PATCH", `/api/v1/inbound-webhooks/${webhook.id}`, patch);
     if (patched.status !== 200) throw new Error(await patched.text());
@@ -26,7 +26,7 @@ export function post(url: string, body: unknown, headers: Record<string, string>
   return fetch(url, {
     method: "POST",
     headers: { "content-type": "application/json", ...headers },
-    body: typeof body === "string" || body instanceof Uint8Array ? body : JSON.stringify(body),
+    body: typeof body === "string" || body instanceof Uint8Array ? (body as BodyInit) : JSON.stringify(body),
   });
 }
 

@@ -45,7 +45,7 @@ export function workerWorld(options: Partial<Pick<WorkerDeps, "fetch" | "lookup"
 /** A stand-in receiver on 127.0.0.1 whose answers the test decides. */
 export function standIn(answer: (request: Request, body: string) => Response | Promise<Response>) {
   const received: { method: string; path: string; headers: Headers; body: string }[] = [];
-  const server: Server = Bun.serve({
+  const server: Server<undefined> = Bun.serve({
     hostname: "127.0.0.1",
     port: 0,
     async fetch(request) {

@@ -41,7 +41,7 @@ const receiver = Bun.serve({
 
 const token = cliLastLine(["token", "create", "soak", "--data", data]);
 const probe = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: () => new Response() });
-const port = probe.port;
+const port = probe.port!;
 probe.stop(true);
 let server = await start(port);
 const call = async (method: string, path: string, body?: unknown) =>

@@ -10,8 +10,11 @@ import { MessagePage } from "../../../views/pages/auth";
 export const SESSION_COOKIE = "sb_session";
 export type Form = Record<string, string | undefined>;
 
-export function html(body: string, status = 200, headers: Record<string, string> = {}): Response {
-  return new Response(body, { status, headers: { "content-type": "text/html; charset=utf-8", ...headers } });
+/** Our views render synchronously: a JSX element here is a string. */
+export type Markup = JSX.Element;
+
+export function html(body: Markup, status = 200, headers: Record<string, string> = {}): Response {
+  return new Response(body as string, { status, headers: { "content-type": "text/html; charset=utf-8", ...headers } });
 }
 
 export function redirect(to: string, isHtmx: boolean, headers: Record<string, string> = {}): Response {
@@ -28,7 +31,7 @@ export function readCookie(header: string | undefined, name: string): string | n
 }
 
 /** A form error is shown inside the form it came from, with 422. */
-export function formError<T>(run: () => T, render: (message: string) => string): T | Response {
+export function formError<T>(run: () => T, render: (message: string) => Markup): T | Response {
   try {
     return run();
   } catch (error) {
@@ -38,7 +41,7 @@ export function formError<T>(run: () => T, render: (message: string) => string):
 }
 
 /** A partial rendered by `run`, or by `renderError` with 422 when it fails on bad input. */
-export function section(run: () => string, renderError: (message: string) => string): Response {
+export function section(run: () => Markup, renderError: (message: string) => Markup): Response {
   const result = formError(run, renderError);
   return result instanceof Response ? result : html(result);
 }

@@ -12,7 +12,7 @@ import type { Receiver } from "../inbound/receiver";
 import type { Webhook, Webhooks } from "../inbound/service";
 import type { Settings } from "../settings/service";
 import type { Accounts } from "./accounts";
-import { formError, formOf, html, redirect, section, sessionGuard } from "./http";
+import { formError, formOf, html, redirect, section, sessionGuard, type Markup } from "./http";
 import { WebhookPage } from "../../../views/pages/webhook";
 import { WebhooksSection } from "../../../views/partials/webhooks";
 import { ActionsSection, ConfigSection, ExampleSection, HeadSection, LimitsSection } from "../../../views/partials/webhook-editor";
@@ -39,8 +39,10 @@ export function webhookPages(deps: WebhookPagesDeps) {
     const page = logs.list(webhook.id, { outcome: outcome || undefined, limit: 25, cursor });
     return LogsSection({ webhookId: webhook.id, logs: page.data, outcome, nextCursor: page.next_cursor, detail: detailId ? logs.get(webhook.id, detailId) : undefined });
   };
+  // The mapping previews change with the example: swap them too, out of band.
+  const outOfBand = (markup: Markup) => String(markup).replace('id="wh-config"', 'id="wh-config" hx-swap-oob="true"');
   /** Runs a change through the same validation as the API; its error shows in the section. */
-  const change = (id: number, patch: Parameters<Webhooks["update"]>[1], render: (webhook: Webhook, error?: string) => string) =>
+  const change = (id: number, patch: Parameters<Webhooks["update"]>[1], render: (webhook: Webhook, error?: string) => Markup) =>
     section(() => render(webhooks.update(id, patch)), (error) => render(webhooks.get(id), error));
 
   return new Elysia({ prefix: "/admin" })
@@ -83,9 +85,8 @@ export function webhookPages(deps: WebhookPagesDeps) {
     .get("/webhooks/:id/example", ({ params }) => {
       const webhook = webhooks.get(Number(params.id));
       const listening = webhooks.isListening(webhook, clock.now());
-      // When the capture arrives, the mapping previews change too: swap them out of band.
-      const oob = listening ? "" : config(webhook).replace('id="wh-config"', 'id="wh-config" hx-swap-oob="true"');
-      return html(ExampleSection({ webhook, listening }) + oob);
+      const oob = listening ? "" : outOfBand(config(webhook));
+      return html(String(ExampleSection({ webhook, listening })) + oob);
     })
     .post("/webhooks/:id/example", ({ params, body }) => {
       const id = Number(params.id);
@@ -97,7 +98,7 @@ export function webhookPages(deps: WebhookPagesDeps) {
         return html(ExampleSection({ webhook: webhooks.get(id), listening: false, error: `That is not valid JSON: ${(error as Error).message}` }), 422);
       }
       const webhook = webhooks.update(id, { example });
-      return html(ExampleSection({ webhook, listening: webhooks.isListening(webhook, clock.now()) }) + config(webhook).replace('id="wh-config"', 'id="wh-config" hx-swap-oob="true"'));
+      return html(String(ExampleSection({ webhook, listening: webhooks.isListening(webhook, clock.now()) })) + outOfBand(config(webhook)));
     })
     .post("/webhooks/:id/listen", ({ params }) => html(ExampleSection({ webhook: webhooks.startListening(Number(params.id)), listening: true })))
     .post("/webhooks/:id/pick", ({ params, body }) => {

@@ -28,7 +28,8 @@ export function messagesApi({ db, contacts, messages, channels }: { db: Database
       if (msgType === "text" && !body.text) throw new AppError(422, "validation_failed", "A text message needs 'text'.");
       if (msgType !== "text" && !body.payload) throw new AppError(422, "validation_failed", `A ${msgType} message needs 'payload'.`);
       const payload = { ...(body.text ? { text: body.text } : {}), ...body.payload };
-      const content = body.text ?? (typeof body.payload?.url === "string" ? body.payload.url : JSON.stringify(body.payload));
+      const url = (body.payload as { url?: unknown } | undefined)?.url;
+      const content = body.text ?? (typeof url === "string" ? url : JSON.stringify(body.payload));
       const message = db.transaction(() => channels.sendOut(bot, contact, { msgType, content, payload })).immediate();
       set.status = 201;
       return messageToJson(message);

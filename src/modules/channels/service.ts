@@ -67,7 +67,7 @@ export function createChannels({ contacts, messages, deliveries, onInMessage }: 
         const phone = normalisePhone(from, bot.default_country);
         const email = phone.ok ? null : normaliseEmail(from);
         if (!phone.ok && !email?.ok) throw new AppError(422, "unknown_sender", `'${from}' is not a contact's user_ns, a valid phone number or an email address.`);
-        contact = phone.ok ? contacts.findByPhone(bot.id, phone.value) : contacts.findByEmail(bot.id, email!.value as string);
+        contact = phone.ok ? contacts.findByPhone(bot.id, phone.value) : email?.ok ? contacts.findByEmail(bot.id, email.value) : null;
         if (!contact) {
           contact = contacts.insert(bot, { phone: phone.ok ? phone.value : null, email: email?.ok ? email.value : null });
           created = true;

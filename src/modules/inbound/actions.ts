@@ -104,9 +104,9 @@ function templateContext(run: ActionRun, deps: ActionDeps): TemplateContext {
 /** Runs the actions in order; a failing one is noted and the rest still run. */
 export function runActions(actions: Action[], run: ActionRun, deps: ActionDeps): void {
   actions.forEach((action, index) => {
-    // Built only when a template needs it: it reads the contact's field values.
+    // Built only when a template has a placeholder: it reads the contact's field values.
     let built: TemplateContext | null = null;
-    const context = new Proxy({} as TemplateContext, { get: (_, key) => (built ??= templateContext(run, deps))[key as keyof TemplateContext] });
+    const context = () => (built ??= templateContext(run, deps));
     const contact = deps.contacts.reload(run.contact.id);
     switch (action.type) {
       case "send_text": {
