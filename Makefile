@@ -19,7 +19,7 @@ build: dist/switchboard
 
 dist/switchboard: $(DEPS_STAMP) $(shell find src views public -type f 2>/dev/null) package.json
 	$(BUN) build src/main.ts --compile --minify --sourcemap \
-	  --no-compile-autoload-dotenv --no-compile-autoload-bunfig --outfile dist/switchboard
+	  --no-compile-autoload-dotenv --no-compile-autoload-bunfig --outfile dist/switchboard src/db/checkpoint-worker.ts
 
 # Load tests on 127.0.0.1 only; prints every figure with its target, writes test/bench/results/.
 bench: build wrk

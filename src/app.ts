@@ -42,7 +42,7 @@ import { createLogs } from "./modules/inbound/logs";
 import { createReceiver } from "./modules/inbound/receiver";
 import { createGroupCommit } from "./db/group-commit";
 import { createScanGuard } from "./modules/inbound/scan-guard";
-import { hooksRoutes, inboundApi } from "./modules/inbound/index";
+import { hookReceiver, hooksRoutes, inboundApi } from "./modules/inbound/index";
 import { MessagePage } from "../views/pages/auth";
 import { VERSION } from "./version";
 import { API_DESCRIPTION } from "./http/api-docs";
@@ -98,13 +98,27 @@ function toAppError(code: string | number, error: unknown): AppError {
   return errors.internal();
 }
 
+/** The documented error for anything a route threw (an HTML page for admin page loads). */
+export function errorResponse(code: string | number, error: unknown, request: Request, path: string): Response {
+  if (code === "NOT_FOUND") {
+    return Response.json(errorBody("route_not_found", `There is no route ${request.method} ${path}.`), { status: 404 });
+  }
+  const appError = toAppError(code, error);
+  if (appError.status === 500) console.error(JSON.stringify({ level: "error", msg: "request failed", path, error: String((error as Error)?.stack ?? error) }));
+  else if (appError.code === "storage_unavailable") console.error(JSON.stringify({ level: "warn", msg: "storage unavailable", path, error: String((error as Error)?.message ?? error) }));
+  if (path.startsWith("/admin") && request.headers.get("hx-request") !== "true") {
+    return html(MessagePage({ title: appError.status === 404 ? "Not found" : "Something went wrong", message: appError.message }), appError.status);
+  }
+  return Response.json(errorBody(appError.code, appError.message), { status: appError.status });
+}
+
 export function createApp(deps: AppDeps, services: Services = createServices(deps)) {
   const { config, db, metrics, onRoute, clock, publicUrl, clientIp } = deps;
   const { bots, fields, contacts, tokens, accounts, settings, webhooks, logs, receiver, messages, deliveries, channels, integration, relay, subFlows, liveChat } = services;
 
   const api = new Elysia({ prefix: "/api/v1" })
     .use(bearerAuth({ tokens }))
-    .use(botsApi({ bots, fields, publicUrl }))
+    .use(botsApi({ bots, fields, webhooks, publicUrl }))
     .use(fieldsApi({ bots, fields }))
     .use(contactsApi({ bots, contacts }))
     .use(settingsApi({ settings }))
@@ -113,20 +127,11 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
     .use(deliveriesApi({ deliveries }))
     .use(liveChatApi({ bots, contacts, integration, relay, subFlows, webhooks }));
 
-  return new Elysia()
+  const receiveHook = hookReceiver({ webhooks, receiver, scanGuard: createScanGuard({ clock }), metrics });
+
+  const app = new Elysia()
     .onTransform({ as: "global" }, ({ request, route }) => onRoute?.(request, route))
-    .onError({ as: "global" }, ({ code, error, request, path }) => {
-      if (code === "NOT_FOUND") {
-        return Response.json(errorBody("route_not_found", `There is no route ${request.method} ${path}.`), { status: 404 });
-      }
-      const appError = toAppError(code, error);
-      if (appError.status === 500) console.error(JSON.stringify({ level: "error", msg: "request failed", path, error: String((error as Error)?.stack ?? error) }));
-      else if (appError.code === "storage_unavailable") console.error(JSON.stringify({ level: "warn", msg: "storage unavailable", path, error: String((error as Error)?.message ?? error) }));
-      if (path.startsWith("/admin") && request.headers.get("hx-request") !== "true") {
-        return html(MessagePage({ title: appError.status === 404 ? "Not found" : "Something went wrong", message: appError.message }), appError.status);
-      }
-      return Response.json(errorBody(appError.code, appError.message), { status: appError.status });
-    })
+    .onError({ as: "global" }, ({ code, error, request, path }) => errorResponse(code, error, request, path))
     .use(
       openapi({
         path: "/docs",
@@ -149,11 +154,12 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
     .use(staticRoutes())
     .use(systemRoutes({ db, metrics }))
     .use(channelRoutes({ groupCommit: services.groupCommit, bots, channels, publicUrl }))
-    .use(hooksRoutes({ webhooks, receiver, scanGuard: createScanGuard({ clock }), metrics, clientIp }))
+    .use(hooksRoutes({ receive: receiveHook, clientIp }))
     .use(api)
     .use(subscriberApi({ tokens, bots, contacts, fields, messages, webhooks, liveChat, publicUrl }))
     .use(adminRoutes({ config, clock, clientIp, adminReady: deps.adminReady ?? (() => Promise.resolve()), accounts, loginLimiter: createLoginLimiter({ clock: deps.clock }), bots, fields, contacts, tokens, settings, webhooks, messages, deliveries, publicUrl }))
     .use(liveChatPages({ accounts, clock, bots, contacts, deliveries, integration, relay }))
     .use(messagingPages({ db, accounts, bots, contacts, messages, channels, publicUrl }))
     .use(webhookPages({ accounts, clock, bots, fields, settings, webhooks, logs, receiver, publicUrl }));
+  return { app, receiveHook };
 }

@@ -111,6 +111,16 @@ describe("inbound webhook management", () => {
     expect((await post(hookUrl(server, webhook), { a: 1 })).status).toBe(404);
   });
 
+  test("deleting the bot takes its webhook URLs with it, even after they were used", async () => {
+    const bot = await createBot(server, { name: "Short-lived", channel: "sms" });
+    const webhook = await createWebhook(server, bot.flow_ns, { active: true, identify: { phone: "phone" } });
+    expect((await post(hookUrl(server, webhook), { phone: "+14155550123" })).status).toBe(200);
+    expect((await server.api("DELETE", `/api/v1/bots/${bot.flow_ns}`)).status).toBe(204);
+    const after = await post(hookUrl(server, webhook), { phone: "+14155550123" });
+    expect(after.status).toBe(404);
+    expect((await after.json()).error.code).toBe("not_found");
+  });
+
   test("the API docs describe the receiver and the management routes", async () => {
     const spec = await (await fetch(`${server.url}/docs/json`)).json();
     for (const path of ["/hooks/{token}", "/api/v1/bots/{flow_ns}/inbound-webhooks", "/api/v1/inbound-webhooks/{id}/logs/{log_id}/replay"]) {

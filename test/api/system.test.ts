@@ -71,6 +71,27 @@ describe("operations", () => {
     expect(JSON.stringify(server.logs)).not.toContain(server.token);
   });
 
+  test("webhook URLs: answers carry the security headers; logs and metrics never hold the token", async () => {
+    const bot = await (await server.api("POST", "/api/v1/bots", { name: "Headers", channel: "sms", default_country: "US" })).json();
+    const webhook = await (await server.api("POST", `/api/v1/bots/${bot.flow_ns}/inbound-webhooks`, { name: "w" })).json();
+    const token = new URL(webhook.url).pathname.split("/").at(-1)!;
+    const known = await fetch(`${server.url}/hooks/${token}`, { method: "POST", body: "{}", headers: { "content-type": "application/json" } });
+    const unknown = await fetch(`${server.url}/hooks/not-a-real-token-at-all`, { method: "POST", body: "{}" });
+    const wrongMethod = await fetch(`${server.url}/hooks/${token}`);
+    expect([known.status, unknown.status, wrongMethod.status]).toEqual([409, 404, 405]);
+    for (const response of [known, unknown, wrongMethod]) {
+      expect(response.headers.get("x-content-type-options")).toBe("nosniff");
+      expect(response.headers.get("content-security-policy")).toContain("frame-ancestors 'none'");
+    }
+    expect(known.headers.get("access-control-allow-origin")).toBe("*");
+    const lines = server.logs.filter((l) => l.msg === "request" && String(l.path).startsWith("/hooks/"));
+    expect(lines.map((l) => [l.path, l.status])).toEqual([[`/hooks/${token.slice(0, 4)}…`, 409], ["/hooks/not-…", 404], [`/hooks/${token.slice(0, 4)}…`, 405]]);
+    expect(JSON.stringify(server.logs)).not.toContain(token);
+    const metrics = await (await fetch(`${server.url}/metrics`)).text();
+    expect(metrics).toContain('switchboard_http_requests_total{method="POST",route="/hooks/:token",status="409"} 1');
+    expect(metrics).not.toContain(token);
+  });
+
   test("a first start prints a one-time setup link", () => {
     expect(server.announced.join("\n")).toMatch(/\/admin\/setup\?token=[A-Za-z0-9_-]{32}/);
     expect(server.announced[0]).toContain(`${server.url}/admin`);

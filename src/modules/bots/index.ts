@@ -3,8 +3,9 @@ import { Elysia, t } from "elysia";
 import { botJson, createBotBody, updateBotBody } from "./model";
 import { botToJson, type Bot, type Bots } from "./service";
 import type { Fields } from "../fields/service";
+import type { Webhooks } from "../inbound/service";
 
-export function botsApi({ bots, fields, publicUrl }: { bots: Bots; fields: Fields; publicUrl: () => string }) {
+export function botsApi({ bots, fields, webhooks, publicUrl }: { bots: Bots; fields: Fields; webhooks: Webhooks; publicUrl: () => string }) {
   const toJson = (bot: Bot) => botToJson(bot, publicUrl());
   return new Elysia({ prefix: "/bots", detail: { tags: ["Bots"] } })
     .post("", ({ body, set }) => {
@@ -24,6 +25,7 @@ export function botsApi({ bots, fields, publicUrl }: { bots: Bots; fields: Field
       const bot = bots.get(params.flow_ns);
       bots.remove(params.flow_ns);
       fields.forget(bot.id);
+      webhooks.forgetAll(); // its webhooks went with it (ON DELETE CASCADE)
       set.status = 204;
     }, { detail: { summary: "Delete a bot with its fields and contacts" } });
 }

@@ -3,6 +3,7 @@
 import { Elysia, t } from "elysia";
 import type { Clock } from "../../lib/clock";
 import { errorBody } from "../../http/errors";
+import { SECURITY_HEADERS } from "../../http/security-headers";
 import type { Metrics } from "../system/metrics";
 import type { Bots } from "../bots/service";
 import { logDetailJson, logSummaryJson, type Logs } from "./logs";
@@ -91,20 +92,43 @@ const PREFLIGHT = {
   "access-control-max-age": "86400",
 };
 
-export function hooksRoutes({ webhooks, receiver, scanGuard, metrics, clientIp }: { webhooks: Webhooks; receiver: Receiver; scanGuard: ScanGuard; metrics: Metrics; clientIp: (request: Request) => string | null }) {
+// Answers to scans are the same every time: serialised once.
+// The receiver's answers go out without the server's header pass (it is the hot path), so
+// they carry the security headers themselves.
+const HOOK_HEADERS = { ...CORS, ...SECURITY_HEADERS };
+const JSON_HEADERS = { ...HOOK_HEADERS, "content-type": "application/json" };
+const NO_WEBHOOK = JSON.stringify(errorBody("not_found", "There is no webhook at this URL."));
+const SCANNING = JSON.stringify(errorBody("too_many_requests", "Too many requests for unknown webhooks from this address."));
+
+export interface HookDeps {
+  webhooks: Webhooks;
+  receiver: Receiver;
+  scanGuard: ScanGuard;
+  metrics: Metrics;
+}
+
+/**
+ * POST /hooks/{token} as a plain function of the request: the server calls it straight from
+ * Bun's router (the hot path, no framework in between), and the Elysia route below documents it.
+ */
+export function hookReceiver({ webhooks, receiver, scanGuard, metrics }: HookDeps) {
+  return (request: Request, token: string, ip: string | null): Response | Promise<Response> => {
+    const webhook = token.length <= 100 ? webhooks.byToken(token) : null;
+    if (!webhook) {
+      metrics.increment("switchboard_inbound_unknown_token_total");
+      const wait = scanGuard.recordMiss(ip ?? "unknown");
+      if (wait > 0) return new Response(SCANNING, { status: 429, headers: { ...JSON_HEADERS, "retry-after": String(wait) } });
+      return new Response(NO_WEBHOOK, { status: 404, headers: JSON_HEADERS });
+    }
+    return receiver.receive(webhook, request, ip).then((answer) => Response.json(answer.body, { status: answer.status, headers: { ...HOOK_HEADERS, ...answer.headers } }));
+  };
+}
+
+export type HookReceiver = ReturnType<typeof hookReceiver>;
+
+export function hooksRoutes({ receive, clientIp }: { receive: HookReceiver; clientIp: (request: Request) => string | null }) {
   return new Elysia({ detail: { tags: ["Receiver"] } })
-    .post("/hooks/:token", async ({ params, request }) => {
-      const ip = clientIp(request);
-      const webhook = params.token.length <= 100 ? webhooks.byToken(params.token) : null;
-      if (!webhook) {
-        metrics.increment("switchboard_inbound_unknown_token_total");
-        const wait = scanGuard.recordMiss(ip ?? "unknown");
-        if (wait > 0) return Response.json(errorBody("too_many_requests", "Too many requests for unknown webhooks from this address."), { status: 429, headers: { ...CORS, "retry-after": String(wait) } });
-        return Response.json(errorBody("not_found", "There is no webhook at this URL."), { status: 404, headers: CORS });
-      }
-      const answer = await receiver.receive(webhook, request, ip);
-      return Response.json(answer.body, { status: answer.status, headers: { ...CORS, ...answer.headers } });
-    }, {
+    .post("/hooks/:token", ({ params, request }) => receive(request, params.token, clientIp(request)), {
       parse: "none",
       detail: {
         summary: "Receive a request from an outside system",

@@ -51,7 +51,7 @@ const DEFAULT_RATE = { capacity: 500, refillSeconds: 86_400 };
 const INSERT_WEBHOOK = `INSERT INTO inbound_webhooks (bot_id, name, token, rate_capacity, rate_refill_seconds, bucket_tokens, bucket_updated_at, created_at, updated_at)
   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`;
 const SELECT_BY_ID = "SELECT * FROM inbound_webhooks WHERE id = ?";
-const SELECT_BY_TOKEN = "SELECT * FROM inbound_webhooks WHERE token = ?";
+const SELECT_TOKENS = "SELECT id, token FROM inbound_webhooks";
 const SELECT_BY_BOT = "SELECT * FROM inbound_webhooks WHERE bot_id = ? ORDER BY id";
 const COUNT_BY_BOT = "SELECT count(*) AS n FROM inbound_webhooks WHERE bot_id = ?";
 const UPDATE_WEBHOOK = `UPDATE inbound_webhooks SET name = $name, active = $active, example = $example, identify = $identify, mappings = $mappings,
@@ -83,7 +83,7 @@ function checkPath(path: string, where: string): string {
 export function createWebhooks({ db, clock, bots, fields, settings }: { db: Database; clock: Clock; bots: Bots; fields: Fields; settings: Settings }) {
   const insert = db.query<WebhookRow, [number, string, string, number, number, number, number, number, number]>(INSERT_WEBHOOK);
   const selectById = db.query<WebhookRow, [number]>(SELECT_BY_ID);
-  const selectByToken = db.query<WebhookRow, [string]>(SELECT_BY_TOKEN);
+  const selectTokens = db.query<{ id: number; token: string }, []>(SELECT_TOKENS);
   const selectByBot = db.query<WebhookRow, [number]>(SELECT_BY_BOT);
   const countByBot = db.query<{ n: number }, [number]>(COUNT_BY_BOT);
   const update = db.query(UPDATE_WEBHOOK);
@@ -96,7 +96,9 @@ export function createWebhooks({ db, clock, bots, fields, settings }: { db: Data
   // Parsed settings by id, read on every request: every write below forgets its entry. The
   // bucket is never taken from here; it is read fresh inside the request's transaction.
   const cache = new Map<number, Webhook>();
-  const tokens = new Map<string, number>();
+  // Every webhook's token, so an unknown token (a scan, a deleted webhook) is answered without
+  // touching the database. Rebuilt after a webhook is created or deleted; tokens never change.
+  let idsByToken: Map<string, number> | null = null;
   const forget = (id: number) => cache.delete(id);
 
   function get(id: number): Webhook {
@@ -121,14 +123,15 @@ export function createWebhooks({ db, clock, bots, fields, settings }: { db: Data
   return {
     get,
     botOf,
+    /** After rows changed behind this service's back (a bot deleted with its webhooks). */
+    forgetAll(): void {
+      cache.clear();
+      idsByToken = null;
+    },
     byToken(token: string): Webhook | null {
-      const known = tokens.get(token);
-      if (known !== undefined && cache.has(known)) return cache.get(known)!;
-      const row = selectByToken.get(token);
-      if (!row) return null;
-      tokens.set(token, row.id);
-      if (tokens.size > 10_000) tokens.delete(tokens.keys().next().value!);
-      return get(row.id);
+      idsByToken ??= new Map(selectTokens.all().map((row) => [row.token, row.id]));
+      const id = idsByToken.get(token);
+      return id === undefined ? null : get(id);
     },
     listForBot: (botId: number): Webhook[] => selectByBot.all(botId).map(parseWebhook),
 
@@ -141,6 +144,7 @@ export function createWebhooks({ db, clock, bots, fields, settings }: { db: Data
         const now = clock.now();
         // 192 bits, URL-safe: the token is the only secret of an unsigned webhook.
         const row = insert.get(bot.id, name.trim(), secretToken(24), DEFAULT_RATE.capacity, DEFAULT_RATE.refillSeconds, DEFAULT_RATE.capacity, now, now, now)!;
+        idsByToken = null;
         return parseWebhook(row);
       }).immediate();
     },
@@ -210,6 +214,7 @@ export function createWebhooks({ db, clock, bots, fields, settings }: { db: Data
       get(id);
       forget(id);
       remove.run(id);
+      idsByToken = null;
     },
 
     startListening(id: number): Webhook {

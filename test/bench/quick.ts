@@ -1,0 +1,61 @@
+// Developer loop for performance work: the server from source (optionally under --cpu-prof),
+// ingest and the three rejections only. `bun test/bench/quick.ts [--prof DIR]`.
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+const SECONDS = process.env.BENCH_SECONDS ?? "6";
+const root = join(import.meta.dir, "..", "..");
+const prof = process.argv.indexOf("--prof");
+const dataDir = mkdtempSync(join(tmpdir(), "sb-quick-"));
+const only = (process.env.BENCH_ONLY ?? "ingest,unknown,limited,inactive").split(",");
+
+const token = Bun.spawnSync([process.execPath, join(root, "src/main.ts"), "token", "create", "bench", "--data", dataDir]).stdout.toString().trim().split("\n").at(-1)!;
+const profArgs = prof > 0 ? ["--cpu-prof", `--cpu-prof-dir=${process.argv[prof + 1]}`] : [];
+const proc = Bun.spawn([process.execPath, ...profArgs, join(root, "src/main.ts"), "serve", "--port", "0", "--data", dataDir], { stdout: "pipe", stderr: "inherit" });
+const reader = proc.stdout.getReader();
+let out = "";
+let url = "";
+while (!url) {
+  out += new TextDecoder().decode((await reader.read()).value);
+  url = /Admin page: (http:\/\/\S+)\/admin/.exec(out)?.[1] ?? "";
+}
+void (async () => { for (;;) if ((await reader.read()).done) return; })();
+
+const call = async (method: string, path: string, body?: unknown) => {
+  const r = await fetch(`${url}${path}`, { method, headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
+  if (r.status >= 300) throw new Error(`${method} ${path}: ${r.status} ${await r.text()}`);
+  return r.status === 204 ? null : r.json();
+};
+const bot = await call("POST", "/api/v1/bots", { name: "Bench SMS", channel: "sms", default_country: "US" });
+await call("POST", `/api/v1/bots/${bot.flow_ns}/fields`, { name: "booking_date", type: "date" });
+await call("POST", `/api/v1/bots/${bot.flow_ns}/fields`, { name: "party_size", type: "number" });
+const hook = await call("POST", `/api/v1/bots/${bot.flow_ns}/inbound-webhooks`, { name: "ingest" });
+await call("PATCH", `/api/v1/inbound-webhooks/${hook.id}`, {
+  active: true,
+  identify: { phone: "contact.phone" },
+  mappings: [
+    { path: "contact.first_name", field: "first_name" },
+    { path: "booking.date", field: "booking_date" },
+    { path: "booking.party_size", field: "party_size" },
+  ],
+  actions: [{ type: "add_tag", tag: "lead" }],
+  rate_limit: { capacity: 1_000_000, refill_seconds: 1 },
+});
+const limited = await call("POST", `/api/v1/bots/${bot.flow_ns}/inbound-webhooks`, { name: "limited" });
+await call("PATCH", `/api/v1/inbound-webhooks/${limited.id}`, { active: true, rate_limit: { capacity: 1, refill_seconds: 2_000_000 } });
+const inactive = await call("POST", `/api/v1/bots/${bot.flow_ns}/inbound-webhooks`, { name: "inactive" });
+const path = (u: string) => `${url}${new URL(u).pathname}`;
+const targets: Record<string, [string, string]> = {
+  ingest: [path(hook.url), "ingest.lua"],
+  unknown: [`${url}/hooks/unknown-token-for-benchmark`, "empty.lua"],
+  limited: [path(limited.url), "empty.lua"],
+  inactive: [path(inactive.url), "empty.lua"],
+};
+for (const name of only) {
+  const [target, script] = targets[name]!;
+  const w = Bun.spawnSync(["wrk", "-t2", "-c32", `-d${SECONDS}s`, "--latency", "-s", join(import.meta.dir, script), target]).stdout.toString();
+  console.log(name.padEnd(9), /Requests\/sec:\s+(\S+)/.exec(w)?.[1], "req/s  p50", /\s50%\s+(\S+)/.exec(w)?.[1], " p99", /\s99%\s+(\S+)/.exec(w)?.[1], " non2xx", /Non-2xx or 3xx responses: (\d+)/.exec(w)?.[1] ?? 0);
+}
+proc.kill("SIGTERM");
+await proc.exited;
