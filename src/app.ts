@@ -79,6 +79,7 @@ export function createServices({ db, clock }: { db: Database; clock: Clock }) {
   const subFlows = createSubFlows({ db, clock, fields });
   const liveChat = createLiveChat({ db, clock, contacts, fields, channels, deliveries, subFlows });
   const groupCommit = createGroupCommit(db);
+  groupCommit.beforeCommit(webhooks.persistBuckets);
   const receiver = createReceiver({ db, groupCommit, clock, bots, fields, contacts, channels, deliveries, webhooks, logs });
   return { groupCommit, bots, fields, contacts, tokens, accounts, settings, messages, deliveries, channels, webhooks, logs, receiver, integration, relay, subFlows, liveChat };
 }

@@ -9,26 +9,49 @@ interface Item {
   reject: (error: unknown) => void;
 }
 
+type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
+
 export function createGroupCommit(db: Database) {
   let queue: Item[] = [];
   let scheduled = false;
+  const beforeCommit: (() => void)[] = [];
+  // Prepared once: db.transaction() would build a new wrapper function for every item.
+  const begin = db.prepare("BEGIN IMMEDIATE");
+  const commit = db.prepare("COMMIT");
+  const rollback = db.prepare("ROLLBACK");
+  const savepoint = db.prepare("SAVEPOINT item");
+  const release = db.prepare("RELEASE item");
+  const rollbackItem = db.prepare("ROLLBACK TO item");
+
+  /** One item in its savepoint: a failing item undoes only its own writes. */
+  function runItem(item: Item): Outcome {
+    savepoint.run();
+    try {
+      const value = item.run();
+      release.run();
+      return { ok: true, value };
+    } catch (error) {
+      rollbackItem.run();
+      release.run();
+      return { ok: false, error };
+    }
+  }
 
   function flush() {
     scheduled = false;
     const batch = queue;
     queue = [];
-    const outcomes: ({ ok: true; value: unknown } | { ok: false; error: unknown })[] = [];
+    let outcomes: Outcome[];
     try {
-      db.transaction(() => {
-        for (const item of batch) {
-          try {
-            // A nested transaction is a savepoint: a failing item undoes only its own writes.
-            outcomes.push({ ok: true, value: db.transaction(item.run)() });
-          } catch (error) {
-            outcomes.push({ ok: false, error });
-          }
-        }
-      }).immediate();
+      begin.run();
+      try {
+        outcomes = batch.map(runItem);
+        for (const hook of beforeCommit) hook();
+        commit.run();
+      } catch (error) {
+        if (db.inTransaction) rollback.run();
+        throw error;
+      }
     } catch (error) {
       // The commit itself failed: nothing of the batch is stored, so nobody hears success.
       for (const item of batch) item.reject(error);
@@ -42,6 +65,10 @@ export function createGroupCommit(db: Database) {
   }
 
   return {
+    /** State kept in memory between commits (rate-limit buckets) is written by `hook` before each commit. */
+    beforeCommit(hook: () => void): void {
+      beforeCommit.push(hook);
+    },
     /** Runs `work` (synchronous) in the next group transaction; resolves after the commit. */
     run<T>(work: () => T): Promise<T> {
       return new Promise<T>((resolve, reject) => {

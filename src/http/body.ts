@@ -10,6 +10,8 @@ export async function readBodyCapped(request: Request, max: number): Promise<Rea
   const declared = Number(request.headers.get("content-length"));
   if (Number.isFinite(declared) && declared > max) return { ok: false, tooLarge: true, bytes: new Uint8Array() };
   if (!request.body) return { ok: true, bytes: new Uint8Array() };
+  // With a Content-Length the server has already held the body to that length: read it whole.
+  if (request.headers.has("content-length") && Number.isFinite(declared)) return { ok: true, bytes: await request.bytes() };
   const chunks: Uint8Array[] = [];
   let size = 0;
   const reader = request.body.getReader();

@@ -47,15 +47,16 @@ describe("durability", () => {
     try {
       const bot = await createBot(server);
       const hook = await createWebhook(server, bot.flow_ns, { active: true, identify: { phone: "p" } });
-      await post(hookUrl(server, hook), { p: "+14155550500" }, { "idempotency-key": "k1" });
       const now = Date.now();
       const insert = server.db.query(
         "INSERT INTO webhook_logs (webhook_id, received_at, headers, body, outcome, status, response, duration_ms) VALUES (?, ?, '{}', '{}', 'processed', 200, '{}', 1)",
       );
+      // Older requests first, as they arrive: retention relies on ids following time.
       server.db.transaction(() => {
-        for (let i = 0; i < 2500; i++) insert.run(hook.id, now - 40 * 86_400_000 - i);
+        for (let i = 0; i < 2500; i++) insert.run(hook.id, now - 41 * 86_400_000 + i);
         insert.run(hook.id, now - 10 * 86_400_000);
       })();
+      await post(hookUrl(server, hook), { p: "+14155550500" }, { "idempotency-key": "k1" });
       server.db.run("UPDATE idempotency_keys SET created_at = ?", [now - 25 * 3600_000]);
       const retention = createRetention({ db: server.db, clock: { now: () => now }, settings: createSettings({ db: server.db }) });
       const old = now - 40 * 86_400_000;

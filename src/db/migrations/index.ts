@@ -7,5 +7,6 @@ import liveChat from "./0004_live_chat";
 import contactSearch from "./0005_contact_search";
 import contactNameIndexes from "./0006_contact_name_indexes";
 import tokenAccess from "./0007_token_access";
+import logsById from "./0008_logs_by_id";
 
-export const migrations: readonly Migration[] = [init, inboundWebhooks, deliveriesWorker, liveChat, contactSearch, contactNameIndexes, tokenAccess];
+export const migrations: readonly Migration[] = [init, inboundWebhooks, deliveriesWorker, liveChat, contactSearch, contactNameIndexes, tokenAccess, logsById];

@@ -42,15 +42,14 @@ export function redactHeaders(headers: Headers): Record<string, string> {
 
 const INSERT_LOG = `INSERT INTO webhook_logs (webhook_id, received_at, source_ip, headers, body, body_truncated, outcome, status, user_ns,
   created_contact, fields_written, notes, error, response, duration_ms, replay_of)
-  VALUES ($webhook_id, $received_at, $source_ip, $headers, $body, $body_truncated, $outcome, $status, $user_ns,
-  $created_contact, $fields_written, $notes, $error, $response, $duration_ms, $replay_of) RETURNING id`;
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
 const SELECT_LOG = "SELECT * FROM webhook_logs WHERE webhook_id = ? AND id = ?";
 const COUNT_LOGS = "SELECT count(*) AS n FROM webhook_logs WHERE webhook_id = ?";
 
 const cursors = keysetCursor("l");
 
 export function createLogs({ db }: { db: Database }) {
-  const insert = db.query<{ id: number }, any>(INSERT_LOG);
+  const insert = db.query(INSERT_LOG);
   const select = db.query<WebhookLog, [number, number]>(SELECT_LOG);
   const count = db.query<{ n: number }, [number]>(COUNT_LOGS);
   // One statement per filter shape, each walking an index newest-first.
@@ -62,7 +61,11 @@ export function createLogs({ db }: { db: Database }) {
   };
 
   return {
-    insert: (log: NewLog): number => insert.get(log as never)!.id,
+    insert: (log: NewLog): number =>
+      Number(
+        insert.run(log.webhook_id, log.received_at, log.source_ip, log.headers, log.body, log.body_truncated, log.outcome, log.status, log.user_ns,
+          log.created_contact, log.fields_written, log.notes, log.error, log.response, log.duration_ms, log.replay_of).lastInsertRowid,
+      ),
     get(webhookId: number, logId: number): WebhookLog {
       const log = select.get(webhookId, logId);
       if (!log) throw errors.notFound("log entry", String(logId));

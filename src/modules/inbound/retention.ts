@@ -7,7 +7,11 @@ import type { Settings } from "../settings/service";
 import { IDEMPOTENCY_WINDOW_MS } from "./receiver";
 
 const BATCH = 1000;
-const DELETE_OLD_LOGS = `DELETE FROM webhook_logs WHERE id IN (SELECT id FROM webhook_logs WHERE received_at < ? ORDER BY received_at LIMIT ${BATCH})`;
+// Logs are appended in time order, so the oldest are the lowest ids (no index on the time).
+// A prune walks windows of BATCH ids from the lowest and stops at the first window holding
+// rows but nothing expired: past it, everything is newer.
+const DELETE_OLD_LOGS = `DELETE FROM webhook_logs WHERE id >= ? AND id < ? AND received_at < ?`;
+const NEXT_LOG_ID = "SELECT min(id) AS id FROM webhook_logs WHERE id >= ?";
 const DELETE_OLD_DELIVERIES = `DELETE FROM deliveries WHERE id IN
   (SELECT id FROM deliveries WHERE state IN ('succeeded', 'failed') AND updated_at < ? ORDER BY id LIMIT ${BATCH})`;
 const DELETE_OLD_KEYS = `DELETE FROM idempotency_keys WHERE (webhook_id, key) IN
@@ -15,6 +19,7 @@ const DELETE_OLD_KEYS = `DELETE FROM idempotency_keys WHERE (webhook_id, key) IN
 
 export function createRetention({ db, clock, settings }: { db: Database; clock: Clock; settings: Settings }) {
   const deleteLogs = db.query(DELETE_OLD_LOGS);
+  const nextLogId = db.query<{ id: number | null }, [number]>(NEXT_LOG_ID);
   const deleteKeys = db.query(DELETE_OLD_KEYS);
   const deleteDeliveries = db.query(DELETE_OLD_DELIVERIES);
 
@@ -23,10 +28,10 @@ export function createRetention({ db, clock, settings }: { db: Database; clock: 
     const now = clock.now();
     const logCutoff = now - settings.get().log_retention_days * 86_400_000;
     const removed = { logs: 0, keys: 0, deliveries: 0 };
-    for (;;) {
-      const changes = deleteLogs.run(logCutoff).changes;
+    for (let from = nextLogId.get(0)!.id; from !== null; from = nextLogId.get(from + BATCH)!.id) {
+      const changes = deleteLogs.run(from, from + BATCH, logCutoff).changes;
       removed.logs += changes;
-      if (changes < BATCH) break;
+      if (changes === 0) break;
       await Bun.sleep(0);
     }
     // Finished deliveries (and their attempts) follow the log retention; pending ones never go.

@@ -111,9 +111,19 @@ export function createWebhooks({ db, clock, bots, fields, settings }: { db: Data
     return webhook;
   }
 
+  // Rate-limit buckets live in memory while the server runs: a rejected request then costs no
+  // write. Taken tokens are written back in the same transaction as the requests that took
+  // them (persistBuckets runs before each group commit), so a restart never refills a bucket.
+  const buckets = new Map<number, BucketState>();
+  const takenSinceSaved = new Set<number>();
+
   function bucketOf(webhook: Webhook): BucketState {
+    const known = buckets.get(webhook.id);
+    if (known) return known;
     const row = selectBucket.get(webhook.id);
-    return { tokens: row?.bucket_tokens ?? webhook.bucket_tokens, updatedAt: row?.bucket_updated_at ?? webhook.bucket_updated_at };
+    const state = { tokens: row?.bucket_tokens ?? webhook.bucket_tokens, updatedAt: row?.bucket_updated_at ?? webhook.bucket_updated_at };
+    buckets.set(webhook.id, state);
+    return state;
   }
 
   function botOf(webhook: Webhook): Bot {
@@ -191,6 +201,8 @@ export function createWebhooks({ db, clock, bots, fields, settings }: { db: Data
       next.bucket_tokens = patch.rate_limit ? Math.min(bucket.tokens, patch.rate_limit.capacity) : bucket.tokens;
       next.bucket_updated_at = bucket.updatedAt;
       forget(id);
+      buckets.set(id, { tokens: next.bucket_tokens, updatedAt: next.bucket_updated_at });
+      takenSinceSaved.delete(id); // saved just below
       update.run({
         id,
         name: next.name,
@@ -214,6 +226,8 @@ export function createWebhooks({ db, clock, bots, fields, settings }: { db: Data
       get(id);
       forget(id);
       remove.run(id);
+      buckets.delete(id);
+      takenSinceSaved.delete(id);
       idsByToken = null;
     },
 
@@ -231,11 +245,21 @@ export function createWebhooks({ db, clock, bots, fields, settings }: { db: Data
       captureExample.run(JSON.stringify(body), now, now, webhook.id);
     },
 
-    /** Takes one token from the webhook's bucket (inside the receiver's transaction). */
+    /** Takes one token from the webhook's bucket. */
     takeToken(webhook: Webhook, now: number) {
       const result = takeToken(bucketOf(webhook), { capacity: webhook.rate_capacity, refillSeconds: webhook.rate_refill_seconds }, now);
-      updateBucket.run(result.state.tokens, result.state.updatedAt, webhook.id);
+      buckets.set(webhook.id, result.state);
+      // A refusal leaves the bucket as it was (only its arithmetic moved on): nothing to save.
+      if (result.allowed) takenSinceSaved.add(webhook.id);
       return result;
+    },
+    /** Writes the buckets that changed; called inside the group commit's transaction. */
+    persistBuckets(): void {
+      for (const id of takenSinceSaved) {
+        const state = buckets.get(id);
+        if (state) updateBucket.run(state.tokens, state.updatedAt, id);
+      }
+      takenSinceSaved.clear();
     },
     remaining(webhook: Webhook, now: number): number {
       const perMs = webhook.rate_capacity / (webhook.rate_refill_seconds * 1000);
