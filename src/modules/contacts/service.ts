@@ -37,12 +37,15 @@ const SELECT_BY_PHONE = "SELECT * FROM contacts WHERE bot_id = ? AND phone = ?";
 const SELECT_BY_EMAIL = "SELECT * FROM contacts WHERE bot_id = ? AND email = ?";
 const UPDATE_CONTACT = `UPDATE contacts SET phone = ?, email = ?, first_name = ?, last_name = ?, tags = ?, updated_at = ?
   WHERE id = ? RETURNING *`;
+const INSERT_ROW = `INSERT INTO contacts (bot_id, user_ns, phone, email, first_name, last_name, tags, paused_until, created_at, updated_at)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`;
+const UPDATE_ROW = `UPDATE contacts SET phone = ?, email = ?, first_name = ?, last_name = ?, tags = ?, paused_until = ?, updated_at = ?
+  WHERE id = ? RETURNING *`;
 const SELECT_FIELD_VALUES = `SELECT f.name, v.value FROM contact_field_values v JOIN custom_fields f ON f.id = v.field_id
   WHERE v.contact_id = ? ORDER BY f.name`;
 const UPSERT_FIELD_VALUE = `INSERT INTO contact_field_values (contact_id, field_id, value, updated_at) VALUES (?, ?, ?, ?)
   ON CONFLICT (contact_id, field_id) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`;
 const DELETE_FIELD_VALUE = "DELETE FROM contact_field_values WHERE contact_id = ? AND field_id = ?";
-const UPDATE_TAGS = "UPDATE contacts SET tags = ?, updated_at = ? WHERE id = ?";
 const UPDATE_PAUSED = "UPDATE contacts SET paused_until = ?, updated_at = ? WHERE id = ?";
 const SELECT_BY_ID = "SELECT * FROM contacts WHERE id = ?";
 const UPDATE_AGENT = "UPDATE contacts SET assigned_agent_id = ?, updated_at = ? WHERE id = ?";
@@ -78,7 +81,8 @@ export function createContacts({ db, clock, bots, fields }: { db: Database; cloc
   const selectFieldValues = db.query<{ name: string; value: string }, [number]>(SELECT_FIELD_VALUES);
   const upsertFieldValue = db.query(UPSERT_FIELD_VALUE);
   const deleteFieldValue = db.query(DELETE_FIELD_VALUE);
-  const updateTags = db.query(UPDATE_TAGS);
+  const insertRow = db.query<Contact, [number, string, string | null, string | null, string | null, string | null, string, number | null, number, number]>(INSERT_ROW);
+  const updateRow = db.query<Contact, [string | null, string | null, string | null, string | null, string, number | null, number, number]>(UPDATE_ROW);
   const updatePaused = db.query(UPDATE_PAUSED);
   const selectById = db.query<Contact, [number]>(SELECT_BY_ID);
   const updateAgent = db.query(UPDATE_AGENT);
@@ -156,19 +160,17 @@ export function createContacts({ db, clock, bots, fields }: { db: Database; cloc
       const now = clock.now();
       return insert.get(bot.id, newUserNs(), values.phone, values.email, values.first_name ?? null, values.last_name ?? null, now, now)!;
     },
-    setColumns(contact: Contact, values: Partial<Pick<Contact, "phone" | "email" | "first_name" | "last_name">>): Contact {
-      const next = { ...contact, ...values };
-      return update.get(next.phone, next.email, next.first_name, next.last_name, next.tags, clock.now(), contact.id)!;
+    /** A contact not stored yet (id 0), for a caller that inserts it later with insertRow. */
+    draft(bot: Bot, values: { phone: string | null; email: string | null }): Contact {
+      const now = clock.now();
+      return { id: 0, bot_id: bot.id, user_ns: newUserNs(), phone: values.phone, email: values.email, first_name: null, last_name: null, tags: "[]", paused_until: null, assigned_agent_id: null, created_at: now, updated_at: now };
     },
+    insertRow: (c: Contact): Contact => insertRow.get(c.bot_id, c.user_ns, c.phone, c.email, c.first_name, c.last_name, c.tags, c.paused_until, c.created_at, c.updated_at)!,
+    /** Writes the contact's own columns (not its agent: that has its own route). */
+    updateRow: (c: Contact): Contact => updateRow.get(c.phone, c.email, c.first_name, c.last_name, c.tags, c.paused_until, clock.now(), c.id)!,
     setFieldValue(contactId: number, fieldId: number, value: unknown): void {
       if (value === null) deleteFieldValue.run(contactId, fieldId);
       else upsertFieldValue.run(contactId, fieldId, JSON.stringify(value), clock.now());
-    },
-    setTags(contactId: number, tags: string[]): void {
-      updateTags.run(JSON.stringify(tags), clock.now(), contactId);
-    },
-    setPausedUntil(contactId: number, until: number | null): void {
-      updatePaused.run(until, clock.now(), contactId);
     },
     /** Pauses the bot for a contact for `minutes`, or until resumed when null. */
     pause(userNs: string, minutes: number | null): { contact: Contact; bot: Bot } {

@@ -85,29 +85,53 @@ export interface ActionDeps {
 
 export interface ActionRun {
   bot: Bot;
+  /** The contact as the run has left it so far; the source of truth until it is stored. */
   contact: Contact;
+  /** False for a new contact until its row is inserted (at the first write that needs it). */
+  stored: boolean;
+  /** Its name, phone, email, tags or pause changed since the row was last written. */
+  changed: boolean;
   fieldsByName: Map<string, CustomField>;
   payload: unknown;
   notes: string[];
   written: Record<string, unknown>;
 }
 
+// The contact's own columns change in memory and are written once, by storeContact: a new lead
+// with a name, a tag and two fields is one INSERT and two field rows, not five statements and
+// three reloads.
+function change(run: ActionRun, values: Partial<Pick<Contact, "phone" | "email" | "first_name" | "last_name" | "tags" | "paused_until">>): void {
+  for (const [key, value] of Object.entries(values) as [keyof Contact, never][]) {
+    if (run.contact[key] === value) continue;
+    run.contact = { ...run.contact, [key]: value };
+    run.changed = true;
+  }
+}
+
+/** Inserts or updates the contact's row if needed; returns the stored contact. */
+export function storeContact(run: ActionRun, deps: ActionDeps): Contact {
+  if (!run.stored) run.contact = deps.contacts.insertRow(run.contact);
+  else if (run.changed) run.contact = deps.contacts.updateRow(run.contact);
+  run.stored = true;
+  run.changed = false;
+  return run.contact;
+}
+
 function templateContext(run: ActionRun, deps: ActionDeps): TemplateContext {
-  const contact = deps.contacts.reload(run.contact.id);
+  const contact = run.contact;
   return {
     contact: { user_ns: contact.user_ns, first_name: contact.first_name, last_name: contact.last_name, phone: contact.phone, email: contact.email },
-    fields: deps.contacts.fieldValues(contact.id),
+    fields: run.stored ? deps.contacts.fieldValues(contact.id) : {},
     payload: run.payload,
   };
 }
 
-/** Runs the actions in order; a failing one is noted and the rest still run. */
+/** Runs the actions in order (a failing one is noted and the rest still run), then stores the contact. */
 export function runActions(actions: Action[], run: ActionRun, deps: ActionDeps): void {
   actions.forEach((action, index) => {
     // Built only when a template has a placeholder: it reads the contact's field values.
     let built: TemplateContext | null = null;
     const context = () => (built ??= templateContext(run, deps));
-    const contact = deps.contacts.reload(run.contact.id);
     switch (action.type) {
       case "send_text": {
         const content = renderTemplate(action.text, context);
@@ -115,17 +139,17 @@ export function runActions(actions: Action[], run: ActionRun, deps: ActionDeps):
           run.notes.push(`actions[${index}] send_text: the text rendered empty; nothing sent`);
           return;
         }
-        const message = deps.channels.sendOut(run.bot, contact, { msgType: "text", content, payload: { text: content } });
+        const message = deps.channels.sendOut(run.bot, storeContact(run, deps), { msgType: "text", content, payload: { text: content } });
         if (message.delivery_state === "failed") run.notes.push(`actions[${index}] send_text: the contact has no phone for this channel; not sent`);
         return;
       }
       case "add_tag":
       case "remove_tag": {
         const tag = renderTemplate(action.tag, context).trim();
-        const tags = new Set(JSON.parse(contact.tags) as string[]);
+        const tags = new Set(JSON.parse(run.contact.tags) as string[]);
         if (action.type === "add_tag" && tag) tags.add(tag);
         else tags.delete(tag);
-        deps.contacts.setTags(contact.id, [...tags]);
+        change(run, { tags: JSON.stringify([...tags]) });
         return;
       }
       case "set_field": {
@@ -135,10 +159,10 @@ export function runActions(actions: Action[], run: ActionRun, deps: ActionDeps):
         return;
       }
       case "pause_bot":
-        deps.contacts.setPausedUntil(contact.id, action.minutes === null ? PAUSED_FOREVER : deps.now() + action.minutes * 60_000);
+        change(run, { paused_until: action.minutes === null ? PAUSED_FOREVER : deps.now() + action.minutes * 60_000 });
         return;
       case "resume_bot":
-        deps.contacts.setPausedUntil(contact.id, null);
+        change(run, { paused_until: null });
         return;
       case "http_request": {
         const headers = Object.fromEntries(Object.entries(action.headers).map(([name, value]) => [name, renderTemplate(value, context)]));
@@ -152,6 +176,7 @@ export function runActions(actions: Action[], run: ActionRun, deps: ActionDeps):
       }
     }
   });
+  storeContact(run, deps);
 }
 
 /**
@@ -159,12 +184,11 @@ export function runActions(actions: Action[], run: ActionRun, deps: ActionDeps):
  * Returns a note when the value was skipped, or null when it was written.
  */
 export function writeField(field: string, raw: unknown, run: ActionRun, deps: ActionDeps): string | null {
-  const contact = deps.contacts.reload(run.contact.id);
   if (field === "first_name" || field === "last_name") {
     const coerced = coerceFieldValue("text", raw);
     if (!coerced.ok) return `${field}: ${coerced.reason}`;
     const value = (coerced.value as string | null)?.trim() || null;
-    run.contact = deps.contacts.setColumns(contact, { [field]: value });
+    change(run, { [field]: value });
     run.written[field] = value;
     return null;
   }
@@ -172,8 +196,8 @@ export function writeField(field: string, raw: unknown, run: ActionRun, deps: Ac
     const normalised = field === "phone" ? normalisePhone(raw, run.bot.default_country) : normaliseEmail(raw);
     if (!normalised.ok) return `${field}: ${normalised.reason}`;
     const owner = field === "phone" ? deps.contacts.findByPhone(run.bot.id, normalised.value) : deps.contacts.findByEmail(run.bot.id, normalised.value);
-    if (owner && owner.id !== contact.id) return `${field}: ${normalised.value} belongs to another contact (${owner.user_ns}); not changed`;
-    run.contact = deps.contacts.setColumns(contact, { [field]: normalised.value });
+    if (owner && owner.user_ns !== run.contact.user_ns) return `${field}: ${normalised.value} belongs to another contact (${owner.user_ns}); not changed`;
+    change(run, { [field]: normalised.value });
     run.written[field] = normalised.value;
     return null;
   }
@@ -181,7 +205,8 @@ export function writeField(field: string, raw: unknown, run: ActionRun, deps: Ac
   if (!custom) return `${field}: the field no longer exists`;
   const coerced = coerceFieldValue(custom.type, raw);
   if (!coerced.ok) return `${field}: ${coerced.reason}`;
-  deps.contacts.setFieldValue(contact.id, custom.id, coerced.value);
+  // A field value row points at the contact's row: a new contact is inserted first.
+  deps.contacts.setFieldValue(storeContact(run, deps).id, custom.id, coerced.value);
   run.written[field] = coerced.value;
   return null;
 }

@@ -8,6 +8,7 @@ import type { Contact, Contacts } from "../contacts/service";
 import type { IdentifyPaths } from "./model";
 
 export type Identification =
+  /** `created`: the contact is new and not stored yet (see storeContact). */
   | { ok: true; contact: Contact; created: boolean; notes: string[] }
   | { ok: false; reason: string; notes: string[] };
 
@@ -46,6 +47,7 @@ export function identifyContact(bot: Bot, paths: IdentifyPaths, body: unknown, c
   if (!phone) return { ok: false, reason: paths.phone ? `no existing contact matched and there is no phone at '${paths.phone}' to create one` : "no existing contact matched and no phone path is set to create one", notes };
   if (!phone.ok) return { ok: false, reason: `no existing contact matched and the phone is not valid (${phone.reason})`, notes };
 
-  const contact = contacts.insert(bot, { phone: phone.value, email: email?.ok ? email.value : null });
+  // Not inserted yet: the caller stores it once, with everything the request sets on it.
+  const contact = contacts.draft(bot, { phone: phone.value, email: email?.ok ? email.value : null });
   return { ok: true, contact, created: true, notes };
 }

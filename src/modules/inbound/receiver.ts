@@ -125,7 +125,7 @@ export function createReceiver(deps: ReceiverDeps) {
       return { ...fail("user_not_identified", 422, "user_not_identified", `No contact could be identified: ${identified.reason}.`), notes: identified.notes, idempotencyKey: key };
     }
 
-    const run: ActionRun = { bot, contact: identified.contact, fieldsByName: fields.byName(bot.id), payload: body, notes: identified.notes, written: {} };
+    const run: ActionRun = { bot, contact: identified.contact, stored: !identified.created, changed: false, fieldsByName: fields.byName(bot.id), payload: body, notes: identified.notes, written: {} };
     const actionDeps = { contacts, channels: deps.channels, deliveries: deps.deliveries, now: () => now };
     for (const mapping of webhook.mappings) {
       const value = readAt(body, mapping.path);
@@ -136,7 +136,7 @@ export function createReceiver(deps: ReceiverDeps) {
       const skipped = writeField(mapping.field, value, run, actionDeps);
       if (skipped) run.notes.push(`mapping ${mapping.path} → ${skipped}; skipped`);
     }
-    runActions(webhook.actions, run, actionDeps);
+    runActions(webhook.actions, run, actionDeps); // and stores the contact
 
     return {
       outcome: "processed",

@@ -24,7 +24,7 @@ export function createLiveChat({ db, clock, contacts, fields, channels, deliveri
       if (flow.bot_id !== bot.id) throw errors.notFound("sub-flow", subFlowNs); // another bot's reads as unknown
       const notes: string[] = [];
       db.transaction(() => {
-        runActions(flow.actions, { bot, contact, fieldsByName: fields.byName(bot.id), payload: {}, notes, written: {} }, { contacts, channels, deliveries, now: () => clock.now() });
+        runActions(flow.actions, { bot, contact, stored: true, changed: false, fieldsByName: fields.byName(bot.id), payload: {}, notes, written: {} }, { contacts, channels, deliveries, now: () => clock.now() });
       }).immediate();
       return { notes };
     },
