@@ -39,8 +39,7 @@ const UPDATE_CONTACT = `UPDATE contacts SET phone = ?, email = ?, first_name = ?
   WHERE id = ? RETURNING *`;
 const INSERT_ROW = `INSERT INTO contacts (bot_id, user_ns, phone, email, first_name, last_name, tags, paused_until, created_at, updated_at)
   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`;
-const UPDATE_ROW = `UPDATE contacts SET phone = ?, email = ?, first_name = ?, last_name = ?, tags = ?, paused_until = ?, updated_at = ?
-  WHERE id = ? RETURNING *`;
+
 const SELECT_FIELD_VALUES = `SELECT f.name, v.value FROM contact_field_values v JOIN custom_fields f ON f.id = v.field_id
   WHERE v.contact_id = ? ORDER BY f.name`;
 const UPSERT_FIELD_VALUE = `INSERT INTO contact_field_values (contact_id, field_id, value, updated_at) VALUES (?, ?, ?, ?)
@@ -82,7 +81,6 @@ export function createContacts({ db, clock, bots, fields }: { db: Database; cloc
   const upsertFieldValue = db.query(UPSERT_FIELD_VALUE);
   const deleteFieldValue = db.query(DELETE_FIELD_VALUE);
   const insertRow = db.query<Contact, [number, string, string | null, string | null, string | null, string | null, string, number | null, number, number]>(INSERT_ROW);
-  const updateRow = db.query<Contact, [string | null, string | null, string | null, string | null, string, number | null, number, number]>(UPDATE_ROW);
   const updatePaused = db.query(UPDATE_PAUSED);
   const selectById = db.query<Contact, [number]>(SELECT_BY_ID);
   const updateAgent = db.query(UPDATE_AGENT);
@@ -166,8 +164,12 @@ export function createContacts({ db, clock, bots, fields }: { db: Database; cloc
       return { id: 0, bot_id: bot.id, user_ns: newUserNs(), phone: values.phone, email: values.email, first_name: null, last_name: null, tags: "[]", paused_until: null, assigned_agent_id: null, created_at: now, updated_at: now };
     },
     insertRow: (c: Contact): Contact => insertRow.get(c.bot_id, c.user_ns, c.phone, c.email, c.first_name, c.last_name, c.tags, c.paused_until, c.created_at, c.updated_at)!,
-    /** Writes the contact's own columns (not its agent: that has its own route). */
-    updateRow: (c: Contact): Contact => updateRow.get(c.phone, c.email, c.first_name, c.last_name, c.tags, c.paused_until, clock.now(), c.id)!,
+    /** Writes the named columns of the contact (names come from code, never from input). */
+    updateColumns(c: Contact, columns: ("phone" | "email" | "first_name" | "last_name" | "tags" | "paused_until")[]): Contact {
+      const sql = `UPDATE contacts SET ${columns.map((column) => `${column} = ?`).join(", ")}, updated_at = ? WHERE id = ? RETURNING *`;
+      // db.query keeps compiled statements by their text: each combination is prepared once.
+      return db.query<Contact, (string | number | null)[]>(sql).get(...columns.map((column) => c[column]), clock.now(), c.id)!;
+    },
     setFieldValue(contactId: number, fieldId: number, value: unknown): void {
       if (value === null) deleteFieldValue.run(contactId, fieldId);
       else upsertFieldValue.run(contactId, fieldId, JSON.stringify(value), clock.now());

@@ -87,41 +87,57 @@ export interface ActionRun {
   bot: Bot;
   /** The contact as the run has left it so far; the source of truth until it is stored. */
   contact: Contact;
-  /** False for a new contact until its row is inserted (at the first write that needs it). */
+  /** False for a new contact until its row is inserted. */
   stored: boolean;
-  /** Its name, phone, email, tags or pause changed since the row was last written. */
-  changed: boolean;
+  /** Its own columns changed since the row was last written (and which). */
+  changed: Set<ContactColumn>;
+  /** Custom field values set but not written yet, by field id. */
+  pendingFields: Map<number, { name: string; value: unknown }>;
   fieldsByName: Map<string, CustomField>;
   payload: unknown;
   notes: string[];
   written: Record<string, unknown>;
 }
 
-// The contact's own columns change in memory and are written once, by storeContact: a new lead
-// with a name, a tag and two fields is one INSERT and two field rows, not five statements and
-// three reloads.
-function change(run: ActionRun, values: Partial<Pick<Contact, "phone" | "email" | "first_name" | "last_name" | "tags" | "paused_until">>): void {
-  for (const [key, value] of Object.entries(values) as [keyof Contact, never][]) {
+type ContactColumn = "phone" | "email" | "first_name" | "last_name" | "tags" | "paused_until";
+
+/** A run's starting state for a contact: `stored` false for one identification just created. */
+export function newRun(bot: Bot, contact: Contact, stored: boolean, fieldsByName: Map<string, CustomField>, payload: unknown, notes: string[] = []): ActionRun {
+  return { bot, contact, stored, changed: new Set(), pendingFields: new Map(), fieldsByName, payload, notes, written: {} };
+}
+
+// What a request sets on its contact is kept in memory and written once, by storeContact: a new
+// lead with a name, a tag and two fields is one INSERT and two field rows, and an UPDATE names
+// only the columns that changed (each named column costs its index an update).
+function change(run: ActionRun, values: Partial<Pick<Contact, ContactColumn>>): void {
+  for (const [key, value] of Object.entries(values) as [ContactColumn, never][]) {
     if (run.contact[key] === value) continue;
     run.contact = { ...run.contact, [key]: value };
-    run.changed = true;
+    run.changed.add(key);
   }
 }
 
-/** Inserts or updates the contact's row if needed; returns the stored contact. */
+/** Inserts or updates the contact's row and its pending field values; returns the stored contact. */
 export function storeContact(run: ActionRun, deps: ActionDeps): Contact {
   if (!run.stored) run.contact = deps.contacts.insertRow(run.contact);
-  else if (run.changed) run.contact = deps.contacts.updateRow(run.contact);
+  else if (run.changed.size > 0) run.contact = deps.contacts.updateColumns(run.contact, [...run.changed]);
   run.stored = true;
-  run.changed = false;
+  run.changed.clear();
+  for (const [fieldId, { value }] of run.pendingFields) deps.contacts.setFieldValue(run.contact.id, fieldId, value);
+  run.pendingFields.clear();
   return run.contact;
 }
 
 function templateContext(run: ActionRun, deps: ActionDeps): TemplateContext {
   const contact = run.contact;
+  const fields = run.stored ? deps.contacts.fieldValues(contact.id) : {};
+  for (const { name, value } of run.pendingFields.values()) {
+    if (value === null) delete fields[name];
+    else fields[name] = value;
+  }
   return {
     contact: { user_ns: contact.user_ns, first_name: contact.first_name, last_name: contact.last_name, phone: contact.phone, email: contact.email },
-    fields: run.stored ? deps.contacts.fieldValues(contact.id) : {},
+    fields,
     payload: run.payload,
   };
 }
@@ -205,8 +221,7 @@ export function writeField(field: string, raw: unknown, run: ActionRun, deps: Ac
   if (!custom) return `${field}: the field no longer exists`;
   const coerced = coerceFieldValue(custom.type, raw);
   if (!coerced.ok) return `${field}: ${coerced.reason}`;
-  // A field value row points at the contact's row: a new contact is inserted first.
-  deps.contacts.setFieldValue(storeContact(run, deps).id, custom.id, coerced.value);
+  run.pendingFields.set(custom.id, { name: custom.name, value: coerced.value });
   run.written[field] = coerced.value;
   return null;
 }

@@ -11,7 +11,7 @@ import type { Contacts } from "../contacts/service";
 import type { Deliveries } from "../deliveries/service";
 import type { Fields } from "../fields/service";
 import type { Channels } from "../channels/service";
-import { runActions, writeField, type ActionRun } from "./actions";
+import { newRun, runActions, writeField } from "./actions";
 import { identifyContact } from "./identify";
 import { LOGGED_BODY_BYTES, redactHeaders, type Logs } from "./logs";
 import type { Outcome } from "./model";
@@ -125,7 +125,7 @@ export function createReceiver(deps: ReceiverDeps) {
       return { ...fail("user_not_identified", 422, "user_not_identified", `No contact could be identified: ${identified.reason}.`), notes: identified.notes, idempotencyKey: key };
     }
 
-    const run: ActionRun = { bot, contact: identified.contact, stored: !identified.created, changed: false, fieldsByName: fields.byName(bot.id), payload: body, notes: identified.notes, written: {} };
+    const run = newRun(bot, identified.contact, !identified.created, fields.byName(bot.id), body, identified.notes);
     const actionDeps = { contacts, channels: deps.channels, deliveries: deps.deliveries, now: () => now };
     for (const mapping of webhook.mappings) {
       const value = readAt(body, mapping.path);

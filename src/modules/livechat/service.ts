@@ -8,7 +8,7 @@ import type { Channels, OutInput } from "../channels/service";
 import type { Contact, Contacts } from "../contacts/service";
 import type { Deliveries } from "../deliveries/service";
 import type { Fields } from "../fields/service";
-import { runActions } from "../inbound/actions";
+import { newRun, runActions } from "../inbound/actions";
 import type { Message } from "../messages/service";
 import type { SubFlows } from "./subflows";
 
@@ -24,7 +24,7 @@ export function createLiveChat({ db, clock, contacts, fields, channels, deliveri
       if (flow.bot_id !== bot.id) throw errors.notFound("sub-flow", subFlowNs); // another bot's reads as unknown
       const notes: string[] = [];
       db.transaction(() => {
-        runActions(flow.actions, { bot, contact, stored: true, changed: false, fieldsByName: fields.byName(bot.id), payload: {}, notes, written: {} }, { contacts, channels, deliveries, now: () => clock.now() });
+        runActions(flow.actions, newRun(bot, contact, true, fields.byName(bot.id), {}, notes), { contacts, channels, deliveries, now: () => clock.now() });
       }).immediate();
       return { notes };
     },
