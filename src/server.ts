@@ -85,7 +85,8 @@ export async function startServer(config: Config, { log = jsonLogger, announce =
     db.close();
     throw error;
   }
-  const checkpoints = await startCheckpoints(db, join(config.dataDir, DATABASE_FILE), (message) => log({ level: "error", msg: message }));
+  // The thread takes over checkpoints once it runs; until then the connection does them itself.
+  const checkpoints = startCheckpoints(db, join(config.dataDir, DATABASE_FILE), (message) => log({ level: "error", msg: message }));
   const services = createServices({ db, clock });
   // Hashing SWITCHBOARD_ADMIN_PASSWORD (argon2id) takes longer than the rest of the start:
   // it runs once the server listens, and logins wait for it.
@@ -173,7 +174,7 @@ export async function startServer(config: Config, { log = jsonLogger, announce =
         await adminReady.catch(() => {});
         await worker.stop();
         retention.stop();
-        await checkpoints.stop();
+        await (await checkpoints).stop();
         db.close();
         releaseLock();
         log({ level: "info", msg: "stopped" });

@@ -97,6 +97,15 @@ function percentile(values: number[], p: number) {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
+async function measureBaseline(): Promise<WrkResult> {
+  const baseline = Bun.spawn([process.execPath, join(import.meta.dir, "baseline.ts")], { stdout: "pipe", env: { ...process.env, PORT: "0" } });
+  const port = /listening (\d+)/.exec(new TextDecoder().decode((await baseline.stdout.getReader().read()).value))![1];
+  const result = await wrk(`http://127.0.0.1:${port}/`, "ingest.lua");
+  baseline.kill();
+  await baseline.exited;
+  return result;
+}
+
 async function main() {
   const work = mkdtempSync(join(tmpdir(), "sb-bench-"));
   say(`Switchboard benchmark, ${new Date().toISOString()}`);
@@ -104,13 +113,10 @@ async function main() {
   say(`binary: ${(statSync(BINARY).size / 2 ** 20).toFixed(1)} MiB`);
   say();
   try {
-    // 1. Baseline
-    const baseline = Bun.spawn([process.execPath, join(import.meta.dir, "baseline.ts")], { stdout: "pipe", env: { ...process.env, PORT: "0" } });
-    const baseOut = baseline.stdout.getReader();
-    const port = /listening (\d+)/.exec(new TextDecoder().decode((await baseOut.read()).value))![1];
-    const base = await wrk(`http://127.0.0.1:${port}/`, "ingest.lua");
-    baseline.kill();
-    say(`1. baseline (bare Bun.serve parsing the same JSON): ${fmt(base.rps, 0)} req/s, p50 ${fmt(base.p50, 2)} ms, p99 ${fmt(base.p99, 2)} ms`);
+    // 1. Baseline: the best of two runs, so a noisy moment on a shared machine never lowers the
+    // bar every other figure is measured against.
+    const base = [await measureBaseline(), await measureBaseline()].sort((a, b) => b.rps - a.rps)[0]!;
+    say(`1. baseline (bare Bun.serve parsing the same JSON, best of 2): ${fmt(base.rps, 0)} req/s, p50 ${fmt(base.p50, 2)} ms, p99 ${fmt(base.p99, 2)} ms`);
 
     // 6a. Footprint at start
     const dataDir = join(work, "data");

@@ -165,6 +165,18 @@ export function createWorker(deps: WorkerDeps) {
     timer.unref?.();
   }
 
+  // Every enqueue and every finished attempt asks for a pump; those of one turn of the event
+  // loop share it, so one claim transaction fills many free slots instead of one each.
+  let pumpScheduled = false;
+  function pumpSoon(): void {
+    if (pumpScheduled) return;
+    pumpScheduled = true;
+    setImmediate(() => {
+      pumpScheduled = false;
+      pump();
+    });
+  }
+
   /** Claims as many due deliveries as there are free slots and starts them. */
   function pump(): void {
     if (stopped) return;
@@ -191,7 +203,7 @@ export function createWorker(deps: WorkerDeps) {
             })
             .finally(() => {
               inFlight.delete(delivery.id);
-              pump();
+              pumpSoon();
             });
           inFlight.set(delivery.id, running);
         }
@@ -210,13 +222,16 @@ export function createWorker(deps: WorkerDeps) {
       stopped = false;
       // A previous process that died mid-attempt left leases behind: those rows go again.
       releaseExpired.run(Number.MAX_SAFE_INTEGER);
-      deps.deliveries.onEnqueue(pump);
+      deps.deliveries.onEnqueue(pumpSoon);
       pump();
     },
     pump,
-    /** Resolves when nothing is in flight (tests, shutdown). */
+    /** Resolves when nothing is in flight and no pump is about to start more (tests, shutdown). */
     async idle(): Promise<void> {
-      while (inFlight.size > 0) await Promise.allSettled([...inFlight.values()]);
+      while (inFlight.size > 0 || pumpScheduled) {
+        if (inFlight.size > 0) await Promise.allSettled([...inFlight.values()]);
+        else await new Promise((resolve) => setImmediate(resolve));
+      }
     },
     inFlight: () => inFlight.size,
     /** Stops claiming, gives in-flight attempts `graceMs`, then hands the rest back to the queue. */
