@@ -85,8 +85,6 @@ export async function startServer(config: Config, { log = jsonLogger, announce =
     db.close();
     throw error;
   }
-  // The thread takes over checkpoints once it runs; until then the connection does them itself.
-  const checkpoints = startCheckpoints(db, join(config.dataDir, DATABASE_FILE), (message) => log({ level: "error", msg: message }));
   const services = createServices({ db, clock });
   // Hashing SWITCHBOARD_ADMIN_PASSWORD (argon2id) takes longer than the rest of the start:
   // it runs once the server listens, and logins wait for it.
@@ -151,6 +149,9 @@ export async function startServer(config: Config, { log = jsonLogger, announce =
   url = publicUrlFor(config, port);
   retention.start();
   worker.start();
+  // Started once listening (a thread takes a while to boot): until it runs, the connection
+  // checkpoints by itself.
+  const checkpoints = startCheckpoints(db, join(config.dataDir, DATABASE_FILE), (message) => log({ level: "error", msg: message }));
   log({ level: "info", msg: "listening", version: VERSION, address: `${config.host}:${port}`, data: config.dataDir });
   const lines = [`Switchboard ${VERSION} is running. Admin page: ${url}/admin`];
   adminReady = applyAdminPassword(config, services);

@@ -17,6 +17,25 @@ export function normalisePhone(raw: unknown, defaultCountry: string | null): Nor
   const text = String(raw).trim();
   if (text === "") return { ok: false, reason: "phone is empty" };
   const country = defaultCountry && isCountryCode(defaultCountry) ? defaultCountry : undefined;
+  // Parsing takes tens of microseconds, and the same people write again and again (a chat is
+  // many messages from one number): recent answers are kept, least recently used dropped first.
+  const key = `${country ?? ""} ${text}`;
+  const known = recentPhones.get(key);
+  if (known) {
+    recentPhones.delete(key);
+    recentPhones.set(key, known);
+    return known;
+  }
+  const result = parsePhone(text, country);
+  recentPhones.set(key, result);
+  if (recentPhones.size > RECENT_PHONES) recentPhones.delete(recentPhones.keys().next().value!);
+  return result;
+}
+
+const RECENT_PHONES = 10_000;
+const recentPhones = new Map<string, Normalised>();
+
+function parsePhone(text: string, country: CountryCode | undefined): Normalised {
   const parsed = parsePhoneNumberFromString(text, country);
   if (!parsed) {
     return {

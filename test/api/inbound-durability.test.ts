@@ -4,7 +4,6 @@ import { rmSync } from "node:fs";
 import { startTestServer, tempDir } from "../helpers/server";
 import { count, createBot, createWebhook, hookUrl, post } from "../helpers/inbound";
 import { createRetention } from "../../src/modules/inbound/retention";
-import { createSettings } from "../../src/modules/settings/service";
 
 describe("unknown tokens", () => {
   test("an address guessing tokens is slowed down with 429", async () => {
@@ -58,7 +57,7 @@ describe("durability", () => {
       })();
       await post(hookUrl(server, hook), { p: "+14155550500" }, { "idempotency-key": "k1" });
       server.db.run("UPDATE idempotency_keys SET created_at = ?", [now - 25 * 3600_000]);
-      const retention = createRetention({ db: server.db, clock: { now: () => now }, settings: createSettings({ db: server.db }) });
+      const retention = createRetention({ db: server.db, clock: { now: () => now }, settings: server.services.settings });
       const old = now - 40 * 86_400_000;
       server.db.run(
         `INSERT INTO deliveries (public_id, kind, target_url, state, next_attempt_at, created_at, updated_at) VALUES

@@ -52,7 +52,38 @@ const targets: Record<string, [string, string]> = {
   limited: [path(limited.url), "empty.lua"],
   inactive: [path(inactive.url), "empty.lua"],
 };
+async function relayBurst(total: number) {
+  let received = 0;
+  const platform = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: async (request) => (await request.text(), received++, new Response("ok")) });
+  await call("PUT", "/api/v1/integrations/webhook", { url: `http://127.0.0.1:${platform.port}/relay`, enabled: true });
+  const relayBot = await call("POST", "/api/v1/bots", { name: "Relay", channel: "whatsapp", default_country: "US" });
+  const updated = await call("PATCH", `/api/v1/bots/${relayBot.flow_ns}`, { live_chat: "webhook", provider: "http", provider_settings: { url: "http://127.0.0.1:9/unused" } });
+  const inbound = `${url}${new URL(updated.inbound_url).pathname}`;
+  const senders: string[] = [];
+  for (let i = 0; i < 200; i++) {
+    const contact = await call("POST", `/api/v1/bots/${relayBot.flow_ns}/contacts`, { phone: `+1628300${String(i).padStart(4, "0")}` });
+    await call("POST", `/api/v1/contacts/${contact.user_ns}/pause`, {});
+    senders.push(contact.phone);
+  }
+  const started = performance.now();
+  let next = 0;
+  await Promise.all(Array.from({ length: 32 }, async () => {
+    while (next < total) {
+      const i = next++;
+      await fetch(inbound, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ from: senders[i % senders.length], text: `message ${i}` }) });
+    }
+  }));
+  const posted = performance.now() - started;
+  while (received < total) await Bun.sleep(5);
+  console.log(`relay     ${(total / ((performance.now() - started) / 1000)).toFixed(0)} deliveries/s end to end (posting took ${(posted / 1000).toFixed(1)} s)`);
+  platform.stop(true);
+}
+
 for (const name of only) {
+  if (name === "relay") {
+    await relayBurst(10_000);
+    continue;
+  }
   const [target, script] = targets[name]!;
   const w = Bun.spawnSync(["wrk", "-t2", "-c32", `-d${SECONDS}s`, "--latency", "-s", join(import.meta.dir, script), target]).stdout.toString();
   console.log(name.padEnd(9), /Requests\/sec:\s+(\S+)/.exec(w)?.[1], "req/s  p50", /\s50%\s+(\S+)/.exec(w)?.[1], " p99", /\s99%\s+(\S+)/.exec(w)?.[1], " non2xx", /Non-2xx or 3xx responses: (\d+)/.exec(w)?.[1] ?? 0);

@@ -29,6 +29,15 @@ describe("normalisePhone", () => {
     });
   }
 
+  test("a remembered answer belongs to its country: the same digits read differently elsewhere", () => {
+    for (let round = 0; round < 2; round++) {
+      expect(normalisePhone("07400 123456", "GB")).toEqual({ ok: true, value: "+447400123456" });
+      expect(normalisePhone("07400 123456", "US").ok).toBe(false);
+      expect(normalisePhone("030 901820", "DE")).toEqual({ ok: true, value: "+4930901820" });
+      expect(normalisePhone("030 901820", null).ok).toBe(false);
+    }
+  });
+
   test("the country's own international prefix works (00 in France, 011 in the US)", () => {
     expect(normalisePhone("0044 7400 123456", "FR")).toEqual({ ok: true, value: "+447400123456" });
     expect(normalisePhone("011 44 7400 123456", "US")).toEqual({ ok: true, value: "+447400123456" });

@@ -28,9 +28,15 @@ export function createIntegration({ db }: { db: Database }) {
   const select = db.query<{ value: string }, [string]>(SELECT);
   const upsert = db.query(UPSERT);
 
+  // Read for every relayed message; only put() changes it.
+  let cached: IntegrationWebhook | null = null;
+
   function get(): IntegrationWebhook {
+    if (cached) return cached;
     const raw = select.get(KEY)?.value;
-    return { url: null, headers: {}, secret: null, enabled: false, ...(raw ? JSON.parse(raw) : {}) };
+    const current: IntegrationWebhook = { url: null, headers: {}, secret: null, enabled: false, ...(raw ? JSON.parse(raw) : {}) };
+    cached = current;
+    return current;
   }
 
   return {
@@ -63,6 +69,7 @@ export function createIntegration({ db }: { db: Database }) {
       if (enabled && !url) throw invalid("Set a url before enabling the integration.");
       const next = { url, headers, secret, enabled };
       upsert.run(KEY, JSON.stringify(next));
+      cached = null;
       return next;
     },
   };

@@ -19,7 +19,15 @@ export function createSettings({ db }: { db: Database }) {
   const selectAll = db.query<{ key: string; value: string }, []>(SELECT_SETTINGS);
   const upsert = db.query(UPSERT_SETTING);
 
+  // Read on every request and delivery; only update() below changes them (this process owns
+  // the data dir while it runs).
+  let cached: TeamSettings | null = null;
+
   function get(): TeamSettings {
+    return (cached ??= read());
+  }
+
+  function read(): TeamSettings {
     const raw = Object.fromEntries(selectAll.all().map((row) => [row.key, row.value]));
     const number = (key: keyof typeof DEFAULTS) => (raw[key] !== undefined && Number.isFinite(Number(raw[key])) ? Number(raw[key]) : DEFAULTS[key]);
     return {
@@ -39,6 +47,7 @@ export function createSettings({ db }: { db: Database }) {
       db.transaction(() => {
         for (const [key, value] of Object.entries(patch)) if (value !== undefined) upsert.run(key, String(value));
       })();
+      cached = null;
       return get();
     },
   };
