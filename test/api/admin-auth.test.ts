@@ -49,6 +49,30 @@ describe("admin authentication", () => {
     expect((await fetch(`${server.url}/admin`, { headers: { cookie: second }, redirect: "manual" })).status).toBe(200);
   });
 
+  test("session fixation: a planted cookie is never promoted; a stolen id dies with its session", async () => {
+    const server = await start({ adminPassword: "password fixation" });
+    // An attacker plants a session id (in the victim's browser) before the victim logs in.
+    const planted = "sb_session=attacker-chosen-value-0123456789abcdef";
+    const loggedIn = await fetch(`${server.url}/admin/login`, { method: "POST", headers: { cookie: planted }, body: form({ password: "password fixation" }), redirect: "manual" });
+    expect(loggedIn.status).toBe(303);
+    const issued = sessionCookie(loggedIn);
+    expect(issued).toMatch(/^sb_session=[A-Za-z0-9_-]{40,}$/);
+    expect(issued).not.toBe(planted);
+    // The planted value gives the attacker nothing, before or after the victim's login.
+    expect((await fetch(`${server.url}/admin`, { headers: { cookie: planted }, redirect: "manual" })).status).toBe(303);
+    // A failed login with a planted cookie issues nothing either.
+    const failed = await fetch(`${server.url}/admin/login`, { method: "POST", headers: { cookie: planted }, body: form({ password: "wrong" }), redirect: "manual" });
+    expect(sessionCookie(failed)).toBe("");
+    // Sessions are stored hashed: the id in the cookie is nowhere in the database.
+    const id = issued.split("=")[1]!;
+    const rows = server.db.query<Record<string, unknown>, []>("SELECT * FROM sessions").all();
+    expect(rows.length).toBeGreaterThan(0);
+    expect(JSON.stringify(rows)).not.toContain(id);
+    // Setting a new password (CLI or env) ends every session, including a stolen one.
+    await server.services.accounts.setPassword("a brand new password");
+    expect((await fetch(`${server.url}/admin`, { headers: { cookie: issued }, redirect: "manual" })).status).toBe(303);
+  });
+
   test("htmx requests without a session are sent to the login page with HX-Redirect", async () => {
     const server = await start({ adminPassword: "password four" });
     const response = await fetch(`${server.url}/admin/bots`, { method: "POST", headers: { "hx-request": "true" }, body: form({ name: "x", channel: "sms" }) });
