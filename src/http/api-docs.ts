@@ -81,7 +81,7 @@ Secrets in \`provider_settings\` are write-only: reads show \`********\`; leavin
 
 ## Deliveries (the relay worker)
 Every outbound request is stored before the request that caused it is answered, then sent by the
-worker: at least once, a stable \`webhook-id\` per delivery, signed when the target has a secret
+worker: at least once, every try with the delivery's stable \`webhook-id\` and a \`webhook-timestamp\`, signed when the target has a secret
 (\`webhook-signature: v1,<base64 HMAC-SHA256 of id.timestamp.body>\`).
 
 - Success: any 2xx within \`delivery_timeout_seconds\` (default 15). Redirects are not followed.

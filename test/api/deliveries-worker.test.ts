@@ -56,6 +56,9 @@ describe("relay worker", () => {
     await w.settle();
     expect(w.row(delivery.public_id)).toMatchObject({ state: "succeeded", attempts: 2 });
     expect(w.deliveries.attempts(w.row(delivery.public_id)).map((a) => a.status)).toEqual([500, 200]);
+    // Unsigned, yet named: both tries carry the same webhook-id, so the receiver can drop a repeat.
+    expect(target.received.map((r) => r.headers.get("webhook-id"))).toEqual([delivery.public_id, delivery.public_id]);
+    expect(target.received.every((r) => r.headers.get("webhook-signature") === null)).toBe(true);
   });
 
   test("a 400 fails at once; so does a redirect, which is not followed", async () => {

@@ -88,16 +88,13 @@ export function createWorker(deps: WorkerDeps) {
     }).immediate();
   }
 
+  /** Every attempt names its delivery (`webhook-id`, the same on each retry, so receivers can
+   * drop duplicates); with a secret it is also signed (Standard Webhooks). */
   function signedHeaders(delivery: Delivery): Record<string, string> {
-    const headers = JSON.parse(delivery.headers) as Record<string, string>;
-    if (!delivery.secret) return headers;
     const timestamp = Math.floor(clock.now() / 1000);
-    return {
-      ...headers,
-      "webhook-id": delivery.public_id,
-      "webhook-timestamp": String(timestamp),
-      "webhook-signature": sign(delivery.secret, delivery.public_id, timestamp, delivery.body ?? ""),
-    };
+    const headers = { ...(JSON.parse(delivery.headers) as Record<string, string>), "webhook-id": delivery.public_id, "webhook-timestamp": String(timestamp) };
+    if (!delivery.secret) return headers;
+    return { ...headers, "webhook-signature": sign(delivery.secret, delivery.public_id, timestamp, delivery.body ?? "") };
   }
 
   async function attempt(delivery: Delivery, timeoutMs: number, allowPrivate: boolean): Promise<void> {
