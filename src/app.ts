@@ -41,6 +41,7 @@ import { createWebhooks } from "./modules/inbound/service";
 import { createLogs } from "./modules/inbound/logs";
 import { createReceiver } from "./modules/inbound/receiver";
 import { createGroupCommit } from "./db/group-commit";
+import { createHourlyCounts } from "./modules/system/hourly";
 import { createScanGuard } from "./modules/inbound/scan-guard";
 import { hookReceiver, hooksRoutes, inboundApi } from "./modules/inbound/index";
 import { MessagePage } from "../views/pages/auth";
@@ -79,9 +80,11 @@ export function createServices({ db, clock }: { db: Database; clock: Clock }) {
   const subFlows = createSubFlows({ db, clock, fields });
   const liveChat = createLiveChat({ db, clock, contacts, fields, channels, deliveries, subFlows });
   const groupCommit = createGroupCommit(db);
+  const hourly = createHourlyCounts({ db, clock });
   groupCommit.beforeCommit(webhooks.persistBuckets);
-  const receiver = createReceiver({ db, groupCommit, clock, bots, fields, contacts, channels, deliveries, webhooks, logs });
-  return { groupCommit, bots, fields, contacts, tokens, accounts, settings, messages, deliveries, channels, webhooks, logs, receiver, integration, relay, subFlows, liveChat };
+  groupCommit.beforeCommit(hourly.persist);
+  const receiver = createReceiver({ db, groupCommit, clock, bots, fields, contacts, channels, deliveries, webhooks, logs, hourly });
+  return { groupCommit, hourly, bots, fields, contacts, tokens, accounts, settings, messages, deliveries, channels, webhooks, logs, receiver, integration, relay, subFlows, liveChat };
 }
 
 export type Services = ReturnType<typeof createServices>;
@@ -158,7 +161,7 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
     .use(hooksRoutes({ receive: receiveHook, clientIp }))
     .use(api)
     .use(subscriberApi({ tokens, bots, contacts, fields, messages, webhooks, liveChat, publicUrl }))
-    .use(adminRoutes({ config, clock, clientIp, adminReady: deps.adminReady ?? (() => Promise.resolve()), accounts, loginLimiter: createLoginLimiter({ clock: deps.clock }), bots, fields, contacts, tokens, settings, webhooks, messages, deliveries, publicUrl }))
+    .use(adminRoutes({ config, clock, clientIp, adminReady: deps.adminReady ?? (() => Promise.resolve()), accounts, loginLimiter: createLoginLimiter({ clock: deps.clock }), metrics, hourly: services.hourly, bots, fields, contacts, tokens, settings, webhooks, messages, deliveries, publicUrl }))
     .use(liveChatPages({ accounts, clock, bots, contacts, deliveries, integration, relay }))
     .use(messagingPages({ db, accounts, bots, contacts, messages, channels, publicUrl }))
     .use(webhookPages({ accounts, clock, bots, fields, settings, webhooks, logs, receiver, publicUrl }));

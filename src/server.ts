@@ -98,7 +98,7 @@ export async function startServer(config: Config, { log = jsonLogger, announce =
     services,
   );
   const retention = createRetention({ db, clock, settings: services.settings });
-  const worker = createWorker({ db, clock, settings: services.settings, deliveries: services.deliveries, groupCommit: services.groupCommit, log, ...workerOptions });
+  const worker = createWorker({ db, clock, settings: services.settings, deliveries: services.deliveries, groupCommit: services.groupCommit, hourly: services.hourly, metrics, log, ...workerOptions });
 
   /** Every request's common frame: metrics by route and one log line. */
   function record(request: Request, path: string, route: string, response: Response, started: number): Response {

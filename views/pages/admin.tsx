@@ -17,11 +17,13 @@ import { InstallationSection } from "./operations";
 import { ChannelSection, ConversationSection } from "../partials/channel";
 import { ContactStateSection, LiveChatModeSection } from "./livechat";
 import { contactName } from "../format";
+import { LastDayCharts, type HourRow } from "../partials/hourly-chart";
 
-export function BotsPage({ csrf, bots, channels }: { csrf: string; bots: Bot[]; channels: string[] }) {
+export function BotsPage({ csrf, bots, channels, lastDay }: { csrf: string; bots: Bot[]; channels: string[]; lastDay: HourRow[] }) {
   return (
     <Layout title="Bots" csrf={csrf} active="bots">
       <h1>Bots</h1>
+      <LastDayCharts rows={lastDay} />
       <BotsSection bots={bots} channels={channels} />
     </Layout>
   );

@@ -8,5 +8,6 @@ import contactSearch from "./0005_contact_search";
 import contactNameIndexes from "./0006_contact_name_indexes";
 import tokenAccess from "./0007_token_access";
 import logsById from "./0008_logs_by_id";
+import hourlyCounts from "./0009_hourly_counts";
 
-export const migrations: readonly Migration[] = [init, inboundWebhooks, deliveriesWorker, liveChat, contactSearch, contactNameIndexes, tokenAccess, logsById];
+export const migrations: readonly Migration[] = [init, inboundWebhooks, deliveriesWorker, liveChat, contactSearch, contactNameIndexes, tokenAccess, logsById, hourlyCounts];

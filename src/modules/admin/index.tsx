@@ -18,6 +18,8 @@ import type { Deliveries } from "../deliveries/service";
 import { DELIVERY_STATES, DeliveriesPage, DeliveriesSection, DeliveryDetail, InstallationSection } from "../../../views/pages/operations";
 import { MIN_PASSWORD_LENGTH, SESSION_TTL_MS, type Accounts } from "./accounts";
 import type { LoginLimiter } from "./login-limiter";
+import type { Metrics } from "../system/metrics";
+import type { HourlyCounts } from "../system/hourly";
 import { inboundUrlOf } from "./messaging";
 import { formError, formOf, html, redirect, sessionGuard, SESSION_COOKIE, type Form } from "./http";
 import { LoginPage, MessagePage, SetupPage } from "../../../views/pages/auth";
@@ -34,6 +36,8 @@ export interface AdminDeps {
   clientIp: (request: Request) => string | null;
   accounts: Accounts;
   loginLimiter: LoginLimiter;
+  metrics?: Metrics;
+  hourly: HourlyCounts;
   bots: Bots;
   fields: Fields;
   contacts: Contacts;
@@ -69,6 +73,7 @@ export function adminRoutes(deps: AdminDeps) {
     .post("/admin/login", async ({ body, headers, request }) => {
       const ip = clientIp(request) ?? "unknown";
       const wait = loginLimiter.retryAfter(ip);
+      if (wait > 0) deps.metrics?.increment("switchboard_limiter_rejections_total", { limiter: "admin_login" });
       if (wait > 0) return html(LoginPage({ error: `Too many failed attempts. Try again in ${Math.ceil(wait / 60)} minutes.` }), 429, { "retry-after": String(wait) });
       await deps.adminReady();
       const adminId = await accounts.checkPassword(String((body as Form)?.password ?? ""));
@@ -105,7 +110,7 @@ export function adminRoutes(deps: AdminDeps) {
       if (sessionId) accounts.endSession(sessionId);
       return redirect("/admin/login", false, { "set-cookie": sessionCookie("", 0) });
     })
-    .get("/", ({ session }) => html(BotsPage({ csrf: session!.csrf_token, bots: bots.list(), channels: CHANNEL_NAMES })))
+    .get("/", ({ session }) => html(BotsPage({ csrf: session!.csrf_token, bots: bots.list(), channels: CHANNEL_NAMES, lastDay: deps.hourly.recent(24) })))
     .post("/bots", ({ body, isHtmx }) => {
       const form = (body ?? {}) as Form;
       const section = (error?: string) => BotsSection({ bots: bots.list(), channels: CHANNEL_NAMES, error });

@@ -3,6 +3,8 @@
 // bounded number in flight; wakes as soon as a delivery is queued.
 import type { Database } from "bun:sqlite";
 import type { Clock } from "../../lib/clock";
+import type { HourlyCounts } from "../system/hourly";
+import type { Metrics } from "../system/metrics";
 import type { GroupCommit } from "../../db/group-commit";
 import { sign } from "../../lib/standard-webhooks";
 import type { Settings } from "../settings/service";
@@ -40,6 +42,8 @@ export interface WorkerDeps {
   lookup?: Lookup;
   random?: () => number;
   log?: (line: Record<string, unknown>) => void;
+  hourly?: HourlyCounts;
+  metrics?: Metrics;
 }
 
 async function readCapped(response: Response, max: number): Promise<string> {
@@ -139,8 +143,10 @@ export function createWorker(deps: WorkerDeps) {
     const state = verdict === "succeeded" ? "succeeded" : delay === null ? "failed" : "pending";
     const now = clock.now();
     const durationMs = Math.round((performance.now() - started) * 100) / 100;
+    deps.metrics?.observeAttempt(durationMs / 1000);
     const record = () => {
       insertAttempt.run(delivery.id, startedAt, durationMs, status, response, error);
+      if (state !== "pending") deps.hourly?.add(state === "succeeded" ? "deliveries_succeeded" : "deliveries_failed");
       finish.run(state, delay === null ? now : now + delay, status, response, error, now, delivery.id);
       if (delivery.message_id !== null && state !== "pending") messageState.run(state === "succeeded" ? "sent" : "failed", delivery.message_id);
     };

@@ -16,6 +16,7 @@ import { identifyContact } from "./identify";
 import { LOGGED_BODY_BYTES, redactHeaders, type Logs } from "./logs";
 import type { Outcome } from "./model";
 import type { Webhook, Webhooks } from "./service";
+import type { HourlyCounts } from "../system/hourly";
 
 export const IDEMPOTENCY_WINDOW_MS = 24 * 3600 * 1000;
 
@@ -30,6 +31,7 @@ export interface ReceiverDeps {
   deliveries: Deliveries;
   webhooks: Webhooks;
   logs: Logs;
+  hourly?: HourlyCounts;
 }
 
 export interface Answer {
@@ -150,7 +152,7 @@ export function createReceiver(deps: ReceiverDeps) {
   }
 
   /** Decides, logs and commits (grouped with concurrent requests); answers after the commit. */
-  function process(incoming: Incoming): Promise<Answer & { logId: number }> {
+  function process(incoming: Incoming): Promise<Answer & { logId: number; outcome: Outcome }> {
     return deps.groupCommit.run(() => {
       const now = clock.now();
       const decision = decide(incoming, now);
@@ -176,19 +178,20 @@ export function createReceiver(deps: ReceiverDeps) {
         duration_ms: Math.round((performance.now() - incoming.startedAt) * 100) / 100,
         replay_of: incoming.replayOf ?? null,
       });
-      return { ...decision.answer, logId };
+      deps.hourly?.add("webhook_requests");
+      return { ...decision.answer, logId, outcome: decision.outcome };
     });
   }
 
   return {
-    async receive(webhook: Webhook, request: Request, sourceIp: string | null): Promise<Answer> {
+    async receive(webhook: Webhook, request: Request, sourceIp: string | null): Promise<Answer & { outcome: Outcome }> {
       const startedAt = performance.now();
       const read = await readBodyCapped(request, MAX_WEBHOOK_BODY_BYTES);
       return process({ webhook, headers: request.headers, sourceIp, bytes: read.bytes, tooLarge: !read.ok, startedAt });
     },
 
     /** Processes a logged body again with today's settings, as a new log row. */
-    replay(webhook: Webhook, logId: number): Promise<Answer & { logId: number }> {
+    replay(webhook: Webhook, logId: number): Promise<Answer & { logId: number; outcome: Outcome }> {
       const log = logs.get(webhook.id, logId);
       const headers = new Headers(JSON.parse(log.headers) as Record<string, string>);
       headers.set("x-switchboard-replay-of", String(log.id));

@@ -12,6 +12,7 @@ const BATCH = 1000;
 // rows but nothing expired: past it, everything is newer.
 const DELETE_OLD_LOGS = `DELETE FROM webhook_logs WHERE id >= ? AND id < ? AND received_at < ?`;
 const NEXT_LOG_ID = "SELECT min(id) AS id FROM webhook_logs WHERE id >= ?";
+const DELETE_OLD_HOURS = "DELETE FROM hourly_counts WHERE hour < ?";
 const DELETE_OLD_DELIVERIES = `DELETE FROM deliveries WHERE id IN
   (SELECT id FROM deliveries WHERE state IN ('succeeded', 'failed') AND updated_at < ? ORDER BY id LIMIT ${BATCH})`;
 const DELETE_OLD_KEYS = `DELETE FROM idempotency_keys WHERE (webhook_id, key) IN
@@ -20,6 +21,7 @@ const DELETE_OLD_KEYS = `DELETE FROM idempotency_keys WHERE (webhook_id, key) IN
 export function createRetention({ db, clock, settings }: { db: Database; clock: Clock; settings: Settings }) {
   const deleteLogs = db.query(DELETE_OLD_LOGS);
   const nextLogId = db.query<{ id: number | null }, [number]>(NEXT_LOG_ID);
+  const deleteHours = db.query(DELETE_OLD_HOURS);
   const deleteKeys = db.query(DELETE_OLD_KEYS);
   const deleteDeliveries = db.query(DELETE_OLD_DELIVERIES);
 
@@ -34,6 +36,8 @@ export function createRetention({ db, clock, settings }: { db: Database; clock: 
       if (changes === 0) break;
       await Bun.sleep(0);
     }
+    // The dashboard's hourly counts follow the log retention too (a handful of rows a day).
+    deleteHours.run(Math.floor(logCutoff / 3_600_000));
     // Finished deliveries (and their attempts) follow the log retention; pending ones never go.
     for (;;) {
       const changes = deleteDeliveries.run(logCutoff).changes;

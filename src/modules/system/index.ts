@@ -5,9 +5,32 @@ import type { Metrics } from "./metrics";
 
 // Health means the database takes writes: a full disk or a read-only file shows here first.
 const PROBE = "INSERT INTO team_settings (key, value) VALUES ('health_probe', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value";
+const DELIVERIES_BY_STATE = "SELECT state, count(*) AS n FROM deliveries GROUP BY state";
+const OLDEST_PENDING = "SELECT created_at FROM deliveries WHERE state = 'pending' ORDER BY id LIMIT 1";
+const STATES = ["pending", "sending", "succeeded", "failed"];
 
 export function systemRoutes({ db, metrics }: { db: Database; metrics: Metrics }) {
   const ping = db.query(PROBE);
+  const byState = db.query<{ state: string; n: number }, []>(DELIVERIES_BY_STATE);
+  const oldestPending = db.query<{ created_at: number }, []>(OLDEST_PENDING);
+
+  /** The queue as it is now: deliveries by state, how many wait, and how long the oldest has. */
+  function queueGauges(): string[] {
+    const counts = Object.fromEntries(byState.all().map((row) => [row.state, row.n]));
+    const oldest = oldestPending.get()?.created_at;
+    return [
+      "# HELP switchboard_deliveries Deliveries stored, by state.",
+      "# TYPE switchboard_deliveries gauge",
+      ...STATES.map((state) => `switchboard_deliveries{state="${state}"} ${counts[state] ?? 0}`),
+      "# HELP switchboard_delivery_queue_depth Deliveries waiting or being sent.",
+      "# TYPE switchboard_delivery_queue_depth gauge",
+      `switchboard_delivery_queue_depth ${(counts.pending ?? 0) + (counts.sending ?? 0)}`,
+      "# HELP switchboard_delivery_oldest_pending_seconds Age of the oldest pending delivery (0 when none).",
+      "# TYPE switchboard_delivery_oldest_pending_seconds gauge",
+      `switchboard_delivery_oldest_pending_seconds ${oldest === undefined ? 0 : Math.max(0, (Date.now() - oldest) / 1000).toFixed(3)}`,
+    ];
+  }
+
   return new Elysia({ detail: { tags: ["Operations"] } })
     .get("/healthz", ({ set }) => {
       try {
@@ -18,7 +41,7 @@ export function systemRoutes({ db, metrics }: { db: Database; metrics: Metrics }
         return { status: "unavailable", error: { code: "storage_unavailable", message: (error as Error).message } };
       }
     }, { detail: { summary: "200 while the database takes writes; 503 storage_unavailable otherwise" } })
-    .get("/metrics", () => new Response(metrics.render(), { headers: { "content-type": "text/plain; version=0.0.4" } }), {
+    .get("/metrics", () => new Response(metrics.render(queueGauges()), { headers: { "content-type": "text/plain; version=0.0.4" } }), {
       detail: { summary: "Prometheus metrics" },
     });
 }

@@ -3,7 +3,13 @@
 export function createMetrics() {
   const requests = new Map<string, number>();
   const durations = new Map<string, { sum: number; count: number }>();
-  const counters = new Map<string, number>();
+  // Counters by name, then by their rendered labels ("" for none).
+  const counters = new Map<string, Map<string, number>>();
+  // Delivery attempt durations: a Prometheus histogram (cumulative buckets, in seconds).
+  const ATTEMPT_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+  const attemptBuckets = ATTEMPT_BUCKETS.map(() => 0);
+  let attemptSum = 0;
+  let attemptCount = 0;
   const startedAt = Date.now();
 
   const label = (value: string) => value.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n");
@@ -24,10 +30,21 @@ export function createMetrics() {
       duration.sum += ms / 1000;
       duration.count += 1;
     },
-    increment(name: string, by = 1) {
-      counters.set(name, (counters.get(name) ?? 0) + by);
+    increment(name: string, labelValues: Record<string, string> = {}, by = 1) {
+      const key = Object.entries(labelValues).map(([k, v]) => `${k}="${label(v)}"`).join(",");
+      let series = counters.get(name);
+      if (!series) counters.set(name, (series = new Map()));
+      series.set(key, (series.get(key) ?? 0) + by);
     },
-    render(): string {
+    observeAttempt(seconds: number) {
+      ATTEMPT_BUCKETS.forEach((bound, i) => {
+        if (seconds <= bound) attemptBuckets[i]! += 1;
+      });
+      attemptSum += seconds;
+      attemptCount += 1;
+    },
+    /** `gauges`: current values read at scrape time (queue depth and the like), as text lines. */
+    render(gauges: string[] = []): string {
       const lines = [
         "# HELP switchboard_http_requests_total HTTP requests answered, by route and status.",
         "# TYPE switchboard_http_requests_total counter",
@@ -38,7 +55,14 @@ export function createMetrics() {
           `switchboard_http_request_duration_seconds_sum{${labels(key)}} ${d.sum.toFixed(6)}`,
           `switchboard_http_request_duration_seconds_count{${labels(key)}} ${d.count}`,
         ]),
-        ...[...counters].flatMap(([name, n]) => [`# TYPE ${name} counter`, `${name} ${n}`]),
+        ...[...counters].flatMap(([name, series]) => [`# TYPE ${name} counter`, ...[...series].map(([key, n]) => `${name}${key ? `{${key}}` : ""} ${n}`)]),
+        "# HELP switchboard_delivery_attempt_duration_seconds Time from sending a delivery to its answer (or timeout).",
+        "# TYPE switchboard_delivery_attempt_duration_seconds histogram",
+        ...ATTEMPT_BUCKETS.map((bound, i) => `switchboard_delivery_attempt_duration_seconds_bucket{le="${bound}"} ${attemptBuckets[i]}`),
+        `switchboard_delivery_attempt_duration_seconds_bucket{le="+Inf"} ${attemptCount}`,
+        `switchboard_delivery_attempt_duration_seconds_sum ${attemptSum.toFixed(6)}`,
+        `switchboard_delivery_attempt_duration_seconds_count ${attemptCount}`,
+        ...gauges,
         "# HELP switchboard_start_time_seconds When this process started.",
         "# TYPE switchboard_start_time_seconds gauge",
         `switchboard_start_time_seconds ${Math.floor(startedAt / 1000)}`,
