@@ -67,7 +67,7 @@ function Bars({ title, rows, parts }: { title: string; rows: HourRow[]; parts: {
 export function LastDayCharts({ rows }: { rows: HourRow[] }) {
   return (
     <section id="last-day" class="card">
-      <h2>Last 24 hours</h2>
+      <h2>Last 24 hours <span class="muted small-text">(hours in UTC)</span></h2>
       <div class="grid2">
         <Bars title="Webhook requests" rows={rows} parts={[{ name: "webhook_requests", label: "requests", class: "bar" }]} />
         <Bars
