@@ -115,7 +115,8 @@ export async function startServer(config: Config, { log = jsonLogger, announce =
     const { token } = (request as Request & { params: { token: string } }).params;
     // A webhook's token is its secret: the log shows only enough of it to tell them apart.
     const path = `/hooks/${token.slice(0, 4)}…`;
-    const failed = (error: unknown) => errorResponse("UNKNOWN", error, request, "/hooks");
+    // Its own answers carry the security headers; an error (a full disk) gets them here.
+    const failed = (error: unknown) => withSecurityHeaders(errorResponse("UNKNOWN", error, request, "/hooks"), "/hooks");
     let answer: Response | Promise<Response>;
     try {
       answer = receiveHook(request, token, ip);

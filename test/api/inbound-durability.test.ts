@@ -20,6 +20,31 @@ describe("unknown tokens", () => {
 });
 
 describe("durability", () => {
+  test("when the database refuses writes: 503 storage_unavailable, nothing half-stored, and back by itself", async () => {
+    const server = await startTestServer();
+    try {
+      const bot = await createBot(server);
+      const hook = await createWebhook(server, bot.flow_ns, { active: true, identify: { phone: "p" } });
+      expect((await post(hookUrl(server, hook), { p: "+14155550600" })).status).toBe(200);
+      // The same connection the server writes with now refuses every write (as a full or
+      // read-only disk would make it).
+      server.db.run("PRAGMA query_only = ON");
+      const refused = await post(hookUrl(server, hook), { p: "+14155550601" });
+      expect(refused.status).toBe(503);
+      expect((await refused.json()).error.code).toBe("storage_unavailable");
+      expect(refused.headers.get("x-content-type-options")).toBe("nosniff");
+      expect((await fetch(`${server.url}/healthz`)).status).toBe(503);
+      server.db.run("PRAGMA query_only = OFF");
+      expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+      expect((await post(hookUrl(server, hook), { p: "+14155550602" })).status).toBe(200);
+      const phones = server.db.query<{ phone: string }, []>("SELECT phone FROM contacts ORDER BY id").all().map((row) => row.phone);
+      expect(phones).toEqual(["+14155550600", "+14155550602"]);
+      expect(count(server, "SELECT count(*) AS n FROM webhook_logs WHERE webhook_id = ?", hook.id)).toBe(2);
+    } finally {
+      await server.close();
+    }
+  });
+
   test("a restart neither refills the bucket nor loses logs", async () => {
     const dataDir = tempDir("sb-restart-");
     const first = await startTestServer({ dataDir });

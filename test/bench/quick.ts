@@ -3,6 +3,7 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { api, setUpIngest } from "./setup";
 
 const SECONDS = process.env.BENCH_SECONDS ?? "6";
 const root = join(import.meta.dir, "..", "..");
@@ -22,35 +23,13 @@ while (!url) {
 }
 void (async () => { for (;;) if ((await reader.read()).done) return; })();
 
-const call = async (method: string, path: string, body?: unknown) => {
-  const r = await fetch(`${url}${path}`, { method, headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
-  if (r.status >= 300) throw new Error(`${method} ${path}: ${r.status} ${await r.text()}`);
-  return r.status === 204 ? null : r.json();
-};
-const bot = await call("POST", "/api/v1/bots", { name: "Bench SMS", channel: "sms", default_country: "US" });
-await call("POST", `/api/v1/bots/${bot.flow_ns}/fields`, { name: "booking_date", type: "date" });
-await call("POST", `/api/v1/bots/${bot.flow_ns}/fields`, { name: "party_size", type: "number" });
-const hook = await call("POST", `/api/v1/bots/${bot.flow_ns}/inbound-webhooks`, { name: "ingest" });
-await call("PATCH", `/api/v1/inbound-webhooks/${hook.id}`, {
-  active: true,
-  identify: { phone: "contact.phone" },
-  mappings: [
-    { path: "contact.first_name", field: "first_name" },
-    { path: "booking.date", field: "booking_date" },
-    { path: "booking.party_size", field: "party_size" },
-  ],
-  actions: [{ type: "add_tag", tag: "lead" }],
-  rate_limit: { capacity: 1_000_000, refill_seconds: 1 },
-});
-const limited = await call("POST", `/api/v1/bots/${bot.flow_ns}/inbound-webhooks`, { name: "limited" });
-await call("PATCH", `/api/v1/inbound-webhooks/${limited.id}`, { active: true, rate_limit: { capacity: 1, refill_seconds: 2_000_000 } });
-const inactive = await call("POST", `/api/v1/bots/${bot.flow_ns}/inbound-webhooks`, { name: "inactive" });
-const path = (u: string) => `${url}${new URL(u).pathname}`;
+const call = api(url, token);
+const setup = await setUpIngest(url, token);
 const targets: Record<string, [string, string]> = {
-  ingest: [path(hook.url), "ingest.lua"],
+  ingest: [setup.hookUrl, "ingest.lua"],
   unknown: [`${url}/hooks/unknown-token-for-benchmark`, "empty.lua"],
-  limited: [path(limited.url), "empty.lua"],
-  inactive: [path(inactive.url), "empty.lua"],
+  limited: [setup.limitedUrl, "empty.lua"],
+  inactive: [setup.inactiveUrl, "empty.lua"],
 };
 async function relayBurst(total: number) {
   let received = 0;
