@@ -26,12 +26,14 @@ bench: build wrk
 	$(BUN) run test/bench/run.ts
 
 # Fault tests on 127.0.0.1, bounded (about five minutes): kill -9 under load; a full disk
-# (tmpfs, root); overload; receiver faults drained by the real retry schedule.
+# (tmpfs, root); overload; receiver faults drained by the real retry schedule; retention
+# pruning a month of logs under load without the file growing.
 soak: build wrk
 	$(BUN) run test/soak/crash-under-load.ts
 	$(BUN) run test/soak/disk-full.ts
 	$(BUN) run test/soak/overload.ts
 	$(BUN) run test/soak/receiver-faults.ts
+	$(BUN) run test/soak/retention.ts
 
 wrk:
 	@command -v wrk >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
