@@ -29,11 +29,13 @@ bench: build wrk
 # (tmpfs, root); overload; receiver faults drained by the real retry schedule; retention
 # pruning a month of logs under load without the file growing.
 soak: build wrk
+	@rm -f test/.tmp/soak-summary.md
 	$(BUN) run test/soak/crash-under-load.ts
 	$(BUN) run test/soak/disk-full.ts
 	$(BUN) run test/soak/overload.ts
 	$(BUN) run test/soak/receiver-faults.ts
 	$(BUN) run test/soak/retention.ts
+	@echo; echo "| fault | sent | acknowledged | arrived | lost |"; echo "| --- | --- | --- | --- | --- |"; cat test/.tmp/soak-summary.md
 
 wrk:
 	@command -v wrk >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }

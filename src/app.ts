@@ -156,7 +156,7 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
       }),
     )
     .use(staticRoutes())
-    .use(systemRoutes({ db, metrics }))
+    .use(systemRoutes({ db, metrics, dataDir: config.dataDir }))
     .use(channelRoutes({ groupCommit: services.groupCommit, bots, channels, publicUrl }))
     .use(hooksRoutes({ receive: receiveHook, clientIp }))
     .use(api)

@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Database } from "bun:sqlite";
 import { BINARY, cliLastLine } from "../helpers/binary";
+import { reportRow } from "./summary";
 
 const KILLS = Number(process.env.SOAK_KILLS ?? 5);
 const RATE = Number(process.env.SOAK_RATE ?? 200); // requests per second
@@ -126,6 +127,10 @@ for (const [who, sent] of sentPerContact) {
   const ordered = firstArrivals.every((value, i) => i === 0 || value > firstArrivals[i - 1]!);
   if (missing.length || !ordered) failures.push(`contact ${who}: ${missing.length} answered messages never arrived; order ${ordered ? "kept" : "BROKEN"}`);
 }
+const firstArrivalCount = [...sentPerContact.keys()].reduce((sum, who) => sum + new Set(arrivals.get(who) ?? []).size, 0);
+const lostMessages = [...sentPerContact].reduce((sum, [who, sent]) => sum + sent.filter((value) => !(arrivals.get(who) ?? []).includes(value)).length, 0);
+reportRow(`crash under load (${KILLS}× kill -9): webhooks`, n >> 1, ok.length, ok.length - missingLogs.length, missingLogs.length);
+reportRow("crash under load: relayed messages", n - (n >> 1), expected, firstArrivalCount, lostMessages);
 console.log(`crash under load: ${KILLS} kills, ${ok.length} webhook 200s all logged: ${missingLogs.length === 0}, ${expected} relayed messages, integrity ${integrity}`);
 rmSync(work, { recursive: true, force: true });
 if (failures.length) {

@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { cliLastLine, startBinary } from "../helpers/binary";
 import { Database } from "bun:sqlite";
+import { reportRow } from "./summary";
 
 const mountPoint = mkdtempSync(join(tmpdir(), "sb-disk-"));
 const mount = Bun.spawnSync(["mount", "-t", "tmpfs", "-o", "size=16m", "tmpfs", mountPoint]);
@@ -65,6 +66,7 @@ try {
   db.close();
   const lost = okWhileFull.filter((i) => !stored.has(`+1415555${String(5000 + i)}`));
   if (lost.length) failures.push(`${lost.length} requests answered 200 while the disk was full are not stored`);
+  reportRow("disk full (16 MiB tmpfs)", 200, okWhileFull.length, okWhileFull.length - lost.length, lost.length);
   console.log(`disk full: ${okWhileFull.length} answered 200 while full, all stored: ${lost.length === 0}; recovered: ${recovered}`);
 } finally {
   if (proc) {

@@ -5,6 +5,8 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { cliLastLine, startBinary } from "../helpers/binary";
+import { reportRow } from "./summary";
+import { Database } from "bun:sqlite";
 
 const SECONDS = Number(process.env.SOAK_OVERLOAD_SECONDS ?? 30);
 const work = mkdtempSync(join(tmpdir(), "sb-overload-"));
@@ -48,6 +50,12 @@ try {
   const rps = /Requests\/sec:\s+([\d.]+)/.exec(report)?.[1];
   const socketErrors = /socket_errors (\d+) (\d+) (\d+) (\d+)/.exec(report)!.slice(1).map(Number);
   const worst = (values: number[]) => Math.max(...values);
+  const answered = Object.values(statuses).reduce((a, b) => a + b, 0);
+  const db = new Database(join(data, "switchboard.db"), { readonly: true });
+  const logged = db.query<{ n: number }, []>("SELECT count(*) AS n FROM webhook_logs WHERE outcome = 'processed'").get()!.n;
+  db.close();
+  reportRow(`overload (256 connections, ${SECONDS} s): 200s`, answered + socketErrors.reduce((a, b) => a + b, 0), statuses["200"] ?? 0, logged, Math.max(0, (statuses["200"] ?? 0) - logged));
+  if (logged < (statuses["200"] ?? 0)) failures.push(`${(statuses["200"] ?? 0) - logged} requests answered 200 have no processed log row`);
   console.log(`overload: ${rps} req/s offered-and-answered, statuses ${JSON.stringify(statuses)}, socket errors (connect, read, write, timeout) ${socketErrors.join(", ")}`);
   console.log(`overload: /healthz worst ${worst(probes).toFixed(0)} ms over ${probes.length} probes, admin page worst ${worst(admin).toFixed(0)} ms, RSS idle ${idle.toFixed(0)} MB, peak ${peak.toFixed(0)} MB`);
   for (const code of Object.keys(statuses)) if (!["200", "429", "503"].includes(code)) failures.push(`answered ${statuses[code]} requests with ${code}`);

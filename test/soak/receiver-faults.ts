@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Database } from "bun:sqlite";
 import { cliLastLine, startBinary } from "../helpers/binary";
+import { reportRow } from "./summary";
 
 const FAULT_SECONDS = Number(process.env.SOAK_FAULT_SECONDS ?? 30);
 const RATE = Number(process.env.SOAK_FAULT_RATE ?? 10); // webhook requests per second
@@ -114,6 +115,7 @@ try {
     console.log(
       `${`${name}${name === "slow" ? " (> timeout)" : name === "flapping" ? " (50% 503)" : name === "down" ? " (then up)" : " (410)"}`.padEnd(18)}${String(mine.length).padStart(6)}  ${String(acknowledged).padStart(12)}  ${String(arrived[name].size).padStart(7)}  ${String(succeeded.length).padStart(9)}  ${String(failed.length).padStart(6)}  ${String(stillOpen).padStart(4)}  ${String(lost).padStart(4)}  ${tries.toFixed(2).padStart(9)}`,
     );
+    reportRow(`receiver ${name === "gone" ? "answering 410 (failed after 1 try, as documented)" : name === "slow" ? "slower than the timeout" : name === "flapping" ? "failing 50%" : "down, then up"}`, total, mine.length, name === "gone" ? `${failed.length} failed` : arrived[name].size, lost);
     if (mine.length !== acknowledged) failures.push(`${name}: ${mine.length} deliveries queued for ${acknowledged} acknowledged requests`);
     if (lost > 0) failures.push(`${name}: ${lost} deliveries lost`);
     if (name === "gone") {

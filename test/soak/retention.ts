@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Database } from "bun:sqlite";
 import { cliLastLine, startBinary } from "../helpers/binary";
+import { reportRow } from "./summary";
 
 const OLD_ROWS = Number(process.env.SOAK_OLD_ROWS ?? 100_000);
 const NEW_REQUESTS = Number(process.env.SOAK_NEW_REQUESTS ?? 20_000);
@@ -74,6 +75,7 @@ try {
   const worst = latencies.at(-1)!;
   console.log(`retention: ${OLD_ROWS.toLocaleString("en")} expired rows pruned while ${ok.toLocaleString("en")}/${NEW_REQUESTS.toLocaleString("en")} requests were answered 200 in ${seconds.toFixed(1)} s (p99 ${p99.toFixed(1)} ms, worst ${worst.toFixed(0)} ms); expired rows left: ${remainingOld}; rows now: ${stored.toLocaleString("en")}`);
   console.log(`retention: file ${mb(before)} before, ${mb(after)} after`);
+  reportRow(`retention pruning ${OLD_ROWS.toLocaleString("en")} old rows under load`, NEW_REQUESTS, ok, stored, NEW_REQUESTS - stored);
   if (remainingOld !== 0) failures.push(`${remainingOld} expired log rows were not pruned`);
   if (ok !== NEW_REQUESTS || stored !== ok) failures.push(`${ok} answered 200, ${stored} rows stored, ${NEW_REQUESTS} sent`);
   if (after > before * 1.1) failures.push(`the file grew from ${mb(before)} to ${mb(after)} although as many rows went as came`);

@@ -2,6 +2,7 @@
 import { Elysia } from "elysia";
 import type { Database } from "bun:sqlite";
 import type { Metrics } from "./metrics";
+import { statfsSync } from "node:fs";
 
 // Health means the database takes writes: a full disk or a read-only file shows here first.
 const PROBE = "INSERT INTO team_settings (key, value) VALUES ('health_probe', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value";
@@ -9,7 +10,20 @@ const DELIVERIES_BY_STATE = "SELECT state, count(*) AS n FROM deliveries GROUP B
 const OLDEST_PENDING = "SELECT created_at FROM deliveries WHERE state = 'pending' ORDER BY id LIMIT 1";
 const STATES = ["pending", "sending", "succeeded", "failed"];
 
-export function systemRoutes({ db, metrics }: { db: Database; metrics: Metrics }) {
+// A full disk does not always fail a tiny write (the WAL reuses its own space), so health also
+// asks the filesystem: below this much free space, requests that need new pages fail.
+const MIN_FREE_BYTES = 4 * 1024 * 1024;
+
+function freeBytes(dir: string): number | null {
+  try {
+    const stats = statfsSync(dir);
+    return stats.bavail * stats.bsize;
+  } catch {
+    return null; // a filesystem that cannot say: the write probe decides alone
+  }
+}
+
+export function systemRoutes({ db, metrics, dataDir }: { db: Database; metrics: Metrics; dataDir: string }) {
   const ping = db.query(PROBE);
   const byState = db.query<{ state: string; n: number }, []>(DELIVERIES_BY_STATE);
   const oldestPending = db.query<{ created_at: number }, []>(OLDEST_PENDING);
@@ -34,6 +48,8 @@ export function systemRoutes({ db, metrics }: { db: Database; metrics: Metrics }
   return new Elysia({ detail: { tags: ["Operations"] } })
     .get("/healthz", ({ set }) => {
       try {
+        const free = freeBytes(dataDir);
+        if (free !== null && free < MIN_FREE_BYTES) throw new Error(`the data directory's disk is full (${free} bytes free)`);
         ping.run(String(Date.now()));
         return { status: "ok" };
       } catch (error) {
