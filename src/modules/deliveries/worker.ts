@@ -10,7 +10,7 @@ import { sign } from "../../lib/standard-webhooks";
 import type { Settings } from "../settings/service";
 import type { Deliveries, Delivery } from "./service";
 import { judge, parseRetryAfter, retryDelayMs } from "./retry";
-import { checkTarget, systemLookup, type Lookup } from "./target-policy";
+import { resolveTarget, systemLookup, type Lookup } from "./target-policy";
 
 export const RESPONSE_BYTES_KEPT = 2048;
 /** A lease outlives the timeout by this much before another claim may take the row. */
@@ -59,6 +59,12 @@ async function readCapped(response: Response, max: number): Promise<string> {
   }
   await reader.cancel().catch(() => {});
   return new TextDecoder().decode(Buffer.concat(chunks).subarray(0, max));
+}
+
+function withHost(headers: Record<string, string>, host: string): Headers {
+  const all = new Headers(headers);
+  all.set("host", host);
+  return all;
 }
 
 export function createWorker(deps: WorkerDeps) {
@@ -110,31 +116,35 @@ export function createWorker(deps: WorkerDeps) {
     let retryAfter: number | undefined;
     let refused = false;
 
-    const target = delivery.target_url ? await checkTarget(delivery.target_url, allowPrivate, lookup) : { ok: false as const, reason: "the delivery has no target URL" };
-    if (!target.ok) {
-      error = `target refused: ${target.reason}`;
-      refused = !target.retryable;
-    } else {
-      try {
-        const answer = await send(delivery.target_url!, {
+    // One deadline for the name lookup and the request together.
+    const signal = AbortSignal.any([AbortSignal.timeout(timeoutMs), stopController.signal]);
+    try {
+      const target = delivery.target_url ? await resolveTarget(delivery.target_url, allowPrivate, lookup, signal) : { ok: false as const, reason: "the delivery has no target URL" };
+      if (!target.ok) {
+        error = `target refused: ${target.reason}`;
+        refused = !target.retryable;
+      } else {
+        const answer = await send(target.connectUrl, {
           method: delivery.method,
-          headers: signedHeaders(delivery),
+          // The judged address is the one connected to; the name travels in Host (and SNI).
+          headers: withHost(signedHeaders(delivery), target.hostHeader),
           body: delivery.method === "GET" || delivery.method === "HEAD" ? undefined : (delivery.body ?? undefined),
           redirect: "manual",
-          signal: AbortSignal.any([AbortSignal.timeout(timeoutMs), stopController.signal]),
-        });
+          signal,
+          ...(target.serverName ? { tls: { serverName: target.serverName } } : {}),
+        } as RequestInit);
         status = answer.status;
         retryAfter = parseRetryAfter(answer.headers.get("retry-after"), clock.now());
         response = await readCapped(answer, RESPONSE_BYTES_KEPT);
-      } catch (caught) {
-        if (stopController.signal.aborted) {
-          // Shutting down: not an attempt. The row goes back to the queue untouched.
-          releaseOne.run(delivery.id);
-          return;
-        }
-        const name = (caught as Error)?.name;
-        error = name === "TimeoutError" || name === "AbortError" ? `no answer within ${timeoutMs / 1000} s` : ((caught as Error)?.message ?? String(caught));
       }
+    } catch (caught) {
+      if (stopController.signal.aborted) {
+        // Shutting down: not an attempt. The row goes back to the queue untouched.
+        releaseOne.run(delivery.id);
+        return;
+      }
+      const name = (caught as Error)?.name;
+      error = name === "TimeoutError" || name === "AbortError" ? `no answer within ${timeoutMs / 1000} s` : ((caught as Error)?.message ?? String(caught));
     }
 
     const verdict = refused ? "failed" : judge(status);
