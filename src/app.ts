@@ -120,16 +120,17 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
   const { config, db, metrics, onRoute, clock, publicUrl, clientIp } = deps;
   const { bots, fields, contacts, tokens, accounts, settings, webhooks, logs, receiver, messages, deliveries, channels, integration, relay, subFlows, liveChat } = services;
 
+  // Each controller puts the token guard on its own routes and checks what the token reaches.
+  const auth = bearerAuth({ tokens });
   const api = new Elysia({ prefix: "/api/v1" })
-    .use(bearerAuth({ tokens }))
-    .use(botsApi({ bots, fields, webhooks, publicUrl }))
-    .use(fieldsApi({ bots, fields }))
-    .use(contactsApi({ bots, contacts }))
-    .use(settingsApi({ settings }))
-    .use(inboundApi({ clock, bots, webhooks, logs, receiver, publicUrl }))
-    .use(messagesApi({ db, contacts, messages, channels }))
-    .use(deliveriesApi({ deliveries }))
-    .use(liveChatApi({ bots, contacts, integration, relay, subFlows, webhooks }));
+    .use(botsApi({ auth, bots, fields, webhooks, publicUrl }))
+    .use(fieldsApi({ auth, bots, fields }))
+    .use(contactsApi({ auth, bots, contacts }))
+    .use(settingsApi({ auth, settings }))
+    .use(inboundApi({ auth, clock, bots, webhooks, logs, receiver, publicUrl }))
+    .use(messagesApi({ auth, db, contacts, messages, channels }))
+    .use(deliveriesApi({ auth, deliveries }))
+    .use(liveChatApi({ auth, bots, contacts, integration, relay, subFlows, webhooks }));
 
   const receiveHook = hookReceiver({ webhooks, receiver, scanGuard: createScanGuard({ clock }), metrics });
 

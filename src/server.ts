@@ -20,6 +20,8 @@ export interface RunningServer {
   db: Database;
   services: Services;
   worker: Worker;
+  /** Every route the app answers, as the router holds them (scope and input tests walk it). */
+  routes(): { method: string; path: string }[];
   stop(): Promise<void>;
 }
 
@@ -169,6 +171,7 @@ export async function startServer(config: Config, { log = jsonLogger, announce =
     db,
     services,
     worker,
+    routes: () => app.routes.map((route) => ({ method: route.method, path: route.path })),
     stop() {
       // Stop accepting, let in-flight requests finish, then close the database cleanly.
       stopping ??= (async () => {

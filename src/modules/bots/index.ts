@@ -4,24 +4,37 @@ import { botJson, createBotBody, updateBotBody } from "./model";
 import { botToJson, type Bot, type Bots } from "./service";
 import type { Fields } from "../fields/service";
 import type { Webhooks } from "../inbound/service";
+import type { BearerAuth } from "../tokens/index";
+import type { TokenScope } from "../tokens/scope";
+import { errors } from "../../http/errors";
 
-export function botsApi({ bots, fields, webhooks, publicUrl }: { bots: Bots; fields: Fields; webhooks: Webhooks; publicUrl: () => string }) {
+/** The bot, when the token reaches it (another bot's reads as not found). */
+export function scopedBot(bots: Bots, scope: TokenScope, flowNs: string): Bot {
+  const bot = bots.get(flowNs);
+  scope.owns(bot.id, () => errors.notFound("bot", flowNs));
+  return bot;
+}
+
+export function botsApi({ auth, bots, fields, webhooks, publicUrl }: { auth: BearerAuth; bots: Bots; fields: Fields; webhooks: Webhooks; publicUrl: () => string }) {
   const toJson = (bot: Bot) => botToJson(bot, publicUrl());
   return new Elysia({ prefix: "/bots", detail: { tags: ["Bots"] } })
-    .post("", ({ body, set }) => {
+    .use(auth)
+    .post("", ({ body, set, scope }) => {
+      scope.installation();
       set.status = 201;
       return toJson(bots.create(body));
     }, { body: createBotBody, response: { 201: botJson }, detail: { summary: "Create a bot" } })
-    .get("", () => ({ data: bots.list().map(toJson) }), {
+    .get("", ({ scope }) => ({ data: bots.list().filter((bot) => scope.botId === null || bot.id === scope.botId).map(toJson) }), {
       response: t.Object({ data: t.Array(botJson) }),
       detail: { summary: "List bots" },
     })
-    .get("/:flow_ns", ({ params }) => toJson(bots.get(params.flow_ns)), { detail: { summary: "Get a bot" } })
-    .patch("/:flow_ns", ({ params, body }) => toJson(bots.update(params.flow_ns, body)), {
+    .get("/:flow_ns", ({ params, scope }) => toJson(scopedBot(bots, scope, params.flow_ns)), { detail: { summary: "Get a bot" } })
+    .patch("/:flow_ns", ({ params, body, scope }) => toJson(bots.update(scopedBot(bots, scope, params.flow_ns).flow_ns, body)), {
       body: updateBotBody,
       detail: { summary: "Change a bot's name, channel, default country or live-chat mode" },
     })
-    .delete("/:flow_ns", ({ params, set }) => {
+    .delete("/:flow_ns", ({ params, set, scope }) => {
+      scope.installation();
       const bot = bots.get(params.flow_ns);
       bots.remove(params.flow_ns);
       fields.forget(bot.id);

@@ -10,6 +10,8 @@ import { AppError, errorBody } from "../../http/errors";
 import { oneOf } from "../../http/schema";
 import type { Bot, Bots } from "../bots/service";
 import type { Contacts } from "../contacts/service";
+import { scopedContact } from "../contacts/index";
+import type { BearerAuth } from "../tokens/index";
 import { messageToJson, type Messages } from "../messages/service";
 import type { HttpSettings, TwilioSettings } from "./providers";
 import { MESSAGE_TYPES, type Channels } from "./service";
@@ -20,10 +22,11 @@ export const sendMessageBody = t.Object({
   payload: t.Optional(t.Record(t.String(), t.Any(), { description: "url for image/file/audio/video; latitude and longitude for location" })),
 });
 
-export function messagesApi({ db, contacts, messages, channels }: { db: Database; contacts: Contacts; messages: Messages; channels: Channels }) {
+export function messagesApi({ auth, db, contacts, messages, channels }: { auth: BearerAuth; db: Database; contacts: Contacts; messages: Messages; channels: Channels }) {
   return new Elysia({ detail: { tags: ["Messages"] } })
-    .post("/contacts/:user_ns/messages", ({ params, body, set }) => {
-      const { contact, bot } = contacts.get(params.user_ns);
+    .use(auth)
+    .post("/contacts/:user_ns/messages", ({ params, body, set, scope }) => {
+      const { contact, bot } = scopedContact(contacts, scope, params.user_ns);
       const msgType = body.type ?? "text";
       if (msgType === "text" && !body.text) throw new AppError(422, "validation_failed", "A text message needs 'text'.");
       if (msgType !== "text" && !body.payload) throw new AppError(422, "validation_failed", `A ${msgType} message needs 'payload'.`);
@@ -34,8 +37,8 @@ export function messagesApi({ db, contacts, messages, channels }: { db: Database
       set.status = 201;
       return messageToJson(message);
     }, { body: sendMessageBody, detail: { summary: "Send a message to the contact as the bot (stored, then delivered through the bot's channel)" } })
-    .get("/contacts/:user_ns/messages", ({ params, query }) => {
-      const { contact } = contacts.get(params.user_ns);
+    .get("/contacts/:user_ns/messages", ({ params, query, scope }) => {
+      const { contact } = scopedContact(contacts, scope, params.user_ns);
       return { data: messages.recent(contact.id, query.limit ?? 50).map(messageToJson) };
     }, {
       query: t.Object({ limit: t.Optional(t.Numeric({ minimum: 1, maximum: 200, error: "query parameter 'limit' must be a number from 1 to 200" })) }),

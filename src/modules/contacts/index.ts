@@ -1,19 +1,31 @@
 // HTTP routes for contacts: /api/v1/bots/{flow_ns}/contacts and /api/v1/contacts/{user_ns}.
 import { Elysia, t } from "elysia";
 import type { Bots } from "../bots/service";
+import { scopedBot } from "../bots/index";
+import { errors } from "../../http/errors";
+import type { BearerAuth } from "../tokens/index";
+import type { TokenScope } from "../tokens/scope";
 import { contactJson, createContactBody, listContactsQuery, updateContactBody } from "./model";
 import { contactToJson, type Contacts } from "./service";
 
-export function contactsApi({ bots, contacts }: { bots: Bots; contacts: Contacts }) {
+/** The contact with its bot, when the token reaches that bot (another bot's reads as not found). */
+export function scopedContact(contacts: Contacts, scope: TokenScope, userNs: string): ReturnType<Contacts["get"]> {
+  const found = contacts.get(userNs);
+  scope.owns(found.bot.id, () => errors.notFound("contact", userNs));
+  return found;
+}
+
+export function contactsApi({ auth, bots, contacts }: { auth: BearerAuth; bots: Bots; contacts: Contacts }) {
   return new Elysia({ detail: { tags: ["Contacts"] } })
-    .post("/bots/:flow_ns/contacts", ({ params, body, set }) => {
-      const bot = bots.get(params.flow_ns);
+    .use(auth)
+    .post("/bots/:flow_ns/contacts", ({ params, body, set, scope }) => {
+      const bot = scopedBot(bots, scope, params.flow_ns);
       const contact = contacts.create(bot, body);
       set.status = 201;
       return contactToJson(contact, bot, {});
     }, { body: createContactBody, response: { 201: contactJson }, detail: { summary: "Create a contact" } })
-    .get("/bots/:flow_ns/contacts", ({ params, query }) => {
-      const bot = bots.get(params.flow_ns);
+    .get("/bots/:flow_ns/contacts", ({ params, query, scope }) => {
+      const bot = scopedBot(bots, scope, params.flow_ns);
       const page = contacts.list(bot, query);
       return { data: page.data.map((c) => contactToJson(c, bot, contacts.fieldValues(c.id))), next_cursor: page.next_cursor };
     }, {
@@ -21,11 +33,12 @@ export function contactsApi({ bots, contacts }: { bots: Bots; contacts: Contacts
       response: t.Object({ data: t.Array(contactJson), next_cursor: t.Nullable(t.String()) }),
       detail: { summary: "Find or list a bot's contacts, newest first" },
     })
-    .get("/contacts/:user_ns", ({ params }) => {
-      const { contact, bot } = contacts.get(params.user_ns);
+    .get("/contacts/:user_ns", ({ params, scope }) => {
+      const { contact, bot } = scopedContact(contacts, scope, params.user_ns);
       return contactToJson(contact, bot, contacts.fieldValues(contact.id));
     }, { response: contactJson, detail: { summary: "Get a contact" } })
-    .patch("/contacts/:user_ns", ({ params, body }) => {
+    .patch("/contacts/:user_ns", ({ params, body, scope }) => {
+      scopedContact(contacts, scope, params.user_ns);
       const { contact, bot } = contacts.update(params.user_ns, body);
       return contactToJson(contact, bot, contacts.fieldValues(contact.id));
     }, { body: updateContactBody, response: contactJson, detail: { summary: "Set a contact's names, phone, email, tags or field values" } });

@@ -6,6 +6,10 @@ import { errorBody } from "../../http/errors";
 import { SECURITY_HEADERS } from "../../http/security-headers";
 import type { Metrics } from "../system/metrics";
 import type { Bots } from "../bots/service";
+import { scopedBot } from "../bots/index";
+import { errors } from "../../http/errors";
+import type { BearerAuth } from "../tokens/index";
+import type { TokenScope } from "../tokens/scope";
 import { logDetailJson, logSummaryJson, type Logs } from "./logs";
 import { createWebhookBody, listLogsQuery, previewBody, updateWebhookBody } from "./model";
 import type { Receiver } from "./receiver";
@@ -13,6 +17,7 @@ import type { ScanGuard } from "./scan-guard";
 import { webhookToJson, type Webhook, type Webhooks } from "./service";
 
 export interface InboundDeps {
+  auth: BearerAuth;
   clock: Clock;
   bots: Bots;
   webhooks: Webhooks;
@@ -24,37 +29,44 @@ export interface InboundDeps {
 const idParams = t.Object({ id: t.Numeric({ error: "path parameter 'id' must be a number" }) });
 const logParams = t.Object({ id: t.Numeric({ error: "path parameter 'id' must be a number" }), log_id: t.Numeric({ error: "path parameter 'log_id' must be a number" }) });
 
-export function inboundApi({ clock, bots, webhooks, logs, receiver, publicUrl }: InboundDeps) {
+export function inboundApi({ auth, clock, bots, webhooks, logs, receiver, publicUrl }: InboundDeps) {
   const toJson = (webhook: Webhook) => {
     const now = clock.now();
     return webhookToJson(webhook, webhooks.botOf(webhook), publicUrl(), webhooks.remaining(webhook, now), now);
   };
+  /** The webhook, when the token reaches its bot (another bot's reads as not found). */
+  const scoped = (scope: TokenScope, id: number): Webhook => {
+    const webhook = webhooks.get(id);
+    scope.owns(webhook.bot_id, () => errors.notFound("inbound webhook", String(id)));
+    return webhook;
+  };
 
   return new Elysia({ detail: { tags: ["Inbound webhooks"] } })
-    .post("/bots/:flow_ns/inbound-webhooks", ({ params, body, set }) => {
-      const webhook = webhooks.create(bots.get(params.flow_ns), body.name);
+    .use(auth)
+    .post("/bots/:flow_ns/inbound-webhooks", ({ params, body, set, scope }) => {
+      const webhook = webhooks.create(scopedBot(bots, scope, params.flow_ns), body.name);
       set.status = 201;
       return toJson(webhook);
     }, { body: createWebhookBody, detail: { summary: "Create an inbound webhook (inactive until activated)" } })
-    .get("/bots/:flow_ns/inbound-webhooks", ({ params }) => ({ data: webhooks.listForBot(bots.get(params.flow_ns).id).map(toJson) }), {
+    .get("/bots/:flow_ns/inbound-webhooks", ({ params, scope }) => ({ data: webhooks.listForBot(scopedBot(bots, scope, params.flow_ns).id).map(toJson) }), {
       detail: { summary: "List a bot's inbound webhooks" },
     })
-    .get("/inbound-webhooks/:id", ({ params }) => toJson(webhooks.get(params.id)), { params: idParams, detail: { summary: "Get an inbound webhook" } })
-    .patch("/inbound-webhooks/:id", ({ params, body }) => toJson(webhooks.update(params.id, body)), {
+    .get("/inbound-webhooks/:id", ({ params, scope }) => toJson(scoped(scope, params.id)), { params: idParams, detail: { summary: "Get an inbound webhook" } })
+    .patch("/inbound-webhooks/:id", ({ params, body, scope }) => toJson(webhooks.update(scoped(scope, params.id).id, body)), {
       params: idParams,
       body: updateWebhookBody,
       detail: { summary: "Change an inbound webhook: name, active, example, identify, mappings, actions, rate_limit, signing_secret, idempotency_path" },
     })
-    .delete("/inbound-webhooks/:id", ({ params, set }) => {
-      webhooks.remove(params.id);
+    .delete("/inbound-webhooks/:id", ({ params, set, scope }) => {
+      webhooks.remove(scoped(scope, params.id).id);
       set.status = 204;
     }, { params: idParams, detail: { summary: "Delete an inbound webhook and its logs" } })
-    .post("/inbound-webhooks/:id/listen", ({ params }) => {
-      const webhook = webhooks.startListening(params.id);
+    .post("/inbound-webhooks/:id/listen", ({ params, scope }) => {
+      const webhook = webhooks.startListening(scoped(scope, params.id).id);
       return { listening: true, until: new Date(webhook.listen_until!).toISOString() };
     }, { params: idParams, detail: { summary: "Capture the next request's body as the example (for up to 10 minutes)" } })
-    .get("/inbound-webhooks/:id/listen", ({ params }) => {
-      const webhook = webhooks.get(params.id);
+    .get("/inbound-webhooks/:id/listen", ({ params, scope }) => {
+      const webhook = scoped(scope, params.id);
       const now = clock.now();
       return {
         listening: webhooks.isListening(webhook, now),
@@ -63,21 +75,21 @@ export function inboundApi({ clock, bots, webhooks, logs, receiver, publicUrl }:
         example: webhook.example,
       };
     }, { params: idParams, detail: { summary: "Whether a live request was captured" } })
-    .post("/inbound-webhooks/:id/preview", ({ params, body }) => {
-      const webhook = webhooks.get(params.id);
+    .post("/inbound-webhooks/:id/preview", ({ params, body, scope }) => {
+      const webhook = scoped(scope, params.id);
       return webhooks.preview(webhook, body?.example !== undefined ? body.example : webhook.example);
     }, { params: idParams, body: t.Optional(previewBody), detail: { summary: "What identification and mappings would read and store from an example" } })
-    .get("/inbound-webhooks/:id/logs", ({ params, query }) => {
-      const webhook = webhooks.get(params.id);
+    .get("/inbound-webhooks/:id/logs", ({ params, query, scope }) => {
+      const webhook = scoped(scope, params.id);
       const page = logs.list(webhook.id, { outcome: query.outcome, limit: query.limit ?? 50, cursor: query.cursor });
       return { data: page.data.map(logSummaryJson), next_cursor: page.next_cursor };
     }, { params: idParams, query: listLogsQuery, detail: { summary: "Request log, newest first (keyset pagination)" } })
-    .get("/inbound-webhooks/:id/logs/:log_id", ({ params }) => logDetailJson(logs.get(webhooks.get(params.id).id, params.log_id)), {
+    .get("/inbound-webhooks/:id/logs/:log_id", ({ params, scope }) => logDetailJson(logs.get(scoped(scope, params.id).id, params.log_id)), {
       params: logParams,
       detail: { summary: "One logged request with headers (secrets redacted) and body" },
     })
-    .post("/inbound-webhooks/:id/logs/:log_id/replay", async ({ params }) => {
-      const answer = await receiver.replay(webhooks.get(params.id), params.log_id);
+    .post("/inbound-webhooks/:id/logs/:log_id/replay", async ({ params, scope }) => {
+      const answer = await receiver.replay(scoped(scope, params.id), params.log_id);
       return { log_id: answer.logId, status: answer.status, response: answer.body };
     }, { params: logParams, detail: { summary: "Process a logged body again with today's settings (a new log row)" } });
 }

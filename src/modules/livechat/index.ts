@@ -1,10 +1,14 @@
 // v1 routes for live chat: the integration webhook, pausing and resuming a contact's bot,
 // assigning agents, and sub-flows.
 import { Elysia, t } from "elysia";
-import { AppError } from "../../http/errors";
+import { AppError, errors } from "../../http/errors";
 import type { Bots } from "../bots/service";
+import { scopedBot } from "../bots/index";
 import { contactToJson, type Contacts } from "../contacts/service";
+import { scopedContact } from "../contacts/index";
 import type { Webhooks } from "../inbound/service";
+import type { BearerAuth } from "../tokens/index";
+import type { TokenScope } from "../tokens/scope";
 import { integrationToJson, type Integration } from "./integration";
 import type { Relay } from "./relay";
 import { subFlowToJson, type SubFlows } from "./subflows";
@@ -16,34 +20,43 @@ const integrationBody = t.Object({
   enabled: t.Optional(t.Boolean()),
 });
 
-export function liveChatApi({ bots, contacts, integration, relay, subFlows, webhooks }: { bots: Bots; contacts: Contacts; integration: Integration; relay: Relay; subFlows: SubFlows; webhooks: Webhooks }) {
+export function liveChatApi({ auth, bots, contacts, integration, relay, subFlows, webhooks }: { auth: BearerAuth; bots: Bots; contacts: Contacts; integration: Integration; relay: Relay; subFlows: SubFlows; webhooks: Webhooks }) {
   const contactJson = ({ contact, bot }: ReturnType<Contacts["get"]>) => contactToJson(contact, bot, contacts.fieldValues(contact.id));
+  // Checked before the body is: a scoped token learns nothing about the integration.
+  const installationWide = { transform: ({ scope }: { scope: TokenScope }) => scope.installation() };
+  /** The contact's user_ns, once the token is known to reach its bot. */
+  const reach = (scope: TokenScope, userNs: string) => scopedContact(contacts, scope, userNs).contact.user_ns;
   return new Elysia({ detail: { tags: ["Live chat"] } })
-    .get("/integrations/webhook", () => integrationToJson(integration.get()), { detail: { summary: "The live-chat integration webhook (header values and secret masked)" } })
+    .use(auth)
+    .get("/integrations/webhook", () => integrationToJson(integration.get()), {
+      ...installationWide, detail: { summary: "The live-chat integration webhook (header values and secret masked)" } })
     .put("/integrations/webhook", ({ body }) => integrationToJson(integration.put(body)), {
+      ...installationWide,
       body: integrationBody,
       detail: { summary: "Set the integration webhook: url, headers (name/value pairs), secret (whsec_…), enabled" },
     })
     .post("/integrations/webhook/test", () => {
       if (!integration.get().url) throw new AppError(409, "integration_not_configured", "Set the integration webhook's url first.");
       return { delivery_id: relay.sendTestEvent() };
-    }, { detail: { summary: "Queue a sample payload to the integration webhook; follow it at /api/v1/deliveries/{delivery_id}" } })
-    .post("/contacts/:user_ns/pause", ({ params, body }) => contactJson(contacts.pause(params.user_ns, body?.minutes ? body.minutes : null)), {
+    }, { ...installationWide, detail: { summary: "Queue a sample payload to the integration webhook; follow it at /api/v1/deliveries/{delivery_id}" } })
+    .post("/contacts/:user_ns/pause", ({ params, body, scope }) => contactJson(contacts.pause(reach(scope, params.user_ns), body?.minutes ? body.minutes : null)), {
       body: t.Optional(t.Object({ minutes: t.Optional(t.Nullable(t.Integer({ minimum: 0, maximum: 525_600 }))) })),
       detail: { summary: "Pause the bot for the contact for `minutes` (absent, null or 0: until resumed)" },
     })
-    .post("/contacts/:user_ns/resume", ({ params }) => contactJson(contacts.resume(params.user_ns)), { detail: { summary: "Resume the bot for the contact" } })
-    .post("/contacts/:user_ns/assign", ({ params, body }) => contactJson(contacts.assignAgent(params.user_ns, body.agent_id)), {
+    .post("/contacts/:user_ns/resume", ({ params, scope }) => contactJson(contacts.resume(reach(scope, params.user_ns))), { detail: { summary: "Resume the bot for the contact" } })
+    .post("/contacts/:user_ns/assign", ({ params, body, scope }) => contactJson(contacts.assignAgent(reach(scope, params.user_ns), body.agent_id)), {
       body: t.Object({ agent_id: t.Nullable(t.Integer({ minimum: 1 })) }),
       detail: { summary: "Assign an agent to the contact (null: unassign)" },
     })
-    .post("/bots/:flow_ns/sub-flows", ({ params, body, set }) => {
+    .post("/bots/:flow_ns/sub-flows", ({ params, body, set, scope }) => {
+      const bot = scopedBot(bots, scope, params.flow_ns);
       set.status = 201;
-      return subFlowToJson(subFlows.create(bots.get(params.flow_ns).id, body.name, body.actions));
+      return subFlowToJson(subFlows.create(bot.id, body.name, body.actions));
     }, { body: t.Object({ name: t.String(), actions: t.Array(t.Any(), { maxItems: 50 }) }), detail: { summary: "Save a named list of actions as a sub-flow" } })
-    .get("/bots/:flow_ns/sub-flows", ({ params }) => ({ data: subFlows.list(bots.get(params.flow_ns).id).map(subFlowToJson) }), { detail: { summary: "A bot's sub-flows" } })
-    .post("/inbound-webhooks/:id/sub-flow", ({ params, body, set }) => {
+    .get("/bots/:flow_ns/sub-flows", ({ params, scope }) => ({ data: subFlows.list(scopedBot(bots, scope, params.flow_ns).id).map(subFlowToJson) }), { detail: { summary: "A bot's sub-flows" } })
+    .post("/inbound-webhooks/:id/sub-flow", ({ params, body, set, scope }) => {
       const webhook = webhooks.get(params.id);
+      scope.owns(webhook.bot_id, () => errors.notFound("inbound webhook", String(params.id)));
       set.status = 201;
       return subFlowToJson(subFlows.create(webhook.bot_id, body.name, webhook.actions));
     }, { params: t.Object({ id: t.Numeric() }), body: t.Object({ name: t.String() }), detail: { summary: "Save an inbound webhook's actions as a named sub-flow" } });

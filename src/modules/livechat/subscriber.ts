@@ -12,6 +12,8 @@ import type { Webhooks } from "../inbound/service";
 import { messageToJson, type Messages } from "../messages/service";
 import type { ApiToken, Tokens } from "../tokens/service";
 import { bearerAuth } from "../tokens/index";
+import { scopeOf } from "../tokens/scope";
+import { scopedContact } from "../contacts/index";
 import type { LiveChat } from "./service";
 
 export interface SubscriberDeps {
@@ -47,11 +49,7 @@ export function subscriberApi(deps: SubscriberDeps) {
     if (!flow) throw new AppError(422, "flow_ns_required", "This token is not scoped to a bot: name the bot with flow_ns.");
     return bots.get(flow);
   };
-  const contactFor = (token: ApiToken, user: string): { contact: Contact; bot: Bot } => {
-    const found = contacts.get(user);
-    if (token.bot_id !== null && found.bot.id !== token.bot_id) throw errors.notFound("contact", user);
-    return found;
-  };
+  const contactFor = (token: ApiToken, user: string): { contact: Contact; bot: Bot } => scopedContact(contacts, scopeOf(token), user);
   const info = ({ contact, bot }: { contact: Contact; bot: Bot }) => contactToJson(contact, bot, contacts.fieldValues(contact.id));
   const setField = (token: ApiToken, user: string, name: string, value: unknown) => {
     const found = contactFor(token, user);

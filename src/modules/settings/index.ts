@@ -1,6 +1,7 @@
 // HTTP routes for installation settings: /api/v1/settings.
 import { Elysia, t } from "elysia";
 import type { Settings } from "./service";
+import type { BearerAuth } from "../tokens/index";
 
 export const settingsPatch = t.Object({
   max_inbound_webhooks_per_bot: t.Optional(t.Integer({ minimum: 1, maximum: 100 })),
@@ -10,8 +11,10 @@ export const settingsPatch = t.Object({
   allow_private_targets: t.Optional(t.Boolean({ description: "Deliveries to private and loopback addresses (link-local and metadata addresses are always refused)." })),
 });
 
-export function settingsApi({ settings }: { settings: Settings }) {
+export function settingsApi({ auth, settings }: { auth: BearerAuth; settings: Settings }) {
   return new Elysia({ prefix: "/settings", detail: { tags: ["Settings"] } })
+    .use(auth)
+    .onTransform(({ scope }) => scope.installation())
     .get("", () => settings.get(), { detail: { summary: "Installation settings" } })
     .patch("", ({ body }) => settings.update(body), { body: settingsPatch, detail: { summary: "Change installation settings" } });
 }

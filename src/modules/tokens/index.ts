@@ -1,7 +1,11 @@
-// The bearer-token guard every /api route sits behind.
+// The bearer-token guard every /api route sits behind: each controller uses it for its own
+// routes, and gets the token and what it may reach (its scope).
 import { Elysia } from "elysia";
-import { AppError, errors } from "../../http/errors";
+import { errors } from "../../http/errors";
+import { scopeOf } from "./scope";
 import type { Tokens } from "./service";
+
+export type BearerAuth = ReturnType<typeof bearerAuth>;
 
 export function bearerAuth({ tokens }: { tokens: Tokens }) {
   // derive runs before body validation, so an unauthenticated caller learns nothing about
@@ -11,8 +15,8 @@ export function bearerAuth({ tokens }: { tokens: Tokens }) {
     const apiToken = match ? tokens.verify(match[1]!) : null;
     if (!apiToken) throw errors.unauthorized();
     if (apiToken.read_only && request.method !== "GET" && request.method !== "HEAD") {
-      throw new AppError(403, "read_only_token", "This API token may only read (GET); use a full-access token to change anything.");
+      throw errors.readOnlyToken();
     }
-    return { apiToken };
+    return { apiToken, scope: scopeOf(apiToken) };
   });
 }

@@ -1,0 +1,211 @@
+// Every API route × {installation-wide, scoped to bot A, scoped to bot B, read-only} with the
+// status each must answer. Requests aim at bot A's resources. The table is checked against the
+// router, so a new /api route without a row here fails this test.
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { startTestServer, type TestServer } from "../helpers/server";
+import { createBot, createWebhook, hookUrl, post } from "../helpers/inbound";
+
+let server: TestServer;
+let tokens: Record<TokenKind, string>;
+let a: Fixture;
+let b: Fixture;
+let seq = 0;
+const unique = () => ++seq;
+
+type TokenKind = "unscoped" | "scopedA" | "scopedB" | "readOnly";
+interface Fixture {
+  flowNs: string;
+  userNs: string;
+  phone: string;
+  fieldId: number;
+  webhookId: number;
+  logId: number;
+  deliveryId: string;
+  subFlowNs: string;
+}
+
+/**
+ * `bot`: reaches bot A's resources (scoped to B: 404 as unknown). `installation`: refused to
+ * scoped tokens (403 token_scope). `filtered`: answers every token, with only what it may see.
+ */
+type Reach = "bot" | "installation" | "filtered";
+interface Row {
+  reach: Reach;
+  ok: number;
+  /** The request, built anew for each token (deleting or creating needs fresh resources). */
+  request: () => { path: string; body?: unknown } | Promise<{ path: string; body?: unknown }>;
+}
+
+const phone = () => `+1415555${String(1000 + unique()).padStart(4, "0")}`;
+
+async function newContact(fx: Fixture) {
+  const response = await server.api("POST", `/api/v1/bots/${fx.flowNs}/contacts`, { phone: phone() });
+  return ((await response.json()) as { user_ns: string }).user_ns;
+}
+function failedDelivery(botId: number): string {
+  const delivery = server.db.transaction(() => server.services.deliveries.enqueue({ kind: "http_request", botId, targetUrl: "http://127.0.0.1:9/" }))();
+  server.db.query("UPDATE deliveries SET state = 'failed', next_attempt_at = ? WHERE id = ?").run(Number.MAX_SAFE_INTEGER, delivery.id);
+  return delivery.public_id;
+}
+const botIdOf = (flowNs: string) => server.services.bots.get(flowNs).id;
+
+const TABLE: Record<string, Row> = {
+  "POST /api/v1/bots": { reach: "installation", ok: 201, request: () => ({ path: "/api/v1/bots", body: { name: "New", channel: "sms" } }) },
+  "GET /api/v1/bots": { reach: "filtered", ok: 200, request: () => ({ path: "/api/v1/bots" }) },
+  "GET /api/v1/bots/:flow_ns": { reach: "bot", ok: 200, request: () => ({ path: `/api/v1/bots/${a.flowNs}` }) },
+  "PATCH /api/v1/bots/:flow_ns": { reach: "bot", ok: 200, request: () => ({ path: `/api/v1/bots/${a.flowNs}`, body: { name: "Bot A" } }) },
+  "DELETE /api/v1/bots/:flow_ns": {
+    reach: "installation",
+    ok: 204,
+    request: async () => ({ path: `/api/v1/bots/${(await createBot(server, { name: `Gone ${unique()}`, channel: "sms" })).flow_ns}` }),
+  },
+  "POST /api/v1/bots/:flow_ns/fields": { reach: "bot", ok: 201, request: () => ({ path: `/api/v1/bots/${a.flowNs}/fields`, body: { name: `f${unique()}`, type: "text" } }) },
+  "GET /api/v1/bots/:flow_ns/fields": { reach: "bot", ok: 200, request: () => ({ path: `/api/v1/bots/${a.flowNs}/fields` }) },
+  "DELETE /api/v1/bots/:flow_ns/fields/:id": {
+    reach: "bot",
+    ok: 204,
+    request: () => ({ path: `/api/v1/bots/${a.flowNs}/fields/${server.services.fields.create(botIdOf(a.flowNs), { name: `d${unique()}`, type: "text" }).id}` }),
+  },
+  "POST /api/v1/bots/:flow_ns/contacts": { reach: "bot", ok: 201, request: () => ({ path: `/api/v1/bots/${a.flowNs}/contacts`, body: { phone: phone() } }) },
+  "GET /api/v1/bots/:flow_ns/contacts": { reach: "bot", ok: 200, request: () => ({ path: `/api/v1/bots/${a.flowNs}/contacts` }) },
+  "GET /api/v1/contacts/:user_ns": { reach: "bot", ok: 200, request: () => ({ path: `/api/v1/contacts/${a.userNs}` }) },
+  "PATCH /api/v1/contacts/:user_ns": { reach: "bot", ok: 200, request: () => ({ path: `/api/v1/contacts/${a.userNs}`, body: { first_name: "Ada" } }) },
+  "GET /api/v1/settings": { reach: "installation", ok: 200, request: () => ({ path: "/api/v1/settings" }) },
+  "PATCH /api/v1/settings": { reach: "installation", ok: 200, request: () => ({ path: "/api/v1/settings", body: { allow_private_targets: true } }) },
+  "POST /api/v1/bots/:flow_ns/inbound-webhooks": { reach: "bot", ok: 201, request: () => ({ path: `/api/v1/bots/${a.flowNs}/inbound-webhooks`, body: { name: "More" } }) },
+  "GET /api/v1/bots/:flow_ns/inbound-webhooks": { reach: "bot", ok: 200, request: () => ({ path: `/api/v1/bots/${a.flowNs}/inbound-webhooks` }) },
+  "GET /api/v1/inbound-webhooks/:id": { reach: "bot", ok: 200, request: () => ({ path: `/api/v1/inbound-webhooks/${a.webhookId}` }) },
+  "PATCH /api/v1/inbound-webhooks/:id": { reach: "bot", ok: 200, request: () => ({ path: `/api/v1/inbound-webhooks/${a.webhookId}`, body: { name: "Form A" } }) },
+  "DELETE /api/v1/inbound-webhooks/:id": { reach: "bot", ok: 204, request: async () => ({ path: `/api/v1/inbound-webhooks/${(await createWebhook(server, a.flowNs)).id}` }) },
+  "POST /api/v1/inbound-webhooks/:id/listen": { reach: "bot", ok: 200, request: () => ({ path: `/api/v1/inbound-webhooks/${a.webhookId}/listen` }) },
+  "GET /api/v1/inbound-webhooks/:id/listen": { reach: "bot", ok: 200, request: () => ({ path: `/api/v1/inbound-webhooks/${a.webhookId}/listen` }) },
+  "POST /api/v1/inbound-webhooks/:id/preview": { reach: "bot", ok: 200, request: () => ({ path: `/api/v1/inbound-webhooks/${a.webhookId}/preview`, body: { example: { phone: "+14155552671" } } }) },
+  "GET /api/v1/inbound-webhooks/:id/logs": { reach: "bot", ok: 200, request: () => ({ path: `/api/v1/inbound-webhooks/${a.webhookId}/logs` }) },
+  "GET /api/v1/inbound-webhooks/:id/logs/:log_id": { reach: "bot", ok: 200, request: () => ({ path: `/api/v1/inbound-webhooks/${a.webhookId}/logs/${a.logId}` }) },
+  "POST /api/v1/inbound-webhooks/:id/logs/:log_id/replay": { reach: "bot", ok: 200, request: () => ({ path: `/api/v1/inbound-webhooks/${a.webhookId}/logs/${a.logId}/replay` }) },
+  "POST /api/v1/inbound-webhooks/:id/sub-flow": { reach: "bot", ok: 201, request: () => ({ path: `/api/v1/inbound-webhooks/${a.webhookId}/sub-flow`, body: { name: `from hook ${unique()}` } }) },
+  "POST /api/v1/contacts/:user_ns/messages": { reach: "bot", ok: 201, request: () => ({ path: `/api/v1/contacts/${a.userNs}/messages`, body: { text: "Hello" } }) },
+  "GET /api/v1/contacts/:user_ns/messages": { reach: "bot", ok: 200, request: () => ({ path: `/api/v1/contacts/${a.userNs}/messages` }) },
+  "GET /api/v1/deliveries": { reach: "installation", ok: 200, request: () => ({ path: "/api/v1/deliveries" }) },
+  "POST /api/v1/deliveries/retry": { reach: "installation", ok: 200, request: () => ({ path: "/api/v1/deliveries/retry", body: { state: "failed" } }) },
+  "GET /api/v1/deliveries/:id": { reach: "bot", ok: 200, request: () => ({ path: `/api/v1/deliveries/${a.deliveryId}` }) },
+  "POST /api/v1/deliveries/:id/retry": { reach: "bot", ok: 200, request: () => ({ path: `/api/v1/deliveries/${failedDelivery(botIdOf(a.flowNs))}/retry` }) },
+  "GET /api/v1/integrations/webhook": { reach: "installation", ok: 200, request: () => ({ path: "/api/v1/integrations/webhook" }) },
+  "PUT /api/v1/integrations/webhook": { reach: "installation", ok: 200, request: () => ({ path: "/api/v1/integrations/webhook", body: { enabled: false } }) },
+  "POST /api/v1/integrations/webhook/test": { reach: "installation", ok: 200, request: () => ({ path: "/api/v1/integrations/webhook/test" }) },
+  "POST /api/v1/contacts/:user_ns/pause": { reach: "bot", ok: 200, request: () => ({ path: `/api/v1/contacts/${a.userNs}/pause`, body: { minutes: 5 } }) },
+  "POST /api/v1/contacts/:user_ns/resume": { reach: "bot", ok: 200, request: () => ({ path: `/api/v1/contacts/${a.userNs}/resume` }) },
+  "POST /api/v1/contacts/:user_ns/assign": { reach: "bot", ok: 200, request: () => ({ path: `/api/v1/contacts/${a.userNs}/assign`, body: { agent_id: 3 } }) },
+  "POST /api/v1/bots/:flow_ns/sub-flows": { reach: "bot", ok: 201, request: () => ({ path: `/api/v1/bots/${a.flowNs}/sub-flows`, body: { name: `s${unique()}`, actions: [] } }) },
+  "GET /api/v1/bots/:flow_ns/sub-flows": { reach: "bot", ok: 200, request: () => ({ path: `/api/v1/bots/${a.flowNs}/sub-flows` }) },
+  // The UChat-style API: a scoped token needs no flow_ns; here every request names bot A's.
+  "POST /api/subscriber/send-text": { reach: "bot", ok: 200, request: () => ({ path: "/api/subscriber/send-text", body: { user_ns: a.userNs, content: "Hi" } }) },
+  "POST /api/subscriber/send-content": {
+    reach: "bot",
+    ok: 200,
+    request: () => ({ path: "/api/subscriber/send-content", body: { user_ns: a.userNs, data: { version: "v1", content: { messages: [{ type: "text", text: "Hi" }] } } } }),
+  },
+  "POST /api/subscriber/send-sub-flow": { reach: "bot", ok: 200, request: () => ({ path: "/api/subscriber/send-sub-flow", body: { user_ns: a.userNs, sub_flow_ns: a.subFlowNs } }) },
+  "GET /api/subscribers": { reach: "bot", ok: 200, request: () => ({ path: `/api/subscribers?flow_ns=${a.flowNs}` }) },
+  "GET /api/subscriber/get-info": { reach: "bot", ok: 200, request: () => ({ path: `/api/subscriber/get-info?user_ns=${a.userNs}` }) },
+  "GET /api/subscriber/get-info-by-user-id": { reach: "bot", ok: 200, request: () => ({ path: `/api/subscriber/get-info-by-user-id?flow_ns=${a.flowNs}&user_id=${encodeURIComponent(a.phone)}` }) },
+  "POST /api/subscriber/create": { reach: "bot", ok: 201, request: () => ({ path: "/api/subscriber/create", body: { flow_ns: a.flowNs, phone: phone() } }) },
+  "PUT /api/subscriber/update": { reach: "bot", ok: 200, request: () => ({ path: "/api/subscriber/update", body: { user_ns: a.userNs, last_name: "Lovelace" } }) },
+  "DELETE /api/subscriber/delete": { reach: "bot", ok: 200, request: async () => ({ path: "/api/subscriber/delete", body: { user_ns: await newContact(a) } }) },
+  "PUT /api/subscriber/set-user-field": { reach: "bot", ok: 200, request: () => ({ path: "/api/subscriber/set-user-field", body: { user_ns: a.userNs, var_ns: `v${a.fieldId}`, value: "x" } }) },
+  "PUT /api/subscriber/set-user-field-by-name": { reach: "bot", ok: 200, request: () => ({ path: "/api/subscriber/set-user-field-by-name", body: { user_ns: a.userNs, field_name: "note", value: "x" } }) },
+  "PUT /api/subscriber/set-user-fields-by-name": {
+    reach: "bot",
+    ok: 200,
+    request: () => ({ path: "/api/subscriber/set-user-fields-by-name", body: { user_ns: a.userNs, data: [{ name: "note", value: "y" }] } }),
+  },
+  "DELETE /api/subscriber/clear-user-field-by-name": { reach: "bot", ok: 200, request: () => ({ path: "/api/subscriber/clear-user-field-by-name", body: { user_ns: a.userNs, field_name: "note" } }) },
+  "POST /api/subscriber/add-tag-by-name": { reach: "bot", ok: 200, request: () => ({ path: "/api/subscriber/add-tag-by-name", body: { user_ns: a.userNs, tag_name: "vip" } }) },
+  "DELETE /api/subscriber/remove-tag-by-name": { reach: "bot", ok: 200, request: () => ({ path: "/api/subscriber/remove-tag-by-name", body: { user_ns: a.userNs, tag_name: "vip" } }) },
+  "GET /api/flow/user-fields": { reach: "bot", ok: 200, request: () => ({ path: `/api/flow/user-fields?flow_ns=${a.flowNs}` }) },
+  "POST /api/flow/create-user-field": { reach: "bot", ok: 201, request: () => ({ path: "/api/flow/create-user-field", body: { flow_ns: a.flowNs, name: `u${unique()}`, var_type: "text" } }) },
+  "GET /api/flow/tags": { reach: "bot", ok: 200, request: () => ({ path: `/api/flow/tags?flow_ns=${a.flowNs}` }) },
+  "GET /api/flow/inbound-webhooks": { reach: "bot", ok: 200, request: () => ({ path: `/api/flow/inbound-webhooks?flow_ns=${a.flowNs}` }) },
+  "POST /api/subscriber/pause-bot": { reach: "bot", ok: 200, request: () => ({ path: "/api/subscriber/pause-bot", body: { user_ns: a.userNs, minutes: 5 } }) },
+  "POST /api/subscriber/resume-bot": { reach: "bot", ok: 200, request: () => ({ path: "/api/subscriber/resume-bot", body: { user_ns: a.userNs } }) },
+  "POST /api/subscriber/assign-agent": { reach: "bot", ok: 200, request: () => ({ path: "/api/subscriber/assign-agent", body: { user_ns: a.userNs, agent_id: 4 } }) },
+  "POST /api/subscriber/unassign-agent": { reach: "bot", ok: 200, request: () => ({ path: "/api/subscriber/unassign-agent", body: { user_ns: a.userNs } }) },
+  "GET /api/subscriber/chat-messages": { reach: "bot", ok: 200, request: () => ({ path: `/api/subscriber/chat-messages?user_ns=${a.userNs}` }) },
+};
+
+/** The one status the contract names for this token on this route. */
+function expected(method: string, row: Row, kind: TokenKind): { status: number; code?: string } {
+  if (kind === "readOnly" && method !== "GET") return { status: 403, code: "read_only_token" };
+  if (kind === "unscoped" || kind === "readOnly") return { status: row.ok };
+  if (row.reach === "installation") return { status: 403, code: "token_scope" };
+  if (row.reach === "bot" && kind === "scopedB") return { status: 404, code: "not_found" };
+  return { status: row.ok };
+}
+
+async function fixture(name: string): Promise<Fixture> {
+  const bot = await createBot(server, { name, channel: "sms", default_country: "US" });
+  const botId = botIdOf(bot.flow_ns);
+  const field = server.services.fields.create(botId, { name: "note", type: "text" });
+  const contactPhone = phone();
+  const contact = (await (await server.api("POST", `/api/v1/bots/${bot.flow_ns}/contacts`, { phone: contactPhone })).json()) as { user_ns: string };
+  const webhook = await createWebhook(server, bot.flow_ns, { active: true, identify: { phone: "phone" } });
+  expect((await post(hookUrl(server, webhook), { phone: contactPhone })).status).toBe(200);
+  const logId = (server.db.query("SELECT max(id) AS id FROM webhook_logs WHERE webhook_id = ?").get(webhook.id) as { id: number }).id;
+  const subFlow = server.services.subFlows.create(botId, "Greeting", []);
+  return { flowNs: bot.flow_ns, userNs: contact.user_ns, phone: contactPhone, fieldId: field.id, webhookId: webhook.id, logId, deliveryId: failedDelivery(botId), subFlowNs: subFlow.sub_flow_ns };
+}
+
+beforeAll(async () => {
+  server = await startTestServer();
+  await server.api("PATCH", "/api/v1/settings", { max_inbound_webhooks_per_bot: 100 });
+  await server.api("PUT", "/api/v1/integrations/webhook", { url: "http://127.0.0.1:9/relay" });
+  a = await fixture("Bot A");
+  b = await fixture("Bot B");
+  const { tokens: t, bots } = server.services;
+  tokens = {
+    unscoped: server.token,
+    scopedA: t.create("scoped to A", bots.get(a.flowNs).id).token,
+    scopedB: t.create("scoped to B", bots.get(b.flowNs).id).token,
+    readOnly: t.create("read-only", null, null, true).token,
+  };
+});
+afterAll(() => server.close());
+
+describe("token scope", () => {
+  test("the table names every /api route the router has, and nothing else", () => {
+    const routes = server.routes().filter((r) => r.path.startsWith("/api/")).map((r) => `${r.method} ${r.path}`);
+    expect(routes.sort()).toEqual(Object.keys(TABLE).sort());
+  });
+
+  for (const [route, row] of Object.entries(TABLE)) {
+    const method = route.split(" ")[0]!;
+    test(`${route}: installation-wide ${row.ok}, scoped to A ${expected(method, row, "scopedA").status}, to B ${expected(method, row, "scopedB").status}, read-only ${expected(method, row, "readOnly").status}`, async () => {
+      for (const kind of ["unscoped", "scopedA", "scopedB", "readOnly"] as TokenKind[]) {
+        const { path, body } = await row.request();
+        const response = await server.api(method, path, body, { authorization: `Bearer ${tokens[kind]}` });
+        const text = await response.text();
+        const want = expected(method, row, kind);
+        expect({ kind, status: response.status }).toEqual({ kind, status: want.status });
+        if (want.code) expect(JSON.parse(text).error.code).toBe(want.code);
+      }
+    });
+  }
+
+  test("a scoped token lists only its own bot", async () => {
+    const seen = async (kind: TokenKind) =>
+      ((await (await server.api("GET", "/api/v1/bots", undefined, { authorization: `Bearer ${tokens[kind]}` })).json()) as { data: { flow_ns: string }[] }).data.map((bot) => bot.flow_ns);
+    expect(await seen("scopedA")).toEqual([a.flowNs]);
+    expect(await seen("scopedB")).toEqual([b.flowNs]);
+    expect(await seen("unscoped")).toEqual(expect.arrayContaining([a.flowNs, b.flowNs]));
+  });
+
+  test("a scoped token cannot turn on private targets, re-point the integration or read another bot's webhook URL", async () => {
+    const asB = { authorization: `Bearer ${tokens.scopedB}` };
+    expect((await server.api("PATCH", "/api/v1/settings", { allow_private_targets: false }, asB)).status).toBe(403);
+    expect((await server.api("PUT", "/api/v1/integrations/webhook", { url: "http://attacker.example/" }, asB)).status).toBe(403);
+    expect(server.services.integration.get().url).toBe("http://127.0.0.1:9/relay");
+    const webhook = await server.api("GET", `/api/v1/inbound-webhooks/${a.webhookId}`, undefined, asB);
+    expect(webhook.status).toBe(404);
+    expect(await webhook.text()).not.toContain("/hooks/");
+  });
+});
