@@ -39,6 +39,31 @@ function concat(chunks: Uint8Array[], size: number): Uint8Array {
   return out;
 }
 
+/** A form may carry this many name=value pairs, and repeat one name this often. */
+export const MAX_FORM_FIELDS = 10_000;
+export const MAX_FORM_REPEATS = 1_000;
+
+/**
+ * A form as an object; a repeated name becomes an array, as forms with several choices send
+ * it. Linear in the body: values are collected per name, each array built once.
+ */
+function parseForm(text: string): ParsedBody {
+  const byName = new Map<string, string[]>();
+  let fields = 0;
+  for (const [name, item] of new URLSearchParams(text)) {
+    if (++fields > MAX_FORM_FIELDS) return { ok: false, status: 400, reason: `the form has more than ${MAX_FORM_FIELDS} fields` };
+    const values = byName.get(name);
+    if (!values) byName.set(name, [item]);
+    else if (values.push(item) > MAX_FORM_REPEATS) return { ok: false, status: 400, reason: `the form repeats '${name.slice(0, 40)}' more than ${MAX_FORM_REPEATS} times` };
+  }
+  const value: Record<string, unknown> = {};
+  for (const [name, values] of byName) {
+    // defineProperty: a field named __proto__ is a field, not the object's prototype.
+    Object.defineProperty(value, name, { value: values.length === 1 ? values[0] : values, enumerable: true, writable: true, configurable: true });
+  }
+  return { ok: true, value };
+}
+
 export type ParsedBody = { ok: true; value: Record<string, unknown> } | { ok: false; status: 400 | 415; reason: string };
 
 /** How deep brackets nest, counted on the text so a hostile body never reaches the parser. */
@@ -60,16 +85,7 @@ export function jsonDepth(text: string): number {
 
 export function parseObjectBody(text: string, contentType: string | null): ParsedBody {
   const type = (contentType ?? "").split(";")[0]!.trim().toLowerCase();
-  if (type === "application/x-www-form-urlencoded") {
-    const value: Record<string, unknown> = {};
-    for (const [key, item] of new URLSearchParams(text)) {
-      // A repeated key becomes an array, as form posts with multiple choices send it.
-      const existing = Object.hasOwn(value, key) ? value[key] : undefined;
-      const next = existing === undefined ? item : Array.isArray(existing) ? [...existing, item] : [existing, item];
-      Object.defineProperty(value, key, { value: next, enumerable: true, writable: true, configurable: true });
-    }
-    return { ok: true, value };
-  }
+  if (type === "application/x-www-form-urlencoded") return parseForm(text);
   if (type !== "" && type !== "application/json" && type !== "text/plain" && !type.endsWith("+json")) {
     return { ok: false, status: 415, reason: `content type '${type}' is not accepted: send JSON (application/json) or a form (application/x-www-form-urlencoded)` };
   }
