@@ -80,6 +80,7 @@ export function IntegrationSection({ integration, error, saved, testDelivery }: 
         <label>
           Webhook URL
           <input name="url" value={integration.url ?? ""} placeholder="https://chat.example.com/switchboard" />
+          <small class="muted small-text">Changing the URL to another site clears the saved header values and secret: enter them again.</small>
         </label>
         <label>
           Custom headers (one "Name: value" a line; values are write-only)

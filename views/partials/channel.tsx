@@ -31,6 +31,7 @@ export function ChannelSection({ bot, inboundUrl, error, saved }: { bot: Bot; in
           <label>
             Gateway URL
             <input name="url" value={bot.provider === "http" ? (settings.url ?? "") : ""} placeholder="https://gateway.example.com/send" />
+            <small class="muted small-text">Changing the URL to another site clears the saved header values and secret: enter them again.</small>
           </label>
           <label>
             Headers (one "Name: value" a line; values are write-only)
@@ -64,6 +65,7 @@ export function ChannelSection({ bot, inboundUrl, error, saved }: { bot: Bot; in
           <label>
             API base URL (optional)
             <input name="base_url" value={bot.provider === "twilio" ? (settings.base_url ?? "") : ""} placeholder="https://api.twilio.com" />
+            <small class="muted small-text">Changing it to another site clears the saved auth token: enter it again.</small>
           </label>
         </fieldset>
         <button type="submit">Save channel</button> {saved ? <span class="muted" role="status">Saved.</span> : ""}

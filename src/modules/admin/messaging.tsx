@@ -63,14 +63,6 @@ export function messagingPages({ db, accounts, bots, contacts, messages, channel
       const render = (bot: Bot, error?: string, saved?: boolean) => ChannelSection({ bot, inboundUrl: inboundUrlOf(bot, publicUrl()), error, saved });
       return section(() => {
         const { provider, settings } = providerSettingsFrom(formOf(body));
-        // Masked header values come back as "********": keep the saved ones.
-        const current = bots.get(params.flow_ns);
-        const saved = JSON.parse(current.provider_settings) as { headers?: Record<string, string> };
-        if (settings.headers) {
-          for (const [name, value] of Object.entries(settings.headers as Record<string, string>)) {
-            if (value === "********" && saved.headers?.[name] !== undefined) (settings.headers as Record<string, string>)[name] = saved.headers[name]!;
-          }
-        }
         return render(bots.update(params.flow_ns, { provider: provider as never, provider_settings: settings }), undefined, true);
       }, (error) => render(bots.get(params.flow_ns), error));
     })

@@ -2,6 +2,7 @@
 // needs. Each provider turns an out message into the HTTP request the relay worker will send.
 import { AppError } from "../../http/errors";
 import { secretBytes } from "../../lib/standard-webhooks";
+import { keepOrReplace, MASK, secretsMayStay } from "../../lib/write-only";
 import type { Bot } from "../bots/service";
 import type { Contact } from "../contacts/service";
 import type { NewDelivery } from "../deliveries/service";
@@ -38,44 +39,59 @@ function httpUrl(value: unknown, name: string): string {
   }
 }
 
-function headerMap(value: unknown): Record<string, string> {
+/**
+ * Header values are write-only: a masked value keeps the saved one while the URL stays on the
+ * same origin; a header whose saved value may not follow the URL is dropped.
+ */
+function headerMap(value: unknown, saved: unknown, mayStay: boolean): Record<string, string> {
   if (value === undefined || value === null) return {};
   if (!isRecord(value) || Object.values(value).some((v) => typeof v !== "string")) throw invalid("headers must be an object of string values.");
-  for (const name of Object.keys(value)) if (!/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/.test(name)) throw invalid(`'${name}' is not a valid header name.`);
-  return value as Record<string, string>;
+  const out: Record<string, string> = {};
+  for (const [name, given] of Object.entries(value as Record<string, string>)) {
+    if (!/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/.test(name)) throw invalid(`'${name}' is not a valid header name.`);
+    if (/[\r\n\0]/.test(given)) throw invalid(`The value of header '${name}' may not contain line breaks.`);
+    const kept = keepOrReplace(given, isRecord(saved) && typeof saved[name] === "string" ? (saved[name] as string) : undefined, mayStay);
+    if (kept !== undefined) out[name] = kept;
+  }
+  return out;
 }
 
 /**
- * Checks the settings for a provider. `previous` fills in secrets left out of a change, since
- * clients only ever see them masked.
+ * Checks the settings for a provider. `previous` fills in secrets left out of a change (clients
+ * only ever see them masked), unless the change moves the target to another origin: then the
+ * saved secrets are dropped and must be given again.
  */
 export function validateProviderSettings(provider: ProviderName, raw: unknown, previous: Record<string, unknown>): Record<string, unknown> {
   const input = raw === undefined ? previous : raw;
   if (!isRecord(input)) throw invalid("provider_settings must be an object.");
-  const keep = (key: string) => (input[key] === undefined || input[key] === MASK ? previous[key] : input[key]);
   switch (provider) {
     case "test":
       return {};
     case "http": {
-      const secret = keep("secret") ?? null;
+      const url = httpUrl(input.url, "url");
+      const mayStay = secretsMayStay(previous.url as string | undefined, url);
+      const secret = keepOrReplace(input.secret, previous.secret, mayStay) ?? null;
       if (secret !== null && (typeof secret !== "string" || !secretBytes(secret))) throw invalid("secret must be 'whsec_' followed by base64 of 16 to 128 bytes, or null.");
-      return { url: httpUrl(input.url, "url"), headers: headerMap(input.headers), secret };
+      return { url, headers: headerMap(input.headers, previous.headers, mayStay), secret };
     }
     case "twilio": {
       const sid = input.account_sid;
       if (typeof sid !== "string" || !/^AC[0-9a-zA-Z]{32}$/.test(sid)) throw invalid("account_sid must be your Twilio Account SID (AC followed by 32 characters).");
-      const token = keep("auth_token");
-      if (typeof token !== "string" || token.length < 16) throw invalid("auth_token is required (your Twilio Auth Token).");
+      const baseUrl = input.base_url ? httpUrl(input.base_url, "base_url").replace(/\/+$/, "") : null;
+      // The token goes to the API's origin: a new base_url needs the token given again.
+      const mayStay = previous.account_sid !== undefined && secretsMayStay((previous.base_url as string | null) ?? TWILIO_DEFAULT_BASE_URL, baseUrl ?? TWILIO_DEFAULT_BASE_URL);
+      const token = keepOrReplace(input.auth_token, previous.auth_token, mayStay);
+      if (typeof token !== "string" || token.length < 16) {
+        throw invalid(mayStay || previous.auth_token === undefined ? "auth_token is required (your Twilio Auth Token)." : "base_url moved to another origin: give auth_token again.");
+      }
       const from = typeof input.from === "string" && input.from.trim() ? input.from.trim() : null;
       const service = typeof input.messaging_service_sid === "string" && input.messaging_service_sid.trim() ? input.messaging_service_sid.trim() : null;
       if (!from && !service) throw invalid("Set from (a Twilio phone number) or messaging_service_sid.");
-      const baseUrl = input.base_url ? httpUrl(input.base_url, "base_url").replace(/\/+$/, "") : null;
       return { account_sid: sid, auth_token: token, from, messaging_service_sid: service, base_url: baseUrl };
     }
   }
 }
 
-const MASK = "********";
 const SECRET_KEYS = ["secret", "auth_token"];
 
 /** Settings as clients see them: secrets write-only. */

@@ -2,6 +2,7 @@
 import type { Database } from "bun:sqlite";
 import { AppError } from "../../http/errors";
 import { secretBytes } from "../../lib/standard-webhooks";
+import { keepOrReplace, MASK, secretsMayStay } from "../../lib/write-only";
 
 export interface IntegrationWebhook {
   url: string | null;
@@ -18,7 +19,6 @@ export interface IntegrationInput {
 }
 
 const KEY = "integration_webhook";
-const MASK = "********";
 const SELECT = "SELECT value FROM team_settings WHERE key = ?";
 const UPSERT = "INSERT INTO team_settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value";
 
@@ -41,7 +41,10 @@ export function createIntegration({ db }: { db: Database }) {
 
   return {
     get,
-    /** Header values and the secret are write-only: a masked or missing value keeps the saved one. */
+    /**
+     * Header values and the secret are write-only: a masked or missing value keeps the saved
+     * one, unless the URL moves to another origin; then saved ones are dropped.
+     */
     put(input: IntegrationInput): IntegrationWebhook {
       const current = get();
       const url = input.url === undefined ? current.url : input.url?.trim() || null;
@@ -53,17 +56,18 @@ export function createIntegration({ db }: { db: Database }) {
           throw invalid("url is not a valid URL.");
         }
       }
-      let headers = current.headers;
-      if (input.headers !== undefined) {
-        const pairs = Array.isArray(input.headers) ? input.headers.map((h) => [h.name, h.value] as const) : Object.entries(input.headers);
-        headers = {};
-        for (const [name, value] of pairs) {
-          if (typeof name !== "string" || !/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/.test(name)) throw invalid(`'${name}' is not a valid header name.`);
-          if (typeof value !== "string") throw invalid(`The value of header '${name}' must be a string.`);
-          headers[name] = value === MASK && current.headers[name] !== undefined ? current.headers[name]! : value;
-        }
+      const mayStay = secretsMayStay(current.url, url);
+      const headers: Record<string, string> = {};
+      const pairs = input.headers === undefined ? Object.entries(current.headers).map(([name]) => [name, MASK] as const)
+        : Array.isArray(input.headers) ? input.headers.map((h) => [h.name, h.value] as const) : Object.entries(input.headers);
+      for (const [name, value] of pairs) {
+        if (typeof name !== "string" || !/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/.test(name)) throw invalid(`'${name}' is not a valid header name.`);
+        if (typeof value !== "string") throw invalid(`The value of header '${name}' must be a string.`);
+        if (/[\r\n\0]/.test(value)) throw invalid(`The value of header '${name}' may not contain line breaks.`);
+        const kept = keepOrReplace(value, current.headers[name], mayStay);
+        if (kept !== undefined) headers[name] = kept;
       }
-      const secret = input.secret === undefined || input.secret === MASK ? current.secret : input.secret || null;
+      const secret = input.secret === null || input.secret === "" ? null : (keepOrReplace(input.secret, current.secret ?? undefined, mayStay) ?? null);
       if (secret !== null && !secretBytes(secret)) throw invalid("secret must be 'whsec_' followed by base64 of 16 to 128 bytes, or null.");
       const enabled = input.enabled ?? current.enabled;
       if (enabled && !url) throw invalid("Set a url before enabling the integration.");
