@@ -40,6 +40,8 @@ import { subscriberApi } from "./modules/livechat/subscriber";
 import { createWebhooks } from "./modules/inbound/service";
 import { createLogs } from "./modules/inbound/logs";
 import { createReceiver } from "./modules/inbound/receiver";
+import { actionCredentials } from "./modules/inbound/actions";
+import { providerCredentials } from "./modules/channels/providers";
 import { createGroupCommit } from "./db/group-commit";
 import { createHourlyCounts } from "./modules/system/hourly";
 import { createScanGuard } from "./modules/inbound/scan-guard";
@@ -84,6 +86,17 @@ export function createServices({ db, clock }: { db: Database; clock: Clock }) {
   groupCommit.beforeCommit(webhooks.persistBuckets);
   groupCommit.beforeCommit(hourly.persist);
   const receiver = createReceiver({ db, groupCommit, clock, bots, fields, contacts, channels, deliveries, webhooks, logs, hourly });
+  // Secrets are not queued: each owner gives them to the worker when a delivery is sent.
+  deliveries.registerCredentials("integration", (_, delivery) => integration.credentialsFor(delivery.target_url));
+  deliveries.registerCredentials("channel", (botId, delivery) => providerCredentials(bots.getById(Number(botId)), delivery.target_url));
+  deliveries.registerCredentials("webhook", (ref) => {
+    const [webhookId, ...action] = ref.split(":");
+    return actionCredentials(webhooks.find(Number(webhookId))?.actions ?? null, action.join(":"));
+  });
+  deliveries.registerCredentials("subflow", (ref) => {
+    const [flowId, ...action] = ref.split(":");
+    return actionCredentials(subFlows.byId(Number(flowId))?.actions ?? null, action.join(":"));
+  });
   return { groupCommit, hourly, bots, fields, contacts, tokens, accounts, settings, messages, deliveries, channels, webhooks, logs, receiver, integration, relay, subFlows, liveChat };
 }
 

@@ -25,3 +25,8 @@ export function keepOrReplace<T>(given: T | undefined, saved: T | undefined, may
   if (given === undefined || given === (MASK as unknown)) return mayStay ? saved : undefined;
   return given;
 }
+
+/** A URL as shown to people: a user name or password in it is masked. */
+export function withoutCredentials(url: string): string {
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#@]*@/i, `$1${MASK}@`);
+}

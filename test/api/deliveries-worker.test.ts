@@ -26,11 +26,14 @@ describe("relay worker", () => {
     const secretBytes = Buffer.from("0123456789abcdef0123456789abcdef");
     const target = receiver(() => new Response("thanks", { status: 202 }));
     const w = world();
-    const delivery = w.enqueue({ targetUrl: `${target.url}/hook`, body: '{"a":1}', headers: { "content-type": "application/json", "x-custom": "yes" }, secret: `whsec_${secretBytes.toString("base64")}` });
+    // Secrets come from their owner when sending, never from the queue row.
+    w.deliveries.registerCredentials("owner", () => ({ ok: true, headers: { authorization: "Bearer from-owner" }, secret: `whsec_${secretBytes.toString("base64")}` }));
+    const delivery = w.enqueue({ targetUrl: `${target.url}/hook`, body: '{"a":1}', headers: { "content-type": "application/json", "x-custom": "yes" }, secretRef: "owner:1" });
     await w.settle();
     expect(w.row(delivery.public_id)).toMatchObject({ state: "succeeded", attempts: 1, last_status: 202, last_response: "thanks" });
     const [request] = target.received;
     expect(request!.headers.get("x-custom")).toBe("yes");
+    expect(request!.headers.get("authorization")).toBe("Bearer from-owner");
     const id = request!.headers.get("webhook-id")!;
     const timestamp = request!.headers.get("webhook-timestamp")!;
     expect(id).toBe(delivery.public_id);

@@ -151,8 +151,8 @@ describe("mappings and actions", () => {
     const deliveries = server.db.query("SELECT * FROM deliveries WHERE bot_id = (SELECT bot_id FROM contacts WHERE user_ns = ?) AND created_at >= ? ORDER BY id").all(body.user_ns, before) as Record<string, any>[];
     expect(deliveries.map((d) => d.kind)).toEqual(["http_request"]);
     const http = deliveries[0]!;
-    // Nothing listens on port 9: the worker's attempts fail and it keeps the delivery for later.
-    expect(http).toMatchObject({ method: "POST", target_url: "http://127.0.0.1:9/crm?phone=+14155550108" });
+    // Nothing listens on port 9: the worker keeps the delivery for later. The value is percent-encoded.
+    expect(http).toMatchObject({ method: "POST", target_url: "http://127.0.0.1:9/crm?phone=%2B14155550108" });
     expect(http.state).not.toBe("succeeded");
     expect(JSON.parse(http.body)).toEqual({ name: "Dee", size: "2" });
     expect(JSON.parse(http.headers)).toMatchObject({ "x-source": "web", "content-type": "application/json" });

@@ -9,5 +9,6 @@ import contactNameIndexes from "./0006_contact_name_indexes";
 import tokenAccess from "./0007_token_access";
 import logsById from "./0008_logs_by_id";
 import hourlyCounts from "./0009_hourly_counts";
+import deliverySecretRefs from "./0010_delivery_secret_refs";
 
-export const migrations: readonly Migration[] = [init, inboundWebhooks, deliveriesWorker, liveChat, contactSearch, contactNameIndexes, tokenAccess, logsById, hourlyCounts];
+export const migrations: readonly Migration[] = [init, inboundWebhooks, deliveriesWorker, liveChat, contactSearch, contactNameIndexes, tokenAccess, logsById, hourlyCounts, deliverySecretRefs];

@@ -2,10 +2,11 @@
 // needs. Each provider turns an out message into the HTTP request the relay worker will send.
 import { AppError } from "../../http/errors";
 import { secretBytes } from "../../lib/standard-webhooks";
-import { keepOrReplace, MASK, secretsMayStay } from "../../lib/write-only";
+import { escapeXml } from "../../lib/template";
+import { keepOrReplace, MASK, originOf, secretsMayStay } from "../../lib/write-only";
 import type { Bot } from "../bots/service";
 import type { Contact } from "../contacts/service";
-import type { NewDelivery } from "../deliveries/service";
+import type { Credentials, NewDelivery } from "../deliveries/service";
 import type { Message } from "../messages/service";
 
 export const PROVIDER_NAMES = ["test", "http", "twilio"] as const;
@@ -102,12 +103,14 @@ export function maskProviderSettings(settings: Record<string, unknown>): Record<
   );
 }
 
-const escapeXml = (text: string) => text.replace(/[<>&'"]/g, (c) => ({ "<": "&lt;", ">": "&gt;", "&": "&amp;", "'": "&apos;", '"': "&quot;" })[c]!);
-
-/** The delivery that carries an out message, or null when the provider delivers nothing (test). */
+/**
+ * The delivery that carries an out message, or null when the provider delivers nothing (test).
+ * Its secrets (header values, signing secret, Twilio token) stay in the bot's settings: the
+ * worker asks providerCredentials for them when sending.
+ */
 export function outMessageDelivery(bot: Bot & { provider: ProviderName; provider_settings: string }, contact: Contact, message: Message): NewDelivery | null {
   const settings = JSON.parse(bot.provider_settings) as Record<string, unknown>;
-  const base = { kind: "channel_message" as const, orderingKey: `contact:${contact.id}`, botId: bot.id, messageId: message.id };
+  const base = { kind: "channel_message" as const, orderingKey: `contact:${contact.id}`, botId: bot.id, messageId: message.id, secretRef: `channel:${bot.id}` };
   const payload = JSON.parse(message.payload) as Record<string, unknown>;
   switch (bot.provider) {
     case "test":
@@ -117,8 +120,7 @@ export function outMessageDelivery(bot: Bot & { provider: ProviderName; provider
       return {
         ...base,
         targetUrl: http.url,
-        headers: { "content-type": "application/json", ...(http.headers ?? {}) },
-        secret: http.secret ?? null,
+        headers: { "content-type": "application/json" },
         body: JSON.stringify({
           message_id: message.public_id,
           user_ns: contact.user_ns,
@@ -141,14 +143,30 @@ export function outMessageDelivery(bot: Bot & { provider: ProviderName; provider
       return {
         ...base,
         targetUrl: `${api}/${voice ? "Calls" : "Messages"}.json`,
-        headers: {
-          "content-type": "application/x-www-form-urlencoded",
-          authorization: `Basic ${Buffer.from(`${twilio.account_sid}:${twilio.auth_token}`).toString("base64")}`,
-        },
+        headers: { "content-type": "application/x-www-form-urlencoded" },
         body: form.toString(),
       };
     }
   }
+}
+
+/**
+ * The secrets a queued channel message is sent with, read from the bot's settings as they are
+ * now, and only while they still belong to the message's target origin.
+ */
+export function providerCredentials(bot: Bot | null, targetUrl: string | null): Credentials {
+  if (!bot) return { ok: false, reason: "its bot no longer exists" };
+  const settings = JSON.parse(bot.provider_settings) as Record<string, unknown>;
+  const configured = bot.provider === "http" ? (settings as unknown as HttpSettings).url : bot.provider === "twilio" ? ((settings as unknown as TwilioSettings).base_url ?? TWILIO_DEFAULT_BASE_URL) : null;
+  if (!configured || originOf(configured) !== originOf(targetUrl)) {
+    return { ok: false, reason: "the bot's channel no longer points where this message was queued to go; its secrets are not sent there" };
+  }
+  if (bot.provider === "http") {
+    const http = settings as unknown as HttpSettings;
+    return { ok: true, headers: http.headers ?? {}, secret: http.secret ?? null };
+  }
+  const twilio = settings as unknown as TwilioSettings;
+  return { ok: true, headers: { authorization: `Basic ${Buffer.from(`${twilio.account_sid}:${twilio.auth_token}`).toString("base64")}` }, secret: null };
 }
 
 /** Providers that take messages in from contacts, and the path of their inbound URL. */

@@ -5,6 +5,7 @@ import type { Clock } from "../../lib/clock";
 import { publicId } from "../../lib/ids";
 import { AppError, errors } from "../../http/errors";
 import { keysetCursor, pageOf } from "../../lib/cursor";
+import { withoutCredentials } from "../../lib/write-only";
 
 export type DeliveryKind = "channel_message" | "http_request" | "relay";
 export type DeliveryState = "pending" | "sending" | "succeeded" | "failed";
@@ -21,7 +22,10 @@ export interface Delivery {
   method: string;
   headers: string;
   body: string | null;
+  /** Only on rows queued before secrets moved out of the queue (migration 10). */
   secret: string | null;
+  /** Where the credentials come from when sending, e.g. `integration` or `channel:12`. */
+  secret_ref: string | null;
   state: DeliveryState;
   attempts: number;
   next_attempt_at: number;
@@ -51,14 +55,23 @@ export interface NewDelivery {
   messageId?: number | null;
   targetUrl?: string | null;
   method?: string;
+  /** Headers that are not secrets; secrets come from `secretRef` when sending. */
   headers?: Record<string, string>;
   body?: string | null;
-  /** Standard Webhooks signing secret (whsec_…) of the target, if it has one. */
-  secret?: string | null;
+  /** Where the worker gets this delivery's secret headers and signing secret: `source:id`. */
+  secretRef?: string | null;
+  /** A delivery that can never be sent (a rendered header with a line break): failed at once. */
+  failure?: string | null;
 }
 
-const INSERT_DELIVERY = `INSERT INTO deliveries (public_id, kind, ordering_key, bot_id, message_id, target_url, method, headers, body, secret, next_attempt_at, created_at, updated_at)
+/** What the worker adds to a delivery when sending, or why it must not be sent. */
+export type Credentials = { ok: true; headers: Record<string, string>; secret: string | null } | { ok: false; reason: string };
+export type CredentialSource = (id: string, delivery: Delivery) => Credentials;
+export const NO_CREDENTIALS: Credentials = { ok: true, headers: {}, secret: null };
+
+const INSERT_DELIVERY = `INSERT INTO deliveries (public_id, kind, ordering_key, bot_id, message_id, target_url, method, headers, body, secret_ref, next_attempt_at, created_at, updated_at)
   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`;
+const FAIL_AT_ONCE = "UPDATE deliveries SET state = 'failed', last_error = ? WHERE id = ? RETURNING *";
 const SELECT_BY_PUBLIC_ID = "SELECT * FROM deliveries WHERE public_id = ?";
 const SELECT_ATTEMPTS = "SELECT * FROM delivery_attempts WHERE delivery_id = ? ORDER BY id";
 const COUNT_BY_STATE = "SELECT state, count(*) AS n FROM deliveries GROUP BY state";
@@ -74,7 +87,9 @@ export function createDeliveries({ db, clock, onEnqueue }: { db: Database; clock
   const countByState = db.query<{ state: DeliveryState; n: number }, []>(COUNT_BY_STATE);
   const retryOne = db.query(RETRY_ONE);
   const retryFailed = db.query(RETRY_FAILED);
+  const failAtOnce = db.query<Delivery, [string, number]>(FAIL_AT_ONCE);
   let wake = onEnqueue;
+  const credentialSources = new Map<string, CredentialSource>();
 
   function get(publicIdValue: string): Delivery {
     const delivery = selectByPublicId.get(publicIdValue);
@@ -86,6 +101,21 @@ export function createDeliveries({ db, clock, onEnqueue }: { db: Database; clock
     /** The worker registers here to hear about new rows at once. */
     onEnqueue(listener: () => void) {
       wake = listener;
+    },
+
+    /** The owner of a kind of secret (the integration, channels, actions) says how to find them. */
+    registerCredentials(source: string, resolve: CredentialSource) {
+      credentialSources.set(source, resolve);
+    },
+
+    /** The secrets to send this delivery with, read now from their owner. */
+    credentialsFor(delivery: Delivery): Credentials {
+      if (!delivery.secret_ref) return { ok: true, headers: {}, secret: delivery.secret };
+      const colon = delivery.secret_ref.indexOf(":");
+      const source = colon === -1 ? delivery.secret_ref : delivery.secret_ref.slice(0, colon);
+      const resolve = credentialSources.get(source);
+      if (!resolve) return { ok: false, reason: `its credentials come from '${source}', which this server does not know` };
+      return resolve(colon === -1 ? "" : delivery.secret_ref.slice(colon + 1), delivery);
     },
 
     /** Queues a delivery; call inside the transaction that decided it. */
@@ -102,11 +132,12 @@ export function createDeliveries({ db, clock, onEnqueue }: { db: Database; clock
         input.method ?? "POST",
         JSON.stringify(input.headers ?? {}),
         input.body ?? null,
-        input.secret ?? null,
+        input.secretRef ?? null,
         now,
         now,
         now,
       )!;
+      if (input.failure) return failAtOnce.get(input.failure, delivery.id)!;
       // The worker runs after the current synchronous transaction has committed.
       if (wake) queueMicrotask(wake);
       return delivery;
@@ -171,7 +202,7 @@ export function deliveryToJson(delivery: Delivery) {
     id: delivery.public_id,
     kind: delivery.kind,
     state: delivery.state,
-    target_url: delivery.target_url,
+    target_url: delivery.target_url && withoutCredentials(delivery.target_url),
     method: delivery.method,
     ordering_key: delivery.ordering_key,
     attempts: delivery.attempts,

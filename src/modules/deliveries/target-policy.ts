@@ -105,6 +105,8 @@ export async function resolveTarget(url: string, allowPrivate: boolean, lookup: 
   const host = parsed.hostname.replace(/^\[|\]$/g, "").replace(/\.+$/, "").toLowerCase();
   if (METADATA_NAMES.has(host)) return { ok: false, reason: `${host} is a cloud metadata name, which deliveries never go to` };
   const literal = isIP(host) !== 0;
+  // The URL parser lets through hosts no resolver can ever answer ("{{x}}"): refused for good.
+  if (!literal && !/^[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?(\.[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?)*$/.test(host)) return { ok: false, reason: `'${host}' is not a valid host name` };
   let addresses: string[];
   try {
     addresses = literal ? [host] : await untilAborted(lookup(host), signal);

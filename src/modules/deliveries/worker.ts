@@ -61,12 +61,6 @@ async function readCapped(response: Response, max: number): Promise<string> {
   return new TextDecoder().decode(Buffer.concat(chunks).subarray(0, max));
 }
 
-function withHost(headers: Record<string, string>, host: string): Headers {
-  const all = new Headers(headers);
-  all.set("host", host);
-  return all;
-}
-
 export function createWorker(deps: WorkerDeps) {
   const { db, clock, settings } = deps;
   const send = deps.fetch ?? fetch;
@@ -98,13 +92,22 @@ export function createWorker(deps: WorkerDeps) {
     }).immediate();
   }
 
-  /** Every attempt names its delivery (`webhook-id`, the same on each retry, so receivers can
-   * drop duplicates); with a secret it is also signed (Standard Webhooks). */
-  function signedHeaders(delivery: Delivery): Record<string, string> {
+  /**
+   * The headers an attempt sends: the row's own, the secrets its owner holds now, and the
+   * delivery's name (`webhook-id`, the same on each retry, so receivers can drop duplicates);
+   * with a secret, also its Standard Webhooks signature. A reason instead when it must not go.
+   */
+  function headersFor(delivery: Delivery): { ok: true; headers: Headers } | { ok: false; reason: string } {
+    const credentials = deps.deliveries.credentialsFor(delivery);
+    if (!credentials.ok) return credentials;
     const timestamp = Math.floor(clock.now() / 1000);
-    const headers = { ...(JSON.parse(delivery.headers) as Record<string, string>), "webhook-id": delivery.public_id, "webhook-timestamp": String(timestamp) };
-    if (!delivery.secret) return headers;
-    return { ...headers, "webhook-signature": sign(delivery.secret, delivery.public_id, timestamp, delivery.body ?? "") };
+    const named = { ...(JSON.parse(delivery.headers) as Record<string, string>), ...credentials.headers, "webhook-id": delivery.public_id, "webhook-timestamp": String(timestamp) };
+    const signed = credentials.secret ? { ...named, "webhook-signature": sign(credentials.secret, delivery.public_id, timestamp, delivery.body ?? "") } : named;
+    try {
+      return { ok: true, headers: new Headers(signed) };
+    } catch (error) {
+      return { ok: false, reason: `a header cannot be sent (${(error as Error).message})` };
+    }
   }
 
   async function attempt(delivery: Delivery, timeoutMs: number, allowPrivate: boolean): Promise<void> {
@@ -119,19 +122,25 @@ export function createWorker(deps: WorkerDeps) {
     // One deadline for the name lookup and the request together.
     const signal = AbortSignal.any([AbortSignal.timeout(timeoutMs), stopController.signal]);
     try {
-      const target = delivery.target_url ? await resolveTarget(delivery.target_url, allowPrivate, lookup, signal) : { ok: false as const, reason: "the delivery has no target URL" };
-      if (!target.ok) {
-        error = `target refused: ${target.reason}`;
-        refused = !target.retryable;
+      const headers = headersFor(delivery);
+      const target = !headers.ok ? null : delivery.target_url ? await resolveTarget(delivery.target_url, allowPrivate, lookup, signal) : { ok: false as const, reason: "the delivery has no target URL" };
+      if (!headers.ok) {
+        // Trying again cannot help: fail now, with the reason.
+        error = `not sent: ${headers.reason}`;
+        refused = true;
+      } else if (!target!.ok) {
+        error = `target refused: ${target!.reason}`;
+        refused = !target!.retryable;
       } else {
-        const answer = await send(target.connectUrl, {
+        // The judged address is the one connected to; the name travels in Host (and SNI).
+        headers.headers.set("host", target!.hostHeader);
+        const answer = await send(target!.connectUrl, {
           method: delivery.method,
-          // The judged address is the one connected to; the name travels in Host (and SNI).
-          headers: withHost(signedHeaders(delivery), target.hostHeader),
+          headers: headers.headers,
           body: delivery.method === "GET" || delivery.method === "HEAD" ? undefined : (delivery.body ?? undefined),
           redirect: "manual",
           signal,
-          ...(target.serverName ? { tls: { serverName: target.serverName } } : {}),
+          ...(target!.serverName ? { tls: { serverName: target!.serverName } } : {}),
         } as RequestInit);
         status = answer.status;
         retryAfter = parseRetryAfter(answer.headers.get("retry-after"), clock.now());

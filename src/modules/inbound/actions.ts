@@ -3,10 +3,11 @@
 import { AppError } from "../../http/errors";
 import { coerceFieldValue } from "../../lib/coerce";
 import { normaliseEmail, normalisePhone } from "../../lib/contact-identity";
-import { renderDeep, renderTemplate, type TemplateContext } from "../../lib/template";
+import { bodyEncoder, hasPlaceholder, renderDeep, renderTemplate, renderUrl, urlTemplateProblem, type TemplateContext } from "../../lib/template";
+import { sha256Hex } from "../../lib/ids";
 import type { Bot } from "../bots/service";
 import { PAUSED_FOREVER, type Contact, type Contacts } from "../contacts/service";
-import type { Deliveries } from "../deliveries/service";
+import type { Credentials, Deliveries } from "../deliveries/service";
 import { SYSTEM_FIELDS, type CustomField } from "../fields/service";
 import type { Channels } from "../channels/service";
 
@@ -23,6 +24,13 @@ export const ACTION_TYPES = ["send_text", "add_tag", "remove_tag", "set_field", 
 const HTTP_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"];
 
 const invalid = (index: number, message: string) => new AppError(422, "invalid_action", `actions[${index}]: ${message}.`);
+
+/** What a contact may hold, as the API enforces it: a template's result is held to it too. */
+export const MAX_TAG_LENGTH = 100;
+export const MAX_TAGS = 200;
+export const MAX_NAME_LENGTH = 200;
+export const MAX_FIELD_TEXT_LENGTH = 4096;
+const LINE_BREAK = /[\r\n\0]/;
 
 function text(raw: Record<string, unknown>, key: string, index: number, max = 4096): string {
   const value = raw[key];
@@ -60,14 +68,18 @@ export function validateActions(raw: unknown[], fieldsByName: Map<string, Custom
         return { type: "resume_bot" };
       case "http_request": {
         const url = text(action, "url", index, 2048).trim();
-        if (!/^https?:\/\/[^\s/]/i.test(url)) throw invalid(index, "http_request 'url' must start with http:// or https://");
+        const problem = urlTemplateProblem(url);
+        if (problem) throw invalid(index, `http_request 'url' ${problem}`);
         const method = String(action.method ?? "POST").toUpperCase();
         if (!HTTP_METHODS.includes(method)) throw invalid(index, `http_request 'method' must be one of ${HTTP_METHODS.join(", ")}`);
         const headers = action.headers ?? {};
         if (typeof headers !== "object" || Array.isArray(headers) || Object.values(headers as object).some((v) => typeof v !== "string")) {
           throw invalid(index, "http_request 'headers' is an object of string values");
         }
-        for (const name of Object.keys(headers as object)) if (!/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/.test(name)) throw invalid(index, `'${name}' is not a valid header name`);
+        for (const [name, value] of Object.entries(headers as Record<string, string>)) {
+          if (!/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/.test(name)) throw invalid(index, `'${name}' is not a valid header name`);
+          if (LINE_BREAK.test(value)) throw invalid(index, `the value of header '${name}' may not contain line breaks`);
+        }
         return { type: "http_request", url, method, headers: headers as Record<string, string>, body: action.body ?? null };
       }
       default:
@@ -97,13 +109,39 @@ export interface ActionRun {
   payload: unknown;
   notes: string[];
   written: Record<string, unknown>;
+  /**
+   * Where the actions are saved (`webhook:12`, `subflow:3`): a request's configured header
+   * values stay there and are read again when it is sent, never copied into the queue.
+   */
+  savedIn: string | null;
 }
 
 type ContactColumn = "phone" | "email" | "first_name" | "last_name" | "tags" | "paused_until";
 
 /** A run's starting state for a contact: `stored` false for one identification just created. */
-export function newRun(bot: Bot, contact: Contact, stored: boolean, fieldsByName: Map<string, CustomField>, payload: unknown, notes: string[] = []): ActionRun {
-  return { bot, contact, stored, changed: new Set(), pendingFields: new Map(), fieldsByName, payload, notes, written: {} };
+export function newRun(bot: Bot, contact: Contact, stored: boolean, fieldsByName: Map<string, CustomField>, payload: unknown, notes: string[] = [], savedIn: string | null = null): ActionRun {
+  return { bot, contact, stored, changed: new Set(), pendingFields: new Map(), fieldsByName, payload, notes, written: {}, savedIn };
+}
+
+type HttpRequest = Extract<Action, { type: "http_request" }>;
+
+/** Tells a saved http_request apart from one edited since a delivery was queued from it. */
+const fingerprint = (action: HttpRequest) => sha256Hex(JSON.stringify([action.url, action.method, Object.keys(action.headers).sort()])).slice(0, 16);
+
+/** Header values written in the action itself (no placeholder): the owner's secrets. */
+const configuredHeaders = (action: HttpRequest) => Object.fromEntries(Object.entries(action.headers).filter(([, value]) => !hasPlaceholder(value)));
+
+/**
+ * The configured header values of the action a delivery was queued from (`index:fingerprint`
+ * within its saved actions), as saved now: the credential source for http_request deliveries.
+ */
+export function actionCredentials(actions: Action[] | null, ref: string): Credentials {
+  const [index, print] = ref.split(":");
+  const action = actions?.[Number(index)];
+  if (!action || action.type !== "http_request" || fingerprint(action) !== print) {
+    return { ok: false, reason: "the action that queued it was changed or removed; its configured headers are not sent" };
+  }
+  return { ok: true, headers: configuredHeaders(action), secret: null };
 }
 
 // What a request sets on its contact is kept in memory and written once, by storeContact: a new
@@ -163,13 +201,17 @@ export function runActions(actions: Action[], run: ActionRun, deps: ActionDeps):
       case "remove_tag": {
         const tag = renderTemplate(action.tag, context).trim();
         const tags = new Set(JSON.parse(run.contact.tags) as string[]);
-        if (action.type === "add_tag" && tag) tags.add(tag);
-        else tags.delete(tag);
+        if (action.type === "add_tag" && tag) {
+          if (tag.length > MAX_TAG_LENGTH) return void run.notes.push(`actions[${index}] add_tag: the tag is longer than ${MAX_TAG_LENGTH} characters; not added`);
+          if (!tags.has(tag) && tags.size >= MAX_TAGS) return void run.notes.push(`actions[${index}] add_tag: the contact has ${MAX_TAGS} tags already; not added`);
+          tags.add(tag);
+        } else tags.delete(tag);
         change(run, { tags: JSON.stringify([...tags]) });
         return;
       }
       case "set_field": {
         const value = renderTemplate(action.value, context);
+        if (value.length > MAX_FIELD_TEXT_LENGTH) return void run.notes.push(`actions[${index}] set_field ${action.field}: the value is longer than ${MAX_FIELD_TEXT_LENGTH} characters; not set`);
         const outcome = writeField(action.field, value, run, deps);
         if (outcome) run.notes.push(`actions[${index}] set_field ${outcome}`);
         return;
@@ -181,13 +223,33 @@ export function runActions(actions: Action[], run: ActionRun, deps: ActionDeps):
         change(run, { paused_until: null });
         return;
       case "http_request": {
-        const headers = Object.fromEntries(Object.entries(action.headers).map(([name, value]) => [name, renderTemplate(value, context)]));
+        // Configured header values stay in the saved action (read again when sending); only
+        // those rendered from the request are stored with the delivery.
+        const byReference = run.savedIn !== null;
+        const headers: Record<string, string> = {};
+        for (const [name, value] of Object.entries(action.headers)) {
+          if (!byReference || hasPlaceholder(value)) headers[name] = renderTemplate(value, context);
+        }
+        const contentType = Object.entries(action.headers).find(([name]) => name.toLowerCase() === "content-type")?.[1];
         let body: string | null = null;
         if (action.body !== null && action.method !== "GET") {
-          body = typeof action.body === "string" ? renderTemplate(action.body, context) : JSON.stringify(renderDeep(action.body, context));
-          if (typeof action.body !== "string" && !Object.keys(headers).some((h) => h.toLowerCase() === "content-type")) headers["content-type"] = "application/json";
+          body = typeof action.body === "string" ? renderTemplate(action.body, context, bodyEncoder(contentType, action.body)) : JSON.stringify(renderDeep(action.body, context));
+          if (typeof action.body !== "string" && contentType === undefined) headers["content-type"] = "application/json";
         }
-        deps.deliveries.enqueue({ kind: "http_request", botId: run.bot.id, targetUrl: renderTemplate(action.url, context), method: action.method, headers, body });
+        const target = renderUrl(action.url, context);
+        const brokenHeader = Object.entries(headers).find(([, value]) => LINE_BREAK.test(value))?.[0];
+        const failure = !target.ok ? target.reason : brokenHeader ? `the value rendered into header '${brokenHeader}' has a line break` : null;
+        if (failure) run.notes.push(`actions[${index}] http_request: not sent: ${failure}`);
+        deps.deliveries.enqueue({
+          kind: "http_request",
+          botId: run.bot.id,
+          targetUrl: target.url,
+          method: action.method,
+          headers,
+          body,
+          secretRef: byReference ? `${run.savedIn}:${index}:${fingerprint(action)}` : null,
+          failure: failure && `not sent: ${failure}`,
+        });
         return;
       }
     }
@@ -204,6 +266,7 @@ export function writeField(field: string, raw: unknown, run: ActionRun, deps: Ac
     const coerced = coerceFieldValue("text", raw);
     if (!coerced.ok) return `${field}: ${coerced.reason}`;
     const value = (coerced.value as string | null)?.trim() || null;
+    if (value !== null && value.length > MAX_NAME_LENGTH) return `${field}: longer than ${MAX_NAME_LENGTH} characters`;
     change(run, { [field]: value });
     run.written[field] = value;
     return null;

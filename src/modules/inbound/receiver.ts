@@ -127,7 +127,7 @@ export function createReceiver(deps: ReceiverDeps) {
       return { ...fail("user_not_identified", 422, "user_not_identified", `No contact could be identified: ${identified.reason}.`), notes: identified.notes, idempotencyKey: key };
     }
 
-    const run = newRun(bot, identified.contact, !identified.created, fields.byName(bot.id), body, identified.notes);
+    const run = newRun(bot, identified.contact, !identified.created, fields.byName(bot.id), body, identified.notes, `webhook:${webhook.id}`);
     const actionDeps = { contacts, channels: deps.channels, deliveries: deps.deliveries, now: () => now };
     for (const mapping of webhook.mappings) {
       const value = readAt(body, mapping.path);

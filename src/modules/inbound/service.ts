@@ -132,6 +132,14 @@ export function createWebhooks({ db, clock, bots, fields, settings }: { db: Data
 
   return {
     get,
+    /** The webhook, or null when there is none with this id. */
+    find(id: number): Webhook | null {
+      try {
+        return get(id);
+      } catch {
+        return null;
+      }
+    },
     botOf,
     /** After rows changed behind this service's back (a bot deleted with its webhooks). */
     forgetAll(): void {

@@ -2,7 +2,8 @@
 import type { Database } from "bun:sqlite";
 import { AppError } from "../../http/errors";
 import { secretBytes } from "../../lib/standard-webhooks";
-import { keepOrReplace, MASK, secretsMayStay } from "../../lib/write-only";
+import { keepOrReplace, MASK, originOf, secretsMayStay } from "../../lib/write-only";
+import type { Credentials } from "../deliveries/service";
 
 export interface IntegrationWebhook {
   url: string | null;
@@ -41,6 +42,14 @@ export function createIntegration({ db }: { db: Database }) {
 
   return {
     get,
+    /** The integration's secrets for a relay queued to `targetUrl`, while it is still its origin. */
+    credentialsFor(targetUrl: string | null): Credentials {
+      const current = get();
+      if (!current.url || originOf(current.url) !== originOf(targetUrl)) {
+        return { ok: false, reason: "the integration webhook no longer points where this was queued to go; its secrets are not sent there" };
+      }
+      return { ok: true, headers: current.headers, secret: current.secret };
+    },
     /**
      * Header values and the secret are write-only: a masked or missing value keeps the saved
      * one, unless the URL moves to another origin; then saved ones are dropped.

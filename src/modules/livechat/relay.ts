@@ -61,8 +61,8 @@ export function createRelay({ clock, contacts, deliveries, integration, settings
         botId: bot.id,
         messageId: null,
         targetUrl: target.url,
-        headers: { "content-type": "application/json", ...target.headers },
-        secret: target.secret,
+        headers: { "content-type": "application/json" },
+        secretRef: "integration",
         body: JSON.stringify(relayPayload(bot, fresh, message, settings.get().team_id)),
       });
       return true;
@@ -81,7 +81,7 @@ export function createRelay({ clock, contacts, deliveries, integration, settings
           date: relayDate(now), timestamp: now, ts: Math.floor(now / 1000), is_delivered: 1, seen: "",
         },
       };
-      return deliveries.enqueue({ kind: "relay", targetUrl: target.url, headers: { "content-type": "application/json", ...target.headers }, secret: target.secret, body: JSON.stringify(sample) }).public_id;
+      return deliveries.enqueue({ kind: "relay", targetUrl: target.url, headers: { "content-type": "application/json" }, secretRef: "integration", body: JSON.stringify(sample) }).public_id;
     },
   };
 }

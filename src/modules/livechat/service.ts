@@ -24,7 +24,7 @@ export function createLiveChat({ db, clock, contacts, fields, channels, deliveri
       if (flow.bot_id !== bot.id) throw errors.notFound("sub-flow", subFlowNs); // another bot's reads as unknown
       const notes: string[] = [];
       db.transaction(() => {
-        runActions(flow.actions, newRun(bot, contact, true, fields.byName(bot.id), {}, notes), { contacts, channels, deliveries, now: () => clock.now() });
+        runActions(flow.actions, newRun(bot, contact, true, fields.byName(bot.id), {}, notes, `subflow:${flow.id}`), { contacts, channels, deliveries, now: () => clock.now() });
       }).immediate();
       return { notes };
     },

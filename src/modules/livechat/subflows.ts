@@ -17,6 +17,7 @@ export interface SubFlow {
 
 const INSERT = "INSERT INTO sub_flows (bot_id, sub_flow_ns, name, actions, created_at) VALUES (?, ?, ?, ?, ?) RETURNING *";
 const SELECT_BY_NS = "SELECT * FROM sub_flows WHERE sub_flow_ns = ?";
+const SELECT_BY_ID = "SELECT * FROM sub_flows WHERE id = ?";
 const SELECT_BY_BOT = "SELECT * FROM sub_flows WHERE bot_id = ? ORDER BY name";
 const SELECT_BY_NAME = "SELECT id FROM sub_flows WHERE bot_id = ? AND name = ?";
 
@@ -26,6 +27,7 @@ const parse = (row: Row): SubFlow => ({ ...row, actions: JSON.parse(row.actions)
 export function createSubFlows({ db, clock, fields }: { db: Database; clock: Clock; fields: Fields }) {
   const insert = db.query<Row, [number, string, string, string, number]>(INSERT);
   const selectByNs = db.query<Row, [string]>(SELECT_BY_NS);
+  const selectById = db.query<Row, [number]>(SELECT_BY_ID);
   const selectByBot = db.query<Row, [number]>(SELECT_BY_BOT);
   const selectByName = db.query<{ id: number }, [number, string]>(SELECT_BY_NAME);
 
@@ -43,6 +45,10 @@ export function createSubFlows({ db, clock, fields }: { db: Database; clock: Clo
       return parse(row);
     },
     list: (botId: number): SubFlow[] => selectByBot.all(botId).map(parse),
+    byId(id: number): SubFlow | null {
+      const row = selectById.get(id);
+      return row ? parse(row) : null;
+    },
   };
 }
 
