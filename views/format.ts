@@ -1,5 +1,9 @@
 // Small formatting shared by the views.
 import type { Contact } from "../src/modules/contacts/service";
+import { withoutCredentials } from "../src/lib/write-only";
+
+/** A delivery's request line; a user name or password in its URL is masked. */
+export const requestLine = (d: { method: string; target_url: string | null }) => (d.target_url ? `${d.method} ${withoutCredentials(d.target_url)}` : "—");
 
 /** `YYYY-MM-DD HH:mm:ss` in UTC. */
 export const utc = (ms: number) => new Date(ms).toISOString().replace("T", " ").slice(0, 19);

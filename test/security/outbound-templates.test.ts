@@ -10,11 +10,12 @@ import { openDatabase } from "../../src/db/open";
 import { startTestServer, tempDir, type TestServer } from "../helpers/server";
 import { createBot, createWebhook, hookUrl, post } from "../helpers/inbound";
 import { standIn } from "../helpers/worker";
+import { adminSession } from "../helpers/admin";
 
 let server: TestServer;
 const stops: (() => unknown)[] = [];
 beforeAll(async () => {
-  server = await startTestServer();
+  server = await startTestServer({ adminPassword: "admin password" });
   await server.api("PATCH", "/api/v1/settings", { max_inbound_webhooks_per_bot: 100 });
 });
 afterEach(() => Promise.all(stops.splice(0).map((stop) => stop())));
@@ -202,12 +203,15 @@ describe("secrets are never copied into the queue", () => {
     });
   });
 
-  test("credentials in a target URL are masked in the deliveries list and detail", async () => {
+  test("credentials in a target URL are masked in the deliveries list and detail, in the API and the admin", async () => {
     const target = receiver();
     const { delivery } = await run({ type: "http_request", url: `http://user:pa55word@127.0.0.1:${new URL(target.url).port}/basic` }, {});
     const list = await (await server.api("GET", "/api/v1/deliveries")).text();
     const one = await (await server.api("GET", `/api/v1/deliveries/${delivery.public_id}`)).text();
-    for (const text of [list, one]) {
+    const admin = await adminSession(server, "admin password");
+    const page = await (await admin.get("/admin/deliveries")).text();
+    const detail = await (await admin.get(`/admin/deliveries/${delivery.public_id}`)).text();
+    for (const text of [list, one, page, detail]) {
       expect(text).not.toContain("pa55word");
       expect(text).toContain(`http://********@127.0.0.1:${new URL(target.url).port}/basic`);
     }

@@ -3,7 +3,7 @@
 import type { Attempt, Delivery } from "../../src/modules/deliveries/service";
 import type { TeamSettings } from "../../src/modules/settings/service";
 import { ErrorText, Layout } from "../layout";
-import { utc } from "../format";
+import { requestLine, utc } from "../format";
 
 const when = utc;
 export const DELIVERY_STATES = ["pending", "sending", "succeeded", "failed"] as const;
@@ -68,7 +68,7 @@ export function DeliveriesSection({ deliveries, counts, state, target, nextCurso
                 <td safe>{when(d.created_at)}</td>
                 <td safe>{d.kind}</td>
                 <td>
-                  <code safe>{d.target_url ? `${d.method} ${d.target_url}` : "—"}</code>
+                  <code safe>{requestLine(d)}</code>
                 </td>
                 <td>
                   <span class={`badge state-${d.state}`} safe>
@@ -101,7 +101,7 @@ export function DeliveryDetail({ detail }: { detail?: { delivery: Delivery; atte
     <div id="delivery-detail" class="detail">
       <h3 safe>{`${delivery.public_id}: ${delivery.state} after ${delivery.attempts} attempt${delivery.attempts === 1 ? "" : "s"}`}</h3>
       <p>
-        <code safe>{`${delivery.method} ${delivery.target_url ?? ""}`}</code>
+        <code safe>{requestLine(delivery)}</code>
         {delivery.state === "pending" ? <span class="muted" safe>{` next try ${when(delivery.next_attempt_at)} UTC`}</span> : ""}
       </p>
       {attempts.length === 0 ? (
