@@ -176,7 +176,7 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
     .use(api)
     .use(subscriberApi({ tokens, bots, contacts, fields, messages, webhooks, liveChat, publicUrl }))
     .use(adminRoutes({ config, clock, clientIp, adminReady: deps.adminReady ?? (() => Promise.resolve()), accounts, loginLimiter: createLoginLimiter({ clock: deps.clock }), metrics, hourly: services.hourly, bots, fields, contacts, tokens, settings, webhooks, messages, deliveries, publicUrl }))
-    .use(liveChatPages({ accounts, clock, bots, contacts, deliveries, integration, relay }))
+    .use(liveChatPages({ accounts, clock, bots, contacts, deliveries, integration, relay, publicUrl }))
     .use(messagingPages({ db, accounts, bots, contacts, messages, channels, publicUrl }))
     .use(webhookPages({ accounts, clock, bots, fields, settings, webhooks, logs, receiver, publicUrl }));
   return { app, receiveHook };

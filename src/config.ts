@@ -2,12 +2,15 @@
 // module that reads the environment; everything else is handed a Config.
 import { parseArgs } from "node:util";
 import { resolve } from "node:path";
+import { parseTrustedProxies } from "./http/client-address";
 
 export interface Config {
   host: string;
   port: number;
   dataDir: string;
   publicUrl: string;
+  /** Reverse proxies whose X-Forwarded-For names the client (CIDR ranges). */
+  trustedProxies: string;
   /** Sets the admin password at start instead of printing a setup link. */
   adminPassword: string | null;
 }
@@ -19,6 +22,7 @@ export const SETTINGS = [
   { flag: "port", env: "SWITCHBOARD_PORT", fallback: "8080", help: "TCP port to listen on (0 picks a free one)" },
   { flag: "data", env: "SWITCHBOARD_DATA", fallback: "./data", help: "directory holding switchboard.db" },
   { flag: "public-url", env: "SWITCHBOARD_PUBLIC_URL", fallback: "", help: "URL the outside world reaches this server at (default: http://HOST:PORT)" },
+  { flag: "trusted-proxy", env: "SWITCHBOARD_TRUSTED_PROXY", fallback: "", help: "reverse proxies (CIDR, comma-separated) whose X-Forwarded-For names the client (default: none)" },
 ] as const;
 
 export const ENV_ONLY = [{ env: "SWITCHBOARD_ADMIN_PASSWORD", help: "set the admin password at start (instead of a setup link)" }];
@@ -67,8 +71,14 @@ export function loadConfig(values: Record<string, string | boolean | undefined>,
     if (url.protocol !== "http:" && url.protocol !== "https:") throw new ConfigError(`--public-url must start with http:// or https://`);
     publicUrl = url.href.replace(/\/+$/, "");
   }
+  const trustedProxies = read("trusted-proxy", "SWITCHBOARD_TRUSTED_PROXY", "").trim();
+  try {
+    parseTrustedProxies(trustedProxies);
+  } catch (error) {
+    throw new ConfigError(`--trusted-proxy: ${(error as Error).message}`);
+  }
   const adminPassword = env.SWITCHBOARD_ADMIN_PASSWORD || null;
-  return { host, port, dataDir, publicUrl, adminPassword };
+  return { host, port, dataDir, publicUrl, trustedProxies, adminPassword };
 }
 
 /** The URL to print and build links with, once the real port is known. */

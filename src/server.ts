@@ -12,6 +12,7 @@ import { createRetention } from "./modules/inbound/retention";
 import { createWorker, type Worker, type WorkerDeps } from "./modules/deliveries/worker";
 import { VERSION } from "./version";
 import { withSecurityHeaders } from "./http/security-headers";
+import { clientAddressResolver, parseTrustedProxies } from "./http/client-address";
 import { join } from "node:path";
 
 export interface RunningServer {
@@ -94,6 +95,7 @@ export async function startServer(config: Config, { log = jsonLogger, announce =
   const metrics = createMetrics();
   const routes = new WeakMap<Request, string>();
   const clientIps = new WeakMap<Request, string>();
+  const clientAddress = clientAddressResolver(parseTrustedProxies(config.trustedProxies));
   let url = "";
   const { app, receiveHook } = createApp(
     { config, db, clock, metrics, onRoute: (request, route) => routes.set(request, route), publicUrl: () => url, clientIp: (request) => clientIps.get(request) ?? null, adminReady: () => adminReady },
@@ -136,11 +138,11 @@ export async function startServer(config: Config, { log = jsonLogger, announce =
     // The receiver is the route outside systems hammer: Bun's router hands it over directly.
     // Other methods on the same path fall through to fetch (OPTIONS preflight, 405).
     routes: {
-      "/hooks/:token": { POST: (request, server) => receive(request, server.requestIP(request)?.address ?? null) },
+      "/hooks/:token": { POST: (request, server) => receive(request, clientAddress(server.requestIP(request)?.address ?? null, request.headers)) },
     },
     async fetch(request, server) {
       const started = performance.now();
-      const ip = server.requestIP(request)?.address;
+      const ip = clientAddress(server.requestIP(request)?.address ?? null, request.headers);
       if (ip) clientIps.set(request, ip);
       const path = new URL(request.url).pathname;
       const response = withSecurityHeaders(await app.handle(request), path);

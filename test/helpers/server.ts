@@ -26,7 +26,7 @@ export async function startTestServer(overrides: Partial<Config> = {}, options: 
   const announced: string[] = [];
   const logs: Record<string, unknown>[] = [];
   const server = await startServer(
-    { host: "127.0.0.1", port: 0, dataDir, publicUrl: "", adminPassword: null, ...overrides },
+    { host: "127.0.0.1", port: 0, dataDir, publicUrl: "", trustedProxies: "", adminPassword: null, ...overrides },
     { log: (line) => logs.push(line), announce: (line) => announced.push(line), ...options },
   );
   const { token } = server.services.tokens.create("test suite");

@@ -46,23 +46,36 @@ export function createAccounts({ db, clock }: { db: Database; clock: Clock }) {
 
   const hasAdmin = () => countAdmins.get()!.n > 0;
 
-  /** Setting the password signs out every session: a changed password must lock out the old holder. */
-  async function setPassword(password: string): Promise<void> {
+  const setupTokenMatches = (token: string) => {
+    const stored = selectSetting.get(SETUP_TOKEN_KEY)?.value;
+    return !hasAdmin() && stored !== undefined && constantTimeEqual(stored, sha256Hex(token));
+  };
+
+  /**
+   * Setting the password signs out every session: a changed password must lock out the old
+   * holder. With `setupToken`, the token must still be valid inside the same transaction, so
+   * it is used once; returns the admin's id, or null when the token no longer is.
+   */
+  async function setPassword(password: string, setupToken?: string): Promise<number | null> {
     if (password.length < MIN_PASSWORD_LENGTH) {
       throw errors.validation(`The password must be at least ${MIN_PASSWORD_LENGTH} characters.`);
     }
     const hash = await Bun.password.hash(password);
     const now = clock.now();
-    db.transaction(() => {
+    return db.transaction(() => {
+      if (setupToken !== undefined && !setupTokenMatches(setupToken)) return null;
       const { id } = upsertAdmin.get(ADMIN_USERNAME, hash, now, now)!;
       deleteAdminSessions.run(id);
       deleteSetting.run(SETUP_TOKEN_KEY);
+      return id;
     }).immediate();
   }
 
   return {
     hasAdmin,
-    setPassword,
+    setPassword: async (password: string): Promise<void> => void (await setPassword(password)),
+    /** First-run setup: sets the password only while the setup token is unused. */
+    setPasswordWithSetupToken: (token: string, password: string) => setPassword(password, token),
 
     /** A fresh one-time setup token; only its hash is kept, and it dies when a password is set. */
     issueSetupToken(): string {
@@ -70,10 +83,7 @@ export function createAccounts({ db, clock }: { db: Database; clock: Clock }) {
       upsertSetting.run(SETUP_TOKEN_KEY, sha256Hex(token));
       return token;
     },
-    isSetupToken(token: string): boolean {
-      const stored = selectSetting.get(SETUP_TOKEN_KEY)?.value;
-      return !hasAdmin() && stored !== undefined && constantTimeEqual(stored, sha256Hex(token));
-    },
+    isSetupToken: setupTokenMatches,
 
     /** Returns the admin's id when the password is right. */
     async checkPassword(password: string): Promise<number | null> {

@@ -60,8 +60,26 @@ export function parseHeaderLines(text: string, code: string): { name: string; va
 
 export const formOf = (body: unknown): Form => (body && typeof body === "object" ? (body as Form) : {});
 
+/**
+ * Whether a state change's Origin header names this server: the Host it was sent to, or the
+ * public URL (behind a reverse proxy the Host may be the proxy's upstream). No Origin (older
+ * clients, curl) passes on the CSRF token alone; anything else, "null" and non-URLs included,
+ * is another site.
+ */
+export function sameOrigin(origin: string | undefined, host: string | undefined, publicUrl: string): boolean {
+  if (origin === undefined) return true;
+  let parsed: URL;
+  try {
+    parsed = new URL(origin);
+  } catch {
+    return false;
+  }
+  if (parsed.origin === "null") return false;
+  return parsed.host === host || parsed.origin === new URL(publicUrl).origin;
+}
+
 /** Routes after this need a session; state changes also need its CSRF token and our origin. */
-export function sessionGuard({ accounts }: { accounts: Accounts }) {
+export function sessionGuard({ accounts, publicUrl }: { accounts: Accounts; publicUrl: () => string }) {
   return new Elysia()
     .derive({ as: "scoped" }, ({ headers }) => {
       const sessionId = readCookie(headers.cookie, SESSION_COOKIE);
@@ -73,9 +91,7 @@ export function sessionGuard({ accounts }: { accounts: Accounts }) {
       // CSRF: a state change needs the session's token (form field or htmx header)...
       const sent = headers["x-csrf-token"] ?? String(formOf(body)._csrf ?? "");
       // ...and must not come from another site's page.
-      const origin = headers.origin;
-      const crossSite = origin !== undefined && origin !== "null" && new URL(origin).host !== headers.host;
-      if (crossSite || !constantTimeEqual(sent, session.csrf_token)) {
+      if (!sameOrigin(headers.origin, headers.host, publicUrl()) || !constantTimeEqual(sent, session.csrf_token)) {
         return html(MessagePage({ title: "Request refused", message: "The form was stale or came from another site. Reload the page and try again." }), 403);
       }
     });

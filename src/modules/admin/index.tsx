@@ -71,17 +71,21 @@ export function adminRoutes(deps: AdminDeps) {
       return (accounts.hasAdmin() ? html(LoginPage({})) : html(MessagePage({ title: "Not set up yet", message: "Open the setup link printed in the server's console to choose the admin password." })));
     })
     .post("/admin/login", async ({ body, headers, request }) => {
-      const ip = clientIp(request) ?? "unknown";
-      const wait = loginLimiter.retryAfter(ip);
-      if (wait > 0) deps.metrics?.increment("switchboard_limiter_rejections_total", { limiter: "admin_login" });
-      if (wait > 0) return html(LoginPage({ error: `Too many failed attempts. Try again in ${Math.ceil(wait / 60)} minutes.` }), 429, { "retry-after": String(wait) });
-      await deps.adminReady();
-      const adminId = await accounts.checkPassword(String((body as Form)?.password ?? ""));
-      if (adminId === null) {
-        loginLimiter.recordFailure(ip);
-        return html(LoginPage({ error: "Wrong password." }), 401);
+      const attempt = loginLimiter.begin(clientIp(request) ?? "unknown");
+      if (!attempt.allowed) {
+        deps.metrics?.increment("switchboard_limiter_rejections_total", { limiter: "admin_login" });
+        const wait = attempt.retryAfterSeconds;
+        const when = wait < 60 ? "in a moment" : `in ${Math.ceil(wait / 60)} minutes`;
+        return html(LoginPage({ error: `Too many attempts from your address. Try again ${when}.` }), 429, { "retry-after": String(wait) });
       }
-      loginLimiter.recordSuccess(ip);
+      let adminId: number | null = null;
+      try {
+        await deps.adminReady();
+        adminId = await accounts.checkPassword(String((body as Form)?.password ?? ""));
+      } finally {
+        attempt.finish(adminId !== null);
+      }
+      if (adminId === null) return html(LoginPage({ error: "Wrong password." }), 401);
       return signIn(adminId, headers["hx-request"] === "true");
     })
     .get("/admin/setup", ({ query }) => {
@@ -99,13 +103,15 @@ export function adminRoutes(deps: AdminDeps) {
       const retry = (error: string) => html(SetupPage({ token, error, minLength: MIN_PASSWORD_LENGTH }), 422);
       if (password !== String(form.confirm ?? "")) return retry("The two passwords differ.");
       if (password.length < MIN_PASSWORD_LENGTH) return retry(`The password must be at least ${MIN_PASSWORD_LENGTH} characters.`);
-      await accounts.setPassword(password);
-      const adminId = await accounts.checkPassword(password);
-      return signIn(adminId!, headers["hx-request"] === "true");
+      // The token is checked again and used up in the transaction that sets the password: of
+      // requests racing with one link, one sets it.
+      const adminId = await accounts.setPasswordWithSetupToken(token, password);
+      if (adminId === null) return html(MessagePage({ title: "Setup link not valid", message: "This setup link was already used." }), 403);
+      return signIn(adminId, headers["hx-request"] === "true");
     });
 
   const privatePages = new Elysia({ prefix: "/admin" })
-    .use(sessionGuard({ accounts }))
+    .use(sessionGuard({ accounts, publicUrl: deps.publicUrl }))
     .post("/logout", ({ sessionId }) => {
       if (sessionId) accounts.endSession(sessionId);
       return redirect("/admin/login", false, { "set-cookie": sessionCookie("", 0) });

@@ -21,9 +21,10 @@ export interface LiveChatPagesDeps {
   deliveries: Deliveries;
   integration: Integration;
   relay: Relay;
+  publicUrl: () => string;
 }
 
-export function liveChatPages({ accounts, clock, bots, contacts, deliveries, integration, relay }: LiveChatPagesDeps) {
+export function liveChatPages({ accounts, clock, bots, contacts, deliveries, integration, relay, publicUrl }: LiveChatPagesDeps) {
   const relays = () => {
     const page = deliveries.list({ kind: "relay", limit: 25 });
     return { deliveries: page.data, counts: deliveries.counts(), state: "", target: "", nextCursor: page.next_cursor };
@@ -31,7 +32,7 @@ export function liveChatPages({ accounts, clock, bots, contacts, deliveries, int
   const state = (userNs: string, error?: string) => ContactStateSection({ contact: contacts.get(userNs).contact, now: clock.now(), error });
 
   return new Elysia({ prefix: "/admin" })
-    .use(sessionGuard({ accounts }))
+    .use(sessionGuard({ accounts, publicUrl }))
     .get("/inbox", ({ session }) => {
       const paused = contacts.paused(200).map((c) => {
         const bot = bots.getById(c.bot_id)!;

@@ -1,34 +1,45 @@
-// Failed-login counting per client address, so a password cannot be guessed at speed.
+// Login attempts per client address, so a password cannot be guessed at speed. An attempt is
+// counted before the (slow) password check and forgiven only when it succeeds, and only a few
+// may be in flight per address: 100 parallel guesses are not 100 checks. Limits are per
+// address only, so nobody can lock out an address that has never failed.
 // In memory on purpose: a restart forgetting the counts costs an attacker a restart.
 import type { Clock } from "../../lib/clock";
 
-export function createLoginLimiter({ clock, maxFailures = 10, windowMs = 15 * 60_000 }: { clock: Clock; maxFailures?: number; windowMs?: number }) {
-  const failures = new Map<string, { count: number; resetAt: number }>();
+export type LoginAttempt = { allowed: true; finish(succeeded: boolean): void } | { allowed: false; retryAfterSeconds: number };
+
+export function createLoginLimiter({ clock, maxFailures = 10, windowMs = 15 * 60_000, maxInFlight = 3 }: { clock: Clock; maxFailures?: number; windowMs?: number; maxInFlight?: number }) {
+  const byAddress = new Map<string, { count: number; resetAt: number; inFlight: number }>();
 
   function current(ip: string) {
-    const entry = failures.get(ip);
-    if (entry && entry.resetAt <= clock.now()) {
-      failures.delete(ip);
+    const entry = byAddress.get(ip);
+    if (entry && entry.resetAt <= clock.now() && entry.inFlight === 0) {
+      byAddress.delete(ip);
       return undefined;
     }
     return entry;
   }
 
   return {
-    /** Seconds until this address may try again, or 0 when it may try now. */
-    retryAfter(ip: string): number {
-      const entry = current(ip);
-      return entry && entry.count >= maxFailures ? Math.ceil((entry.resetAt - clock.now()) / 1000) : 0;
-    },
-    recordFailure(ip: string): void {
-      const entry = current(ip) ?? { count: 0, resetAt: clock.now() + windowMs };
+    /** Counts an attempt from `ip` now, or refuses it; `finish` says how the check went. */
+    begin(ip: string): LoginAttempt {
+      const entry = current(ip) ?? { count: 0, resetAt: clock.now() + windowMs, inFlight: 0 };
+      if (entry.count >= maxFailures) return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((entry.resetAt - clock.now()) / 1000)) };
+      if (entry.inFlight >= maxInFlight) return { allowed: false, retryAfterSeconds: 1 };
       entry.count += 1;
-      failures.set(ip, entry);
+      entry.inFlight += 1;
+      byAddress.set(ip, entry);
       // Bound memory under a flood from many addresses: forget the oldest entries.
-      if (failures.size > 10_000) failures.delete(failures.keys().next().value!);
-    },
-    recordSuccess(ip: string): void {
-      failures.delete(ip);
+      if (byAddress.size > 10_000) byAddress.delete(byAddress.keys().next().value!);
+      let finished = false;
+      return {
+        allowed: true,
+        finish(succeeded) {
+          if (finished) return;
+          finished = true;
+          entry.inFlight -= 1;
+          if (succeeded) byAddress.delete(ip);
+        },
+      };
     },
   };
 }

@@ -58,7 +58,7 @@ export function messagingPages({ db, accounts, bots, contacts, messages, channel
   };
 
   return new Elysia({ prefix: "/admin" })
-    .use(sessionGuard({ accounts }))
+    .use(sessionGuard({ accounts, publicUrl }))
     .post("/bots/:flow_ns/channel", ({ params, body }) => {
       const render = (bot: Bot, error?: string, saved?: boolean) => ChannelSection({ bot, inboundUrl: inboundUrlOf(bot, publicUrl()), error, saved });
       return section(() => {

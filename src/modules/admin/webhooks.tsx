@@ -46,7 +46,7 @@ export function webhookPages(deps: WebhookPagesDeps) {
     section(() => render(webhooks.update(id, patch)), (error) => render(webhooks.get(id), error));
 
   return new Elysia({ prefix: "/admin" })
-    .use(sessionGuard({ accounts: deps.accounts }))
+    .use(sessionGuard({ accounts: deps.accounts, publicUrl: deps.publicUrl }))
     .post("/bots/:flow_ns/webhooks", ({ params, body, isHtmx }) => {
       const bot = bots.get(params.flow_ns);
       const result = formError(
