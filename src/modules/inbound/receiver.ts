@@ -5,6 +5,7 @@ import type { Clock } from "../../lib/clock";
 import type { GroupCommit } from "../../db/group-commit";
 import { readAt } from "../../lib/json-path";
 import { verify } from "../../lib/standard-webhooks";
+import { sha256Hex } from "../../lib/ids";
 import { decodeUtf8, MAX_WEBHOOK_BODY_BYTES, parseObjectBody, readBodyCapped } from "../../http/body";
 import type { Bots } from "../bots/service";
 import type { Contacts } from "../contacts/service";
@@ -19,6 +20,7 @@ import type { Webhook, Webhooks } from "./service";
 import type { HourlyCounts } from "../system/hourly";
 
 export const IDEMPOTENCY_WINDOW_MS = 24 * 3600 * 1000;
+const MAX_STORED_KEY_LENGTH = 200;
 
 export interface ReceiverDeps {
   db: Database;
@@ -77,11 +79,20 @@ export function createReceiver(deps: ReceiverDeps) {
   const selectIdempotent = db.query<{ status: number; response: string }, [number, string, number]>(SELECT_IDEMPOTENT);
   const upsertIdempotent = db.query(UPSERT_IDEMPOTENT);
 
+  /**
+   * The key a repeat is recognised by. With a signing secret it is the signed `webhook-id`
+   * (an unsigned Idempotency-Key would let a captured message be replayed under new keys).
+   * Keys are compared whole: a long one is stored as its SHA-256.
+   */
   function idempotencyKey(webhook: Webhook, headers: Headers, body: unknown): string | undefined {
-    const fromHeader = headers.get("idempotency-key") ?? headers.get("webhook-id");
-    const fromPath = webhook.idempotency_path ? readAt(body, webhook.idempotency_path) : undefined;
-    const key = fromHeader ?? (typeof fromPath === "string" || typeof fromPath === "number" ? String(fromPath) : undefined);
-    return key ? key.slice(0, 200) : undefined;
+    let key: string | undefined;
+    if (webhook.signing_secret) key = headers.get("webhook-id") ?? undefined;
+    else {
+      const fromPath = webhook.idempotency_path ? readAt(body, webhook.idempotency_path) : undefined;
+      key = headers.get("idempotency-key") ?? headers.get("webhook-id") ?? (typeof fromPath === "string" || typeof fromPath === "number" ? String(fromPath) : undefined);
+    }
+    if (!key) return undefined;
+    return key.length <= MAX_STORED_KEY_LENGTH ? key : `sha256:${sha256Hex(key)}`;
   }
 
   /** Steps 2–9 of DESIGN.md, run inside the transaction. */
