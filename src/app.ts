@@ -126,7 +126,7 @@ export function errorResponse(code: string | number, error: unknown, request: Re
   if (path.startsWith("/admin") && request.headers.get("hx-request") !== "true") {
     return html(MessagePage({ title: appError.status === 404 ? "Not found" : "Something went wrong", message: appError.message }), appError.status);
   }
-  return Response.json(errorBody(appError.code, appError.message), { status: appError.status });
+  return Response.json(errorBody(appError.code, appError.message), { status: appError.status, headers: appError.headers });
 }
 
 export function createApp(deps: AppDeps, services: Services = createServices(deps)) {
@@ -145,7 +145,9 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
     .use(deliveriesApi({ auth, deliveries }))
     .use(liveChatApi({ auth, bots, contacts, integration, relay, subFlows, webhooks }));
 
-  const receiveHook = hookReceiver({ webhooks, receiver, scanGuard: createScanGuard({ clock }), metrics });
+  // One allowance of guesses per address for webhook and channel URLs together.
+  const scanGuard = createScanGuard({ clock });
+  const receiveHook = hookReceiver({ webhooks, receiver, scanGuard, metrics });
 
   const app = new Elysia()
     .onTransform({ as: "global" }, ({ request, route }) => onRoute?.(request, route))
@@ -171,7 +173,7 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
     )
     .use(staticRoutes())
     .use(systemRoutes({ db, metrics, dataDir: config.dataDir }))
-    .use(channelRoutes({ groupCommit: services.groupCommit, bots, channels, publicUrl }))
+    .use(channelRoutes({ groupCommit: services.groupCommit, bots, channels, publicUrl, scanGuard, clientIp, metrics }))
     .use(hooksRoutes({ receive: receiveHook, clientIp }))
     .use(api)
     .use(subscriberApi({ tokens, bots, contacts, fields, messages, webhooks, liveChat, publicUrl }))

@@ -28,6 +28,11 @@ export interface RunningServer {
 
 export type Logger = (line: Record<string, unknown>) => void;
 
+/** A path as the request log shows it: the secret token of a webhook or channel URL cut to its first four characters. */
+export function loggedPath(path: string): string {
+  return path.replace(/^\/(hooks|channels)\/([^/]{0,4})[^/]*/, "/$1/$2…");
+}
+
 // Writing each request line costs more than the request itself under load: lines are encoded
 // into one buffer and written together at most every 50 ms (sooner when it fills, and at exit).
 const stdout = Bun.stdout.writer();
@@ -118,7 +123,7 @@ export async function startServer(config: Config, { log = jsonLogger, announce =
     const started = performance.now();
     const { token } = (request as Request & { params: { token: string } }).params;
     // A webhook's token is its secret: the log shows only enough of it to tell them apart.
-    const path = `/hooks/${token.slice(0, 4)}…`;
+    const path = loggedPath(`/hooks/${token}`);
     // Its own answers carry the security headers; an error (a full disk) gets them here.
     const failed = (error: unknown) => withSecurityHeaders(errorResponse("UNKNOWN", error, request, "/hooks"), "/hooks");
     let answer: Response | Promise<Response>;
@@ -146,7 +151,7 @@ export async function startServer(config: Config, { log = jsonLogger, announce =
       if (ip) clientIps.set(request, ip);
       const path = new URL(request.url).pathname;
       const response = withSecurityHeaders(await app.handle(request), path);
-      return record(request, path.startsWith("/hooks/") ? `/hooks/${path.slice(7, 11)}…` : path, routes.get(request) ?? "unmatched", response, started);
+      return record(request, loggedPath(path), routes.get(request) ?? "unmatched", response, started);
     },
   });
 

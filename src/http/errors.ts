@@ -6,6 +6,8 @@ export class AppError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** Sent with the error (Retry-After). */
+    readonly headers: Record<string, string> = {},
   ) {
     super(message);
   }
@@ -28,16 +30,13 @@ export const errors = {
   contactExists: (what: string) => new AppError(409, "contact_exists", `This bot already has a contact with that ${what}.`),
   contactIdentifierRequired: () => new AppError(422, "contact_identifier_required", "A contact needs a phone or an email."),
   invalidCursor: () => new AppError(400, "invalid_cursor", "The cursor is not one this API returned."),
+  tooManyGuesses: (retryAfterSeconds: number) => new AppError(429, "too_many_requests", "Too many requests for unknown URLs from this address.", { "retry-after": String(retryAfterSeconds) }),
   storageUnavailable: () => new AppError(503, "storage_unavailable", "The database cannot be written right now; nothing was stored."),
   internal: () => new AppError(500, "internal_error", "Something went wrong on the server; nothing was changed."),
 };
 
 export function errorBody(code: string, message: string) {
   return { error: { code, message } };
-}
-
-export function errorResponse(error: AppError): Response {
-  return Response.json(errorBody(error.code, error.message), { status: error.status });
 }
 
 /** Elysia's validation error, turned into one sentence that names the field. */

@@ -6,7 +6,9 @@ import type { GroupCommit } from "../../db/group-commit";
 import { verify } from "../../lib/standard-webhooks";
 import { verifyTwilioSignature } from "../../lib/twilio-signature";
 import { decodeUtf8, MAX_WEBHOOK_BODY_BYTES, parseObjectBody, readBodyCapped } from "../../http/body";
-import { AppError, errorBody } from "../../http/errors";
+import { AppError, errorBody, errors } from "../../http/errors";
+import type { ScanGuard } from "../inbound/scan-guard";
+import type { Metrics } from "../system/metrics";
 import { oneOf } from "../../http/schema";
 import type { Bot, Bots } from "../bots/service";
 import type { Contacts } from "../contacts/service";
@@ -56,16 +58,32 @@ const inMessageBody = t.Object({
 
 const EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>';
 
-export function channelRoutes({ groupCommit, bots, channels, publicUrl }: { groupCommit: GroupCommit; bots: Bots; channels: Channels; publicUrl: () => string }) {
-  const botFor = (token: string, provider: Bot["provider"]): Bot => {
+export interface ChannelRoutesDeps {
+  groupCommit: GroupCommit;
+  bots: Bots;
+  channels: Channels;
+  publicUrl: () => string;
+  /** Counts guesses at channel URLs per address, with the webhook URLs' (one allowance for both). */
+  scanGuard: ScanGuard;
+  clientIp: (request: Request) => string | null;
+  metrics?: Metrics;
+}
+
+export function channelRoutes({ groupCommit, bots, channels, publicUrl, scanGuard, clientIp, metrics }: ChannelRoutesDeps) {
+  const botFor = (request: Request, token: string, provider: Bot["provider"]): Bot => {
     const bot = token.length <= 100 ? bots.byChannelToken(token) : null;
-    if (!bot || bot.provider !== provider) throw new AppError(404, "not_found", "There is no channel at this URL.");
-    return bot;
+    if (bot && bot.provider === provider) return bot;
+    const wait = scanGuard.recordMiss(clientIp(request) ?? "unknown");
+    if (wait > 0) {
+      metrics?.increment("switchboard_limiter_rejections_total", { limiter: "unknown_token_per_ip" });
+      throw errors.tooManyGuesses(wait);
+    }
+    throw new AppError(404, "not_found", "There is no channel at this URL.");
   };
 
   return new Elysia({ detail: { tags: ["Channels"] } })
     .post("/channels/:channel_token/messages", async ({ params, request }) => {
-      const bot = botFor(params.channel_token, "http");
+      const bot = botFor(request, params.channel_token, "http");
       const read = await readBodyCapped(request, MAX_WEBHOOK_BODY_BYTES);
       if (!read.ok) throw new AppError(413, "payload_too_large", `The body is larger than ${MAX_WEBHOOK_BODY_BYTES / 1024} KiB.`);
       const text = decodeUtf8(read.bytes);
@@ -86,7 +104,7 @@ export function channelRoutes({ groupCommit, bots, channels, publicUrl }: { grou
       return { ok: true, user_ns: received.contact.user_ns, created: received.created, message_id: received.message.public_id };
     }, { parse: "none", detail: { summary: "A contact's message, sent by your gateway (http provider)", requestBody: { content: { "application/json": { schema: inMessageBody } } } as never } })
     .post("/channels/:channel_token/twilio", async ({ params, request }) => {
-      const bot = botFor(params.channel_token, "twilio");
+      const bot = botFor(request, params.channel_token, "twilio");
       const read = await readBodyCapped(request, MAX_WEBHOOK_BODY_BYTES);
       if (!read.ok) throw new AppError(413, "payload_too_large", "The body is too large.");
       const form = [...new URLSearchParams(decodeUtf8(read.bytes).text)];
