@@ -149,8 +149,14 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
   const scanGuard = createScanGuard({ clock });
   const receiveHook = hookReceiver({ webhooks, receiver, scanGuard, metrics });
 
-  const app = new Elysia()
-    .onTransform({ as: "global" }, ({ request, route }) => onRoute?.(request, route))
+  // Bodies are checked strictly: a string or an array where an object is expected is refused
+  // (Elysia's default normaliser turned "AAA" into {"0":"A",...}, and its coercion turned a
+  // whole body of 5 or [] into {}). Every JSON body this server takes is an object.
+  const app = new Elysia({ normalize: "typebox" })
+    .onTransform({ as: "global" }, ({ request, route, body }) => {
+      onRoute?.(request, route);
+      if (body !== undefined && (body === null || typeof body !== "object" || Array.isArray(body))) throw errors.validation("The request body must be a JSON object.");
+    })
     .onError({ as: "global" }, ({ code, error, request, path }) => errorResponse(code, error, request, path))
     .use(
       openapi({

@@ -8,3 +8,13 @@ import { t } from "elysia";
 export function oneOf(values: readonly string[], options: { description?: string } = {}) {
   return t.UnionEnum(values as [string, ...string[]], { ...options, default: undefined, error: `must be one of: ${values.join(", ")}` });
 }
+
+/** `limit` of a list route: a whole number from 1 to 200 (a query string is text, so numeric). */
+export function pageLimit(options: { default?: number } = {}) {
+  return t.Optional(t.Numeric({ minimum: 1, maximum: 200, multipleOf: 1, ...options, error: "query parameter 'limit' must be a whole number from 1 to 200" }));
+}
+
+/** A numeric id in a path: a whole number. */
+export function numericId(name: string) {
+  return t.Numeric({ minimum: 1, multipleOf: 1, error: `path parameter '${name}' must be a whole number` });
+}

@@ -20,7 +20,8 @@ export const STATIC_FILES: Record<string, { path: string; type: string }> = {
 
 export function staticRoutes() {
   return new Elysia().get("/static/:name", ({ params, set }) => {
-    const file = STATIC_FILES[params.name];
+    // Own keys only: "__proto__" or "constructor" is a file name like any other (not found).
+    const file = Object.hasOwn(STATIC_FILES, params.name) ? STATIC_FILES[params.name] : undefined;
     if (!file) {
       set.status = 404;
       return { error: { code: "not_found", message: `No static file '${params.name}'.` } };

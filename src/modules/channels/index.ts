@@ -9,7 +9,7 @@ import { decodeUtf8, MAX_WEBHOOK_BODY_BYTES, parseObjectBody, readBodyCapped } f
 import { AppError, errorBody, errors } from "../../http/errors";
 import type { ScanGuard } from "../inbound/scan-guard";
 import type { Metrics } from "../system/metrics";
-import { oneOf } from "../../http/schema";
+import { oneOf, pageLimit } from "../../http/schema";
 import type { Bot, Bots } from "../bots/service";
 import type { Contacts } from "../contacts/service";
 import { scopedContact } from "../contacts/index";
@@ -43,7 +43,7 @@ export function messagesApi({ auth, db, contacts, messages, channels }: { auth: 
       const { contact } = scopedContact(contacts, scope, params.user_ns);
       return { data: messages.recent(contact.id, query.limit ?? 50).map(messageToJson) };
     }, {
-      query: t.Object({ limit: t.Optional(t.Numeric({ minimum: 1, maximum: 200, error: "query parameter 'limit' must be a number from 1 to 200" })) }),
+      query: t.Object({ limit: pageLimit() }),
       detail: { summary: "A contact's conversation, newest first, with each message's delivery state" },
     });
 }

@@ -1,4 +1,5 @@
 import { t } from "elysia";
+import { pageLimit } from "../../http/schema";
 
 const name = t.Nullable(t.String({ maxLength: 200 }));
 
@@ -24,7 +25,7 @@ export const listContactsQuery = t.Object({
   phone: t.Optional(t.String()),
   email: t.Optional(t.String()),
   q: t.Optional(t.String({ maxLength: 200, description: "Matches part of a name, phone, email or the whole user_ns." })),
-  limit: t.Optional(t.Numeric({ minimum: 1, maximum: 200, default: 50, error: "query parameter 'limit' must be a number from 1 to 200" })),
+  limit: pageLimit({ default: 50 }),
   cursor: t.Optional(t.String({ description: "next_cursor from the previous page." })),
 });
 export type ListContactsQuery = typeof listContactsQuery.static;

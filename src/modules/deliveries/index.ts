@@ -1,7 +1,7 @@
 // HTTP routes for deliveries: /api/v1/deliveries (state, attempts, retry one or in bulk).
 import { Elysia, t } from "elysia";
 import { errors } from "../../http/errors";
-import { oneOf } from "../../http/schema";
+import { oneOf, pageLimit } from "../../http/schema";
 import type { BearerAuth } from "../tokens/index";
 import type { TokenScope } from "../tokens/scope";
 import { attemptToJson, deliveryToJson, DELIVERY_STATES, type Deliveries, type Delivery } from "./service";
@@ -23,7 +23,7 @@ export function deliveriesApi({ auth, deliveries }: { auth: BearerAuth; deliveri
       query: t.Object({
         state: t.Optional(oneOf(DELIVERY_STATES)),
         target: t.Optional(t.String({ maxLength: 300, description: "Part of the target URL." })),
-        limit: t.Optional(t.Numeric({ minimum: 1, maximum: 200, error: "query parameter 'limit' must be a number from 1 to 200" })),
+        limit: pageLimit(),
         cursor: t.Optional(t.String()),
       }),
       detail: { summary: "Outbound deliveries, newest first, with counts by state" },

@@ -1,6 +1,7 @@
 // HTTP routes for inbound webhooks: management under /api/v1 (bearer token) and the public
 // receiver POST /hooks/{token}.
 import { Elysia, t } from "elysia";
+import { numericId } from "../../http/schema";
 import type { Clock } from "../../lib/clock";
 import { errorBody } from "../../http/errors";
 import { SECURITY_HEADERS } from "../../http/security-headers";
@@ -26,8 +27,8 @@ export interface InboundDeps {
   publicUrl: () => string;
 }
 
-const idParams = t.Object({ id: t.Numeric({ error: "path parameter 'id' must be a number" }) });
-const logParams = t.Object({ id: t.Numeric({ error: "path parameter 'id' must be a number" }), log_id: t.Numeric({ error: "path parameter 'log_id' must be a number" }) });
+const idParams = t.Object({ id: numericId("id") });
+const logParams = t.Object({ id: numericId("id"), log_id: numericId("log_id") });
 
 export function inboundApi({ auth, clock, bots, webhooks, logs, receiver, publicUrl }: InboundDeps) {
   const toJson = (webhook: Webhook) => {

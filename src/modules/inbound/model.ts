@@ -1,4 +1,5 @@
 import { t } from "elysia";
+import { pageLimit } from "../../http/schema";
 
 export const createWebhookBody = t.Object({ name: t.String({ minLength: 1, maxLength: 100 }) });
 
@@ -40,6 +41,6 @@ export type Outcome = (typeof OUTCOMES)[number];
 
 export const listLogsQuery = t.Object({
   outcome: t.Optional(t.UnionEnum(OUTCOMES as unknown as [string, ...string[]], { default: undefined, error: `outcome must be one of: ${OUTCOMES.join(", ")}` })),
-  limit: t.Optional(t.Numeric({ minimum: 1, maximum: 200, error: "query parameter 'limit' must be a number from 1 to 200" })),
+  limit: pageLimit(),
   cursor: t.Optional(t.String()),
 });

@@ -1,6 +1,7 @@
 // v1 routes for live chat: the integration webhook, pausing and resuming a contact's bot,
 // assigning agents, and sub-flows.
 import { Elysia, t } from "elysia";
+import { numericId } from "../../http/schema";
 import { AppError, errors } from "../../http/errors";
 import type { Bots } from "../bots/service";
 import { scopedBot } from "../bots/index";
@@ -59,5 +60,5 @@ export function liveChatApi({ auth, bots, contacts, integration, relay, subFlows
       scope.owns(webhook.bot_id, () => errors.notFound("inbound webhook", String(params.id)));
       set.status = 201;
       return subFlowToJson(subFlows.create(webhook.bot_id, body.name, webhook.actions));
-    }, { params: t.Object({ id: t.Numeric() }), body: t.Object({ name: t.String() }), detail: { summary: "Save an inbound webhook's actions as a named sub-flow" } });
+    }, { params: t.Object({ id: numericId("id") }), body: t.Object({ name: t.String() }), detail: { summary: "Save an inbound webhook's actions as a named sub-flow" } });
 }

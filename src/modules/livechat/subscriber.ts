@@ -2,6 +2,7 @@
 // so companies' existing code works here. A token scoped to a bot acts on that bot; an
 // installation-wide token names the bot with `flow_ns` where one must be known.
 import { Elysia, t } from "elysia";
+import { pageLimit } from "../../http/schema";
 import { AppError, errors } from "../../http/errors";
 import { FIELD_TYPES } from "../../lib/coerce";
 import { normaliseEmail, normalisePhone } from "../../lib/contact-identity";
@@ -107,7 +108,7 @@ export function subscriberApi(deps: SubscriberDeps) {
       const page = contacts.list(bot, { limit: query.limit ?? 50, cursor: query.cursor, q: query.q });
       return { status: "ok" as const, data: page.data.map((c) => info({ contact: c, bot })), meta: { next_cursor: page.next_cursor } };
     }, {
-      query: t.Object({ flow_ns: flowNs, q: t.Optional(t.String({ maxLength: 200 })), limit: t.Optional(t.Numeric({ minimum: 1, maximum: 200, error: "query parameter 'limit' must be a number from 1 to 200" })), cursor: t.Optional(t.String()) }),
+      query: t.Object({ flow_ns: flowNs, q: t.Optional(t.String({ maxLength: 200 })), limit: pageLimit(), cursor: t.Optional(t.String()) }),
       detail: { summary: "List the bot's contacts, newest first (meta.next_cursor pages)", description: example("GET /api/subscribers?limit=50", { status: "ok", data: [CONTACT_EXAMPLE], meta: { next_cursor: null } }) },
     })
     .get("/subscriber/get-info", ({ query, apiToken }) => ok(info(contactFor(apiToken, query.user_ns))), {
@@ -225,7 +226,7 @@ export function subscriberApi(deps: SubscriberDeps) {
       const { contact } = contactFor(apiToken, query.user_ns);
       return ok(messages.recent(contact.id, query.limit ?? 50).map(messageToJson));
     }, {
-      query: t.Object({ user_ns: userNs, limit: t.Optional(t.Numeric({ minimum: 1, maximum: 200, error: "query parameter 'limit' must be a number from 1 to 200" })) }),
+      query: t.Object({ user_ns: userNs, limit: pageLimit() }),
       detail: { summary: "The conversation, newest first", description: example("GET /api/subscriber/chat-messages?user_ns=u3k9x2m1q8w7e4r&limit=20", { status: "ok", data: [{ _id: "m1", type: "in", msg_type: "text", content: "Hello?", delivery_state: "received" }] }) },
     });
 }
