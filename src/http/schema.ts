@@ -1,5 +1,6 @@
 // Schema helpers shared by the models.
 import { t } from "elysia";
+import { errors } from "./errors";
 
 /**
  * A required choice among strings. Elysia's UnionEnum carries a default (its first value)
@@ -17,4 +18,17 @@ export function pageLimit(options: { default?: number } = {}) {
 /** A numeric id in a path: a whole number. */
 export function numericId(name: string) {
   return t.Numeric({ minimum: 1, multipleOf: 1, error: `path parameter '${name}' must be a whole number` });
+}
+
+/**
+ * A transform hook for installation-wide settings: a misspelt field is refused (422 naming it)
+ * instead of being dropped without a word, as unknown fields are elsewhere.
+ */
+export function refuseUnknownFields(schema: { properties: Record<string, unknown> }) {
+  const known = Object.keys(schema.properties);
+  return ({ body }: { body: unknown }) => {
+    if (!body || typeof body !== "object" || Array.isArray(body)) return;
+    const unknown = Object.keys(body).find((key) => !known.includes(key));
+    if (unknown !== undefined) throw errors.validation(`field '${unknown}': not a field here; use ${known.join(", ")}`);
+  };
 }

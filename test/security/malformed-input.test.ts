@@ -78,6 +78,15 @@ describe("bodies of the wrong type", () => {
     expect(await (await server.api("GET", "/api/v1/integrations/webhook")).json()).toEqual(before);
   });
 
+  test("a misspelt setting or integration field is refused with 422 naming it, not dropped", async () => {
+    for (const [method, path, body, field] of [["PATCH", "/api/v1/settings", { log_retention_day: 3 }, "log_retention_day"], ["PUT", "/api/v1/integrations/webhook", { enabeld: true }, "enabeld"]] as const) {
+      const response = await server.api(method, path, body);
+      expect(response.status).toBe(422);
+      expect(((await response.json()) as { error: { message: string } }).error.message).toStartWith(`field '${field}': not a field here`);
+    }
+    expect(((await (await server.api("GET", "/api/v1/settings")).json()) as { log_retention_days: number }).log_retention_days).toBe(30);
+  });
+
   for (const [method, path] of [["PUT", "/api/v1/integrations/webhook"], ["PATCH", "/api/v1/settings"], ["PATCH", "/api/v1/bots/:flow_ns"], ["POST", "/api/subscriber/send-text"]] as const) {
     test(`${method} ${path} with a scalar, an array or a string body is 422 validation_failed`, async () => {
       for (const body of ["5", "[]", '"x"', "null", "true"]) {

@@ -1,7 +1,7 @@
 // v1 routes for live chat: the integration webhook, pausing and resuming a contact's bot,
 // assigning agents, and sub-flows.
 import { Elysia, t } from "elysia";
-import { numericId } from "../../http/schema";
+import { numericId, refuseUnknownFields } from "../../http/schema";
 import { AppError, errors } from "../../http/errors";
 import type { Bots } from "../bots/service";
 import { scopedBot } from "../bots/index";
@@ -32,7 +32,7 @@ export function liveChatApi({ auth, bots, contacts, integration, relay, subFlows
     .get("/integrations/webhook", () => integrationToJson(integration.get()), {
       ...installationWide, detail: { summary: "The live-chat integration webhook (header values and secret masked)" } })
     .put("/integrations/webhook", ({ body }) => integrationToJson(integration.put(body)), {
-      ...installationWide,
+      transform: [installationWide.transform, refuseUnknownFields(integrationBody)],
       body: integrationBody,
       detail: { summary: "Set the integration webhook: url, headers (name/value pairs), secret (whsec_…), enabled" },
     })

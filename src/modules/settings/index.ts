@@ -1,5 +1,6 @@
 // HTTP routes for installation settings: /api/v1/settings.
 import { Elysia, t } from "elysia";
+import { refuseUnknownFields } from "../../http/schema";
 import type { Settings } from "./service";
 import type { BearerAuth } from "../tokens/index";
 
@@ -16,5 +17,5 @@ export function settingsApi({ auth, settings }: { auth: BearerAuth; settings: Se
     .use(auth)
     .onTransform(({ scope }) => scope.installation())
     .get("", () => settings.get(), { detail: { summary: "Installation settings" } })
-    .patch("", ({ body }) => settings.update(body), { body: settingsPatch, detail: { summary: "Change installation settings" } });
+    .patch("", ({ body }) => settings.update(body), { body: settingsPatch, transform: refuseUnknownFields(settingsPatch), detail: { summary: "Change installation settings" } });
 }
