@@ -6,12 +6,12 @@ BUN := $(CURDIR)/.tools/node_modules/.bin/bun
 BUN_STAMP := .tools/.bun-$(BUN_VERSION)
 DEPS_STAMP := node_modules/.installed
 
-.PHONY: run test build clean bench soak browser wrk
+.PHONY: run test build clean bench soak browser netns wrk
 
 run: $(DEPS_STAMP)
 	$(BUN) run src/main.ts serve
 
-test: $(DEPS_STAMP) browser
+test: $(DEPS_STAMP) browser netns
 	$(BUN) x tsc --noEmit --noUnusedLocals -p .
 	$(BUN) test --timeout 30000
 
@@ -56,3 +56,12 @@ browser:
 	@command -v chromium >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
 	  else echo "chromium is missing: install Debian's 'chromium' package for the browser tests" >&2; fi; }
+
+# The DNS-rebinding test runs the server in a network namespace of its own (unshare, from
+# util-linux; ip, from iproute2) and makes a TLS certificate with openssl.
+netns:
+	@for tool in ip:iproute2 openssl:openssl unshare:util-linux; do \
+	  command -v $${tool%%:*} >/dev/null 2>&1 && continue; \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq $${tool##*:} >/dev/null; \
+	  else echo "$${tool%%:*} is missing: install Debian's '$${tool##*:}' package for the rebinding test" >&2; fi; \
+	done

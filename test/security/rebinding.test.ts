@@ -26,7 +26,7 @@ beforeAll(async () => {
   writeFileSync(join(dir, "resolv.conf"), "nameserver 127.0.0.1\n");
   const script = join(import.meta.dir, "rebinding-in-netns.ts");
   const setup = `ip link set lo up && ip addr add 169.254.169.254/32 dev lo && mount --bind ${dir}/resolv.conf /etc/resolv.conf && exec "$0" "$@"`;
-  const child = Bun.spawn(["unshare", "--mount", "--net", "sh", "-c", setup, process.execPath, script, cert, key], {
+  const child = Bun.spawn(["unshare", "--map-root-user", "--mount", "--net", "sh", "-c", setup, process.execPath, script, cert, key], {
     // The server trusts the stand-in's certificate, which is valid for secure.test only.
     env: { ...process.env, NODE_EXTRA_CA_CERTS: cert },
     stdout: "pipe",
