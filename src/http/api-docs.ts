@@ -6,15 +6,25 @@ Self-hosted webhook hub for chat automation.
 Send an API token as \`Authorization: Bearer TOKEN\`. Create tokens in the admin (Settings) or with
 \`switchboard token create NAME\`. The receiver \`POST /hooks/{token}\` needs no token: its URL is the secret.
 
+Token scopes: a token scoped to a bot (\`--bot FLOW_NS\`) reaches that bot and what belongs to it
+(its fields, contacts, messages, webhooks and their logs, sub-flows, its deliveries one by one);
+another bot's resources answer 404 as if they did not exist. Installation-wide routes answer 403
+\`token_scope\` to it: \`/settings\`, \`/integrations/webhook\`, creating and deleting bots, the deliveries
+list and bulk retry. A read-only token may only GET (403 \`read_only_token\`).
+
 ## Errors
 Every error is \`{ "error": { "code": "snake_case", "message": "human sentence" } }\`. Validation errors
-are 422 \`validation_failed\` naming the field; malformed JSON is 400 \`invalid_json\`.
+are 422 \`validation_failed\` naming the field; malformed JSON is 400 \`invalid_json\`. A JSON body is
+always an object (a string, number or array is 422); \`limit\` is a whole number from 1 to 200.
+\`PATCH /settings\` and \`PUT /integrations/webhook\` refuse fields they do not know (422).
 
 ## Inbound webhooks: the receiver
 \`POST /hooks/{token}\` takes a JSON object (or \`application/x-www-form-urlencoded\`, read as an object;
-a repeated key becomes an array), at most 256 KiB and 64 levels deep. In order:
+a repeated key becomes an array; at most 10,000 fields and 1,000 values for one name, else 400
+\`invalid_body\`), at most 256 KiB and 64 levels deep. In order:
 
-1. unknown token → 404 \`not_found\` (not logged; more than 30 misses a minute from one address → 429);
+1. unknown token → 404 \`not_found\` (not logged; more than 30 misses a minute from one address, counted
+   together with misses at channel URLs → 429 \`too_many_requests\` with \`Retry-After\`);
 2. token bucket per webhook (default 500 per 86,400 s, refilled evenly, kept in the database) → 429
    \`rate_limited\` with \`Retry-After\` seconds;
 3. while listening, the body becomes the webhook's \`example\`;
@@ -25,7 +35,9 @@ a repeated key becomes an array), at most 256 KiB and 64 levels deep. In order:
    within 5 minutes) and \`webhook-signature\` (\`v1,\` + base64 HMAC-SHA256 of \`id.timestamp.body\` keyed
    with the base64 bytes after \`whsec_\`) → 401 \`invalid_signature\`;
    idempotency: a repeated \`Idempotency-Key\` (or \`webhook-id\`) header, or value at \`idempotency_path\`,
-   within 24 h returns the first answer again without running anything (logged as \`duplicate\`);
+   within 24 h returns the first answer again without running anything (logged as \`duplicate\`).
+   With a \`signing_secret\` the key is always the signed \`webhook-id\` (an unsigned header cannot
+   make a captured message new). Keys are compared whole, however long;
 7. identification: the value at \`identify.user_ns\` names a contact of this bot; else the phone (E.164,
    read with the bot's default country) or email (trimmed, lowercased) matches one (the phone wins when
    they match different contacts); else, when the bot's channel may start conversations (sms, whatsapp,
@@ -63,6 +75,22 @@ Templates in texts, values, URLs, header values and bodies: \`{{first_name}}\`, 
 value renders as an empty string. Nothing goes over the network during the request: sends and HTTP
 requests are queued as deliveries (state \`pending\`) for the relay worker.
 
+Values come from outside and are encoded for where they land:
+- an \`http_request\` URL may not have a placeholder in its scheme, host, port or credentials (422
+  \`invalid_action\` when saving); values in its path, query and fragment are percent-encoded, so
+  \`../admin\` or \`a&b=c\` stay one value; a value that is exactly \`.\` or \`..\` fails the delivery;
+- in a string body, values are JSON-escaped when the body is JSON (a \`content-type\` header naming
+  JSON, or a body starting with \`{\`, \`[\` or \`"\`), form-encoded for
+  \`application/x-www-form-urlencoded\`, XML-escaped for XML; a JSON (object) body is rendered value
+  by value, keys as written;
+- a header value with a line break after rendering fails the delivery at once, with the reason;
+- a rendered tag over 100 characters (or a 201st tag), a \`set_field\` value over 4,096 characters
+  and a first or last name over 200 are not stored; the log notes each.
+
+Header values written in an \`http_request\` action (no placeholder) are its configuration: they are
+not copied into the queue but read from the saved action when the request is sent; if the action
+was changed or removed meanwhile, the delivery fails with that reason.
+
 ## Channels
 Each bot has a \`provider\` (set with \`PATCH /api/v1/bots/{flow_ns}\`; new bots start on \`test\`):
 
@@ -77,7 +105,12 @@ Each bot has a \`provider\` (set with \`PATCH /api/v1/bots/{flow_ns}\`; new bots
   \`<Say>\`). Incoming SMS arrive at \`inbound_url\` (\`/channels/{channel_token}/twilio\`) with
   \`X-Twilio-Signature\` checked against the public URL (403 when wrong).
 
-Secrets in \`provider_settings\` are write-only: reads show \`********\`; leaving one out of a change keeps it.
+Secrets in \`provider_settings\` (header values, \`secret\`, \`auth_token\`) are write-only: reads show
+\`********\`; leaving one out of a change (or sending \`********\`) keeps it, unless the change moves
+\`url\` or \`base_url\` to another origin (scheme, host or port): then the saved secrets are dropped and
+must be given again in the same request (for twilio, 422 until \`auth_token\` is). They are never
+copied into queued deliveries: the worker reads them when sending, and only sends them to the
+origin they were saved for.
 
 ## Deliveries (the relay worker)
 Every outbound request is stored before the request that caused it is answered, then sent by the
@@ -92,14 +125,22 @@ worker: at least once, every try with the delivery's stable \`webhook-id\` and a
 - Order: deliveries of one contact go one at a time in creation order; a failing one holds that
   contact's later ones until it succeeds or fails for good. Other contacts never wait.
   At most \`max_deliveries_in_flight\` (default 32) are sent at once.
-- Targets: link-local (169.254.0.0/16, fe80::/10) and cloud metadata addresses are always refused;
-  private and loopback addresses only while \`allow_private_targets\` is true (the default), judged on
-  the resolved addresses.
+- Targets: link-local (169.254.0.0/16, fe80::/10), cloud metadata (names and addresses, with or
+  without a trailing dot), unspecified, multicast and reserved addresses are always refused; private
+  and loopback addresses only while \`allow_private_targets\` is true (the default). IPv4 carried in
+  IPv6 (mapped, compatible, NAT64 \`64:ff9b::/96\`, 6to4, Teredo) is judged as that IPv4 address.
+  A name is resolved once, inside the timeout; every address it returns is judged, and the request
+  connects to the judged address (the name is sent as \`Host\`, and for https as SNI and checked
+  against the certificate), so a second, different DNS answer is never used.
+- A delivery that can never be sent (a header value with a line break, a host no resolver can
+  answer) fails at once with the reason instead of being retried.
+- Credentials in a target URL (\`user:password@\`) are shown as \`********@\`.
 - A crash mid-attempt leaves the delivery leased; it is sent again after restart. A graceful stop
   hands unfinished deliveries back to the queue.
 
 ## Live chat: the relay payload
-Configure \`PUT /api/v1/integrations/webhook\` (\`url\`, \`headers\` as name/value pairs, \`secret\`, \`enabled\`)
+Configure \`PUT /api/v1/integrations/webhook\` (\`url\`, \`headers\` as name/value pairs, \`secret\`, \`enabled\`;
+header values and the secret are write-only and dropped when \`url\` moves to another origin)
 and set a bot's \`live_chat\` to \`webhook\`. While the bot is paused for a contact (\`pause_bot\` action,
 \`POST /api/v1/contacts/{user_ns}/pause\` or \`POST /api/subscriber/pause-bot\`), every message the contact
 sends is POSTed to the URL with the custom headers (and Standard Webhooks signature headers when a
