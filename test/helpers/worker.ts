@@ -56,3 +56,16 @@ export function standIn(answer: (request: Request, body: string) => Response | P
   });
   return { url: `http://127.0.0.1:${server.port}`, received, stop: () => server.stop(true) };
 }
+
+/** Stand-ins answering 200 "ok", each stopped after its test (call `stopAll` in afterEach). */
+export function okReceivers() {
+  const stops: (() => unknown)[] = [];
+  return {
+    open() {
+      const r = standIn(() => new Response("ok"));
+      stops.push(r.stop);
+      return r;
+    },
+    stopAll: () => Promise.all(stops.splice(0).map((stop) => stop())),
+  };
+}

@@ -9,23 +9,19 @@ import { migrate } from "../../src/db/migrate";
 import { openDatabase } from "../../src/db/open";
 import { startTestServer, tempDir, type TestServer } from "../helpers/server";
 import { createBot, createWebhook, hookUrl, post } from "../helpers/inbound";
-import { standIn } from "../helpers/worker";
+import { okReceivers } from "../helpers/worker";
 import { adminSession } from "../helpers/admin";
 
 let server: TestServer;
-const stops: (() => unknown)[] = [];
+const receivers = okReceivers();
+const receiver = receivers.open;
 beforeAll(async () => {
   server = await startTestServer({ adminPassword: "admin password" });
   await server.api("PATCH", "/api/v1/settings", { max_inbound_webhooks_per_bot: 100 });
 });
-afterEach(() => Promise.all(stops.splice(0).map((stop) => stop())));
+afterEach(() => receivers.stopAll());
 afterAll(() => server.close());
 
-function receiver() {
-  const r = standIn(() => new Response("ok"));
-  stops.push(r.stop);
-  return r;
-}
 type Row = { public_id: string; state: string; attempts: number; last_error: string | null; headers: string; secret: string | null; secret_ref: string | null; target_url: string };
 const lastDelivery = () => server.db.query("SELECT * FROM deliveries ORDER BY id DESC LIMIT 1").get() as Row;
 

@@ -3,24 +3,20 @@
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
 import { startTestServer, type TestServer } from "../helpers/server";
 import { createBot } from "../helpers/inbound";
-import { standIn } from "../helpers/worker";
+import { okReceivers } from "../helpers/worker";
 import { adminSession } from "../helpers/admin";
 
 const SECRET = `whsec_${Buffer.from("0123456789abcdef0123456789abcdef").toString("base64")}`;
 const TWILIO_TOKEN = "twilio-auth-token-0123456789";
 let server: TestServer;
-const stops: (() => unknown)[] = [];
+const receivers = okReceivers();
+const receiver = receivers.open;
 beforeAll(async () => {
   server = await startTestServer({ adminPassword: "admin password" });
 });
-afterEach(() => Promise.all(stops.splice(0).map((stop) => stop())));
+afterEach(() => receivers.stopAll());
 afterAll(() => server.close());
 
-function receiver() {
-  const r = standIn(() => new Response("ok"));
-  stops.push(r.stop);
-  return r;
-}
 async function settled() {
   await server.worker.idle();
 }
