@@ -1,10 +1,10 @@
 // The command line: help, version, bad usage, token creation, password setting, the unit file,
 // and a graceful stop on SIGTERM.
 import { afterAll, describe, expect, test } from "bun:test";
-import { chmodSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import pkg from "../package.json";
-import { runCli, spawnServer } from "./helpers/process";
+import { runCli, SOURCE_CLI, spawnServer } from "./helpers/process";
 import { tempDir } from "./helpers/server";
 
 const dirs: string[] = [];
@@ -58,14 +58,17 @@ describe("cli", () => {
     expect(stderr).toContain("not usable");
   });
 
-  test("a read-only data dir exits 2", async () => {
-    if (process.getuid?.() === 0) return; // root writes anywhere; covered by the file case above
+  test("a read-only data dir exits 2, also for root (a read-only bind mount)", async () => {
     const dir = dataDir();
     rmSync(dir, { recursive: true, force: true });
-    require("node:fs").mkdirSync(dir);
-    chmodSync(dir, 0o500);
-    const { code } = await runCli(["serve", "--data", dir, "--port", "0"]);
+    mkdirSync(dir);
+    // Root writes through file modes, not through a read-only mount: the server runs in a mount
+    // namespace of its own where the data dir is mounted read-only.
+    const readOnly = `mount --bind "$1" "$1" && mount -o remount,bind,ro "$1" && shift && exec "$@"`;
+    const { stderr, code } = await runCli(["serve", "--data", dir, "--port", "0"], { command: ["unshare", "--map-root-user", "--mount", "sh", "-c", readOnly, "sh", dir, ...SOURCE_CLI] });
     expect(code).toBe(2);
+    expect(stderr.trim().split("\n")).toHaveLength(1);
+    expect(stderr).toContain("not usable");
   });
 
   test("token create prints a working token on the last line", async () => {
