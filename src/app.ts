@@ -77,7 +77,7 @@ export function createServices({ db, clock }: { db: Database; clock: Clock }) {
   const webhooks = createWebhooks({ db, clock, bots, fields, settings });
   const logs = createLogs({ db });
   const integration = createIntegration({ db });
-  const relay = createRelay({ clock, contacts, deliveries, integration, settings });
+  const relay = createRelay({ clock, contacts, messages, deliveries, integration, settings });
   const channels = createChannels({ clock, contacts, messages, deliveries, onInMessage: relay.onInMessage });
   const subFlows = createSubFlows({ db, clock, fields });
   const liveChat = createLiveChat({ db, clock, contacts, fields, channels, deliveries, subFlows });
@@ -183,9 +183,9 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
     .use(hooksRoutes({ receive: receiveHook, clientIp }))
     .use(api)
     .use(subscriberApi({ tokens, bots, contacts, fields, messages, webhooks, liveChat, publicUrl }))
-    .use(adminRoutes({ config, clock, clientIp, adminReady: deps.adminReady ?? (() => Promise.resolve()), accounts, loginLimiter: createLoginLimiter({ clock: deps.clock }), metrics, hourly: services.hourly, bots, fields, contacts, tokens, settings, webhooks, messages, deliveries, publicUrl }))
+    .use(adminRoutes({ config, clock, clientIp, adminReady: deps.adminReady ?? (() => Promise.resolve()), accounts, loginLimiter: createLoginLimiter({ clock: deps.clock }), metrics, hourly: services.hourly, bots, fields, contacts, tokens, settings, webhooks, messages, deliveries, integration, publicUrl }))
     .use(liveChatPages({ accounts, clock, bots, contacts, deliveries, integration, relay, publicUrl }))
-    .use(messagingPages({ db, accounts, bots, contacts, messages, channels, publicUrl }))
+    .use(messagingPages({ db, accounts, bots, contacts, messages, deliveries, channels, publicUrl }))
     .use(webhookPages({ accounts, clock, bots, fields, settings, webhooks, logs, receiver, publicUrl }));
   return { app, receiveHook };
 }

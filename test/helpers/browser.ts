@@ -1,5 +1,5 @@
 // Headless Debian Chromium driven by playwright-core.
-import { chromium, type Browser } from "playwright-core";
+import { chromium, type Browser, type Page } from "playwright-core";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 
@@ -13,14 +13,35 @@ export async function launchBrowser(): Promise<Browser> {
   });
 }
 
+/**
+ * Everything that went wrong on a page: script errors, console errors (a CSP violation, a
+ * failed resource) and requests that failed or answered 5xx. Tests expect it to stay empty.
+ */
+export function watchPage(page: Page): string[] {
+  const problems: string[] = [];
+  page.on("pageerror", (error) => problems.push(`script error: ${error.message}`));
+  page.on("console", (message) => {
+    if (message.type() === "error") problems.push(`console: ${message.text()}`);
+  });
+  page.on("requestfailed", (request) => {
+    // A navigation away cancels what the old page was loading: not a failure of the page.
+    if (request.failure()?.errorText !== "net::ERR_ABORTED") problems.push(`request failed: ${request.method()} ${request.url()} ${request.failure()?.errorText}`);
+  });
+  page.on("response", (response) => {
+    if (response.status() >= 500) problems.push(`HTTP ${response.status()}: ${response.request().method()} ${response.url()}`);
+  });
+  return problems;
+}
+
 /** A page signed in to the admin of `serverUrl` with `password`; page errors are collected. */
-export async function signedInPage(browser: Browser, serverUrl: string, password: string) {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+export async function signedInPage(browser: Browser, serverUrl: string, password: string, viewport = { width: 1280, height: 1000 }) {
+  const page = await browser.newPage({ viewport });
   const pageErrors: string[] = [];
   page.on("pageerror", (error) => pageErrors.push(error.message));
+  const problems = watchPage(page);
   await page.goto(`${serverUrl}/admin/login`);
   await page.fill("input[name=password]", password);
   await page.click("button[type=submit]");
   await page.waitForURL(`${serverUrl}/admin`);
-  return { page, pageErrors };
+  return { page, pageErrors, problems };
 }

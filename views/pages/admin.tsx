@@ -12,6 +12,7 @@ import { TokensSection } from "../partials/tokens";
 import { WebhooksSection } from "../partials/webhooks";
 import type { Webhook } from "../../src/modules/inbound/service";
 import type { Message } from "../../src/modules/messages/service";
+import type { Delivery } from "../../src/modules/deliveries/service";
 import type { TeamSettings } from "../../src/modules/settings/service";
 import { InstallationSection } from "./operations";
 import { ChannelSection, ConversationSection } from "../partials/channel";
@@ -31,6 +32,8 @@ export function BotsPage({ csrf, bots, channels, lastDay }: { csrf: string; bots
 
 export interface BotPageProps {
   csrf: string;
+  /** Why this bot's live chat relays nothing, if it does not. */
+  liveChatWarning: string | null;
   bot: Bot & { can_initiate: boolean };
   fields: CustomField[];
   fieldTypes: readonly string[];
@@ -41,7 +44,7 @@ export interface BotPageProps {
   nextCursor: string | null;
 }
 
-export function BotPage({ csrf, bot, fields, fieldTypes, webhooks, maxWebhooks, inboundUrl, contacts, nextCursor }: BotPageProps) {
+export function BotPage({ csrf, liveChatWarning, bot, fields, fieldTypes, webhooks, maxWebhooks, inboundUrl, contacts, nextCursor }: BotPageProps) {
   return (
     <Layout title={bot.name} csrf={csrf} active="bots">
       <p class="crumbs">
@@ -61,7 +64,7 @@ export function BotPage({ csrf, bot, fields, fieldTypes, webhooks, maxWebhooks, 
         <dd safe>{bot.live_chat}</dd>
       </dl>
       <ChannelSection bot={bot} inboundUrl={inboundUrl} />
-      <LiveChatModeSection bot={bot} />
+      <LiveChatModeSection bot={bot} warning={liveChatWarning} />
       <WebhooksSection bot={bot} webhooks={webhooks} max={maxWebhooks} />
       <FieldsSection bot={bot} fields={fields} types={fieldTypes} />
       <ContactsSection bot={bot} contacts={contacts} nextCursor={nextCursor} q="" />
@@ -69,7 +72,19 @@ export function BotPage({ csrf, bot, fields, fieldTypes, webhooks, maxWebhooks, 
   );
 }
 
-export function ContactPage({ csrf, bot, contact, values, fields, messages, now }: { csrf: string; bot: Bot; contact: Contact; values: Record<string, unknown>; fields: CustomField[]; messages: Message[]; now: number }) {
+export interface ContactPageProps {
+  csrf: string;
+  bot: Bot;
+  contact: Contact;
+  values: Record<string, unknown>;
+  fields: CustomField[];
+  messages: Message[];
+  relays: Map<number, Delivery>;
+  liveChatWarning: string | null;
+  now: number;
+}
+
+export function ContactPage({ csrf, bot, contact, values, fields, messages, relays, liveChatWarning, now }: ContactPageProps) {
   const name = contactName(contact);
   const tags = JSON.parse(contact.tags) as string[];
   return (
@@ -90,8 +105,8 @@ export function ContactPage({ csrf, bot, contact, values, fields, messages, now 
         <dt>Tags</dt>
         <dd>{tags.length ? tags.map((tag) => <span class="tag" safe>{tag}</span>) : "—"}</dd>
       </dl>
-      <ContactStateSection contact={contact} now={now} />
-      <ConversationSection bot={bot} contact={contact} messages={messages} />
+      <ContactStateSection contact={contact} now={now} warning={liveChatWarning} />
+      <ConversationSection bot={bot} contact={contact} messages={messages} relays={relays} />
       <section class="card">
         <h2>Custom fields</h2>
         {fields.length === 0 ? (

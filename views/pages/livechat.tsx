@@ -16,7 +16,7 @@ export function pausedText(contact: Contact, now: number): string | null {
   return contact.paused_until >= PAUSED_FOREVER ? "paused until resumed" : `paused until ${when(contact.paused_until)} UTC`;
 }
 
-export function ContactStateSection({ contact, now, error }: { contact: Contact; now: number; error?: string }) {
+export function ContactStateSection({ contact, now, warning, error }: { contact: Contact; now: number; warning?: string | null; error?: string }) {
   const paused = pausedText(contact, now);
   const base = `/admin/contacts/${contact.user_ns}`;
   return (
@@ -26,6 +26,7 @@ export function ContactStateSection({ contact, now, error }: { contact: Contact;
         {paused ? <span class="badge paused" safe>{paused}</span> : <span class="badge">bot active</span>}{" "}
         <span class="muted" safe>{contact.assigned_agent_id ? `agent ${contact.assigned_agent_id}` : "no agent assigned"}</span>
       </p>
+      {paused && warning ? <Warning text={warning} /> : ""}
       <div class="row">
         {paused ? (
           <button type="button" hx-post={`${base}/resume`} hx-target="#contact-state" hx-swap="outerHTML">Resume bot</button>
@@ -51,10 +52,20 @@ export function ContactStateSection({ contact, now, error }: { contact: Contact;
   );
 }
 
-export function LiveChatModeSection({ bot, error }: { bot: Bot; error?: string }) {
+/** A trap the person should know about, with the way out. */
+export function Warning({ text }: { text: string }) {
+  return (
+    <p class="warning" role="alert">
+      <span safe>{text}</span> <a href="/admin/integration">Set up the integration</a>
+    </p>
+  );
+}
+
+export function LiveChatModeSection({ bot, warning, error }: { bot: Bot; warning?: string | null; error?: string }) {
   return (
     <section id="live-chat" class="card">
       <h2>Live chat</h2>
+      {warning ? <Warning text={warning} /> : ""}
       <form class="row" hx-post={`/admin/bots/${bot.flow_ns}/live-chat`} hx-target="#live-chat" hx-swap="outerHTML">
         <label>
           While the bot is paused for a contact, their messages go to
@@ -93,7 +104,8 @@ export function IntegrationSection({ integration, error, saved, testDelivery }: 
           <input name="secret" type="password" autocomplete="off" placeholder={integration.secret ? "saved: leave empty to keep" : "optional"} />
         </label>
         <label class="inline-check">
-          <input type="checkbox" name="enabled" value="1" checked={integration.enabled} /> Enabled
+          {/* Ticked for a first URL: saving a URL turns relaying on unless the person unticks it. */}
+          <input type="checkbox" name="enabled" value="1" checked={integration.enabled || !integration.url} /> Enabled: relay paused contacts' messages here
         </label>
         <div class="row">
           <button type="submit">Save</button>
@@ -135,11 +147,20 @@ export function IntegrationPage({ csrf, integration, relays }: { csrf: string; i
   );
 }
 
-export function InboxPage({ csrf, contacts, now }: { csrf: string; contacts: (Contact & { last_message: string | null; flow_ns: string; bot_name: string })[]; now: number }) {
+export interface InboxRow extends Contact {
+  last_message: string | null;
+  flow_ns: string;
+  bot_name: string;
+  /** Where the contact's messages go now, in words. */
+  relayed_to: string;
+}
+
+export function InboxPage({ csrf, contacts, now, warning }: { csrf: string; contacts: InboxRow[]; now: number; warning?: string | null }) {
   return (
     <Layout title="Inbox" csrf={csrf} active="inbox">
       <h1>Inbox</h1>
-      <p class="muted">Contacts whose bot is paused: their messages go to your live-chat platform.</p>
+      <p class="muted">Contacts whose bot is paused. On bots whose live chat is "webhook", their messages are relayed to your live-chat platform.</p>
+      {warning ? <Warning text={warning} /> : ""}
       <section class="card">
         {contacts.length === 0 ? (
           <p class="muted">No paused contacts.</p>
@@ -151,6 +172,7 @@ export function InboxPage({ csrf, contacts, now }: { csrf: string; contacts: (Co
                 <th>Bot</th>
                 <th>Last message</th>
                 <th>Paused</th>
+                <th>Messages go to</th>
               </tr>
             </thead>
             <tbody>
@@ -164,6 +186,7 @@ export function InboxPage({ csrf, contacts, now }: { csrf: string; contacts: (Co
                   <td safe>{c.bot_name}</td>
                   <td safe>{c.last_message ?? "—"}</td>
                   <td safe>{pausedText(c, now) ?? ""}</td>
+                  <td safe>{c.relayed_to}</td>
                 </tr>
               ))}
             </tbody>

@@ -3,7 +3,9 @@
 import type { Bot } from "../../src/modules/bots/service";
 import type { Contact } from "../../src/modules/contacts/service";
 import type { Message } from "../../src/modules/messages/service";
+import type { Delivery } from "../../src/modules/deliveries/service";
 import { ErrorText } from "../layout";
+import { relayNote } from "../format";
 
 const SAVED = "saved: leave empty to keep";
 
@@ -84,7 +86,16 @@ export function ChannelSection({ bot, inboundUrl, error, saved }: { bot: Bot; in
   );
 }
 
-export function ConversationSection({ bot, contact, messages, error }: { bot: Bot; contact: Contact; messages: Message[]; error?: string }) {
+export interface ConversationProps {
+  bot: Bot;
+  contact: Contact;
+  messages: Message[];
+  /** The relay delivery of each relayed message, by message id. */
+  relays: Map<number, Delivery>;
+  error?: string;
+}
+
+export function ConversationSection({ bot, contact, messages, relays, error }: ConversationProps) {
   const base = `/admin/contacts/${contact.user_ns}`;
   return (
     <section id="conversation" class="card">
@@ -93,12 +104,16 @@ export function ConversationSection({ bot, contact, messages, error }: { bot: Bo
         <p class="muted">No messages yet.</p>
       ) : (
         <ol id="messages" class="conversation">
-          {[...messages].reverse().map((m) => (
-            <li class={`bubble ${m.direction}`}>
-              <span safe>{m.content}</span>
-              <small class="muted" safe>{`${new Date(m.created_at).toISOString().slice(11, 19)} · ${m.delivery_state}`}</small>
-            </li>
-          ))}
+          {[...messages].reverse().map((m) => {
+            const relay = relayNote(m, relays.get(m.id));
+            return (
+              <li class={`bubble ${m.direction}`}>
+                <span safe>{m.content}</span>
+                <small class="muted" safe>{`${new Date(m.created_at).toISOString().slice(11, 19)} · ${m.delivery_state}`}</small>
+                {relay ? <small class={`relay relay-${relay.state}`} safe>{relay.text}</small> : ""}
+              </li>
+            );
+          })}
         </ol>
       )}
       <form class="row" hx-post={`${base}/send`} hx-target="#conversation" hx-swap="outerHTML">

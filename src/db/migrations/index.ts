@@ -10,5 +10,6 @@ import tokenAccess from "./0007_token_access";
 import logsById from "./0008_logs_by_id";
 import hourlyCounts from "./0009_hourly_counts";
 import deliverySecretRefs from "./0010_delivery_secret_refs";
+import messageRelay from "./0011_message_relay";
 
-export const migrations: readonly Migration[] = [init, inboundWebhooks, deliveriesWorker, liveChat, contactSearch, contactNameIndexes, tokenAccess, logsById, hourlyCounts, deliverySecretRefs];
+export const migrations: readonly Migration[] = [init, inboundWebhooks, deliveriesWorker, liveChat, contactSearch, contactNameIndexes, tokenAccess, logsById, hourlyCounts, deliverySecretRefs, messageRelay];

@@ -15,6 +15,8 @@ import type { Settings } from "../settings/service";
 import type { Webhooks } from "../inbound/service";
 import type { Messages } from "../messages/service";
 import type { Deliveries } from "../deliveries/service";
+import type { Integration } from "../livechat/integration";
+import { liveChatWarning } from "../../../views/format";
 import { DELIVERY_STATES, DeliveriesPage, DeliveriesSection, DeliveryDetail, InstallationSection } from "../../../views/pages/operations";
 import { MIN_PASSWORD_LENGTH, SESSION_TTL_MS, type Accounts } from "./accounts";
 import type { LoginLimiter } from "./login-limiter";
@@ -46,6 +48,7 @@ export interface AdminDeps {
   webhooks: Webhooks;
   messages: Messages;
   deliveries: Deliveries;
+  integration: Integration;
   publicUrl: () => string;
 }
 
@@ -135,6 +138,7 @@ export function adminRoutes(deps: AdminDeps) {
       const page = contacts.list(bot, { limit: 25 });
       return html(BotPage({
         csrf: session!.csrf_token,
+        liveChatWarning: liveChatWarning(bot, deps.integration.get()),
         bot: { ...bot, can_initiate: CHANNELS[bot.channel].canInitiate },
         fields: fields.list(bot.id),
         fieldTypes: FIELD_TYPES,
@@ -183,7 +187,18 @@ export function adminRoutes(deps: AdminDeps) {
     })
     .get("/contacts/:user_ns", ({ params, session }) => {
       const { contact, bot } = contacts.get(params.user_ns);
-      return html(ContactPage({ csrf: session!.csrf_token, bot, contact, values: contacts.fieldValues(contact.id), fields: fields.list(bot.id), messages: messages.recent(contact.id, 100), now: deps.clock.now() }));
+      const recent = messages.recent(contact.id, 100);
+      return html(ContactPage({
+        csrf: session!.csrf_token,
+        bot,
+        contact,
+        values: contacts.fieldValues(contact.id),
+        fields: fields.list(bot.id),
+        messages: recent,
+        relays: deliveries.forMessages("relay", recent.map((m) => m.id)),
+        liveChatWarning: liveChatWarning(bot, deps.integration.get()),
+        now: deps.clock.now(),
+      }));
     })
     .get("/settings", ({ session }) => html(SettingsPage({ csrf: session!.csrf_token, tokens: tokens.list(), bots: bots.list(), settings: settings.get() })))
     .post("/settings/installation", ({ body }) => {

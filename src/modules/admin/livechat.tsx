@@ -4,7 +4,7 @@
 import { Elysia } from "elysia";
 import type { Clock } from "../../lib/clock";
 import { AppError } from "../../http/errors";
-import type { Bots } from "../bots/service";
+import type { Bot, Bots } from "../bots/service";
 import type { Contacts } from "../contacts/service";
 import type { Deliveries } from "../deliveries/service";
 import type { Integration } from "../livechat/integration";
@@ -12,6 +12,7 @@ import type { Relay } from "../livechat/relay";
 import type { Accounts } from "./accounts";
 import { formOf, html, parseHeaderLines, section, sessionGuard } from "./http";
 import { ContactStateSection, InboxPage, IntegrationPage, IntegrationSection, LiveChatModeSection } from "../../../views/pages/livechat";
+import { liveChatWarning } from "../../../views/format";
 
 export interface LiveChatPagesDeps {
   accounts: Accounts;
@@ -29,16 +30,25 @@ export function liveChatPages({ accounts, clock, bots, contacts, deliveries, int
     const page = deliveries.list({ kind: "relay", limit: 25 });
     return { deliveries: page.data, counts: deliveries.counts(), state: "", target: "", nextCursor: page.next_cursor };
   };
-  const state = (userNs: string, error?: string) => ContactStateSection({ contact: contacts.get(userNs).contact, now: clock.now(), error });
+  const state = (userNs: string, error?: string) => {
+    const { contact, bot } = contacts.get(userNs);
+    return ContactStateSection({ contact, now: clock.now(), warning: liveChatWarning(bot, integration.get()), error });
+  };
+  const modeSection = (bot: Bot, error?: string) => LiveChatModeSection({ bot, warning: liveChatWarning(bot, integration.get()), error });
 
   return new Elysia({ prefix: "/admin" })
     .use(sessionGuard({ accounts, publicUrl }))
     .get("/inbox", ({ session }) => {
+      const target = integration.get();
+      let warning: string | null = null;
       const paused = contacts.paused(200).map((c) => {
         const bot = bots.getById(c.bot_id)!;
-        return { ...c, flow_ns: bot.flow_ns, bot_name: bot.name };
+        const off = liveChatWarning(bot, target);
+        warning ??= off;
+        const relayedTo = bot.live_chat !== "webhook" ? "nowhere: this bot's live chat is off" : off ? "nowhere: the integration is off" : "your live-chat platform";
+        return { ...c, flow_ns: bot.flow_ns, bot_name: bot.name, relayed_to: relayedTo };
       });
-      return html(InboxPage({ csrf: session!.csrf_token, contacts: paused, now: clock.now() }));
+      return html(InboxPage({ csrf: session!.csrf_token, contacts: paused, now: clock.now(), warning }));
     })
     .get("/integration", ({ session }) => html(IntegrationPage({ csrf: session!.csrf_token, integration: integration.get(), relays: relays() })))
     .post("/integration", ({ body }) => {
@@ -83,7 +93,7 @@ export function liveChatPages({ accounts, clock, bots, contacts, deliveries, int
       const mode = formOf(body).live_chat;
       return section(() => {
         if (mode !== "none" && mode !== "webhook") throw new AppError(422, "validation_failed", "Live chat is none or webhook.");
-        return LiveChatModeSection({ bot: bots.update(params.flow_ns, { live_chat: mode }) });
-      }, (error) => LiveChatModeSection({ bot: bots.get(params.flow_ns), error }));
+        return modeSection(bots.update(params.flow_ns, { live_chat: mode }));
+      }, (error) => modeSection(bots.get(params.flow_ns), error));
     });
 }

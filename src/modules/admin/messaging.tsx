@@ -8,6 +8,7 @@ import { inboundPath, PROVIDER_NAMES } from "../channels/providers";
 import type { Channels } from "../channels/service";
 import type { Contacts } from "../contacts/service";
 import type { Messages } from "../messages/service";
+import type { Deliveries } from "../deliveries/service";
 import type { Accounts } from "./accounts";
 import { formOf, parseHeaderLines, section, sessionGuard, type Form } from "./http";
 import { ChannelSection, ConversationSection } from "../../../views/partials/channel";
@@ -18,6 +19,7 @@ export interface MessagingPagesDeps {
   bots: Bots;
   contacts: Contacts;
   messages: Messages;
+  deliveries: Deliveries;
   channels: Channels;
   publicUrl: () => string;
 }
@@ -51,10 +53,11 @@ function providerSettingsFrom(form: Form): { provider: string; settings: Record<
   return { provider, settings: {} };
 }
 
-export function messagingPages({ db, accounts, bots, contacts, messages, channels, publicUrl }: MessagingPagesDeps) {
+export function messagingPages({ db, accounts, bots, contacts, messages, deliveries, channels, publicUrl }: MessagingPagesDeps) {
   const conversation = (userNs: string, error?: string) => {
     const { contact, bot } = contacts.get(userNs);
-    return ConversationSection({ bot, contact, messages: messages.recent(contact.id, 100), error });
+    const recent = messages.recent(contact.id, 100);
+    return ConversationSection({ bot, contact, messages: recent, relays: deliveries.forMessages("relay", recent.map((m) => m.id)), error });
   };
 
   return new Elysia({ prefix: "/admin" })

@@ -75,6 +75,7 @@ const FAIL_AT_ONCE = "UPDATE deliveries SET state = 'failed', last_error = ? WHE
 const SELECT_BY_PUBLIC_ID = "SELECT * FROM deliveries WHERE public_id = ?";
 const SELECT_ATTEMPTS = "SELECT * FROM delivery_attempts WHERE delivery_id = ? ORDER BY id";
 const COUNT_BY_STATE = "SELECT state, count(*) AS n FROM deliveries GROUP BY state";
+const SELECT_FOR_MESSAGES = "SELECT * FROM deliveries WHERE kind = ? AND message_id IN (SELECT value FROM json_each(?))";
 const RETRY_ONE = `UPDATE deliveries SET state = 'pending', next_attempt_at = ?, lease_until = NULL, updated_at = ? WHERE id = ? AND state = 'failed'`;
 const RETRY_FAILED = `UPDATE deliveries SET state = 'pending', next_attempt_at = ?, lease_until = NULL, updated_at = ? WHERE state = 'failed' AND updated_at >= ?`;
 
@@ -85,6 +86,7 @@ export function createDeliveries({ db, clock, onEnqueue }: { db: Database; clock
   const selectByPublicId = db.query<Delivery, [string]>(SELECT_BY_PUBLIC_ID);
   const selectAttempts = db.query<Attempt, [number]>(SELECT_ATTEMPTS);
   const countByState = db.query<{ state: DeliveryState; n: number }, []>(COUNT_BY_STATE);
+  const selectForMessages = db.query<Delivery, [string, string]>(SELECT_FOR_MESSAGES);
   const retryOne = db.query(RETRY_ONE);
   const retryFailed = db.query(RETRY_FAILED);
   const failAtOnce = db.query<Delivery, [string, number]>(FAIL_AT_ONCE);
@@ -145,6 +147,11 @@ export function createDeliveries({ db, clock, onEnqueue }: { db: Database; clock
 
     get,
     attempts: (delivery: Delivery): Attempt[] => selectAttempts.all(delivery.id),
+    /** The deliveries of a kind that carry these messages, by message id (a conversation's relays). */
+    forMessages(kind: DeliveryKind, messageIds: number[]): Map<number, Delivery> {
+      if (messageIds.length === 0) return new Map();
+      return new Map(selectForMessages.all(kind, JSON.stringify(messageIds)).map((d) => [d.message_id!, d]));
+    },
     counts(): Record<DeliveryState, number> {
       const counts = { pending: 0, sending: 0, succeeded: 0, failed: 0 };
       for (const row of countByState.all()) counts[row.state] = row.n;

@@ -167,7 +167,8 @@ export function createWorker(deps: WorkerDeps) {
       insertAttempt.run(delivery.id, startedAt, durationMs, status, response, error);
       if (state !== "pending") deps.hourly?.add(state === "succeeded" ? "deliveries_succeeded" : "deliveries_failed");
       finish.run(state, delay === null ? now : now + delay, status, response, error, now, delivery.id);
-      if (delivery.message_id !== null && state !== "pending") messageState.run(state === "succeeded" ? "sent" : "failed", delivery.message_id);
+      // An out message's state follows its channel delivery (a relay's is read from the delivery).
+      if (delivery.kind === "channel_message" && delivery.message_id !== null && state !== "pending") messageState.run(state === "succeeded" ? "sent" : "failed", delivery.message_id);
     };
     // Results finishing together share one commit when a group commit is at hand.
     if (deps.groupCommit) await deps.groupCommit.run(record);

@@ -5,7 +5,7 @@ import type { Clock } from "../../lib/clock";
 import type { Bot } from "../bots/service";
 import type { Contact, Contacts } from "../contacts/service";
 import type { Deliveries } from "../deliveries/service";
-import type { Message } from "../messages/service";
+import type { Message, Messages } from "../messages/service";
 import type { Settings } from "../settings/service";
 import type { Integration } from "./integration";
 
@@ -47,19 +47,35 @@ export function relayPayload(bot: Bot, contact: Contact, message: Message, teamI
 
 export const relayOrderingKey = (contactId: number) => `relay:${contactId}`;
 
-export function createRelay({ clock, contacts, deliveries, integration, settings }: { clock: Clock; contacts: Contacts; deliveries: Deliveries; integration: Integration; settings: Settings }) {
+export interface RelayDeps {
+  clock: Clock;
+  contacts: Contacts;
+  messages: Messages;
+  deliveries: Deliveries;
+  integration: Integration;
+  settings: Settings;
+}
+
+export function createRelay({ clock, contacts, messages, deliveries, integration, settings }: RelayDeps) {
   return {
-    /** Called for every in message, inside the transaction that stored it. */
+    /**
+     * Called for every in message, inside the transaction that stored it. The message records
+     * what happened: queued to the relay, or held back because the integration is off.
+     */
     onInMessage(bot: Bot, contact: Contact, message: Message): boolean {
       const fresh = contacts.reload(contact.id);
       if (bot.live_chat !== "webhook" || fresh.paused_until === null || fresh.paused_until <= clock.now()) return false;
       const target = integration.get();
-      if (!target.enabled || !target.url) return false;
+      if (!target.enabled || !target.url) {
+        messages.setRelay(message.id, "integration_off");
+        return false;
+      }
+      messages.setRelay(message.id, "queued");
       deliveries.enqueue({
         kind: "relay",
         orderingKey: relayOrderingKey(contact.id),
         botId: bot.id,
-        messageId: null,
+        messageId: message.id,
         targetUrl: target.url,
         headers: { "content-type": "application/json" },
         secretRef: "integration",

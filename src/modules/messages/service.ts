@@ -14,18 +14,24 @@ export interface Message {
   mid: string | null;
   agent_id: number | null;
   delivery_state: string;
+  /** For a contact's message while paused: `queued` (see its relay delivery) or `integration_off`. */
+  relay: MessageRelay | null;
   created_at: number;
 }
+
+export type MessageRelay = "queued" | "integration_off";
 
 const INSERT_MESSAGE = `INSERT INTO messages (public_id, contact_id, direction, msg_type, content, payload, mid, agent_id, delivery_state, created_at)
   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`;
 const SELECT_BY_CONTACT = "SELECT * FROM messages WHERE contact_id = ? AND id < ? ORDER BY id DESC LIMIT ?";
 const UPDATE_STATE = "UPDATE messages SET delivery_state = ? WHERE id = ?";
+const UPDATE_RELAY = "UPDATE messages SET relay = ? WHERE id = ?";
 
 export function createMessages({ db, clock }: { db: Database; clock: Clock }) {
   const insert = db.query<Message, [string, number, string, string, string, string, string | null, number | null, string, number]>(INSERT_MESSAGE);
   const byContact = db.query<Message, [number, number, number]>(SELECT_BY_CONTACT);
   const updateState = db.query(UPDATE_STATE);
+  const updateRelay = db.query(UPDATE_RELAY);
 
   return {
     /** Runs inside the caller's transaction. */
@@ -37,6 +43,10 @@ export function createMessages({ db, clock }: { db: Database; clock: Clock }) {
     },
     setState(id: number, state: string): void {
       updateState.run(state, id);
+    },
+    /** Records whether a paused contact's message went to the relay; in its transaction. */
+    setRelay(id: number, relay: MessageRelay): void {
+      updateRelay.run(relay, id);
     },
     /** Newest first, `before` a message id for paging. */
     recent: (contactId: number, limit = 50, before = Number.MAX_SAFE_INTEGER): Message[] => byContact.all(contactId, before, limit),
