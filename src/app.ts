@@ -83,6 +83,8 @@ export function createServices({ db, clock }: { db: Database; clock: Clock }) {
   const liveChat = createLiveChat({ db, clock, contacts, fields, channels, deliveries, subFlows });
   const groupCommit = createGroupCommit(db);
   const hourly = createHourlyCounts({ db, clock });
+  bots.onRemoved((bot) => fields.forget(bot.id));
+  bots.onRemoved(() => webhooks.forgetAll()); // its webhooks went with it (ON DELETE CASCADE)
   groupCommit.beforeCommit(webhooks.persistBuckets);
   groupCommit.beforeCommit(hourly.persist);
   const receiver = createReceiver({ db, groupCommit, clock, bots, fields, contacts, channels, deliveries, webhooks, logs, hourly });
@@ -136,7 +138,7 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
   // Each controller puts the token guard on its own routes and checks what the token reaches.
   const auth = bearerAuth({ tokens });
   const api = new Elysia({ prefix: "/api/v1" })
-    .use(botsApi({ auth, bots, fields, webhooks, publicUrl }))
+    .use(botsApi({ auth, bots, publicUrl }))
     .use(fieldsApi({ auth, bots, fields }))
     .use(contactsApi({ auth, bots, contacts }))
     .use(settingsApi({ auth, settings }))

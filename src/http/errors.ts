@@ -13,6 +13,8 @@ export class AppError extends Error {
   }
 }
 
+const count = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
 export const errors = {
   unauthorized: () => new AppError(401, "unauthorized", "Send a valid API token as 'Authorization: Bearer TOKEN'."),
   readOnlyToken: () => new AppError(403, "read_only_token", "This API token may only read (GET); use a full-access token to change anything."),
@@ -31,6 +33,12 @@ export const errors = {
   contactIdentifierRequired: () => new AppError(422, "contact_identifier_required", "A contact needs a phone or an email."),
   invalidCursor: () => new AppError(400, "invalid_cursor", "The cursor is not one this API returned."),
   tooManyGuesses: (retryAfterSeconds: number) => new AppError(429, "too_many_requests", "Too many requests for unknown URLs from this address.", { "retry-after": String(retryAfterSeconds) }),
+  confirmationRequired: (flowNs: string, footprint: { webhooks: number; contacts: number; messages: number; deliveries: number }) =>
+    new AppError(
+      422,
+      "confirmation_required",
+      `Deleting this bot also deletes its ${count(footprint.webhooks, "webhook")}, ${count(footprint.contacts, "contact")}, ${count(footprint.messages, "message")} and ${count(footprint.deliveries, "delivery", "deliveries")}: repeat its flow_ns as ?confirm=${flowNs} to delete it.`,
+    ),
   storageUnavailable: () => new AppError(503, "storage_unavailable", "The database cannot be written right now; nothing was stored."),
   internal: () => new AppError(500, "internal_error", "Something went wrong on the server; nothing was changed."),
 };

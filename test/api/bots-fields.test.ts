@@ -38,10 +38,20 @@ describe("bots", () => {
     expect(await response.json()).toMatchObject({ flow_ns: flowNs, name: "Bookings", live_chat: "webhook", channel: "sms", default_country: "US" });
   });
 
-  test("delete removes the bot with its fields", async () => {
+  test("delete needs ?confirm=FLOW_NS, says what goes with the bot, then removes it with its fields", async () => {
     const bot = await (await server.api("POST", "/api/v1/bots", { name: "Doomed", channel: "test" })).json();
     await server.api("POST", `/api/v1/bots/${bot.flow_ns}/fields`, { name: "x", type: "text" });
-    expect((await server.api("DELETE", `/api/v1/bots/${bot.flow_ns}`)).status).toBe(204);
+    await server.api("POST", `/api/v1/bots/${bot.flow_ns}/contacts`, { phone: "+14155550190" });
+    for (const query of ["", "?confirm=", `?confirm=${bot.flow_ns}x`]) {
+      const refused = await server.api("DELETE", `/api/v1/bots/${bot.flow_ns}${query}`);
+      expect(refused.status).toBe(422);
+      expect((await refused.json()).error).toEqual({
+        code: "confirmation_required",
+        message: `Deleting this bot also deletes its 0 webhooks, 1 contact, 0 messages and 0 deliveries: repeat its flow_ns as ?confirm=${bot.flow_ns} to delete it.`,
+      });
+    }
+    expect((await server.api("GET", `/api/v1/bots/${bot.flow_ns}`)).status).toBe(200);
+    expect((await server.api("DELETE", `/api/v1/bots/${bot.flow_ns}?confirm=${bot.flow_ns}`)).status).toBe(204);
     expect((await server.api("GET", `/api/v1/bots/${bot.flow_ns}`)).status).toBe(404);
     const orphans = server.db.query("SELECT count(*) AS n FROM custom_fields WHERE bot_id NOT IN (SELECT id FROM bots)").get() as { n: number };
     expect(orphans.n).toBe(0);

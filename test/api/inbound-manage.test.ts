@@ -115,7 +115,7 @@ describe("inbound webhook management", () => {
     const bot = await createBot(server, { name: "Short-lived", channel: "sms" });
     const webhook = await createWebhook(server, bot.flow_ns, { active: true, identify: { phone: "phone" } });
     expect((await post(hookUrl(server, webhook), { phone: "+14155550123" })).status).toBe(200);
-    expect((await server.api("DELETE", `/api/v1/bots/${bot.flow_ns}`)).status).toBe(204);
+    expect((await server.api("DELETE", `/api/v1/bots/${bot.flow_ns}?confirm=${bot.flow_ns}`)).status).toBe(204);
     const after = await post(hookUrl(server, webhook), { phone: "+14155550123" });
     expect(after.status).toBe(404);
     expect((await after.json()).error.code).toBe("not_found");

@@ -21,7 +21,9 @@ export function watchPage(page: Page): string[] {
   const problems: string[] = [];
   page.on("pageerror", (error) => problems.push(`script error: ${error.message}`));
   page.on("console", (message) => {
-    if (message.type() === "error") problems.push(`console: ${message.text()}`);
+    // A refused form comes back as 422 with the form and its message: the browser logs the
+    // status, but it is the answer the page asked for.
+    if (message.type() === "error" && !/status of 422 \(Unprocessable Entity\)/.test(message.text())) problems.push(`console: ${message.text()}`);
   });
   page.on("requestfailed", (request) => {
     // A navigation away cancels what the old page was loading: not a failure of the page.

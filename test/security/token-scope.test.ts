@@ -57,7 +57,10 @@ const TABLE: Record<string, Row> = {
   "DELETE /api/v1/bots/:flow_ns": {
     reach: "installation",
     ok: 204,
-    request: async () => ({ path: `/api/v1/bots/${(await createBot(server, { name: `Gone ${unique()}`, channel: "sms" })).flow_ns}` }),
+    request: async () => {
+      const doomed = (await createBot(server, { name: `Gone ${unique()}`, channel: "sms" })).flow_ns;
+      return { path: `/api/v1/bots/${doomed}?confirm=${doomed}` };
+    },
   },
   "POST /api/v1/bots/:flow_ns/fields": { reach: "bot", ok: 201, request: () => ({ path: `/api/v1/bots/${a.flowNs}/fields`, body: { name: `f${unique()}`, type: "text" } }) },
   "GET /api/v1/bots/:flow_ns/fields": { reach: "bot", ok: 200, request: () => ({ path: `/api/v1/bots/${a.flowNs}/fields` }) },

@@ -5,7 +5,7 @@ import type { Contact } from "../../src/modules/contacts/service";
 import type { CustomField } from "../../src/modules/fields/service";
 import type { ApiToken } from "../../src/modules/tokens/service";
 import { Layout } from "../layout";
-import { BotsSection } from "../partials/bots";
+import { BotDeleteSection, BotSettingsSection, BotsSection, type Footprint } from "../partials/bots";
 import { ContactsSection } from "../partials/contacts";
 import { FieldsSection } from "../partials/fields";
 import { TokensSection } from "../partials/tokens";
@@ -42,32 +42,24 @@ export interface BotPageProps {
   inboundUrl: string | null;
   contacts: Contact[];
   nextCursor: string | null;
+  channels: readonly string[];
+  footprint: Footprint;
 }
 
-export function BotPage({ csrf, liveChatWarning, bot, fields, fieldTypes, webhooks, maxWebhooks, inboundUrl, contacts, nextCursor }: BotPageProps) {
+export function BotPage({ csrf, liveChatWarning, bot, fields, fieldTypes, webhooks, maxWebhooks, inboundUrl, contacts, nextCursor, channels, footprint }: BotPageProps) {
   return (
     <Layout title={bot.name} csrf={csrf} active="bots">
       <p class="crumbs">
         <a href="/admin">Bots</a> /
       </p>
-      <h1 safe>{bot.name}</h1>
-      <dl class="facts card">
-        <dt>flow_ns</dt>
-        <dd>
-          <code safe>{bot.flow_ns}</code>
-        </dd>
-        <dt>Channel</dt>
-        <dd safe>{`${bot.channel}${bot.can_initiate ? " (may start conversations)" : " (only answers)"}`}</dd>
-        <dt>Default country</dt>
-        <dd safe>{bot.default_country ?? "none: phone numbers need +country code"}</dd>
-        <dt>Live chat</dt>
-        <dd safe>{bot.live_chat}</dd>
-      </dl>
+      <BotName bot={bot} />
+      <BotSettingsSection bot={bot} channels={channels} />
       <ChannelSection bot={bot} inboundUrl={inboundUrl} />
       <LiveChatModeSection bot={bot} warning={liveChatWarning} />
       <WebhooksSection bot={bot} webhooks={webhooks} max={maxWebhooks} />
       <FieldsSection bot={bot} fields={fields} types={fieldTypes} />
       <ContactsSection bot={bot} contacts={contacts} nextCursor={nextCursor} q="" />
+      <BotDeleteSection bot={bot} footprint={footprint} />
     </Layout>
   );
 }
@@ -82,6 +74,15 @@ export interface ContactPageProps {
   relays: Map<number, Delivery>;
   liveChatWarning: string | null;
   now: number;
+}
+
+/** The page's heading; a rename swaps it out of band. */
+export function BotName({ bot, oob }: { bot: Bot; oob?: boolean }) {
+  return (
+    <h1 id="bot-name" hx-swap-oob={oob ? "true" : undefined} safe>
+      {bot.name}
+    </h1>
+  );
 }
 
 export function ContactPage({ csrf, bot, contact, values, fields, messages, relays, liveChatWarning, now }: ContactPageProps) {

@@ -7,7 +7,7 @@ import type { Clock } from "../../lib/clock";
 import { FIELD_TYPES } from "../../lib/coerce";
 import { AppError } from "../../http/errors";
 import { CHANNEL_NAMES, CHANNELS } from "../bots/channels";
-import type { Bots } from "../bots/service";
+import type { Bot, Bots } from "../bots/service";
 import type { Contacts } from "../contacts/service";
 import type { Fields } from "../fields/service";
 import type { Tokens } from "../tokens/service";
@@ -25,8 +25,8 @@ import type { HourlyCounts } from "../system/hourly";
 import { inboundUrlOf } from "./messaging";
 import { formError, formOf, html, redirect, sessionGuard, SESSION_COOKIE, type Form } from "./http";
 import { LoginPage, MessagePage, SetupPage } from "../../../views/pages/auth";
-import { BotPage, BotsPage, ContactPage, SettingsPage } from "../../../views/pages/admin";
-import { BotsSection } from "../../../views/partials/bots";
+import { BotName, BotPage, BotsPage, ContactPage, SettingsPage } from "../../../views/pages/admin";
+import { BotDeleteSection, BotSettingsSection, BotsSection } from "../../../views/partials/bots";
 import { FieldsSection } from "../../../views/partials/fields";
 import { ContactList, ContactsSection } from "../../../views/partials/contacts";
 import { TokensSection } from "../../../views/partials/tokens";
@@ -147,7 +147,32 @@ export function adminRoutes(deps: AdminDeps) {
         inboundUrl: inboundUrlOf(bot, deps.publicUrl()),
         contacts: page.data,
         nextCursor: page.next_cursor,
+        channels: CHANNEL_NAMES,
+        footprint: bots.footprint(bot),
       }));
+    })
+    .post("/bots/:flow_ns/settings", ({ params, body }) => {
+      const form = formOf(body);
+      const withInitiate = (bot: Bot) => ({ ...bot, can_initiate: CHANNELS[bot.channel].canInitiate });
+      const typed = { name: form.name, channel: form.channel, default_country: form.default_country };
+      const result = formError(() => {
+        const channel = String(form.channel ?? "");
+        if (!(channel in CHANNELS)) throw new AppError(422, "validation_failed", `Choose a channel: ${CHANNEL_NAMES.join(", ")}.`);
+        const name = String(form.name ?? "").trim();
+        if (!name || name.length > 100) throw new AppError(422, "validation_failed", "A bot needs a name of 1 to 100 characters.");
+        return bots.update(params.flow_ns, { name, channel: channel as never, default_country: form.default_country?.trim() || null });
+      }, (error) => BotSettingsSection({ bot: withInitiate(bots.get(params.flow_ns)), channels: CHANNEL_NAMES, typed, error }));
+      if (result instanceof Response) return result;
+      return html(String(BotSettingsSection({ bot: withInitiate(result), channels: CHANNEL_NAMES, saved: true })) + String(BotName({ bot: result, oob: true })));
+    })
+    .post("/bots/:flow_ns/delete", ({ params, body, isHtmx }) => {
+      const bot = bots.get(params.flow_ns);
+      const typed = String(formOf(body).confirm_name ?? "");
+      if (typed.trim() !== bot.name) {
+        return html(BotDeleteSection({ bot, footprint: bots.footprint(bot), typed, error: `Type the bot's name, ${bot.name}, exactly to delete it.` }), 422);
+      }
+      bots.remove(bot.flow_ns);
+      return redirect("/admin", isHtmx);
     })
     .post("/bots/:flow_ns/fields", ({ params, body, isHtmx }) => {
       const bot = bots.get(params.flow_ns);

@@ -2,8 +2,6 @@
 import { Elysia, t } from "elysia";
 import { botJson, createBotBody, updateBotBody } from "./model";
 import { botToJson, type Bot, type Bots } from "./service";
-import type { Fields } from "../fields/service";
-import type { Webhooks } from "../inbound/service";
 import type { BearerAuth } from "../tokens/index";
 import type { TokenScope } from "../tokens/scope";
 import { errors } from "../../http/errors";
@@ -15,7 +13,7 @@ export function scopedBot(bots: Bots, scope: TokenScope, flowNs: string): Bot {
   return bot;
 }
 
-export function botsApi({ auth, bots, fields, webhooks, publicUrl }: { auth: BearerAuth; bots: Bots; fields: Fields; webhooks: Webhooks; publicUrl: () => string }) {
+export function botsApi({ auth, bots, publicUrl }: { auth: BearerAuth; bots: Bots; publicUrl: () => string }) {
   const toJson = (bot: Bot) => botToJson(bot, publicUrl());
   return new Elysia({ prefix: "/bots", detail: { tags: ["Bots"] } })
     .use(auth)
@@ -33,12 +31,15 @@ export function botsApi({ auth, bots, fields, webhooks, publicUrl }: { auth: Bea
       body: updateBotBody,
       detail: { summary: "Change a bot's name, channel, default country or live-chat mode" },
     })
-    .delete("/:flow_ns", ({ params, set, scope }) => {
+    .delete("/:flow_ns", ({ params, query, set, scope }) => {
       scope.installation();
       const bot = bots.get(params.flow_ns);
-      bots.remove(params.flow_ns);
-      fields.forget(bot.id);
-      webhooks.forgetAll(); // its webhooks went with it (ON DELETE CASCADE)
+      // Everything of the bot goes with it: the caller repeats its flow_ns to say it means it.
+      if (query.confirm !== bot.flow_ns) throw errors.confirmationRequired(bot.flow_ns, bots.footprint(bot));
+      bots.remove(bot.flow_ns);
       set.status = 204;
-    }, { detail: { summary: "Delete a bot with its fields and contacts" } });
+    }, {
+      query: t.Object({ confirm: t.Optional(t.String({ description: "The bot's flow_ns again: required, as a guard against deleting by mistake." })) }),
+      detail: { summary: "Delete a bot with its webhooks, fields, contacts, messages and deliveries (needs ?confirm=FLOW_NS and an installation-wide token)" },
+    });
 }

@@ -31,6 +31,19 @@ const UPDATE_BOT = `UPDATE bots SET name = ?, channel = ?, default_country = ?, 
   WHERE id = ? RETURNING *`;
 const SELECT_BOT_BY_CHANNEL_TOKEN = "SELECT * FROM bots WHERE channel_token = ?";
 const DELETE_BOT = "DELETE FROM bots WHERE id = ?";
+// What goes with a bot when it is deleted (ON DELETE CASCADE), counted to show before asking.
+const COUNT_FOOTPRINT = `SELECT
+  (SELECT count(*) FROM inbound_webhooks WHERE bot_id = $bot) AS webhooks,
+  (SELECT count(*) FROM contacts WHERE bot_id = $bot) AS contacts,
+  (SELECT count(*) FROM messages WHERE contact_id IN (SELECT id FROM contacts WHERE bot_id = $bot)) AS messages,
+  (SELECT count(*) FROM deliveries WHERE bot_id = $bot) AS deliveries`;
+
+export interface BotFootprint {
+  webhooks: number;
+  contacts: number;
+  messages: number;
+  deliveries: number;
+}
 
 function checkCountry(code: string | null | undefined): string | null {
   if (code === undefined || code === null || code === "") return null;
@@ -47,6 +60,9 @@ export function createBots({ db, clock }: { db: Database; clock: Clock }) {
   const selectById = db.query<Bot, [number]>(SELECT_BOT_BY_ID);
   const update = db.query<Bot, [string, string, string | null, string, string, string, number, number]>(UPDATE_BOT);
   const remove = db.query(DELETE_BOT);
+  const countFootprint = db.query<BotFootprint, any>(COUNT_FOOTPRINT);
+  // Caches of other modules that hold this bot's rows (its fields, its webhooks' tokens).
+  const removedListeners: ((bot: Bot) => void)[] = [];
 
   function get(flowNs: string): Bot {
     const bot = selectByFlowNs.get(flowNs);
@@ -82,8 +98,16 @@ export function createBots({ db, clock }: { db: Database; clock: Clock }) {
         bot.id,
       )!;
     },
+    /** What deleting this bot deletes with it. */
+    footprint: (bot: Bot): BotFootprint => countFootprint.get({ bot: bot.id })!,
+    /** Caches of this bot's rows elsewhere register here to be dropped when it is deleted. */
+    onRemoved(listener: (bot: Bot) => void): void {
+      removedListeners.push(listener);
+    },
     remove(flowNs: string): void {
-      remove.run(get(flowNs).id);
+      const bot = get(flowNs);
+      remove.run(bot.id);
+      for (const listener of removedListeners) listener(bot);
     },
   };
 }
