@@ -102,14 +102,25 @@ describe("inbound webhook editor", () => {
     expect(await page.textContent("#contact-list")).toContain("+14155552671");
   });
 
-  test("filter logs by outcome and replay one", async () => {
-    await page.goto(`${server.url}/admin/webhooks/${server.services.webhooks.listForBot(server.services.bots.get(flowNs).id)[0]!.id}`);
+  test("filter logs by outcome and replay one: it asks first and says what will run", async () => {
+    const webhook = server.services.webhooks.listForBot(server.services.bots.get(flowNs).id)[0]!;
+    const logRows = () => (server.db.query("SELECT count(*) AS n FROM webhook_logs WHERE webhook_id = ?").get(webhook.id) as { n: number }).n;
+    await page.goto(`${server.url}/admin/webhooks/${webhook.id}`);
     await page.selectOption("#wh-logs select[name=outcome]", "webhook_inactive");
     await page.waitForFunction(() => !document.querySelector("#wh-logs .outcome-processed") && !!document.querySelector("#wh-logs .outcome-webhook_inactive"));
     await page.click("#wh-logs tr:has(.outcome-webhook_inactive)");
+    const before = logRows();
     await page.click("#wh-log-detail button:text('Replay')");
+    await page.waitForSelector("#replay-now");
+    expect(await page.textContent("#replay-actions")).toContain("Add tag: web-lead");
+    expect(logRows()).toBe(before); // nothing ran yet
+    await page.click("#wh-log-detail button:text('Cancel')");
+    await page.waitForSelector("#wh-log-detail h3:has-text('webhook_inactive')");
+    await page.click("#wh-log-detail button:text('Replay')");
+    await page.click("#replay-now");
     await page.waitForSelector("#wh-log-detail h3:has-text('replay of')");
     expect(await page.textContent("#wh-log-detail h3")).toContain("processed");
+    expect(logRows()).toBe(before + 1);
   });
 
   test("a bad mapping path shows its error in place; generating a secret shows it once", async () => {
@@ -133,6 +144,14 @@ describe("inbound webhook editor", () => {
     expect(await sendTest({ contact: { name: "Bo", phone: "(415) 555-2672" } })).toBe(200);
     await server.worker.idle();
     expect(received).toEqual([expect.objectContaining({ text: "See you, Bo!", to: { phone: "+14155552672", email: null }, flow_ns: flowNs })]);
+    // Replaying that request would text Bo again: the confirmation says so before anything runs.
+    await page.click("#wh-logs tbody tr >> nth=0");
+    await page.click("#wh-log-detail button:text('Replay')");
+    await page.waitForSelector("#replay-now");
+    expect(await page.textContent("#replay-actions")).toContain("Send text: See you, {{first_name}}! (sends the text to the contact again)");
+    expect(await page.textContent("#wh-log-detail .warning")).toContain("1 of them acts outside Switchboard again");
+    await page.click("#wh-log-detail button:text('Cancel')");
+    expect(received).toHaveLength(1);
     gateway.stop();
     await page.click("nav a:text('Deliveries')");
     await page.waitForSelector("#delivery-rows");

@@ -205,7 +205,7 @@ export function ConfigSection({ webhook, fields, preview, pendingPath, error }: 
   );
 }
 
-function describeAction(action: Action): string {
+export function describeAction(action: Action): string {
   switch (action.type) {
     case "send_text":
       return `Send text: ${action.text}`;

@@ -1,6 +1,9 @@
 /** @jsxImportSource @kitajs/html */
 // The request log of a webhook (#wh-logs) and one request in full (#wh-log-detail).
 import type { WebhookLog } from "../../src/modules/inbound/logs";
+import type { Action } from "../../src/modules/inbound/actions";
+import type { Webhook } from "../../src/modules/inbound/service";
+import { describeAction } from "./webhook-editor";
 import { OUTCOMES } from "../../src/modules/inbound/model";
 import { utc } from "../format";
 
@@ -101,9 +104,56 @@ export function LogDetail({ webhookId, log }: { webhookId: number; log?: Webhook
           <pre class="code" safe>{pretty(log.fields_written)}</pre>
         </div>
       </div>
-      <button type="button" hx-post={`/admin/webhooks/${webhookId}/logs/${log.id}/replay`} hx-target="#wh-logs" hx-swap="outerHTML">
-        Replay with today's settings
+      <button type="button" hx-get={`/admin/webhooks/${webhookId}/logs/${log.id}/replay`} hx-target="#wh-log-detail" hx-swap="outerHTML">
+        Replay with today's settings…
       </button>
+    </div>
+  );
+}
+
+/** What each kind of action does outside Switchboard when it runs again. */
+function effect(action: Action): string | null {
+  switch (action.type) {
+    case "send_text":
+      return "sends the text to the contact again";
+    case "http_request":
+      return "calls the URL again";
+    default:
+      return null;
+  }
+}
+
+/** Before a replay: what it will run, and whether anything leaves the machine. */
+export function ReplayConfirm({ webhook, log }: { webhook: Webhook; log: WebhookLog }) {
+  const outside = webhook.actions.filter((action) => effect(action) !== null).length;
+  return (
+    <div id="wh-log-detail" class="detail confirm">
+      <h3 safe>{`Replay request #${log.id}?`}</h3>
+      <p>
+        It runs again with today's settings, as a new log row: identification, {webhook.mappings.length} mapping{webhook.mappings.length === 1 ? "" : "s"}
+        {webhook.actions.length ? " and these actions, in order:" : ", and no actions."} The rate limit, the active switch, the signature and idempotency are skipped.
+      </p>
+      {webhook.actions.length ? (
+        <ol id="replay-actions">
+          {webhook.actions.map((action) => (
+            <li>
+              <span safe>{describeAction(action)}</span>
+              {effect(action) ? <strong safe>{` (${effect(action)})`}</strong> : ""}
+            </li>
+          ))}
+        </ol>
+      ) : (
+        ""
+      )}
+      {outside ? <p class="warning" safe>{`${outside} of them ${outside === 1 ? "acts" : "act"} outside Switchboard again: the contact or the other system gets it twice.`}</p> : ""}
+      <div class="row">
+        <button type="button" id="replay-now" hx-post={`/admin/webhooks/${webhook.id}/logs/${log.id}/replay`} hx-target="#wh-logs" hx-swap="outerHTML">
+          Replay now
+        </button>
+        <button type="button" class="secondary" hx-get={`/admin/webhooks/${webhook.id}/logs/${log.id}`} hx-target="#wh-log-detail" hx-swap="outerHTML">
+          Cancel
+        </button>
+      </div>
     </div>
   );
 }

@@ -16,7 +16,7 @@ import { formError, formOf, html, redirect, section, sessionGuard, type Markup }
 import { WebhookPage } from "../../../views/pages/webhook";
 import { WebhooksSection } from "../../../views/partials/webhooks";
 import { ActionsSection, ConfigSection, ExampleSection, HeadSection, LimitsSection } from "../../../views/partials/webhook-editor";
-import { LogDetail, LogsSection } from "../../../views/partials/webhook-logs";
+import { LogDetail, LogsSection, ReplayConfirm } from "../../../views/partials/webhook-logs";
 
 export interface WebhookPagesDeps {
   accounts: Accounts;
@@ -168,6 +168,10 @@ export function webhookPages(deps: WebhookPagesDeps) {
     .get("/webhooks/:id/logs/:log_id", ({ params }) => {
       const webhook = webhooks.get(Number(params.id));
       return html(LogDetail({ webhookId: webhook.id, log: logs.get(webhook.id, Number(params.log_id)) }));
+    })
+    .get("/webhooks/:id/logs/:log_id/replay", ({ params }) => {
+      const webhook = webhooks.get(Number(params.id));
+      return html(ReplayConfirm({ webhook, log: logs.get(webhook.id, Number(params.log_id)) }));
     })
     .post("/webhooks/:id/logs/:log_id/replay", async ({ params }) => {
       const webhook = webhooks.get(Number(params.id));
