@@ -78,7 +78,7 @@ describe("inbound webhook editor", () => {
 
   test("add an action, activate, send again: the contact is created and logged", async () => {
     await page.selectOption("#wh-actions select[name=type]", "add_tag");
-    await page.fill("#wh-actions input[name=text]", "web-lead");
+    await page.fill("#wh-actions input[name=tag]", "web-lead");
     await page.click("#wh-actions button[type=submit]");
     await page.waitForSelector("#wh-actions li:has-text('Add tag: web-lead')");
 

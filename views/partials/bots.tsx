@@ -3,7 +3,7 @@
 import type { Bot } from "../../src/modules/bots/service";
 import { ErrorText } from "../layout";
 
-export function BotsSection({ bots, channels, error }: { bots: Bot[]; channels: string[]; error?: string }) {
+export function BotsSection({ bots, channels, typed, error }: { bots: Bot[]; channels: string[]; typed?: Record<string, string | undefined>; error?: string }) {
   return (
     <section id="bots" class="card">
       <h2>All bots</h2>
@@ -40,13 +40,13 @@ export function BotsSection({ bots, channels, error }: { bots: Bot[]; channels: 
       <form class="row" method="post" action="/admin/bots" hx-post="/admin/bots" hx-target="#bots" hx-swap="outerHTML">
         <label>
           Name
-          <input name="name" required maxlength="100" placeholder="Booking SMS bot" />
+          <input name="name" value={typed?.name ?? ""} required maxlength="100" placeholder="Booking SMS bot" />
         </label>
         <label>
           Channel
           <select name="channel">
             {channels.map((channel) => (
-              <option value={channel} safe>
+              <option value={channel} selected={typed?.channel === channel} safe>
                 {channel}
               </option>
             ))}
@@ -54,7 +54,7 @@ export function BotsSection({ bots, channels, error }: { bots: Bot[]; channels: 
         </label>
         <label>
           Default country
-          <input name="default_country" maxlength="2" placeholder="US" class="short" />
+          <input name="default_country" value={typed?.default_country ?? ""} maxlength="2" placeholder="US" class="short" />
         </label>
         <button type="submit">Create bot</button>
       </form>

@@ -9,36 +9,40 @@ import { relayNote } from "../format";
 
 const SAVED = "saved: leave empty to keep";
 
-export function ChannelSection({ bot, inboundUrl, error, saved }: { bot: Bot; inboundUrl: string | null; error?: string; saved?: boolean }) {
+export function ChannelSection({ bot, inboundUrl, typed, error, saved }: { bot: Bot; inboundUrl: string | null; typed?: Record<string, string | undefined>; error?: string; saved?: boolean }) {
   const settings = JSON.parse(bot.provider_settings) as Record<string, any>;
   const action = `/admin/bots/${bot.flow_ns}/channel`;
   const headerLines = Object.keys(settings.headers ?? {}).map((name) => `${name}: ********`).join("\n");
+  // A refused change shows what was typed (never a secret: those inputs stay empty).
+  const provider = typed?.provider ?? bot.provider;
+  const saved_ = (key: string, forProvider: string) => typed?.[key] ?? (bot.provider === forProvider ? (settings[key] ?? "") : "");
   return (
     <section id="channel" class="card">
       <h2>Channel provider</h2>
       <p class="muted small-text">How this bot's messages leave the machine. test: nowhere (try flows here); http: your own SMS/WhatsApp gateway; twilio: SMS and voice calls.</p>
-      <form hx-post={action} hx-target="#channel" hx-swap="outerHTML">
+      <form class="channel-form" hx-post={action} hx-target="#channel" hx-swap="outerHTML">
         <label>
           Provider
           <select name="provider">
             {(["test", "http", "twilio"] as const).map((p) => (
-              <option value={p} selected={bot.provider === p}>
+              <option value={p} selected={provider === p}>
                 {p}
               </option>
             ))}
           </select>
         </label>
-        <fieldset>
+        <p class="for for-test muted small-text">Nothing leaves the machine: the contact's page shows the conversation and can type as the contact.</p>
+        <fieldset class="for for-http">
           <legend>http</legend>
           <label>
             Gateway URL
-            <input name="url" value={bot.provider === "http" ? (settings.url ?? "") : ""} placeholder="https://gateway.example.com/send" />
+            <input name="url" value={saved_("url", "http")} placeholder="https://gateway.example.com/send" />
             <small class="muted small-text">Changing the URL to another site clears the saved header values and secret: enter them again.</small>
           </label>
           <label>
             Headers (one "Name: value" a line; values are write-only)
             <textarea name="headers" rows="2" class="code" placeholder="Authorization: Bearer …" safe>
-              {bot.provider === "http" ? headerLines : ""}
+              {typed?.headers ?? (bot.provider === "http" ? headerLines : "")}
             </textarea>
           </label>
           <label>
@@ -46,11 +50,11 @@ export function ChannelSection({ bot, inboundUrl, error, saved }: { bot: Bot; in
             <input name="secret" type="password" autocomplete="off" placeholder={bot.provider === "http" && settings.secret ? SAVED : "optional"} />
           </label>
         </fieldset>
-        <fieldset>
+        <fieldset class="for for-twilio">
           <legend>twilio</legend>
           <label>
             Account SID
-            <input name="account_sid" value={bot.provider === "twilio" ? (settings.account_sid ?? "") : ""} placeholder="AC…" />
+            <input name="account_sid" value={saved_("account_sid", "twilio")} placeholder="AC…" />
           </label>
           <label>
             Auth token
@@ -58,15 +62,15 @@ export function ChannelSection({ bot, inboundUrl, error, saved }: { bot: Bot; in
           </label>
           <label>
             From number
-            <input name="from" value={bot.provider === "twilio" ? (settings.from ?? "") : ""} placeholder="+14155550000" />
+            <input name="from" value={saved_("from", "twilio")} placeholder="+14155550000" />
           </label>
           <label>
             …or Messaging Service SID
-            <input name="messaging_service_sid" value={bot.provider === "twilio" ? (settings.messaging_service_sid ?? "") : ""} placeholder="MG…" />
+            <input name="messaging_service_sid" value={saved_("messaging_service_sid", "twilio")} placeholder="MG…" />
           </label>
           <label>
             API base URL (optional)
-            <input name="base_url" value={bot.provider === "twilio" ? (settings.base_url ?? "") : ""} placeholder="https://api.twilio.com" />
+            <input name="base_url" value={saved_("base_url", "twilio")} placeholder="https://api.twilio.com" />
             <small class="muted small-text">Changing it to another site clears the saved auth token: enter it again.</small>
           </label>
         </fieldset>

@@ -51,32 +51,33 @@ export function ContactList({ bot, contacts, nextCursor, q }: { bot: Bot; contac
   );
 }
 
-export function ContactsSection(props: { bot: Bot; contacts: Contact[]; nextCursor: string | null; q: string; error?: string }) {
+export function ContactsSection(props: { bot: Bot; contacts: Contact[]; nextCursor: string | null; q: string; typed?: Record<string, string | undefined>; error?: string }) {
   const base = `/admin/bots/${props.bot.flow_ns}/contacts`;
+  const typed = (key: string) => props.typed?.[key] ?? "";
   return (
     <section id="contacts" class="card">
       <h2>Contacts</h2>
       <input type="search" name="q" value={props.q} placeholder="Search name, phone, email or user_ns" aria-label="Search contacts"
         hx-get={base} hx-trigger="input changed delay:250ms, search" hx-target="#contact-list" hx-swap="outerHTML" />
       <ContactList {...props} />
-      <details>
+      <details open={props.error ? true : undefined}>
         <summary>Add a contact</summary>
         <form class="row" method="post" action={base} hx-post={base} hx-target="#contacts" hx-swap="outerHTML">
           <label>
             Phone
-            <input name="phone" placeholder="+1 415 555 0100" />
+            <input name="phone" value={typed("phone")} placeholder="+1 415 555 0100" />
           </label>
           <label>
             Email
-            <input name="email" type="email" />
+            <input name="email" type="email" value={typed("email")} />
           </label>
           <label>
             First name
-            <input name="first_name" />
+            <input name="first_name" value={typed("first_name")} />
           </label>
           <label>
             Last name
-            <input name="last_name" />
+            <input name="last_name" value={typed("last_name")} />
           </label>
           <button type="submit">Add contact</button>
         </form>

@@ -4,7 +4,7 @@ import type { Bot } from "../../src/modules/bots/service";
 import type { CustomField } from "../../src/modules/fields/service";
 import { ErrorText } from "../layout";
 
-export function FieldsSection({ bot, fields, types, error }: { bot: Bot; fields: CustomField[]; types: readonly string[]; error?: string }) {
+export function FieldsSection({ bot, fields, types, typed, error }: { bot: Bot; fields: CustomField[]; types: readonly string[]; typed?: Record<string, string | undefined>; error?: string }) {
   const base = `/admin/bots/${bot.flow_ns}/fields`;
   return (
     <section id="fields" class="card">
@@ -41,13 +41,13 @@ export function FieldsSection({ bot, fields, types, error }: { bot: Bot; fields:
       <form class="row" method="post" action={base} hx-post={base} hx-target="#fields" hx-swap="outerHTML">
         <label>
           Field name
-          <input name="name" required pattern="[A-Za-z][A-Za-z0-9_]{0,63}" placeholder="booking_date" />
+          <input name="name" value={typed?.name ?? ""} required maxlength="64" placeholder="booking_date" title="Letters, digits and _, starting with a letter" />
         </label>
         <label>
           Type
           <select name="type">
             {types.map((type) => (
-              <option value={type} safe>
+              <option value={type} selected={typed?.type === type} safe>
                 {type}
               </option>
             ))}

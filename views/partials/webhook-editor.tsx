@@ -40,7 +40,7 @@ export function HeadSection({ webhook, url, error }: { webhook: Webhook; url: st
   );
 }
 
-export function ExampleSection({ webhook, listening, error }: { webhook: Webhook; listening: boolean; error?: string }) {
+export function ExampleSection({ webhook, listening, typed, error }: { webhook: Webhook; listening: boolean; typed?: string; error?: string }) {
   return (
     <section id="wh-example" class="card" {...(listening ? { "hx-get": `${base(webhook)}/example`, "hx-trigger": "every 2s", "hx-swap": "outerHTML" } : {})}>
       <h2>Example of received JSON</h2>
@@ -49,7 +49,7 @@ export function ExampleSection({ webhook, listening, error }: { webhook: Webhook
           <label>
             Paste an example
             <textarea name="example" rows="10" spellcheck="false" class="code" safe>
-              {pretty(webhook.example)}
+              {typed ?? pretty(webhook.example)}
             </textarea>
           </label>
           <div class="row">
@@ -95,6 +95,8 @@ export interface ConfigProps {
   fields: CustomField[];
   preview: { identify: Record<string, IdentifyPreview>; mappings: MappingPreview[] };
   pendingPath?: string;
+  /** A refused mapping, shown again as typed. */
+  pendingMapping?: { field?: string; new_field?: string; new_type?: string };
   error?: string;
 }
 
@@ -106,7 +108,8 @@ function PreviewCell({ item }: { item?: { found: boolean; value: unknown; stored
   return <td safe>{`${JSON.stringify(item.value)} → ${JSON.stringify(result)}`}</td>;
 }
 
-export function ConfigSection({ webhook, fields, preview, pendingPath, error }: ConfigProps) {
+export function ConfigSection({ webhook, fields, preview, pendingPath, pendingMapping, error }: ConfigProps) {
+  const pendingNewField = pendingMapping?.new_field;
   const systemFields = ["first_name", "last_name", "email", "phone"];
   return (
     <section id="wh-config" class="card">
@@ -174,12 +177,14 @@ export function ConfigSection({ webhook, fields, preview, pendingPath, error }: 
           <select name="field">
             <optgroup label="Contact">
               {systemFields.map((name) => (
-                <option value={name}>{name}</option>
+                <option value={name} selected={pendingMapping?.field === name}>
+                  {name}
+                </option>
               ))}
             </optgroup>
             <optgroup label="Custom fields">
               {fields.map((field) => (
-                <option value={field.name} safe>
+                <option value={field.name} selected={pendingMapping?.field === field.name} safe>
                   {`${field.name} (${field.type})`}
                 </option>
               ))}
@@ -188,13 +193,15 @@ export function ConfigSection({ webhook, fields, preview, pendingPath, error }: 
         </label>
         <label>
           …or a new field
-          <input name="new_field" placeholder="new_field_name" pattern="[A-Za-z][A-Za-z0-9_]{0,63}" />
+          <input name="new_field" value={pendingNewField ?? ""} placeholder="new_field_name" maxlength="64" title="Letters, digits and _, starting with a letter" />
         </label>
         <label>
           New field type
           <select name="new_type">
             {["text", "number", "boolean", "date", "datetime", "json"].map((type) => (
-              <option value={type}>{type}</option>
+              <option value={type} selected={pendingMapping?.new_type === type}>
+                {type}
+              </option>
             ))}
           </select>
         </label>
@@ -224,7 +231,24 @@ export function describeAction(action: Action): string {
   }
 }
 
-export function ActionsSection({ webhook, fields, error }: { webhook: Webhook; fields: CustomField[]; error?: string }) {
+const ACTION_CHOICES = [
+  ["send_text", "send text"],
+  ["add_tag", "add tag"],
+  ["remove_tag", "remove tag"],
+  ["set_field", "set field"],
+  ["pause_bot", "pause bot"],
+  ["resume_bot", "resume bot"],
+  ["http_request", "HTTP request"],
+] as const;
+
+/** The inputs of one action type; the stylesheet shows only the chosen type's (no script). */
+function For({ types, children }: { types: string[]; children: JSX.Element | JSX.Element[] }) {
+  return <div class={`for ${types.map((t) => `for-${t}`).join(" ")}`}>{children}</div>;
+}
+
+export function ActionsSection({ webhook, fields, typed, preview, error }: { webhook: Webhook; fields: CustomField[]; typed?: Record<string, string | undefined>; preview?: string; error?: string }) {
+  const value = (key: string) => typed?.[key] ?? "";
+  const type = typed?.type ?? "send_text";
   return (
     <section id="wh-actions" class="card">
       <h2>Actions</h2>
@@ -245,46 +269,92 @@ export function ActionsSection({ webhook, fields, error }: { webhook: Webhook; f
           ))}
         </ol>
       )}
-      <form class="row" hx-post={`${base(webhook)}/actions`} hx-target="#wh-actions" hx-swap="outerHTML">
+      <form class="action-form" hx-post={`${base(webhook)}/actions`} hx-target="#wh-actions" hx-swap="outerHTML">
         <label>
           Action
           <select name="type">
-            <option value="send_text">send text</option>
-            <option value="add_tag">add tag</option>
-            <option value="remove_tag">remove tag</option>
-            <option value="set_field">set field</option>
-            <option value="pause_bot">pause bot</option>
-            <option value="resume_bot">resume bot</option>
-            <option value="http_request">HTTP request</option>
-          </select>
-        </label>
-        <label>
-          Text, tag, value or body
-          <input name="text" placeholder="Hi {{first_name}}, thanks!" />
-        </label>
-        <label>
-          Field
-          <select name="field">
-            <option value="">—</option>
-            {["first_name", "last_name", "email", "phone", ...fields.map((f) => f.name)].map((name) => (
-              <option value={name} safe>
-                {name}
+            {ACTION_CHOICES.map(([name, label]) => (
+              <option value={name} selected={type === name}>
+                {label}
               </option>
             ))}
           </select>
         </label>
-        <label>
-          Minutes
-          <input name="minutes" type="number" min="1" class="short" placeholder="∞" />
-        </label>
-        <label>
-          URL
-          <input name="url" placeholder="https://crm.example.com/hook" />
-        </label>
-        <button type="submit">Add action</button>
+        <For types={["send_text"]}>
+          <label class="wide">
+            Text to send
+            <textarea name="text" rows="3" maxlength="4096" placeholder="Hi {{first_name}}, your table for {{payload.booking.size}} is booked."
+              hx-post={`${base(webhook)}/actions/preview`} hx-trigger="input changed delay:300ms" hx-target="#action-preview" hx-swap="outerHTML" safe>
+              {value("text")}
+            </textarea>
+          </label>
+          <ActionPreview text={preview} />
+        </For>
+        <For types={["add_tag", "remove_tag"]}>
+          <label>
+            Tag
+            <input name="tag" value={value("tag")} maxlength="100" placeholder="web-lead" />
+          </label>
+        </For>
+        <For types={["set_field"]}>
+          <label>
+            Field
+            <select name="field">
+              {["first_name", "last_name", "email", "phone", ...fields.map((f) => f.name)].map((name) => (
+                <option value={name} selected={value("field") === name} safe>
+                  {name}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            Value
+            <input name="value" value={value("value")} placeholder="{{payload.plan}}" />
+          </label>
+        </For>
+        <For types={["pause_bot"]}>
+          <label>
+            Minutes (empty: until resumed)
+            <input name="minutes" type="number" min="1" value={value("minutes")} class="short" />
+          </label>
+        </For>
+        <For types={["http_request"]}>
+          <label>
+            Method
+            <select name="method">
+              {["POST", "PUT", "PATCH", "GET", "DELETE"].map((method) => (
+                <option value={method} selected={(typed?.method ?? "POST") === method}>
+                  {method}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label class="wide">
+            URL
+            <input name="url" value={value("url")} placeholder="https://crm.example.com/leads/{{user_ns}}" />
+          </label>
+          <label class="wide">
+            Body (JSON or text; optional)
+            <textarea name="body" rows="3" class="code" placeholder='{"phone": "{{phone}}"}' safe>
+              {value("body")}
+            </textarea>
+          </label>
+        </For>
+        <div class="row">
+          <button type="submit">Add action</button>
+        </div>
       </form>
       <ErrorText message={error} />
     </section>
+  );
+}
+
+/** The text as the example request would render it. */
+export function ActionPreview({ text }: { text?: string }) {
+  return (
+    <p id="action-preview" class="preview muted small-text">
+      {text === undefined ? "Preview with the example appears here as you type." : <span safe>{`Preview with the example: ${text}`}</span>}
+    </p>
   );
 }
 

@@ -122,7 +122,7 @@ export function adminRoutes(deps: AdminDeps) {
     .get("/", ({ session }) => html(BotsPage({ csrf: session!.csrf_token, bots: bots.list(), channels: CHANNEL_NAMES, lastDay: deps.hourly.recent(24) })))
     .post("/bots", ({ body, isHtmx }) => {
       const form = (body ?? {}) as Form;
-      const section = (error?: string) => BotsSection({ bots: bots.list(), channels: CHANNEL_NAMES, error });
+      const section = (error?: string) => BotsSection({ bots: bots.list(), channels: CHANNEL_NAMES, error, typed: error ? form : undefined });
       const result = formError(() => {
         const channel = String(form.channel ?? "");
         if (!(channel in CHANNELS)) throw new AppError(422, "validation_failed", `Choose a channel: ${CHANNEL_NAMES.join(", ")}.`);
@@ -177,13 +177,9 @@ export function adminRoutes(deps: AdminDeps) {
     .post("/bots/:flow_ns/fields", ({ params, body, isHtmx }) => {
       const bot = bots.get(params.flow_ns);
       const form = (body ?? {}) as Form;
-      const section = (error?: string) => FieldsSection({ bot, fields: fields.list(bot.id), types: FIELD_TYPES, error });
+      const section = (error?: string) => FieldsSection({ bot, fields: fields.list(bot.id), types: FIELD_TYPES, error, typed: error ? form : undefined });
       const result = formError(() => {
-        const name = String(form.name ?? "").trim();
-        if (!/^[A-Za-z][A-Za-z0-9_]{0,63}$/.test(name)) throw new AppError(422, "validation_failed", "A field name is letters, digits and _, starting with a letter.");
-        const type = String(form.type ?? "");
-        if (!(FIELD_TYPES as readonly string[]).includes(type)) throw new AppError(422, "validation_failed", `Choose a type: ${FIELD_TYPES.join(", ")}.`);
-        return fields.create(bot.id, { name, type: type as never });
+        return fields.create(bot.id, { name: String(form.name ?? ""), type: String(form.type ?? "") as never });
       }, section);
       if (result instanceof Response) return result;
       return isHtmx ? html(section()) : redirect(`/admin/bots/${bot.flow_ns}`, false);
@@ -204,7 +200,7 @@ export function adminRoutes(deps: AdminDeps) {
       const form = (body ?? {}) as Form;
       const section = (error?: string) => {
         const page = contacts.list(bot, { limit: 25 });
-        return ContactsSection({ bot, contacts: page.data, nextCursor: page.next_cursor, q: "", error });
+        return ContactsSection({ bot, contacts: page.data, nextCursor: page.next_cursor, q: "", error, typed: error ? form : undefined });
       };
       const result = formError(() => contacts.create(bot, { phone: form.phone, email: form.email, first_name: form.first_name, last_name: form.last_name }), section);
       if (result instanceof Response) return result;

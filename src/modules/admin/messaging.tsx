@@ -63,9 +63,10 @@ export function messagingPages({ db, accounts, bots, contacts, messages, deliver
   return new Elysia({ prefix: "/admin" })
     .use(sessionGuard({ accounts, publicUrl }))
     .post("/bots/:flow_ns/channel", ({ params, body }) => {
-      const render = (bot: Bot, error?: string, saved?: boolean) => ChannelSection({ bot, inboundUrl: inboundUrlOf(bot, publicUrl()), error, saved });
+      const form = formOf(body);
+      const render = (bot: Bot, error?: string, saved?: boolean) => ChannelSection({ bot, inboundUrl: inboundUrlOf(bot, publicUrl()), typed: error ? form : undefined, error, saved });
       return section(() => {
-        const { provider, settings } = providerSettingsFrom(formOf(body));
+        const { provider, settings } = providerSettingsFrom(form);
         return render(bots.update(params.flow_ns, { provider: provider as never, provider_settings: settings }), undefined, true);
       }, (error) => render(bots.get(params.flow_ns), error));
     })

@@ -15,7 +15,7 @@ import type { Accounts } from "./accounts";
 import { formError, formOf, html, redirect, section, sessionGuard, type Markup } from "./http";
 import { WebhookPage } from "../../../views/pages/webhook";
 import { WebhooksSection } from "../../../views/partials/webhooks";
-import { ActionsSection, ConfigSection, ExampleSection, HeadSection, LimitsSection } from "../../../views/partials/webhook-editor";
+import { ActionPreview, ActionsSection, ConfigSection, ExampleSection, HeadSection, LimitsSection, type ConfigProps } from "../../../views/partials/webhook-editor";
 import { LogDetail, LogsSection, ReplayConfirm } from "../../../views/partials/webhook-logs";
 
 export interface WebhookPagesDeps {
@@ -30,10 +30,22 @@ export interface WebhookPagesDeps {
   publicUrl: () => string;
 }
 
+/** An http_request body from the form: JSON when it parses (rendered value by value), else text. */
+function httpBody(text: string | undefined): unknown {
+  const trimmed = text?.trim();
+  if (!trimmed) return null;
+  try {
+    const parsed = JSON.parse(trimmed);
+    return parsed !== null && typeof parsed === "object" ? parsed : trimmed;
+  } catch {
+    return trimmed;
+  }
+}
+
 export function webhookPages(deps: WebhookPagesDeps) {
   const { clock, bots, fields, settings, webhooks, logs, receiver, publicUrl } = deps;
   const urlOf = (webhook: Webhook) => `${publicUrl()}/hooks/${webhook.token}`;
-  const config = (webhook: Webhook, extra: { pendingPath?: string; error?: string } = {}) =>
+  const config = (webhook: Webhook, extra: { pendingPath?: string; pendingMapping?: ConfigProps["pendingMapping"]; error?: string } = {}) =>
     ConfigSection({ webhook, fields: fields.list(webhook.bot_id), preview: webhooks.preview(webhook, webhook.example) as never, ...extra });
   const logsSection = (webhook: Webhook, outcome = "", cursor?: string, detailId?: number) => {
     const page = logs.list(webhook.id, { outcome: outcome || undefined, limit: 25, cursor });
@@ -95,7 +107,7 @@ export function webhookPages(deps: WebhookPagesDeps) {
       try {
         example = text ? JSON.parse(text) : null;
       } catch (error) {
-        return html(ExampleSection({ webhook: webhooks.get(id), listening: false, error: `That is not valid JSON: ${(error as Error).message}` }), 422);
+        return html(ExampleSection({ webhook: webhooks.get(id), listening: false, typed: text, error: `That is not valid JSON: ${(error as Error).message}` }), 422);
       }
       const webhook = webhooks.update(id, { example });
       return html(String(ExampleSection({ webhook, listening: webhooks.isListening(webhook, clock.now()) })) + outOfBand(config(webhook)));
@@ -124,7 +136,7 @@ export function webhookPages(deps: WebhookPagesDeps) {
         const field = newField ? fields.create(webhook.bot_id, { name: newField, type: (form.new_type ?? "text") as never }).name : String(form.field ?? "");
         const mappings: Mapping[] = [...webhook.mappings, { path, field }];
         return config(webhooks.update(webhook.id, { mappings }));
-      }, (error) => config(webhooks.get(webhook.id), { pendingPath: path, error }));
+      }, (error) => config(webhooks.get(webhook.id), { pendingPath: path, pendingMapping: { field: form.field, new_field: newField, new_type: form.new_type }, error }));
     })
     .post("/webhooks/:id/mappings/:index/delete", ({ params }) => {
       const webhook = webhooks.get(Number(params.id));
@@ -134,15 +146,19 @@ export function webhookPages(deps: WebhookPagesDeps) {
     .post("/webhooks/:id/actions", ({ params, body }) => {
       const form = formOf(body);
       const webhook = webhooks.get(Number(params.id));
-      const text = form.text ?? "";
       const action: Record<string, unknown> = { type: form.type };
-      if (form.type === "send_text") action.text = text;
-      if (form.type === "add_tag" || form.type === "remove_tag") action.tag = text;
-      if (form.type === "set_field") Object.assign(action, { field: form.field, value: text });
+      if (form.type === "send_text") action.text = form.text ?? "";
+      if (form.type === "add_tag" || form.type === "remove_tag") action.tag = form.tag ?? "";
+      if (form.type === "set_field") Object.assign(action, { field: form.field, value: form.value ?? "" });
       if (form.type === "pause_bot") action.minutes = form.minutes ? Number(form.minutes) : null;
-      if (form.type === "http_request") Object.assign(action, { url: form.url ?? "", method: "POST", body: text || null });
-      const render = (w: Webhook, error?: string) => ActionsSection({ webhook: w, fields: fields.list(w.bot_id), error });
+      if (form.type === "http_request") Object.assign(action, { url: form.url ?? "", method: form.method ?? "POST", body: httpBody(form.body) });
+      // A refused action comes back as typed, with its type still chosen.
+      const render = (w: Webhook, error?: string) => ActionsSection({ webhook: w, fields: fields.list(w.bot_id), typed: error ? form : undefined, error });
       return change(webhook.id, { actions: [...webhook.actions, action] }, render);
+    })
+    .post("/webhooks/:id/actions/preview", ({ params, body }) => {
+      const webhook = webhooks.get(Number(params.id));
+      return html(ActionPreview({ text: webhooks.previewTemplate(webhook, String(formOf(body).text ?? "")) }));
     })
     .post("/webhooks/:id/actions/:index/delete", ({ params }) => {
       const webhook = webhooks.get(Number(params.id));

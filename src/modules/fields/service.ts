@@ -1,7 +1,7 @@
 // Custom fields: per-bot named, typed slots on contacts.
 import type { Database } from "bun:sqlite";
 import type { Clock } from "../../lib/clock";
-import type { FieldType } from "../../lib/coerce";
+import { FIELD_TYPES, type FieldType } from "../../lib/coerce";
 import { errors } from "../../http/errors";
 import type { CreateFieldBody } from "./model";
 
@@ -15,6 +15,8 @@ export interface CustomField {
 
 /** Names a mapping can write besides custom fields; a custom field may not shadow them. */
 export const SYSTEM_FIELDS = ["first_name", "last_name", "email", "phone"] as const;
+
+const FIELD_NAME = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
 
 const INSERT_FIELD = "INSERT INTO custom_fields (bot_id, name, type, created_at) VALUES (?, ?, ?, ?) RETURNING *";
 const SELECT_FIELDS = "SELECT * FROM custom_fields WHERE bot_id = ? ORDER BY name";
@@ -30,8 +32,11 @@ export function createFields({ db, clock }: { db: Database; clock: Clock }) {
   const cache = new Map<number, Map<string, CustomField>>();
 
   return {
+    /** Checked here, whatever the caller (API, admin, a mapping that creates its field). */
     create(botId: number, input: CreateFieldBody): CustomField {
-      const name = input.name;
+      const name = input.name.trim();
+      if (!FIELD_NAME.test(name)) throw errors.validation("A field name is letters, digits and _, starting with a letter (at most 64).");
+      if (!(FIELD_TYPES as readonly string[]).includes(input.type)) throw errors.validation(`Choose a field type: ${FIELD_TYPES.join(", ")}.`);
       if ((SYSTEM_FIELDS as readonly string[]).includes(name.toLowerCase()) || selectByName.get(botId, name)) {
         throw errors.fieldExists(name);
       }

@@ -6,6 +6,7 @@ import { coerceFieldValue } from "../../lib/coerce";
 import { normaliseEmail, normalisePhone } from "../../lib/contact-identity";
 import { secretToken } from "../../lib/ids";
 import { parsePath, readAt } from "../../lib/json-path";
+import { renderTemplate } from "../../lib/template";
 import { secretBytes } from "../../lib/standard-webhooks";
 import { takeToken, type BucketState } from "../../lib/token-bucket";
 import { AppError, errors } from "../../http/errors";
@@ -298,6 +299,23 @@ export function createWebhooks({ db, clock, bots, fields, settings }: { db: Data
         return coerced.ok ? { path, field, found: true, value, stored: coerced.value } : { path, field, found: true, value, error: coerced.reason };
       });
       return { identify, mappings };
+    },
+
+    /** A template as the example request would render it: the contact as the mappings would set it. */
+    previewTemplate(webhook: Webhook, template: string): string {
+      const preview = this.preview(webhook, webhook.example);
+      const contact: Record<string, unknown> = { user_ns: "(the contact's user_ns)" };
+      const values: Record<string, unknown> = {};
+      for (const key of ["phone", "email"] as const) {
+        const found = preview.identify[key];
+        if (found && "normalised" in found) contact[key] = found.normalised;
+      }
+      for (const mapping of preview.mappings) {
+        if (!("stored" in mapping)) continue;
+        if (SYSTEM_FIELDS.includes(mapping.field as never)) contact[mapping.field] = mapping.stored;
+        else values[mapping.field] = mapping.stored;
+      }
+      return renderTemplate(template, { contact, fields: values, payload: webhook.example });
     },
   };
 }
