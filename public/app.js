@@ -20,7 +20,7 @@ document.addEventListener("click", async (event) => {
 });
 
 // "Send test request": the browser posts the body to the webhook URL itself, exactly as an
-// outside system would, shows the answer, and asks the logs section to refresh.
+// outside system would, and shows the answer (the logs update by themselves).
 document.addEventListener("click", async (event) => {
   const button = event.target.closest("[data-test-url]");
   if (!button) return;
@@ -41,6 +41,30 @@ document.addEventListener("click", async (event) => {
   } finally {
     result.hidden = false;
     button.disabled = false;
-    document.body.dispatchEvent(new Event("sb:logs-refresh"));
   }
+});
+
+// Countdowns (how long a webhook still listens): counted here, so waiting costs no request.
+// At zero the section is fetched again and shows that listening ended.
+setInterval(() => {
+  for (const element of document.querySelectorAll(".countdown[data-seconds]")) {
+    const left = Math.max(0, Number(element.dataset.seconds) - 1);
+    element.dataset.seconds = String(left);
+    element.textContent = `${Math.floor(left / 60)}:${String(left % 60).padStart(2, "0")}`;
+    if (left === 0 && element.dataset.expiredGet) {
+      const url = element.dataset.expiredGet;
+      delete element.dataset.expiredGet;
+      htmx.ajax("GET", url, { target: element.closest("section"), swap: "outerHTML" });
+    }
+  }
+}, 1000);
+
+// Live pages: when their event stream opens (or opens again after the server restarted),
+// each live part is fetched once, so nothing that changed before the stream was open is missed.
+document.addEventListener("htmx:sseOpen", (event) => {
+  for (const element of event.target.querySelectorAll("[hx-trigger*='sse:']")) {
+    const name = /sse:([\w-]+)/.exec(element.getAttribute("hx-trigger"))?.[1];
+    if (name) htmx.trigger(element, `sse:${name}`);
+  }
+  document.body.dataset.live = "open";
 });

@@ -27,7 +27,10 @@ import { staticRoutes } from "./static/index";
 import { createSettings } from "./modules/settings/service";
 import { settingsApi } from "./modules/settings/index";
 import { createMessages } from "./modules/messages/service";
-import { createDeliveries } from "./modules/deliveries/service";
+import { createDeliveries, type Delivery } from "./modules/deliveries/service";
+import { createLiveEvents } from "./modules/live/events";
+import { liveRoutes } from "./modules/live/index";
+import { createDeliveryViews, deliveryPages } from "./modules/admin/deliveries";
 import { createChannels } from "./modules/channels/service";
 import { channelRoutes, messagesApi } from "./modules/channels/index";
 import { deliveriesApi } from "./modules/deliveries/index";
@@ -63,19 +66,24 @@ export interface AppDeps {
   clientIp: (request: Request) => string | null;
   /** Settles once SWITCHBOARD_ADMIN_PASSWORD is applied (logins wait for it). */
   adminReady?: () => Promise<void>;
+  /** Lifts the server's idle timeout for a long-lived answer (an event stream). */
+  keepOpen?: (request: Request) => void;
 }
 
 export function createServices({ db, clock }: { db: Database; clock: Clock }) {
+  // What open admin pages hear about (server-sent events); see modules/live.
+  const live = createLiveEvents();
+  const publish = live.publish;
   const bots = createBots({ db, clock });
   const fields = createFields({ db, clock });
-  const contacts = createContacts({ db, clock, bots, fields });
+  const contacts = createContacts({ db, clock, bots, fields, publish });
   const tokens = createTokens({ db, clock });
   const accounts = createAccounts({ db, clock });
   const settings = createSettings({ db });
-  const messages = createMessages({ db, clock });
-  const deliveries = createDeliveries({ db, clock });
-  const webhooks = createWebhooks({ db, clock, bots, fields, settings });
-  const logs = createLogs({ db });
+  const messages = createMessages({ db, clock, publish });
+  const deliveries = createDeliveries({ db, clock, publish });
+  const webhooks = createWebhooks({ db, clock, bots, fields, settings, publish });
+  const logs = createLogs({ db, publish });
   const integration = createIntegration({ db });
   const relay = createRelay({ clock, contacts, messages, deliveries, integration, settings });
   const channels = createChannels({ clock, contacts, messages, deliveries, onInMessage: relay.onInMessage });
@@ -99,7 +107,16 @@ export function createServices({ db, clock }: { db: Database; clock: Clock }) {
     const [flowId, ...action] = ref.split(":");
     return actionCredentials(subFlows.byId(Number(flowId))?.actions ?? null, action.join(":"));
   });
-  return { groupCommit, hourly, bots, fields, contacts, tokens, accounts, settings, messages, deliveries, channels, webhooks, logs, receiver, integration, relay, subFlows, liveChat };
+  /** Inside each finished attempt's transaction: a message follows its delivery, and pages hear of it. */
+  const onAttempted = (delivery: Delivery, state: Delivery["state"]) => {
+    publish("deliveries");
+    if (state === "pending") return;
+    publish("dashboard");
+    if (delivery.message_id === null) return;
+    if (delivery.kind === "channel_message") messages.setState(delivery.message_id, state === "succeeded" ? "sent" : "failed");
+    else messages.touched(delivery.message_id);
+  };
+  return { live, onAttempted, groupCommit, hourly, bots, fields, contacts, tokens, accounts, settings, messages, deliveries, channels, webhooks, logs, receiver, integration, relay, subFlows, liveChat };
 }
 
 export type Services = ReturnType<typeof createServices>;
@@ -149,6 +166,7 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
 
   // One allowance of guesses per address for webhook and channel URLs together.
   const scanGuard = createScanGuard({ clock });
+  const deliveryViews = createDeliveryViews({ deliveries, messages, webhooks, subFlows });
   const receiveHook = hookReceiver({ webhooks, receiver, scanGuard, metrics });
 
   // Bodies are checked strictly: a string or an array where an object is expected is refused
@@ -186,7 +204,9 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
     .use(api)
     .use(subscriberApi({ tokens, bots, contacts, fields, messages, webhooks, liveChat, publicUrl }))
     .use(adminRoutes({ config, clock, clientIp, adminReady: deps.adminReady ?? (() => Promise.resolve()), accounts, loginLimiter: createLoginLimiter({ clock: deps.clock }), metrics, hourly: services.hourly, bots, fields, contacts, tokens, settings, webhooks, messages, deliveries, integration, publicUrl }))
-    .use(liveChatPages({ accounts, clock, bots, contacts, deliveries, integration, relay, publicUrl }))
+    .use(liveRoutes({ accounts, publicUrl, live: services.live, keepOpen: deps.keepOpen }))
+    .use(deliveryPages({ accounts, publicUrl, deliveries, views: deliveryViews }))
+    .use(liveChatPages({ accounts, clock, bots, contacts, deliveries, deliveryViews, integration, relay, publicUrl }))
     .use(messagingPages({ db, accounts, bots, contacts, messages, deliveries, channels, publicUrl }))
     .use(webhookPages({ accounts, clock, bots, fields, settings, webhooks, logs, receiver, publicUrl }));
   return { app, receiveHook };

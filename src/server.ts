@@ -103,11 +103,22 @@ export async function startServer(config: Config, { log = jsonLogger, announce =
   const clientAddress = clientAddressResolver(parseTrustedProxies(config.trustedProxies));
   let url = "";
   const { app, receiveHook } = createApp(
-    { config, db, clock, metrics, onRoute: (request, route) => routes.set(request, route), publicUrl: () => url, clientIp: (request) => clientIps.get(request) ?? null, adminReady: () => adminReady },
+    {
+      config,
+      db,
+      clock,
+      metrics,
+      onRoute: (request, route) => routes.set(request, route),
+      publicUrl: () => url,
+      clientIp: (request) => clientIps.get(request) ?? null,
+      adminReady: () => adminReady,
+      // Event streams stay open as long as their page: Bun's idle timeout must not end them.
+      keepOpen: (request) => server.timeout(request, 0),
+    },
     services,
   );
   const retention = createRetention({ db, clock, settings: services.settings });
-  const worker = createWorker({ db, clock, settings: services.settings, deliveries: services.deliveries, groupCommit: services.groupCommit, hourly: services.hourly, metrics, log, ...workerOptions });
+  const worker = createWorker({ db, clock, settings: services.settings, deliveries: services.deliveries, groupCommit: services.groupCommit, hourly: services.hourly, metrics, log, onAttempted: services.onAttempted, ...workerOptions });
 
   /** Every request's common frame: metrics by route and one log line. */
   function record(request: Request, path: string, route: string, response: Response, started: number): Response {
@@ -182,6 +193,8 @@ export async function startServer(config: Config, { log = jsonLogger, announce =
     stop() {
       // Stop accepting, let in-flight requests finish, then close the database cleanly.
       stopping ??= (async () => {
+        // Open admin pages hold event streams: end them, or the stop would wait for every tab.
+        services.live.closeAll();
         await server.stop();
         await adminReady.catch(() => {});
         await worker.stop();

@@ -18,9 +18,11 @@ export interface LayoutProps {
   title: string;
   csrf?: string;
   active?: "bots" | "inbox" | "deliveries" | "integration" | "settings";
+  /** What the page shows that can change while it is open: it listens for these topics. */
+  live?: string[];
 }
 
-export function Layout({ title, csrf, active, children }: PropsWithChildren<LayoutProps>) {
+export function Layout({ title, csrf, active, live, children }: PropsWithChildren<LayoutProps>) {
   return (
     <>
       {"<!doctype html>"}
@@ -33,9 +35,10 @@ export function Layout({ title, csrf, active, children }: PropsWithChildren<Layo
           <link rel="icon" href="/static/favicon.svg" type="image/svg+xml" />
           <link rel="stylesheet" href="/static/app.css" />
           <script src="/static/htmx.min.js" defer></script>
+          <script src="/static/htmx-ext-sse.min.js" defer></script>
           <script src="/static/app.js" defer></script>
         </head>
-        <body hx-headers={csrf ? JSON.stringify({ "X-CSRF-Token": csrf }) : undefined}>
+        <body hx-headers={csrf ? JSON.stringify({ "X-CSRF-Token": csrf }) : undefined} hx-ext={live?.length ? "sse" : undefined}>
           <header class="topbar">
             <a class="brand" href="/admin">Switchboard</a>
             {csrf ? (
@@ -55,10 +58,23 @@ export function Layout({ title, csrf, active, children }: PropsWithChildren<Layo
               ""
             )}
           </header>
-          <main>{children}</main>
+          <main sse-connect={live?.length ? `/admin/events?topics=${live.join(",")}` : undefined}>{children}</main>
         </body>
       </html>
     </>
+  );
+}
+
+/**
+ * A part of a page that updates by itself: when `topic` is published, `url` is fetched and
+ * replaces the element with id `target` inside. The wrapper itself is never swapped, so its
+ * event listener stays put whatever the part's own forms swap; it passes nothing on to them.
+ */
+export function Live({ topic, url, target, include, children }: PropsWithChildren<{ topic: string; url: string; target: string; include?: string }>) {
+  return (
+    <div class="live" hx-get={url} hx-trigger={`sse:${topic}`} hx-target={`find #${target}`} hx-swap="outerHTML" hx-include={include} hx-disinherit="*">
+      {children}
+    </div>
   );
 }
 

@@ -3,6 +3,7 @@
 // compiled, so Bun.file() reads either.
 import { Elysia } from "elysia";
 import htmx from "htmx.org/dist/htmx.min.js" with { type: "file" };
+import htmxSse from "htmx-ext-sse/dist/sse.min.js" with { type: "file" };
 import swaggerBundle from "swagger-ui-dist/swagger-ui-bundle.js" with { type: "file" };
 import swaggerCss from "swagger-ui-dist/swagger-ui.css" with { type: "file" };
 import appCss from "../../public/app.css" with { type: "file" };
@@ -11,6 +12,7 @@ import favicon from "../../public/favicon.svg" with { type: "file" };
 
 export const STATIC_FILES: Record<string, { path: string; type: string }> = {
   "htmx.min.js": { path: htmx, type: "text/javascript; charset=utf-8" },
+  "htmx-ext-sse.min.js": { path: htmxSse, type: "text/javascript; charset=utf-8" },
   "app.css": { path: appCss, type: "text/css; charset=utf-8" },
   "app.js": { path: appJs, type: "text/javascript; charset=utf-8" },
   "favicon.svg": { path: favicon, type: "image/svg+xml" },

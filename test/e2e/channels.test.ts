@@ -78,7 +78,7 @@ describe("channels in the admin", () => {
     expect(await page.textContent("#deliveries .counts")).toContain("failed: 1");
     await page.selectOption("#deliveries select[name=state]", "failed");
     await page.waitForFunction(() => document.querySelectorAll("#delivery-rows tbody tr").length === 1);
-    await page.click("#delivery-rows tbody tr");
+    await page.click("#delivery-rows tbody tr a");
     await page.waitForSelector("#attempt-rows");
     expect(await page.textContent("#attempt-rows")).toContain("HTTP 410");
     gatewayStatus = 200;

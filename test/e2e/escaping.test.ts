@@ -45,7 +45,7 @@ test("no admin page runs script from user text, and each shows the text as typed
   expect(await page.textContent("h1")).toBe(`${EVIL} ${EVIL}`);
   // The log detail shows the evil header and body as text too.
   await page.goto(`${server.url}${pages[3]}`);
-  await page.click("#wh-logs tbody tr");
+  await page.click("#wh-logs tbody tr a");
   await page.waitForSelector("#wh-log-detail h3");
   expect(await page.textContent("#wh-log-detail")).toContain("<script>document.body.dataset.xss='1'</script>");
   expect(await page.evaluate(() => document.body.dataset.xss)).toBeUndefined();

@@ -89,7 +89,7 @@ describe("inbound webhook editor", () => {
     expect(result).toMatchObject({ ok: true, created: true });
 
     await page.waitForSelector("#wh-logs .badge.outcome-processed");
-    await page.click("#wh-logs tr:has(.outcome-processed)");
+    await page.click("#wh-logs tr:has(.outcome-processed) a");
     await page.waitForSelector("#wh-log-detail h3");
     const detail = await page.textContent("#wh-log-detail");
     expect(detail).toContain("processed");
@@ -108,7 +108,7 @@ describe("inbound webhook editor", () => {
     await page.goto(`${server.url}/admin/webhooks/${webhook.id}`);
     await page.selectOption("#wh-logs select[name=outcome]", "webhook_inactive");
     await page.waitForFunction(() => !document.querySelector("#wh-logs .outcome-processed") && !!document.querySelector("#wh-logs .outcome-webhook_inactive"));
-    await page.click("#wh-logs tr:has(.outcome-webhook_inactive)");
+    await page.click("#wh-logs tr:has(.outcome-webhook_inactive) a");
     const before = logRows();
     await page.click("#wh-log-detail button:text('Replay')");
     await page.waitForSelector("#replay-now");
@@ -145,7 +145,7 @@ describe("inbound webhook editor", () => {
     await server.worker.idle();
     expect(received).toEqual([expect.objectContaining({ text: "See you, Bo!", to: { phone: "+14155552672", email: null }, flow_ns: flowNs })]);
     // Replaying that request would text Bo again: the confirmation says so before anything runs.
-    await page.click("#wh-logs tbody tr >> nth=0");
+    await page.click("#wh-logs tbody tr a >> nth=0");
     await page.click("#wh-log-detail button:text('Replay')");
     await page.waitForSelector("#replay-now");
     expect(await page.textContent("#replay-actions")).toContain("Send text: See you, {{first_name}}! (sends the text to the contact again)");
@@ -155,7 +155,7 @@ describe("inbound webhook editor", () => {
     gateway.stop();
     await page.click("nav a:text('Deliveries')");
     await page.waitForSelector("#delivery-rows");
-    expect(await page.textContent("#delivery-rows")).toContain("channel_message");
+    expect(await page.textContent("#delivery-rows")).toContain("message to Bo");
     await page.selectOption("#deliveries select[name=state]", "failed");
     await page.waitForSelector("#deliveries p.muted");
     const contact = server.services.contacts.findByPhone(bot.id, "+14155552672")!;

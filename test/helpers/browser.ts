@@ -47,3 +47,9 @@ export async function signedInPage(browser: Browser, serverUrl: string, password
   await page.waitForURL(`${serverUrl}/admin`);
   return { page, pageErrors, problems };
 }
+
+/** Waits until a live page's event stream is open (its parts then update by themselves). */
+export async function waitLive(page: Page): Promise<void> {
+  await page.waitForSelector("body[data-live=open]", { state: "attached" });
+  await page.waitForLoadState("networkidle");
+}

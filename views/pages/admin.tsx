@@ -4,7 +4,7 @@ import type { Bot } from "../../src/modules/bots/service";
 import type { Contact } from "../../src/modules/contacts/service";
 import type { CustomField } from "../../src/modules/fields/service";
 import type { ApiToken } from "../../src/modules/tokens/service";
-import { Layout } from "../layout";
+import { Layout, Live } from "../layout";
 import { BotDeleteSection, BotSettingsSection, BotsSection, type Footprint } from "../partials/bots";
 import { ContactsSection } from "../partials/contacts";
 import { FieldsSection } from "../partials/fields";
@@ -22,9 +22,11 @@ import { LastDayCharts, type HourRow } from "../partials/hourly-chart";
 
 export function BotsPage({ csrf, bots, channels, lastDay }: { csrf: string; bots: Bot[]; channels: string[]; lastDay: HourRow[] }) {
   return (
-    <Layout title="Bots" csrf={csrf} active="bots">
+    <Layout title="Bots" csrf={csrf} active="bots" live={["dashboard"]}>
       <h1>Bots</h1>
-      <LastDayCharts rows={lastDay} />
+      <Live topic="dashboard" url="/admin/dashboard" target="last-day">
+        <LastDayCharts rows={lastDay} />
+      </Live>
       <BotsSection bots={bots} channels={channels} />
     </Layout>
   );
@@ -89,7 +91,7 @@ export function ContactPage({ csrf, bot, contact, values, fields, messages, rela
   const name = contactName(contact);
   const tags = JSON.parse(contact.tags) as string[];
   return (
-    <Layout title={name} csrf={csrf} active="bots">
+    <Layout title={name} csrf={csrf} active="bots" live={[`contact-${contact.id}`, `contact-state-${contact.id}`]}>
       <p class="crumbs">
         <a href="/admin">Bots</a> / <a href={`/admin/bots/${bot.flow_ns}`} safe>{bot.name}</a> /
       </p>
@@ -106,8 +108,12 @@ export function ContactPage({ csrf, bot, contact, values, fields, messages, rela
         <dt>Tags</dt>
         <dd>{tags.length ? tags.map((tag) => <span class="tag" safe>{tag}</span>) : "—"}</dd>
       </dl>
-      <ContactStateSection contact={contact} now={now} warning={liveChatWarning} />
-      <ConversationSection bot={bot} contact={contact} messages={messages} relays={relays} />
+      <Live topic={`contact-state-${contact.id}`} url={`/admin/contacts/${contact.user_ns}/state`} target="contact-state">
+        <ContactStateSection contact={contact} now={now} warning={liveChatWarning} />
+      </Live>
+      <Live topic={`contact-${contact.id}`} url={`/admin/contacts/${contact.user_ns}/messages`} target="message-list">
+        <ConversationSection bot={bot} contact={contact} messages={messages} relays={relays} />
+      </Live>
       <section class="card">
         <h2>Custom fields</h2>
         {fields.length === 0 ? (

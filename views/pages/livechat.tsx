@@ -5,7 +5,7 @@ import type { Bot } from "../../src/modules/bots/service";
 import { PAUSED_FOREVER, type Contact } from "../../src/modules/contacts/service";
 import type { Attempt, Delivery } from "../../src/modules/deliveries/service";
 import type { IntegrationWebhook } from "../../src/modules/livechat/integration";
-import { ErrorText, Layout } from "../layout";
+import { ErrorText, Layout, Live } from "../layout";
 import { DeliveriesSection } from "./operations";
 import { contactName, utc } from "../format";
 
@@ -138,11 +138,13 @@ export function IntegrationSection({ integration, error, saved, testDelivery }: 
 
 export function IntegrationPage({ csrf, integration, relays }: { csrf: string; integration: IntegrationWebhook; relays: Parameters<typeof DeliveriesSection>[0] }) {
   return (
-    <Layout title="Integration" csrf={csrf} active="integration">
+    <Layout title="Integration" csrf={csrf} active="integration" live={["deliveries"]}>
       <h1>Integrations</h1>
       <IntegrationSection integration={integration} />
       <h2>Recent relay deliveries</h2>
-      <DeliveriesSection {...relays} />
+      <Live topic="deliveries" url="/admin/deliveries/list?kind=relay" target="delivery-list">
+        <DeliveriesSection {...relays} />
+      </Live>
     </Layout>
   );
 }
@@ -155,11 +157,16 @@ export interface InboxRow extends Contact {
   relayed_to: string;
 }
 
-export function InboxPage({ csrf, contacts, now, warning }: { csrf: string; contacts: InboxRow[]; now: number; warning?: string | null }) {
+export interface InboxView {
+  contacts: InboxRow[];
+  now: number;
+  warning?: string | null;
+}
+
+/** The paused contacts; refetched whenever a message arrives or a pause changes. */
+export function InboxList({ contacts, now, warning }: InboxView) {
   return (
-    <Layout title="Inbox" csrf={csrf} active="inbox">
-      <h1>Inbox</h1>
-      <p class="muted">Contacts whose bot is paused. On bots whose live chat is "webhook", their messages are relayed to your live-chat platform.</p>
+    <div id="inbox-list">
       {warning ? <Warning text={warning} /> : ""}
       <section class="card">
         {contacts.length === 0 ? (
@@ -193,6 +200,18 @@ export function InboxPage({ csrf, contacts, now, warning }: { csrf: string; cont
           </table>
         )}
       </section>
+    </div>
+  );
+}
+
+export function InboxPage({ csrf, view }: { csrf: string; view: InboxView }) {
+  return (
+    <Layout title="Inbox" csrf={csrf} active="inbox" live={["inbox"]}>
+      <h1>Inbox</h1>
+      <p class="muted">Contacts whose bot is paused. On bots whose live chat is "webhook", their messages are relayed to your live-chat platform.</p>
+      <Live topic="inbox" url="/admin/inbox/list" target="inbox-list">
+        <InboxList {...view} />
+      </Live>
     </Layout>
   );
 }

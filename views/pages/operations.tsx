@@ -2,26 +2,58 @@
 // Deliveries (the outbound queue) and the installation settings form.
 import type { Attempt, Delivery } from "../../src/modules/deliveries/service";
 import type { TeamSettings } from "../../src/modules/settings/service";
-import { ErrorText, Layout } from "../layout";
+import { ErrorText, Layout, Live } from "../layout";
 import { requestLine, utc } from "../format";
 
 const when = utc;
 export const DELIVERY_STATES = ["pending", "sending", "succeeded", "failed"] as const;
 
+/** What caused a delivery, in words, with where to see it. */
+export interface Cause {
+  label: string;
+  href: string | null;
+}
+
 export interface DeliveriesView {
   deliveries: Delivery[];
   counts: Record<string, number>;
+  causes: Map<number, Cause>;
   state: string;
   target: string;
+  /** Only this kind (the integration page shows relays). */
+  kind?: string;
+  cursor?: string;
   nextCursor: string | null;
-  detail?: { delivery: Delivery; attempts: Attempt[] };
+  detail?: DeliveryDetailView;
   notice?: string;
 }
 
-export function DeliveriesSection({ deliveries, counts, state, target, nextCursor, detail, notice }: DeliveriesView) {
-  const query = (extra: string) => `/admin/deliveries?state=${state}&target=${encodeURIComponent(target)}${extra}`;
+export interface DeliveryDetailView {
+  delivery: Delivery;
+  attempts: Attempt[];
+  cause: Cause;
+  request: { headers: [string, string][]; body: string | null };
+}
+
+const listQuery = (view: Pick<DeliveriesView, "state" | "target" | "kind">, extra = "") =>
+  `state=${view.state}&target=${encodeURIComponent(view.target)}&kind=${view.kind ?? ""}${extra}`;
+
+function CauseLink({ cause }: { cause: Cause | undefined }) {
+  if (!cause) return <span class="muted">—</span>;
+  return cause.href ? (
+    <a href={cause.href} safe>
+      {cause.label}
+    </a>
+  ) : (
+    <span safe>{cause.label}</span>
+  );
+}
+
+/** The counts and the rows: refetched as deliveries are queued and tried (no reload, no polling). */
+export function DeliveryList(view: DeliveriesView) {
+  const { deliveries, counts, causes, nextCursor, detail } = view;
   return (
-    <section id="deliveries" class="card">
+    <div id="delivery-list">
       <p class="counts">
         {DELIVERY_STATES.map((s) => (
           <span class={`badge state-${s}`} safe>{`${s}: ${counts[s] ?? 0}`}</span>
@@ -35,100 +67,137 @@ export function DeliveriesSection({ deliveries, counts, state, target, nextCurso
           ""
         )}
       </p>
-      {notice ? <p class="notice" role="status" safe>{notice}</p> : ""}
-      <form class="row" hx-get="/admin/deliveries" hx-target="#deliveries" hx-swap="outerHTML" hx-trigger="change, submit">
-        <select name="state" aria-label="Filter by state">
-          <option value="">all states</option>
-          {DELIVERY_STATES.map((s) => (
-            <option value={s} selected={s === state}>
-              {s}
-            </option>
-          ))}
-        </select>
-        <input name="target" value={target} placeholder="target URL contains…" aria-label="Filter by target" />
-        <button type="submit" class="secondary">Filter</button>
-      </form>
       {deliveries.length === 0 ? (
         <p class="muted">Nothing here.</p>
       ) : (
-        <table id="delivery-rows" class="clickable">
-          <thead>
-            <tr>
-              <th>Created (UTC)</th>
-              <th>Kind</th>
-              <th>Target</th>
-              <th>State</th>
-              <th>Attempts</th>
-              <th>Last result</th>
-            </tr>
-          </thead>
-          <tbody>
-            {deliveries.map((d) => (
-              <tr hx-get={`/admin/deliveries/${d.public_id}`} hx-target="#delivery-detail" hx-swap="outerHTML" class={detail?.delivery.id === d.id ? "selected" : undefined}>
-                <td safe>{when(d.created_at)}</td>
-                <td safe>{d.kind}</td>
-                <td>
-                  <code safe>{requestLine(d)}</code>
-                </td>
-                <td>
-                  <span class={`badge state-${d.state}`} safe>
-                    {d.state}
-                  </span>
-                </td>
-                <td safe>{String(d.attempts)}</td>
-                <td safe>{d.last_error ?? (d.last_status ? `HTTP ${d.last_status}` : "—")}</td>
+        <div class="table-wrap">
+          <table id="delivery-rows">
+            <thead>
+              <tr>
+                <th>Created (UTC)</th>
+                <th>Cause</th>
+                <th>Request</th>
+                <th>State</th>
+                <th>Tries</th>
+                <th>Last result</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {deliveries.map((d) => (
+                <tr class={detail?.delivery.id === d.id ? "selected" : undefined}>
+                  <td class="nowrap">
+                    <a href={`/admin/deliveries/${d.public_id}`} hx-get={`/admin/deliveries/${d.public_id}`} hx-target="#delivery-detail" hx-swap="outerHTML" safe>
+                      {when(d.created_at)}
+                    </a>
+                  </td>
+                  <td>
+                    <CauseLink cause={causes.get(d.id)} />
+                  </td>
+                  <td>
+                    <code class="url" safe>{requestLine(d)}</code>
+                  </td>
+                  <td>
+                    <span class={`badge state-${d.state}`} safe>
+                      {d.state}
+                    </span>
+                  </td>
+                  <td safe>{String(d.attempts)}</td>
+                  <td safe>{d.last_error ?? (d.last_status ? `HTTP ${d.last_status}` : "—")}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       )}
       {nextCursor ? (
-        <button type="button" class="secondary" hx-get={query(`&cursor=${nextCursor}`)} hx-target="#deliveries" hx-swap="outerHTML">
+        <button type="button" class="secondary" hx-get={`/admin/deliveries/list?${listQuery(view, `&cursor=${nextCursor}`)}`} hx-target="#delivery-list" hx-swap="outerHTML">
           Older
         </button>
       ) : (
         ""
       )}
+    </div>
+  );
+}
+
+export function DeliveriesSection(view: DeliveriesView) {
+  const { state, target, detail, notice } = view;
+  return (
+    <section id="deliveries" class="card">
+      {notice ? <p class="notice" role="status" safe>{notice}</p> : ""}
+      {view.kind ? (
+        ""
+      ) : (
+        <form class="row" hx-get="/admin/deliveries" hx-target="#deliveries" hx-swap="outerHTML" hx-trigger="change, submit">
+          <select name="state" aria-label="Filter by state">
+            <option value="">all states</option>
+            {DELIVERY_STATES.map((s) => (
+              <option value={s} selected={s === state}>
+                {s}
+              </option>
+            ))}
+          </select>
+          <input name="target" value={target} placeholder="target URL contains…" aria-label="Filter by target" />
+          <button type="submit" class="secondary">Filter</button>
+        </form>
+      )}
+      <DeliveryList {...view} />
       <DeliveryDetail detail={detail} />
     </section>
   );
 }
 
-export function DeliveryDetail({ detail }: { detail?: { delivery: Delivery; attempts: Attempt[] } }) {
+function prettyBody(body: string): string {
+  const shown = body.length > 16_384 ? `${body.slice(0, 16_384)}\n… (${body.length - 16_384} more characters)` : body;
+  try {
+    return JSON.stringify(JSON.parse(body), null, 2);
+  } catch {
+    return shown;
+  }
+}
+
+export function DeliveryDetail({ detail }: { detail?: DeliveryDetailView }) {
   if (!detail) return <div id="delivery-detail"></div>;
-  const { delivery, attempts } = detail;
+  const { delivery, attempts, cause, request } = detail;
   return (
     <div id="delivery-detail" class="detail">
       <h3 safe>{`${delivery.public_id}: ${delivery.state} after ${delivery.attempts} attempt${delivery.attempts === 1 ? "" : "s"}`}</h3>
       <p>
-        <code safe>{requestLine(delivery)}</code>
-        {delivery.state === "pending" ? <span class="muted" safe>{` next try ${when(delivery.next_attempt_at)} UTC`}</span> : ""}
+        Cause: <CauseLink cause={cause} />
+        {delivery.state === "pending" ? <span class="muted" safe>{` · next try ${when(delivery.next_attempt_at)} UTC`}</span> : ""}
       </p>
+      <h4>Request</h4>
+      <pre class="code" id="delivery-request" safe>
+        {[requestLine(delivery), ...request.headers.map(([name, value]) => `${name}: ${value}`), "", request.body === null ? "" : prettyBody(request.body)].join("\n")}
+      </pre>
+      <h4>Attempts</h4>
       {attempts.length === 0 ? (
         <p class="muted">Not tried yet.</p>
       ) : (
-        <table id="attempt-rows">
-          <thead>
-            <tr>
-              <th>Started (UTC)</th>
-              <th>Result</th>
-              <th>ms</th>
-              <th>Response (first 2 KiB)</th>
-            </tr>
-          </thead>
-          <tbody>
-            {attempts.map((a) => (
+        <div class="table-wrap">
+          <table id="attempt-rows">
+            <thead>
               <tr>
-                <td safe>{when(a.started_at)}</td>
-                <td safe>{a.status !== null ? `HTTP ${a.status}` : (a.error ?? "—")}</td>
-                <td safe>{String(a.duration_ms)}</td>
-                <td>
-                  <code safe>{a.response ?? ""}</code>
-                </td>
+                <th>Started (UTC)</th>
+                <th>Result</th>
+                <th>ms</th>
+                <th>Response (first 2 KiB)</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {attempts.map((a) => (
+                <tr>
+                  <td class="nowrap" safe>{when(a.started_at)}</td>
+                  <td safe>{a.status !== null ? `HTTP ${a.status}` : (a.error ?? "—")}</td>
+                  <td safe>{String(a.duration_ms)}</td>
+                  <td>
+                    <code safe>{a.response ?? ""}</code>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       )}
       {delivery.state === "failed" ? (
         <button type="button" hx-post={`/admin/deliveries/${delivery.public_id}/retry`} hx-target="#deliveries" hx-swap="outerHTML">
@@ -143,10 +212,16 @@ export function DeliveryDetail({ detail }: { detail?: { delivery: Delivery; atte
 
 export function DeliveriesPage({ csrf, view }: { csrf: string; view: DeliveriesView }) {
   return (
-    <Layout title="Deliveries" csrf={csrf} active="deliveries">
+    <Layout title="Deliveries" csrf={csrf} active="deliveries" live={["deliveries"]}>
       <h1>Deliveries</h1>
-      <p class="muted">Everything Switchboard sends over the network waits here until the relay worker delivers it: channel messages, HTTP request actions, live-chat relays.</p>
-      <DeliveriesSection {...view} />
+      <p class="muted">
+        Everything Switchboard sends over the network waits here until the relay worker delivers it: messages to contacts through a channel provider (http, twilio),
+        HTTP request actions, and live-chat relays. Messages on the test provider never leave this machine, so they are not listed here: see them in the
+        contact's conversation.
+      </p>
+      <Live topic="deliveries" url="/admin/deliveries/list" target="delivery-list" include="#deliveries form">
+        <DeliveriesSection {...view} />
+      </Live>
     </Layout>
   );
 }

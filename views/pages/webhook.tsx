@@ -4,7 +4,7 @@ import type { Bot } from "../../src/modules/bots/service";
 import type { CustomField } from "../../src/modules/fields/service";
 import type { WebhookLog } from "../../src/modules/inbound/logs";
 import type { Webhook } from "../../src/modules/inbound/service";
-import { Layout } from "../layout";
+import { Layout, Live } from "../layout";
 import { ActionsSection, ConfigSection, ExampleSection, HeadSection, LimitsSection, TestSection, type ConfigProps } from "../partials/webhook-editor";
 import { LogsSection } from "../partials/webhook-logs";
 
@@ -18,23 +18,29 @@ export interface WebhookPageProps {
   preview: ConfigProps["preview"];
   logs: WebhookLog[];
   nextCursor: string | null;
+  now: number;
 }
 
 export function WebhookPage(props: WebhookPageProps) {
   const { csrf, bot, webhook, url, listening, fields, preview } = props;
   return (
-    <Layout title={webhook.name} csrf={csrf} active="bots">
+    <Layout title={webhook.name} csrf={csrf} active="bots" live={[`logs-${webhook.id}`, `example-${webhook.id}`]}>
       <p class="crumbs">
         <a href="/admin">Bots</a> / <a href={`/admin/bots/${bot.flow_ns}`} safe>{bot.name}</a> / Inbound webhooks /
       </p>
       <h1 safe>{webhook.name}</h1>
       <HeadSection webhook={webhook} url={url} />
-      <ExampleSection webhook={webhook} listening={listening} />
+      {/* Fetched again when a request is captured while listening (or listening ends). */}
+      <Live topic={`example-${webhook.id}`} url={`/admin/webhooks/${webhook.id}/example`} target="wh-example">
+        <ExampleSection webhook={webhook} listening={listening} now={props.now} />
+      </Live>
       <ConfigSection webhook={webhook} fields={fields} preview={preview} />
       <ActionsSection webhook={webhook} fields={fields} />
       <LimitsSection webhook={webhook} />
       <TestSection webhook={webhook} path={new URL(url).pathname} />
-      <LogsSection webhookId={webhook.id} logs={props.logs} outcome="" nextCursor={props.nextCursor} />
+      <Live topic={`logs-${webhook.id}`} url={`/admin/webhooks/${webhook.id}/logs/rows`} target="wh-log-rows" include="#wh-logs select[name=outcome]">
+        <LogsSection webhookId={webhook.id} logs={props.logs} outcome="" nextCursor={props.nextCursor} />
+      </Live>
       <form class="gap" method="post" action={`/admin/webhooks/${webhook.id}/delete`} hx-post={`/admin/webhooks/${webhook.id}/delete`}
         hx-confirm="Delete this webhook and its logs? Its URL stops working at once.">
         <input type="hidden" name="_csrf" value={csrf} />

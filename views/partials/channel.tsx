@@ -99,11 +99,10 @@ export interface ConversationProps {
   error?: string;
 }
 
-export function ConversationSection({ bot, contact, messages, relays, error }: ConversationProps) {
-  const base = `/admin/contacts/${contact.user_ns}`;
+/** The messages, refetched whenever the conversation changes (a reply through the API, a relay finishing). */
+export function MessageList({ contact, messages, relays }: Pick<ConversationProps, "contact" | "messages" | "relays">) {
   return (
-    <section id="conversation" class="card">
-      <h2>Conversation</h2>
+    <div id="message-list">
       {messages.length === 0 ? (
         <p class="muted">No messages yet.</p>
       ) : (
@@ -120,6 +119,16 @@ export function ConversationSection({ bot, contact, messages, relays, error }: C
           })}
         </ol>
       )}
+    </div>
+  );
+}
+
+export function ConversationSection({ bot, contact, messages, relays, error }: ConversationProps) {
+  const base = `/admin/contacts/${contact.user_ns}`;
+  return (
+    <section id="conversation" class="card">
+      <h2>Conversation</h2>
+      <MessageList contact={contact} messages={messages} relays={relays} />
       <form class="row" hx-post={`${base}/send`} hx-target="#conversation" hx-swap="outerHTML">
         <label class="grow">
           Send as the bot

@@ -9,6 +9,12 @@ import { JsonTree } from "./json-tree";
 const base = (webhook: Webhook) => `/admin/webhooks/${webhook.id}`;
 const pretty = (value: unknown) => (value === null || value === undefined ? "" : JSON.stringify(value, null, 2));
 
+/** m:ss of a window still open (the page counts it down by itself). */
+export function timeLeft(ms: number): string {
+  const seconds = Math.max(0, Math.ceil(ms / 1000));
+  return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, "0")}`;
+}
+
 export function HeadSection({ webhook, url, error }: { webhook: Webhook; url: string; error?: string }) {
   return (
     <section id="wh-head" class="card">
@@ -40,9 +46,9 @@ export function HeadSection({ webhook, url, error }: { webhook: Webhook; url: st
   );
 }
 
-export function ExampleSection({ webhook, listening, typed, error }: { webhook: Webhook; listening: boolean; typed?: string; error?: string }) {
+export function ExampleSection({ webhook, listening, now, typed, error }: { webhook: Webhook; listening: boolean; now: number; typed?: string; error?: string }) {
   return (
-    <section id="wh-example" class="card" {...(listening ? { "hx-get": `${base(webhook)}/example`, "hx-trigger": "every 2s", "hx-swap": "outerHTML" } : {})}>
+    <section id="wh-example" class="card">
       <h2>Example of received JSON</h2>
       <div class="grid2">
         <form hx-post={`${base(webhook)}/example`} hx-target="#wh-example" hx-swap="outerHTML">
@@ -55,7 +61,16 @@ export function ExampleSection({ webhook, listening, typed, error }: { webhook: 
           <div class="row">
             <button type="submit" class="secondary">Save example</button>
             {listening ? (
-              <span class="listening" role="status">Listening for a live request… send one to the URL above.</span>
+              <span class="listening" role="status">
+                <span class="spinner" aria-hidden="true"></span> Listening for a live request: send one to the URL above.{" "}
+                <span class="countdown" data-seconds={String(Math.max(0, Math.ceil((webhook.listen_until! - now) / 1000)))} data-expired-get={`${base(webhook)}/example`} safe>
+                  {timeLeft(webhook.listen_until! - now)}
+                </span>{" "}
+                left{" "}
+                <button type="button" class="secondary small" id="wh-listen-cancel" hx-post={`${base(webhook)}/listen/cancel`} hx-target="#wh-example" hx-swap="outerHTML">
+                  Cancel
+                </button>
+              </span>
             ) : (
               <button type="button" id="wh-listen" hx-post={`${base(webhook)}/listen`} hx-target="#wh-example" hx-swap="outerHTML">
                 Listen for a live request
@@ -406,14 +421,21 @@ export function LimitsSection({ webhook, newSecret, error }: { webhook: Webhook;
   );
 }
 
+/** The body the test panel sends: the example (swapped on its own when one is captured). */
+export function TestBody({ webhook }: { webhook: Webhook }) {
+  return (
+    <textarea id="wh-test-body" rows="8" spellcheck="false" class="code" aria-label="Test request body" safe>
+      {pretty(webhook.example) || "{}"}
+    </textarea>
+  );
+}
+
 export function TestSection({ webhook, path }: { webhook: Webhook; path: string }) {
   return (
     <section id="wh-test" class="card">
       <h2>Send a test request</h2>
       <p class="muted small-text">Posts this body to the webhook URL from your browser, exactly as an outside system would.</p>
-      <textarea id="wh-test-body" rows="8" spellcheck="false" class="code" safe>
-        {pretty(webhook.example) || "{}"}
-      </textarea>
+      <TestBody webhook={webhook} />
       <div class="row">
         <button type="button" id="wh-test-send" data-test-url={path} data-test-body="#wh-test-body" data-test-result="#wh-test-result">
           Send test request

@@ -9,10 +9,82 @@ import { utc } from "../format";
 
 const when = utc;
 
+/** How a log row reads in the list: "processed" with skipped values is not a plain success. */
+function outcomeLabel(log: WebhookLog): { text: string; class: string } {
+  const notes = (JSON.parse(log.notes) as string[]).length;
+  if (log.outcome === "processed" && notes > 0) return { text: `processed with ${notes} warning${notes === 1 ? "" : "s"}`, class: "outcome-warnings" };
+  return { text: log.outcome, class: `outcome-${log.outcome}` };
+}
+
+export interface LogRowsProps {
+  webhookId: number;
+  logs: WebhookLog[];
+  outcome: string;
+  nextCursor: string | null;
+  selected?: number;
+}
+
+/** The rows, refetched when a request arrives (no reload, no polling). */
+export function LogRows({ webhookId, logs, outcome, nextCursor, selected }: LogRowsProps) {
+  const base = `/admin/webhooks/${webhookId}/logs`;
+  return (
+    <div id="wh-log-rows">
+      {logs.length === 0 ? (
+        <p class="muted">No requests yet.</p>
+      ) : (
+        <div class="table-wrap">
+          <table>
+            <thead>
+              <tr>
+                <th>Time (UTC)</th>
+                <th>Outcome</th>
+                <th>Status</th>
+                <th>Contact</th>
+                <th>Details</th>
+              </tr>
+            </thead>
+            <tbody>
+              {logs.map((log) => {
+                const label = outcomeLabel(log);
+                return (
+                  <tr class={selected === log.id ? "selected" : undefined}>
+                    <td class="nowrap">
+                      <a href={`${base}/${log.id}`} hx-get={`${base}/${log.id}`} hx-target="#wh-log-detail" hx-swap="outerHTML" safe>
+                        {when(log.received_at)}
+                      </a>
+                    </td>
+                    <td>
+                      <span class={`badge ${label.class}`} safe>
+                        {label.text}
+                      </span>
+                    </td>
+                    <td safe>{String(log.status)}</td>
+                    <td>
+                      <code safe>{`${log.user_ns ?? "—"}${log.created_contact ? " (new)" : ""}`}</code>
+                    </td>
+                    <td class="muted small-text" safe>{log.error ?? `${log.duration_ms} ms`}</td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {nextCursor ? (
+        <button type="button" class="secondary" hx-get={`${base}?outcome=${outcome}&cursor=${nextCursor}`} hx-target="#wh-logs" hx-swap="outerHTML">
+          Older
+        </button>
+      ) : (
+        ""
+      )}
+    </div>
+  );
+}
+
 export function LogsSection({ webhookId, logs, outcome, nextCursor, detail }: { webhookId: number; logs: WebhookLog[]; outcome: string; nextCursor: string | null; detail?: WebhookLog }) {
   const base = `/admin/webhooks/${webhookId}/logs`;
   return (
-    <section id="wh-logs" class="card" hx-get={`${base}?outcome=${outcome}`} hx-trigger="sb:logs-refresh from:body" hx-swap="outerHTML">
+    <section id="wh-logs" class="card">
       <h2>Logs</h2>
       <select name="outcome" aria-label="Filter by outcome" hx-get={base} hx-target="#wh-logs" hx-swap="outerHTML">
         <option value="">all outcomes</option>
@@ -22,45 +94,7 @@ export function LogsSection({ webhookId, logs, outcome, nextCursor, detail }: { 
           </option>
         ))}
       </select>
-      {logs.length === 0 ? (
-        <p class="muted">No requests yet.</p>
-      ) : (
-        <table class="clickable">
-          <thead>
-            <tr>
-              <th>Time (UTC)</th>
-              <th>Outcome</th>
-              <th>Status</th>
-              <th>Contact</th>
-              <th>ms</th>
-            </tr>
-          </thead>
-          <tbody>
-            {logs.map((log) => (
-              <tr hx-get={`${base}/${log.id}`} hx-target="#wh-log-detail" hx-swap="outerHTML" class={detail?.id === log.id ? "selected" : undefined}>
-                <td safe>{when(log.received_at)}</td>
-                <td>
-                  <span class={`badge outcome-${log.outcome}`} safe>
-                    {log.outcome}
-                  </span>
-                </td>
-                <td safe>{String(log.status)}</td>
-                <td>
-                  <code safe>{`${log.user_ns ?? "—"}${log.created_contact ? " (new)" : ""}`}</code>
-                </td>
-                <td safe>{String(log.duration_ms)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
-      {nextCursor ? (
-        <button type="button" class="secondary" hx-get={`${base}?outcome=${outcome}&cursor=${nextCursor}`} hx-target="#wh-logs" hx-swap="outerHTML">
-          Older
-        </button>
-      ) : (
-        ""
-      )}
+      <LogRows webhookId={webhookId} logs={logs} outcome={outcome} nextCursor={nextCursor} selected={detail?.id} />
       <LogDetail webhookId={webhookId} log={detail} />
     </section>
   );

@@ -17,7 +17,7 @@ import type { Messages } from "../messages/service";
 import type { Deliveries } from "../deliveries/service";
 import type { Integration } from "../livechat/integration";
 import { liveChatWarning } from "../../../views/format";
-import { DELIVERY_STATES, DeliveriesPage, DeliveriesSection, DeliveryDetail, InstallationSection } from "../../../views/pages/operations";
+import { InstallationSection } from "../../../views/pages/operations";
 import { MIN_PASSWORD_LENGTH, SESSION_TTL_MS, type Accounts } from "./accounts";
 import type { LoginLimiter } from "./login-limiter";
 import type { Metrics } from "../system/metrics";
@@ -30,6 +30,7 @@ import { BotDeleteSection, BotSettingsSection, BotsSection } from "../../../view
 import { FieldsSection } from "../../../views/partials/fields";
 import { ContactList, ContactsSection } from "../../../views/partials/contacts";
 import { TokensSection } from "../../../views/partials/tokens";
+import { LastDayCharts } from "../../../views/partials/hourly-chart";
 
 export interface AdminDeps {
   config: Config;
@@ -54,11 +55,6 @@ export interface AdminDeps {
 
 export function adminRoutes(deps: AdminDeps) {
   const { config, clientIp, accounts, loginLimiter, bots, fields, contacts, tokens, settings, webhooks, messages, deliveries } = deps;
-  const deliveriesView = (state: string, target: string, cursor?: string) => {
-    const validState = (DELIVERY_STATES as readonly string[]).includes(state) ? state : "";
-    const page = deliveries.list({ state: validState || undefined, target: target || undefined, limit: 50, cursor });
-    return { deliveries: page.data, counts: deliveries.counts(), state: validState, target, nextCursor: page.next_cursor };
-  };
   const secureCookie = config.publicUrl.startsWith("https://") ? "; Secure" : "";
   const sessionCookie = (value: string, maxAgeSeconds: number) =>
     `${SESSION_COOKIE}=${value}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${maxAgeSeconds}${secureCookie}`;
@@ -120,6 +116,7 @@ export function adminRoutes(deps: AdminDeps) {
       return redirect("/admin/login", false, { "set-cookie": sessionCookie("", 0) });
     })
     .get("/", ({ session }) => html(BotsPage({ csrf: session!.csrf_token, bots: bots.list(), channels: CHANNEL_NAMES, lastDay: deps.hourly.recent(24) })))
+    .get("/dashboard", () => html(LastDayCharts({ rows: deps.hourly.recent(24) })))
     .post("/bots", ({ body, isHtmx }) => {
       const form = (body ?? {}) as Form;
       const section = (error?: string) => BotsSection({ bots: bots.list(), channels: CHANNEL_NAMES, error, typed: error ? form : undefined });
@@ -230,22 +227,6 @@ export function adminRoutes(deps: AdminDeps) {
         return html(InstallationSection({ settings: settings.get(), error: "Webhooks per bot is 1 to 100; log retention is 1 to 3650 days." }), 422);
       }
       return html(InstallationSection({ settings: settings.update({ max_inbound_webhooks_per_bot: max, log_retention_days: days }), saved: true }));
-    })
-    .get("/deliveries", ({ session, query, isHtmx }) => {
-      const view = deliveriesView(String(query.state ?? ""), String(query.target ?? ""), query.cursor || undefined);
-      return html(isHtmx ? DeliveriesSection(view) : DeliveriesPage({ csrf: session!.csrf_token, view }));
-    })
-    .get("/deliveries/:id", ({ params }) => {
-      const delivery = deliveries.get(params.id);
-      return html(DeliveryDetail({ detail: { delivery, attempts: deliveries.attempts(delivery) } }));
-    })
-    .post("/deliveries/:id/retry", ({ params }) => {
-      const delivery = deliveries.retry(params.id);
-      return html(DeliveriesSection({ ...deliveriesView("", ""), detail: { delivery, attempts: deliveries.attempts(delivery) }, notice: "Queued again." }));
-    })
-    .post("/deliveries/retry-failed", () => {
-      const retried = deliveries.retryFailed();
-      return html(DeliveriesSection({ ...deliveriesView("", ""), notice: `${retried} failed ${retried === 1 ? "delivery" : "deliveries"} queued again.` }));
     })
     .post("/settings/tokens", ({ body, isHtmx, session }) => {
       const form = formOf(body);

@@ -10,8 +10,9 @@ import type { Deliveries } from "../deliveries/service";
 import type { Integration } from "../livechat/integration";
 import type { Relay } from "../livechat/relay";
 import type { Accounts } from "./accounts";
+import type { DeliveryViews } from "./deliveries";
 import { formOf, html, parseHeaderLines, section, sessionGuard } from "./http";
-import { ContactStateSection, InboxPage, IntegrationPage, IntegrationSection, LiveChatModeSection } from "../../../views/pages/livechat";
+import { ContactStateSection, InboxList, InboxPage, IntegrationPage, IntegrationSection, LiveChatModeSection, type InboxView } from "../../../views/pages/livechat";
 import { liveChatWarning } from "../../../views/format";
 
 export interface LiveChatPagesDeps {
@@ -20,36 +21,36 @@ export interface LiveChatPagesDeps {
   bots: Bots;
   contacts: Contacts;
   deliveries: Deliveries;
+  deliveryViews: DeliveryViews;
   integration: Integration;
   relay: Relay;
   publicUrl: () => string;
 }
 
-export function liveChatPages({ accounts, clock, bots, contacts, deliveries, integration, relay, publicUrl }: LiveChatPagesDeps) {
-  const relays = () => {
-    const page = deliveries.list({ kind: "relay", limit: 25 });
-    return { deliveries: page.data, counts: deliveries.counts(), state: "", target: "", nextCursor: page.next_cursor };
-  };
+export function liveChatPages({ accounts, clock, bots, contacts, deliveries, deliveryViews, integration, relay, publicUrl }: LiveChatPagesDeps) {
+  const relays = () => deliveryViews.list({ kind: "relay" });
   const state = (userNs: string, error?: string) => {
     const { contact, bot } = contacts.get(userNs);
     return ContactStateSection({ contact, now: clock.now(), warning: liveChatWarning(bot, integration.get()), error });
+  };
+  const inbox = (): InboxView => {
+    const target = integration.get();
+    let warning: string | null = null;
+    const paused = contacts.paused(200).map((c) => {
+      const bot = bots.getById(c.bot_id)!;
+      const off = liveChatWarning(bot, target);
+      warning ??= off;
+      const relayedTo = bot.live_chat !== "webhook" ? "nowhere: this bot's live chat is off" : off ? "nowhere: the integration is off" : "your live-chat platform";
+      return { ...c, flow_ns: bot.flow_ns, bot_name: bot.name, relayed_to: relayedTo };
+    });
+    return { contacts: paused, now: clock.now(), warning };
   };
   const modeSection = (bot: Bot, error?: string) => LiveChatModeSection({ bot, warning: liveChatWarning(bot, integration.get()), error });
 
   return new Elysia({ prefix: "/admin" })
     .use(sessionGuard({ accounts, publicUrl }))
-    .get("/inbox", ({ session }) => {
-      const target = integration.get();
-      let warning: string | null = null;
-      const paused = contacts.paused(200).map((c) => {
-        const bot = bots.getById(c.bot_id)!;
-        const off = liveChatWarning(bot, target);
-        warning ??= off;
-        const relayedTo = bot.live_chat !== "webhook" ? "nowhere: this bot's live chat is off" : off ? "nowhere: the integration is off" : "your live-chat platform";
-        return { ...c, flow_ns: bot.flow_ns, bot_name: bot.name, relayed_to: relayedTo };
-      });
-      return html(InboxPage({ csrf: session!.csrf_token, contacts: paused, now: clock.now(), warning }));
-    })
+    .get("/inbox", ({ session }) => html(InboxPage({ csrf: session!.csrf_token, view: inbox() })))
+    .get("/inbox/list", () => html(InboxList(inbox())))
     .get("/integration", ({ session }) => html(IntegrationPage({ csrf: session!.csrf_token, integration: integration.get(), relays: relays() })))
     .post("/integration", ({ body }) => {
       const form = formOf(body);
@@ -68,6 +69,7 @@ export function liveChatPages({ accounts, clock, bots, contacts, deliveries, int
       const delivery = deliveries.get(params.id);
       return html(IntegrationSection({ integration: integration.get(), testDelivery: { delivery, attempts: deliveries.attempts(delivery) } }));
     })
+    .get("/contacts/:user_ns/state", ({ params }) => html(state(params.user_ns)))
     .post("/contacts/:user_ns/pause", ({ params, body }) => {
       const minutes = Number(formOf(body).minutes || 0);
       return section(() => {

@@ -10,8 +10,8 @@ import type { Contacts } from "../contacts/service";
 import type { Messages } from "../messages/service";
 import type { Deliveries } from "../deliveries/service";
 import type { Accounts } from "./accounts";
-import { formOf, parseHeaderLines, section, sessionGuard, type Form } from "./http";
-import { ChannelSection, ConversationSection } from "../../../views/partials/channel";
+import { formOf, html, parseHeaderLines, section, sessionGuard, type Form } from "./http";
+import { ChannelSection, ConversationSection, MessageList } from "../../../views/partials/channel";
 
 export interface MessagingPagesDeps {
   db: Database;
@@ -54,11 +54,12 @@ function providerSettingsFrom(form: Form): { provider: string; settings: Record<
 }
 
 export function messagingPages({ db, accounts, bots, contacts, messages, deliveries, channels, publicUrl }: MessagingPagesDeps) {
-  const conversation = (userNs: string, error?: string) => {
+  const conversationOf = (userNs: string) => {
     const { contact, bot } = contacts.get(userNs);
     const recent = messages.recent(contact.id, 100);
-    return ConversationSection({ bot, contact, messages: recent, relays: deliveries.forMessages("relay", recent.map((m) => m.id)), error });
+    return { bot, contact, messages: recent, relays: deliveries.forMessages("relay", recent.map((m) => m.id)) };
   };
+  const conversation = (userNs: string, error?: string) => ConversationSection({ ...conversationOf(userNs), error });
 
   return new Elysia({ prefix: "/admin" })
     .use(sessionGuard({ accounts, publicUrl }))
@@ -70,6 +71,7 @@ export function messagingPages({ db, accounts, bots, contacts, messages, deliver
         return render(bots.update(params.flow_ns, { provider: provider as never, provider_settings: settings }), undefined, true);
       }, (error) => render(bots.get(params.flow_ns), error));
     })
+    .get("/contacts/:user_ns/messages", ({ params }) => html(MessageList(conversationOf(params.user_ns))))
     .post("/contacts/:user_ns/send", ({ params, body }) => {
       const text = String(formOf(body).text ?? "").trim();
       return section(() => {

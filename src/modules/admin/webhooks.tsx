@@ -15,8 +15,8 @@ import type { Accounts } from "./accounts";
 import { formError, formOf, html, redirect, section, sessionGuard, type Markup } from "./http";
 import { WebhookPage } from "../../../views/pages/webhook";
 import { WebhooksSection } from "../../../views/partials/webhooks";
-import { ActionPreview, ActionsSection, ConfigSection, ExampleSection, HeadSection, LimitsSection, type ConfigProps } from "../../../views/partials/webhook-editor";
-import { LogDetail, LogsSection, ReplayConfirm } from "../../../views/partials/webhook-logs";
+import { ActionPreview, ActionsSection, ConfigSection, ExampleSection, HeadSection, LimitsSection, TestBody, type ConfigProps } from "../../../views/partials/webhook-editor";
+import { LogDetail, LogRows, LogsSection, ReplayConfirm } from "../../../views/partials/webhook-logs";
 
 export interface WebhookPagesDeps {
   accounts: Accounts;
@@ -52,7 +52,8 @@ export function webhookPages(deps: WebhookPagesDeps) {
     return LogsSection({ webhookId: webhook.id, logs: page.data, outcome, nextCursor: page.next_cursor, detail: detailId ? logs.get(webhook.id, detailId) : undefined });
   };
   // The mapping previews change with the example: swap them too, out of band.
-  const outOfBand = (markup: Markup) => String(markup).replace('id="wh-config"', 'id="wh-config" hx-swap-oob="true"');
+  const withOob = (markup: Markup, id: string) => String(markup).replace(`id="${id}"`, `id="${id}" hx-swap-oob="true"`);
+  const outOfBand = (markup: Markup) => withOob(markup, "wh-config");
   /** Runs a change through the same validation as the API; its error shows in the section. */
   const change = (id: number, patch: Parameters<Webhooks["update"]>[1], render: (webhook: Webhook, error?: string) => Markup) =>
     section(() => render(webhooks.update(id, patch)), (error) => render(webhooks.get(id), error));
@@ -80,6 +81,7 @@ export function webhookPages(deps: WebhookPagesDeps) {
         preview: webhooks.preview(webhook, webhook.example) as never,
         logs: page.data,
         nextCursor: page.next_cursor,
+        now: clock.now(),
       }));
     })
     .post("/webhooks/:id/name", ({ params, body }) =>
@@ -97,9 +99,11 @@ export function webhookPages(deps: WebhookPagesDeps) {
     .get("/webhooks/:id/example", ({ params }) => {
       const webhook = webhooks.get(Number(params.id));
       const listening = webhooks.isListening(webhook, clock.now());
-      const oob = listening ? "" : outOfBand(config(webhook));
-      return html(String(ExampleSection({ webhook, listening })) + oob);
+      // A captured request fills the tree, the mapping previews and the test panel at once.
+      const oob = listening ? "" : outOfBand(config(webhook)) + withOob(TestBody({ webhook }), "wh-test-body");
+      return html(String(ExampleSection({ webhook, listening, now: clock.now() })) + oob);
     })
+    .post("/webhooks/:id/listen/cancel", ({ params }) => html(ExampleSection({ webhook: webhooks.stopListening(Number(params.id)), listening: false, now: clock.now() })))
     .post("/webhooks/:id/example", ({ params, body }) => {
       const id = Number(params.id);
       const text = String(formOf(body).example ?? "").trim();
@@ -107,12 +111,12 @@ export function webhookPages(deps: WebhookPagesDeps) {
       try {
         example = text ? JSON.parse(text) : null;
       } catch (error) {
-        return html(ExampleSection({ webhook: webhooks.get(id), listening: false, typed: text, error: `That is not valid JSON: ${(error as Error).message}` }), 422);
+        return html(ExampleSection({ webhook: webhooks.get(id), listening: false, now: clock.now(), typed: text, error: `That is not valid JSON: ${(error as Error).message}` }), 422);
       }
       const webhook = webhooks.update(id, { example });
-      return html(String(ExampleSection({ webhook, listening: webhooks.isListening(webhook, clock.now()) })) + outOfBand(config(webhook)));
+      return html(String(ExampleSection({ webhook, listening: webhooks.isListening(webhook, clock.now()), now: clock.now() })) + outOfBand(config(webhook)) + withOob(TestBody({ webhook }), "wh-test-body"));
     })
-    .post("/webhooks/:id/listen", ({ params }) => html(ExampleSection({ webhook: webhooks.startListening(Number(params.id)), listening: true })))
+    .post("/webhooks/:id/listen", ({ params }) => html(ExampleSection({ webhook: webhooks.startListening(Number(params.id)), listening: true, now: clock.now() })))
     .post("/webhooks/:id/pick", ({ params, body }) => {
       const form = formOf(body);
       const webhook = webhooks.get(Number(params.id));
@@ -181,6 +185,12 @@ export function webhookPages(deps: WebhookPagesDeps) {
       return html(LimitsSection({ webhook: webhooks.update(Number(params.id), { signing_secret: secret }), newSecret: secret ?? undefined }));
     })
     .get("/webhooks/:id/logs", ({ params, query }) => html(logsSection(webhooks.get(Number(params.id)), String(query.outcome ?? ""), query.cursor || undefined)))
+    .get("/webhooks/:id/logs/rows", ({ params, query }) => {
+      const webhook = webhooks.get(Number(params.id));
+      const outcome = String(query.outcome ?? "");
+      const page = logs.list(webhook.id, { outcome: outcome || undefined, limit: 25 });
+      return html(LogRows({ webhookId: webhook.id, logs: page.data, outcome, nextCursor: page.next_cursor }));
+    })
     .get("/webhooks/:id/logs/:log_id", ({ params }) => {
       const webhook = webhooks.get(Number(params.id));
       return html(LogDetail({ webhookId: webhook.id, log: logs.get(webhook.id, Number(params.log_id)) }));

@@ -8,6 +8,7 @@ import { getCountryCallingCode } from "libphonenumber-js/max";
 import { newUserNs } from "../../lib/ids";
 import { keysetCursor, pageOf } from "../../lib/cursor";
 import { errors } from "../../http/errors";
+import type { Publish } from "../live/events";
 import type { Bot, Bots } from "../bots/service";
 import type { Fields } from "../fields/service";
 import type { CreateContactBody, ListContactsQuery, UpdateContactBody } from "./model";
@@ -71,7 +72,14 @@ const cursors = keysetCursor("c");
 // LIKE patterns treat % and _ as wildcards; a search for "50%" means the characters.
 const likeContains = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
-export function createContacts({ db, clock, bots, fields }: { db: Database; clock: Clock; bots: Bots; fields: Fields }) {
+/** The live topic of a contact's live-chat state (paused, agent). */
+export const contactStateTopic = (contactId: number) => `contact-state-${contactId}`;
+
+export function createContacts({ db, clock, bots, fields, publish = () => {} }: { db: Database; clock: Clock; bots: Bots; fields: Fields; publish?: Publish }) {
+  const stateChanged = (contactId: number) => {
+    publish(contactStateTopic(contactId));
+    publish("inbox");
+  };
   const insert = db.query<Contact, [number, string, string | null, string | null, string | null, string | null, number, number]>(INSERT_CONTACT);
   const selectByUserNs = db.query<Contact, [string]>(SELECT_BY_USER_NS);
   const selectByPhone = db.query<Contact, [number, string]>(SELECT_BY_PHONE);
@@ -166,6 +174,7 @@ export function createContacts({ db, clock, bots, fields }: { db: Database; cloc
     insertRow: (c: Contact): Contact => insertRow.get(c.bot_id, c.user_ns, c.phone, c.email, c.first_name, c.last_name, c.tags, c.paused_until, c.created_at, c.updated_at)!,
     /** Writes the named columns of the contact (names come from code, never from input). */
     updateColumns(c: Contact, columns: ("phone" | "email" | "first_name" | "last_name" | "tags" | "paused_until")[]): Contact {
+      if (columns.includes("paused_until")) stateChanged(c.id);
       const sql = `UPDATE contacts SET ${columns.map((column) => `${column} = ?`).join(", ")}, updated_at = ? WHERE id = ? RETURNING *`;
       // db.query keeps compiled statements by their text: each combination is prepared once.
       return db.query<Contact, (string | number | null)[]>(sql).get(...columns.map((column) => c[column]), clock.now(), c.id)!;
@@ -178,16 +187,19 @@ export function createContacts({ db, clock, bots, fields }: { db: Database; cloc
     pause(userNs: string, minutes: number | null): { contact: Contact; bot: Bot } {
       const { contact, bot } = get(userNs);
       updatePaused.run(minutes === null ? PAUSED_FOREVER : clock.now() + minutes * 60_000, clock.now(), contact.id);
+      stateChanged(contact.id);
       return { contact: selectById.get(contact.id)!, bot };
     },
     resume(userNs: string): { contact: Contact; bot: Bot } {
       const { contact, bot } = get(userNs);
       updatePaused.run(null, clock.now(), contact.id);
+      stateChanged(contact.id);
       return { contact: selectById.get(contact.id)!, bot };
     },
     assignAgent(userNs: string, agentId: number | null): { contact: Contact; bot: Bot } {
       const { contact, bot } = get(userNs);
       updateAgent.run(agentId, clock.now(), contact.id);
+      stateChanged(contact.id);
       return { contact: selectById.get(contact.id)!, bot };
     },
     remove(userNs: string): void {

@@ -5,7 +5,8 @@ import type { Clock } from "../../lib/clock";
 import { publicId } from "../../lib/ids";
 import { AppError, errors } from "../../http/errors";
 import { keysetCursor, pageOf } from "../../lib/cursor";
-import { withoutCredentials } from "../../lib/write-only";
+import { MASK, withoutCredentials } from "../../lib/write-only";
+import type { Publish } from "../live/events";
 
 export type DeliveryKind = "channel_message" | "http_request" | "relay";
 export type DeliveryState = "pending" | "sending" | "succeeded" | "failed";
@@ -81,7 +82,7 @@ const RETRY_FAILED = `UPDATE deliveries SET state = 'pending', next_attempt_at =
 
 const cursors = keysetCursor("d");
 
-export function createDeliveries({ db, clock, onEnqueue }: { db: Database; clock: Clock; onEnqueue?: () => void }) {
+export function createDeliveries({ db, clock, onEnqueue, publish = () => {} }: { db: Database; clock: Clock; onEnqueue?: () => void; publish?: Publish }) {
   const insert = db.query<Delivery, any>(INSERT_DELIVERY);
   const selectByPublicId = db.query<Delivery, [string]>(SELECT_BY_PUBLIC_ID);
   const selectAttempts = db.query<Attempt, [number]>(SELECT_ATTEMPTS);
@@ -120,6 +121,19 @@ export function createDeliveries({ db, clock, onEnqueue }: { db: Database; clock
       return resolve(colon === -1 ? "" : delivery.secret_ref.slice(colon + 1), delivery);
     },
 
+    /**
+     * The request an attempt sends, as a person may see it: the row's headers, the names of the
+     * secret ones with their values masked, the delivery's name and whether it is signed.
+     */
+    requestShown(delivery: Delivery): { headers: [string, string][]; body: string | null } {
+      const headers = Object.entries(JSON.parse(delivery.headers) as Record<string, string>);
+      const credentials = this.credentialsFor(delivery);
+      if (credentials.ok) for (const name of Object.keys(credentials.headers)) headers.push([name, MASK]);
+      headers.push(["webhook-id", delivery.public_id], ["webhook-timestamp", "(the time of each attempt)"]);
+      if (credentials.ok && credentials.secret) headers.push(["webhook-signature", "v1,… (signed with the saved secret at each attempt)"]);
+      return { headers, body: delivery.method === "GET" || delivery.method === "HEAD" ? null : delivery.body };
+    },
+
     /** Queues a delivery; call inside the transaction that decided it. */
     enqueue(input: NewDelivery): Delivery {
       const now = clock.now();
@@ -139,6 +153,7 @@ export function createDeliveries({ db, clock, onEnqueue }: { db: Database; clock
         now,
         now,
       )!;
+      publish("deliveries");
       if (input.failure) return failAtOnce.get(input.failure, delivery.id)!;
       // The worker runs after the current synchronous transaction has committed.
       if (wake) queueMicrotask(wake);
@@ -185,6 +200,7 @@ export function createDeliveries({ db, clock, onEnqueue }: { db: Database; clock
     retry(publicIdValue: string): Delivery {
       const delivery = get(publicIdValue);
       const now = clock.now();
+      publish("deliveries");
       if (retryOne.run(now, now, delivery.id).changes === 0) {
         throw new AppError(409, "delivery_not_failed", `Only failed deliveries can be retried; this one is ${delivery.state}.`);
       }
@@ -196,6 +212,7 @@ export function createDeliveries({ db, clock, onEnqueue }: { db: Database; clock
     retryFailed(since = 0): number {
       const now = clock.now();
       const changed = retryFailed.run(now, now, since).changes;
+      publish("deliveries");
       if (changed && wake) queueMicrotask(wake);
       return changed;
     },

@@ -30,7 +30,6 @@ const RELEASE_ONE = "UPDATE deliveries SET state = 'pending', lease_until = NULL
 const INSERT_ATTEMPT = "INSERT INTO delivery_attempts (delivery_id, started_at, duration_ms, status, response, error) VALUES (?, ?, ?, ?, ?, ?)";
 const FINISH = `UPDATE deliveries SET state = ?, attempts = attempts + 1, next_attempt_at = ?, lease_until = NULL, last_status = ?,
   last_response = ?, last_error = ?, updated_at = ? WHERE id = ?`;
-const MESSAGE_STATE = "UPDATE messages SET delivery_state = ? WHERE id = ?";
 
 export interface WorkerDeps {
   db: Database;
@@ -44,6 +43,8 @@ export interface WorkerDeps {
   log?: (line: Record<string, unknown>) => void;
   hourly?: HourlyCounts;
   metrics?: Metrics;
+  /** Hears every finished attempt inside its transaction (a message's state follows its delivery). */
+  onAttempted?: (delivery: Delivery, state: Delivery["state"]) => void;
 }
 
 async function readCapped(response: Response, max: number): Promise<string> {
@@ -74,7 +75,6 @@ export function createWorker(deps: WorkerDeps) {
   const releaseOne = db.query(RELEASE_ONE);
   const insertAttempt = db.query(INSERT_ATTEMPT);
   const finish = db.query(FINISH);
-  const messageState = db.query(MESSAGE_STATE);
 
   const inFlight = new Map<number, Promise<void>>();
   const stopController = new AbortController();
@@ -167,8 +167,7 @@ export function createWorker(deps: WorkerDeps) {
       insertAttempt.run(delivery.id, startedAt, durationMs, status, response, error);
       if (state !== "pending") deps.hourly?.add(state === "succeeded" ? "deliveries_succeeded" : "deliveries_failed");
       finish.run(state, delay === null ? now : now + delay, status, response, error, now, delivery.id);
-      // An out message's state follows its channel delivery (a relay's is read from the delivery).
-      if (delivery.kind === "channel_message" && delivery.message_id !== null && state !== "pending") messageState.run(state === "succeeded" ? "sent" : "failed", delivery.message_id);
+      deps.onAttempted?.(delivery, state);
     };
     // Results finishing together share one commit when a group commit is at hand.
     if (deps.groupCommit) await deps.groupCommit.run(record);

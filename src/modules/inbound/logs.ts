@@ -2,6 +2,7 @@
 import type { Database } from "bun:sqlite";
 import { errors } from "../../http/errors";
 import { keysetCursor, pageOf } from "../../lib/cursor";
+import type { Publish } from "../live/events";
 import type { Outcome } from "./model";
 
 export interface WebhookLog {
@@ -48,7 +49,10 @@ const COUNT_LOGS = "SELECT count(*) AS n FROM webhook_logs WHERE webhook_id = ?"
 
 const cursors = keysetCursor("l");
 
-export function createLogs({ db }: { db: Database }) {
+/** The live topic of a webhook's request log. */
+export const logsTopic = (webhookId: number) => `logs-${webhookId}`;
+
+export function createLogs({ db, publish = () => {} }: { db: Database; publish?: Publish }) {
   const insert = db.query(INSERT_LOG);
   const select = db.query<WebhookLog, [number, number]>(SELECT_LOG);
   const count = db.query<{ n: number }, [number]>(COUNT_LOGS);
@@ -61,11 +65,14 @@ export function createLogs({ db }: { db: Database }) {
   };
 
   return {
-    insert: (log: NewLog): number =>
-      Number(
+    insert(log: NewLog): number {
+      publish(logsTopic(log.webhook_id));
+      publish("dashboard");
+      return Number(
         insert.run(log.webhook_id, log.received_at, log.source_ip, log.headers, log.body, log.body_truncated, log.outcome, log.status, log.user_ns,
           log.created_contact, log.fields_written, log.notes, log.error, log.response, log.duration_ms, log.replay_of).lastInsertRowid,
-      ),
+      );
+    },
     get(webhookId: number, logId: number): WebhookLog {
       const log = select.get(webhookId, logId);
       if (!log) throw errors.notFound("log entry", String(logId));

@@ -112,8 +112,13 @@ export function createReceiver(deps: ReceiverDeps) {
 
     const decoded = decodeUtf8(incoming.bytes);
     const parsed = incoming.tooLarge || !decoded.ok ? null : parseObjectBody(decoded.text, headers.get("content-type"));
-    if (!replay && webhooks.isListening(webhook, now) && parsed?.ok) webhooks.captureExample(webhook, parsed.value);
-    if (!replay && webhook.active !== 1) return fail("webhook_inactive", 409, "webhook_inactive", "This webhook is not active; activate it in the admin or with PATCH {\"active\": true}.");
+    const captured = !replay && webhooks.isListening(webhook, now) && parsed?.ok === true;
+    if (captured) webhooks.captureExample(webhook, parsed.value);
+    if (!replay && webhook.active !== 1) {
+      // While the editor listens, an inactive webhook still answers 409, and says the body was kept.
+      const kept = captured ? " The body was captured as the webhook's example." : "";
+      return fail("webhook_inactive", 409, "webhook_inactive", `This webhook is not active; activate it in the admin or with PATCH {"active": true}.${kept}`);
+    }
     if (incoming.tooLarge) return fail("too_large", 413, "payload_too_large", `The body is larger than ${MAX_WEBHOOK_BODY_BYTES / 1024} KiB.`);
     if (!decoded.ok) return fail("invalid_body", 400, "invalid_body", "The body is not valid UTF-8.");
     if (!parsed!.ok) return fail("invalid_body", parsed!.status, parsed!.status === 415 ? "unsupported_media_type" : "invalid_body", `${parsed!.reason[0]!.toUpperCase()}${parsed!.reason.slice(1)}.`);

@@ -15,6 +15,7 @@ import { SYSTEM_FIELDS, type Fields } from "../fields/service";
 import type { Settings } from "../settings/service";
 import { validateActions, type Action } from "./actions";
 import type { IdentifyPaths, Mapping, UpdateWebhookBody } from "./model";
+import type { Publish } from "../live/events";
 
 export interface WebhookRow {
   id: number;
@@ -63,6 +64,10 @@ const DELETE_WEBHOOK = "DELETE FROM inbound_webhooks WHERE id = ?";
 const UPDATE_BUCKET = "UPDATE inbound_webhooks SET bucket_tokens = ?, bucket_updated_at = ? WHERE id = ?";
 const SELECT_BUCKET = "SELECT bucket_tokens, bucket_updated_at FROM inbound_webhooks WHERE id = ?";
 const START_LISTEN = "UPDATE inbound_webhooks SET listen_until = ?, listen_captured_at = NULL WHERE id = ?";
+const STOP_LISTEN = "UPDATE inbound_webhooks SET listen_until = NULL WHERE id = ?";
+
+/** The live topic of a webhook's example (captured while listening). */
+export const exampleTopic = (webhookId: number) => `example-${webhookId}`;
 const CAPTURE_EXAMPLE = "UPDATE inbound_webhooks SET example = ?, listen_until = NULL, listen_captured_at = ?, updated_at = ? WHERE id = ?";
 
 export function parseWebhook(row: WebhookRow): Webhook {
@@ -81,7 +86,7 @@ function checkPath(path: string, where: string): string {
   return path.trim();
 }
 
-export function createWebhooks({ db, clock, bots, fields, settings }: { db: Database; clock: Clock; bots: Bots; fields: Fields; settings: Settings }) {
+export function createWebhooks({ db, clock, bots, fields, settings, publish = () => {} }: { db: Database; clock: Clock; bots: Bots; fields: Fields; settings: Settings; publish?: Publish }) {
   const insert = db.query<WebhookRow, [number, string, string, number, number, number, number, number, number]>(INSERT_WEBHOOK);
   const selectById = db.query<WebhookRow, [number]>(SELECT_BY_ID);
   const selectTokens = db.query<{ id: number; token: string }, []>(SELECT_TOKENS);
@@ -91,6 +96,7 @@ export function createWebhooks({ db, clock, bots, fields, settings }: { db: Data
   const remove = db.query(DELETE_WEBHOOK);
   const updateBucket = db.query(UPDATE_BUCKET);
   const startListen = db.query(START_LISTEN);
+  const stopListen = db.query(STOP_LISTEN);
   const captureExample = db.query(CAPTURE_EXAMPLE);
   const selectBucket = db.query<{ bucket_tokens: number; bucket_updated_at: number }, [number]>(SELECT_BUCKET);
 
@@ -246,12 +252,20 @@ export function createWebhooks({ db, clock, bots, fields, settings }: { db: Data
       startListen.run(clock.now() + LISTEN_WINDOW_MS, id);
       return get(id);
     },
+    stopListening(id: number): Webhook {
+      get(id);
+      forget(id);
+      stopListen.run(id);
+      publish(exampleTopic(id));
+      return get(id);
+    },
     isListening: (webhook: Webhook, now: number) => webhook.listen_until !== null && webhook.listen_until > now,
     /** Inside the receiver's transaction. */
     captureExample(webhook: Webhook, body: unknown): void {
       const now = clock.now();
       forget(webhook.id);
       captureExample.run(JSON.stringify(body), now, now, webhook.id);
+      publish(exampleTopic(webhook.id));
     },
 
     /** Takes one token from the webhook's bucket. */

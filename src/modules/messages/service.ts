@@ -2,6 +2,7 @@
 import type { Database } from "bun:sqlite";
 import type { Clock } from "../../lib/clock";
 import { publicId } from "../../lib/ids";
+import type { Publish } from "../live/events";
 
 export interface Message {
   id: number;
@@ -24,14 +25,34 @@ export type MessageRelay = "queued" | "integration_off";
 const INSERT_MESSAGE = `INSERT INTO messages (public_id, contact_id, direction, msg_type, content, payload, mid, agent_id, delivery_state, created_at)
   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`;
 const SELECT_BY_CONTACT = "SELECT * FROM messages WHERE contact_id = ? AND id < ? ORDER BY id DESC LIMIT ?";
-const UPDATE_STATE = "UPDATE messages SET delivery_state = ? WHERE id = ?";
-const UPDATE_RELAY = "UPDATE messages SET relay = ? WHERE id = ?";
+const UPDATE_STATE = "UPDATE messages SET delivery_state = ? WHERE id = ? RETURNING contact_id";
+const UPDATE_RELAY = "UPDATE messages SET relay = ? WHERE id = ? RETURNING contact_id";
+const SELECT_CONTACT = "SELECT contact_id FROM messages WHERE id = ?";
+const SELECT_CONTACTS_OF = `SELECT m.id AS message_id, c.user_ns, c.first_name, c.last_name, c.phone, c.email
+  FROM messages m JOIN contacts c ON c.id = m.contact_id WHERE m.id IN (SELECT value FROM json_each(?))`;
 
-export function createMessages({ db, clock }: { db: Database; clock: Clock }) {
+export interface MessageContact {
+  message_id: number;
+  user_ns: string;
+  first_name: string | null;
+  last_name: string | null;
+  phone: string | null;
+  email: string | null;
+}
+
+/** The live topic of a contact's conversation (the admin's contact page listens to it). */
+export const conversationTopic = (contactId: number) => `contact-${contactId}`;
+
+export function createMessages({ db, clock, publish = () => {} }: { db: Database; clock: Clock; publish?: Publish }) {
   const insert = db.query<Message, [string, number, string, string, string, string, string | null, number | null, string, number]>(INSERT_MESSAGE);
   const byContact = db.query<Message, [number, number, number]>(SELECT_BY_CONTACT);
-  const updateState = db.query(UPDATE_STATE);
-  const updateRelay = db.query(UPDATE_RELAY);
+  const updateState = db.query<{ contact_id: number }, [string, number]>(UPDATE_STATE);
+  const updateRelay = db.query<{ contact_id: number }, [string, number]>(UPDATE_RELAY);
+  const selectContact = db.query<{ contact_id: number }, [number]>(SELECT_CONTACT);
+  const selectContactsOf = db.query<MessageContact, [string]>(SELECT_CONTACTS_OF);
+  const changed = (row: { contact_id: number } | null) => {
+    if (row) publish(conversationTopic(row.contact_id));
+  };
 
   return {
     /** Runs inside the caller's transaction. */
@@ -39,14 +60,26 @@ export function createMessages({ db, clock }: { db: Database; clock: Clock }) {
       contactId: number,
       input: { direction: "in" | "out"; msgType: string; content: string; payload?: unknown; mid?: string | null; agentId?: number | null; state: string },
     ): Message {
-      return insert.get(publicId("m", 16), contactId, input.direction, input.msgType, input.content, JSON.stringify(input.payload ?? {}), input.mid ?? null, input.agentId ?? null, input.state, clock.now())!;
+      const message = insert.get(publicId("m", 16), contactId, input.direction, input.msgType, input.content, JSON.stringify(input.payload ?? {}), input.mid ?? null, input.agentId ?? null, input.state, clock.now())!;
+      publish(conversationTopic(contactId));
+      publish("inbox"); // its last message
+      return message;
     },
     setState(id: number, state: string): void {
-      updateState.run(state, id);
+      changed(updateState.get(state, id));
     },
     /** Records whether a paused contact's message went to the relay; in its transaction. */
     setRelay(id: number, relay: MessageRelay): void {
-      updateRelay.run(relay, id);
+      changed(updateRelay.get(relay, id));
+    },
+    /** Whose messages these are, by message id (who a delivery was for). */
+    contactsOf(messageIds: number[]): Map<number, MessageContact> {
+      if (messageIds.length === 0) return new Map();
+      return new Map(selectContactsOf.all(JSON.stringify(messageIds)).map((row) => [row.message_id, row]));
+    },
+    /** Something about the message changed elsewhere (its relay delivery finished). */
+    touched(id: number): void {
+      changed(selectContact.get(id));
     },
     /** Newest first, `before` a message id for paging. */
     recent: (contactId: number, limit = 50, before = Number.MAX_SAFE_INTEGER): Message[] => byContact.all(contactId, before, limit),

@@ -1,0 +1,89 @@
+/** @jsxImportSource @kitajs/html */
+// Admin routes for the outbound queue: the Deliveries page, its live list, one delivery with
+// the request it sends and its attempts, and retries. Each row names its cause.
+import { Elysia } from "elysia";
+import type { Deliveries, Delivery, DeliveryKind } from "../deliveries/service";
+import type { Messages } from "../messages/service";
+import type { Webhooks } from "../inbound/service";
+import type { SubFlows } from "../livechat/subflows";
+import type { Accounts } from "./accounts";
+import { html, sessionGuard } from "./http";
+import { contactName } from "../../../views/format";
+import { DELIVERY_STATES, DeliveriesPage, DeliveriesSection, DeliveryDetail, DeliveryList, type Cause, type DeliveriesView, type DeliveryDetailView } from "../../../views/pages/operations";
+
+export interface DeliveryViewsDeps {
+  deliveries: Deliveries;
+  messages: Messages;
+  webhooks: Webhooks;
+  subFlows: SubFlows;
+}
+
+export interface DeliveryFilter {
+  state?: string;
+  target?: string;
+  kind?: string;
+  cursor?: string;
+}
+
+const KINDS: readonly string[] = ["channel_message", "http_request", "relay"];
+
+/** The Deliveries list and detail as the admin shows them (also the integration page's relays). */
+export function createDeliveryViews({ deliveries, messages, webhooks, subFlows }: DeliveryViewsDeps) {
+  /** Who or what each delivery is for: a contact's message, a webhook's action, a test event. */
+  function causes(rows: Delivery[]): Map<number, Cause> {
+    const owners = messages.contactsOf(rows.flatMap((d) => (d.message_id === null ? [] : [d.message_id])));
+    return new Map(
+      rows.map((d): [number, Cause] => {
+        const owner = d.message_id === null ? undefined : owners.get(d.message_id);
+        if (owner) {
+          const name = contactName(owner);
+          return [d.id, { label: d.kind === "relay" ? `relay of ${name}'s message` : `message to ${name}`, href: `/admin/contacts/${owner.user_ns}` }];
+        }
+        const [source, id] = (d.secret_ref ?? "").split(":");
+        if (source === "webhook") {
+          const webhook = webhooks.find(Number(id));
+          return [d.id, { label: webhook ? `action of webhook "${webhook.name}"` : "action of a deleted webhook", href: webhook ? `/admin/webhooks/${webhook.id}` : null }];
+        }
+        if (source === "subflow") return [d.id, { label: `action of sub-flow "${subFlows.byId(Number(id))?.name ?? "deleted"}"`, href: null }];
+        if (d.kind === "relay") return [d.id, { label: "integration test event", href: "/admin/integration" }];
+        return [d.id, { label: d.kind.replace("_", " "), href: null }];
+      }),
+    );
+  }
+
+  return {
+    list(filter: DeliveryFilter = {}): DeliveriesView {
+      const state = (DELIVERY_STATES as readonly string[]).includes(filter.state ?? "") ? filter.state! : "";
+      const kind = KINDS.includes(filter.kind ?? "") ? (filter.kind as DeliveryKind) : undefined;
+      const target = filter.target ?? "";
+      const page = deliveries.list({ state: state || undefined, target: target || undefined, kind, limit: 50, cursor: filter.cursor || undefined });
+      return { deliveries: page.data, counts: deliveries.counts(), causes: causes(page.data), state, target, kind, cursor: filter.cursor, nextCursor: page.next_cursor };
+    },
+    detail(delivery: Delivery): DeliveryDetailView {
+      return { delivery, attempts: deliveries.attempts(delivery), cause: causes([delivery]).get(delivery.id)!, request: deliveries.requestShown(delivery) };
+    },
+  };
+}
+
+export type DeliveryViews = ReturnType<typeof createDeliveryViews>;
+
+const filterOf = (query: Record<string, string | undefined>): DeliveryFilter => ({ state: query.state, target: query.target, kind: query.kind, cursor: query.cursor });
+
+export function deliveryPages({ accounts, publicUrl, deliveries, views }: { accounts: Accounts; publicUrl: () => string; deliveries: Deliveries; views: DeliveryViews }) {
+  return new Elysia({ prefix: "/admin" })
+    .use(sessionGuard({ accounts, publicUrl }))
+    .get("/deliveries", ({ session, query, isHtmx }) => {
+      const view = views.list(filterOf(query));
+      return html(isHtmx ? DeliveriesSection(view) : DeliveriesPage({ csrf: session!.csrf_token, view }));
+    })
+    .get("/deliveries/list", ({ query }) => html(DeliveryList(views.list(filterOf(query)))))
+    .get("/deliveries/:id", ({ params }) => html(DeliveryDetail({ detail: views.detail(deliveries.get(params.id)) })))
+    .post("/deliveries/:id/retry", ({ params }) => {
+      const delivery = deliveries.retry(params.id);
+      return html(DeliveriesSection({ ...views.list(), detail: views.detail(delivery), notice: "Queued again." }));
+    })
+    .post("/deliveries/retry-failed", () => {
+      const retried = deliveries.retryFailed();
+      return html(DeliveriesSection({ ...views.list(), notice: `${retried} failed ${retried === 1 ? "delivery" : "deliveries"} queued again.` }));
+    });
+}
