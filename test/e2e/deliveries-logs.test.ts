@@ -1,0 +1,131 @@
+// Deliveries and logs match what happened: each delivery names its cause with a link and shows
+// the request it sends (credentials and secret headers masked); a processed request whose values
+// were skipped says so; a refused one shows why in the list; rows open from the keyboard; and
+// no word is broken in two at laptop or phone width.
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import type { Browser, Page } from "playwright-core";
+import { join } from "node:path";
+import { launchBrowser, SCREENSHOTS, signedInPage, waitLive } from "../helpers/browser";
+import { startTestServer, type TestServer } from "../helpers/server";
+import { createBot, createWebhook, hookUrl, post } from "../helpers/inbound";
+import { standIn } from "../helpers/worker";
+
+const PASSWORD = "deliveries and logs password";
+let server: TestServer;
+let browser: Browser;
+let page: Page;
+let problems: string[];
+let webhookId: number;
+const gateway = standIn(() => new Response("ok"));
+
+beforeAll(async () => {
+  server = await startTestServer({ adminPassword: PASSWORD });
+  const bot = await createBot(server, { name: "Shop", channel: "sms", default_country: "US" });
+  await server.api("PATCH", `/api/v1/bots/${bot.flow_ns}`, { provider: "http", provider_settings: { url: `${gateway.url}/sms`, headers: { Authorization: "Bearer gateway-key" } } });
+  await server.api("POST", `/api/v1/bots/${bot.flow_ns}/fields`, { name: "party_size", type: "number" });
+  const port = new URL(gateway.url).port;
+  const webhook = await createWebhook(server, bot.flow_ns, {
+    name: "Checkout",
+    active: true,
+    identify: { phone: "phone" },
+    mappings: [{ path: "first", field: "first_name" }, { path: "size", field: "party_size" }],
+    actions: [{ type: "send_text", text: "Thanks {{first_name}}!" }, { type: "http_request", url: `http://crm:s3cret@127.0.0.1:${port}/leads`, body: { phone: "{{phone}}" } }],
+  });
+  webhookId = webhook.id;
+  expect((await post(hookUrl(server, webhook), { phone: "+14155550250", first: "Mia", size: "a few" })).status).toBe(200);
+  expect((await post(hookUrl(server, webhook), { first: "Nobody" })).status).toBe(422);
+  await server.worker.idle();
+  browser = await launchBrowser();
+  ({ page, problems } = await signedInPage(browser, server.url, PASSWORD));
+}, 60_000);
+afterAll(async () => {
+  gateway.stop();
+  await browser?.close();
+  await server?.close();
+});
+
+/** Words of visible text (not URLs or ids in code) that the layout split over two lines. */
+function brokenWords(root: string) {
+  return page.evaluate((selector) => {
+    const broken: string[] = [];
+    const walker = document.createTreeWalker(document.querySelector(selector)!, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      if (node.parentElement?.closest("code, pre")) continue;
+      const text = node.textContent ?? "";
+      for (const match of text.matchAll(/\S+/g)) {
+        const range = document.createRange();
+        range.setStart(node, match.index!);
+        range.setEnd(node, match.index! + match[0].length);
+        const lines = new Set([...range.getClientRects()].map((r) => Math.round(r.top)));
+        if (lines.size > 1) broken.push(match[0]);
+      }
+    }
+    return broken;
+  }, root);
+}
+
+describe("deliveries", () => {
+  test("the page says which kinds it holds; each row names its cause with a link", async () => {
+    await page.goto(`${server.url}/admin/deliveries`);
+    await waitLive(page);
+    expect(await page.textContent("main > p.muted")).toContain("Messages on the test provider never leave this machine, so they are not listed here");
+    const rows = await page.textContent("#delivery-rows");
+    expect(rows).toContain("message to Mia");
+    expect(rows).toContain('action of webhook "Checkout"');
+    expect(await page.getAttribute("#delivery-rows a:text('message to Mia')", "href")).toMatch(/^\/admin\/contacts\/u/);
+    expect(await page.getAttribute(`#delivery-rows a:text('action of webhook "Checkout"')`, "href")).toBe(`/admin/webhooks/${webhookId}`);
+    expect(rows).not.toContain("s3cret");
+  });
+
+  test("the detail shows the request sent: method, URL without credentials, headers with secrets masked, body", async () => {
+    await page.click("#delivery-rows tr:has-text('message to Mia') td a >> nth=0");
+    await page.waitForSelector("#delivery-request");
+    const request = (await page.textContent("#delivery-request"))!;
+    expect(request).toContain(`POST ${gateway.url}/sms`);
+    expect(request).toContain("Authorization: ********");
+    expect(request).toContain("webhook-id: msg_");
+    expect(request).toContain('"text": "Thanks Mia!"');
+    expect(request).not.toContain("gateway-key");
+    await page.click("#delivery-rows tr:has-text('Checkout') td a >> nth=0");
+    await page.waitForSelector("#delivery-request:has-text('/leads')");
+    const action = (await page.textContent("#delivery-request"))!;
+    expect(action).toContain(`POST http://********@127.0.0.1:${new URL(gateway.url).port}/leads`);
+    expect(action).not.toContain("s3cret");
+    await page.screenshot({ path: join(SCREENSHOTS, "delivery-detail.png"), fullPage: true });
+  });
+
+  test("no word is broken in two at 1280 px or on a phone", async () => {
+    expect(await brokenWords("#deliveries")).toEqual([]);
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.reload();
+    await waitLive(page);
+    await page.click("#delivery-rows tr:has-text('message to Mia') td a >> nth=0");
+    await page.waitForSelector("#delivery-request");
+    expect(await brokenWords("#deliveries")).toEqual([]);
+    await page.screenshot({ path: join(SCREENSHOTS, "deliveries-phone.png"), fullPage: true });
+    await page.setViewportSize({ width: 1280, height: 1000 });
+  });
+});
+
+describe("webhook logs", () => {
+  test("a request with skipped values reads 'processed with 1 warning'; a refused one shows why in the list", async () => {
+    await page.goto(`${server.url}/admin/webhooks/${webhookId}`);
+    await waitLive(page);
+    const rows = (await page.textContent("#wh-log-rows"))!;
+    expect(rows).toContain("processed with 1 warning");
+    expect(rows).toContain("No contact could be identified");
+    expect(await page.$("#wh-log-rows .badge.outcome-processed")).toBeNull();
+  });
+
+  test("rows open from the keyboard", async () => {
+    await page.focus("#wh-log-rows tbody tr:has-text('warning') a");
+    await page.keyboard.press("Enter");
+    await page.waitForSelector("#wh-log-detail h3");
+    expect(await page.textContent("#wh-log-detail")).toContain("size → party_size");
+    expect(await brokenWords("#wh-logs")).toEqual([]);
+  });
+
+  test("no console errors or failed requests", () => {
+    expect(problems.join("\n")).toBe("");
+  });
+});
