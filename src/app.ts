@@ -51,7 +51,7 @@ import { createScanGuard } from "./modules/inbound/scan-guard";
 import { hookReceiver, hooksRoutes, inboundApi } from "./modules/inbound/index";
 import { MessagePage } from "../views/pages/auth";
 import { VERSION } from "./version";
-import { API_DESCRIPTION } from "./http/api-docs";
+import { API_SUMMARY, docsPages } from "./http/api-docs";
 
 export interface AppDeps {
   config: Config;
@@ -182,21 +182,23 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
       openapi({
         path: "/docs",
         specPath: "/docs/json",
-        provider: "swagger-ui",
-        // Served from the binary: the docs must work on a machine with no internet access.
-        swagger: { cdn: "/static/swagger-ui-bundle.js", theme: "/static/swagger-ui.css", autoDarkMode: false } as never,
+        // The reference page is ours (docsPages): served from the binary, started from a script
+        // file so it keeps the CSP, and with the guide beside it.
+        provider: null,
         exclude: { paths: [/^\/admin/, /^\/static/, "/"] },
         documentation: {
           info: {
             title: "Switchboard API",
             version: VERSION,
-            description: API_DESCRIPTION,
+            description: API_SUMMARY,
           },
           components: { securitySchemes: { bearer: { type: "http", scheme: "bearer" } } },
           security: [{ bearer: [] }],
+          externalDocs: { description: "The guide", url: "/docs/guide" },
         },
       }),
     )
+    .use(docsPages())
     .use(staticRoutes())
     .use(systemRoutes({ db, metrics, dataDir: config.dataDir }))
     .use(channelRoutes({ groupCommit: services.groupCommit, bots, channels, publicUrl, scanGuard, clientIp, metrics }))

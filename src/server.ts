@@ -136,7 +136,7 @@ export async function startServer(config: Config, { log = jsonLogger, announce =
     // A webhook's token is its secret: the log shows only enough of it to tell them apart.
     const path = loggedPath(`/hooks/${token}`);
     // Its own answers carry the security headers; an error (a full disk) gets them here.
-    const failed = (error: unknown) => withSecurityHeaders(errorResponse("UNKNOWN", error, request, "/hooks"), "/hooks");
+    const failed = (error: unknown) => withSecurityHeaders(errorResponse("UNKNOWN", error, request, "/hooks"));
     let answer: Response | Promise<Response>;
     try {
       answer = receiveHook(request, token, ip);
@@ -161,7 +161,7 @@ export async function startServer(config: Config, { log = jsonLogger, announce =
       const ip = clientAddress(server.requestIP(request)?.address ?? null, request.headers);
       if (ip) clientIps.set(request, ip);
       const path = new URL(request.url).pathname;
-      const response = withSecurityHeaders(await app.handle(request), path);
+      const response = withSecurityHeaders(await app.handle(request));
       return record(request, loggedPath(path), routes.get(request) ?? "unmatched", response, started);
     },
   });

@@ -1,4 +1,26 @@
-// The prose of the API docs page (/docs): what the schemas alone cannot say.
+// The API docs: the reference page (/docs, Swagger UI), the guide (/docs/guide: the prose
+// the schemas alone cannot say) and the short description the OpenAPI document opens with.
+import { Elysia } from "elysia";
+import { DocsPage, GuidePage } from "../../views/pages/docs";
+
+const htmlPage = (body: JSX.Element) => new Response(body as string, { headers: { "content-type": "text/html; charset=utf-8" } });
+
+/** Kept short: the reference page shows it above the operations. */
+export const API_SUMMARY = `Switchboard's REST API: bots, custom fields, contacts, inbound webhooks and their logs, messages,
+deliveries, settings and live chat under \`/api/v1\`, and the UChat-style subscriber API under \`/api\`.
+Send an API token as \`Authorization: Bearer TOKEN\` (create one in the admin's Settings or with
+\`switchboard token create NAME\`). Errors are \`{ "error": { "code", "message" } }\`.
+
+**Read the [guide](/docs/guide)** for token scopes, the receiver's order of checks, path syntax,
+actions and templates, channels, the retry schedule and the live-chat relay payload.`;
+
+export function docsPages() {
+  const guide = Bun.markdown.html(`# The Switchboard API guide\n\n${API_DESCRIPTION}`, { tagFilter: true });
+  return new Elysia({ name: "docs-pages" })
+    .get("/docs", () => htmlPage(DocsPage()), { detail: { hide: true } })
+    .get("/docs/guide", () => htmlPage(GuidePage({ guideHtml: guide })), { detail: { hide: true } });
+}
+
 export const API_DESCRIPTION = `
 Self-hosted webhook hub for chat automation.
 

@@ -8,6 +8,7 @@ import swaggerBundle from "swagger-ui-dist/swagger-ui-bundle.js" with { type: "f
 import swaggerCss from "swagger-ui-dist/swagger-ui.css" with { type: "file" };
 import appCss from "../../public/app.css" with { type: "file" };
 import appJs from "../../public/app.js" with { type: "file" };
+import docsJs from "../../public/docs.js" with { type: "file" };
 import favicon from "../../public/favicon.svg" with { type: "file" };
 
 export const STATIC_FILES: Record<string, { path: string; type: string }> = {
@@ -15,6 +16,7 @@ export const STATIC_FILES: Record<string, { path: string; type: string }> = {
   "htmx-ext-sse.min.js": { path: htmxSse, type: "text/javascript; charset=utf-8" },
   "app.css": { path: appCss, type: "text/css; charset=utf-8" },
   "app.js": { path: appJs, type: "text/javascript; charset=utf-8" },
+  "docs.js": { path: docsJs, type: "text/javascript; charset=utf-8" },
   "favicon.svg": { path: favicon, type: "image/svg+xml" },
   "swagger-ui-bundle.js": { path: swaggerBundle, type: "text/javascript; charset=utf-8" },
   "swagger-ui.css": { path: swaggerCss, type: "text/css; charset=utf-8" },

@@ -126,6 +126,7 @@ describe("inbound webhook management", () => {
     for (const path of ["/hooks/{token}", "/api/v1/bots/{flow_ns}/inbound-webhooks", "/api/v1/inbound-webhooks/{id}/logs/{log_id}/replay"]) {
       expect(Object.keys(spec.paths)).toContain(path);
     }
-    expect(JSON.stringify(spec.info)).toContain("Path syntax");
+    expect(spec.externalDocs).toEqual({ description: "The guide", url: "/docs/guide" });
+    expect(await (await fetch(`${server.url}/docs/guide`)).text()).toContain("Path syntax");
   });
 });

@@ -56,7 +56,7 @@ function brokenWords(root: string) {
         const range = document.createRange();
         range.setStart(node, match.index!);
         range.setEnd(node, match.index! + match[0].length);
-        const lines = new Set([...range.getClientRects()].map((r) => Math.round(r.top)));
+        const lines = new Set(Array.from(range.getClientRects(), (r) => Math.round(r.top)));
         if (lines.size > 1) broken.push(match[0]);
       }
     }
