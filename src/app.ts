@@ -210,6 +210,6 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
     .use(deliveryPages({ accounts, publicUrl, deliveries, views: deliveryViews }))
     .use(liveChatPages({ accounts, clock, bots, contacts, deliveries, deliveryViews, integration, relay, publicUrl }))
     .use(messagingPages({ db, accounts, bots, contacts, messages, deliveries, channels, publicUrl }))
-    .use(webhookPages({ accounts, clock, bots, fields, settings, webhooks, logs, receiver, publicUrl }));
+    .use(webhookPages({ accounts, clock, bots, fields, settings, webhooks, logs, contacts, receiver, publicUrl }));
   return { app, receiveHook };
 }

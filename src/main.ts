@@ -25,7 +25,7 @@ Usage:
   switchboard --help                   show this help
 
 Flags (each also read from its environment variable):
-${SETTINGS.map((s) => `  --${s.flag.padEnd(12)} ${s.env.padEnd(24)} ${s.help} (default: ${s.fallback || "see help"})`).join("\n")}
+${SETTINGS.map((s) => `  --${s.flag.padEnd(14)} ${s.env.padEnd(26)} ${s.help}${s.fallback ? ` (default: ${s.fallback})` : ""}`).join("\n")}
 
 Environment only:
 ${ENV_ONLY.map((e) => `  ${e.env.padEnd(39)} ${e.help}`).join("\n")}

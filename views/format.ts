@@ -33,6 +33,14 @@ export const requestLine = (d: { method: string; target_url: string | null }) =>
 /** `YYYY-MM-DD HH:mm:ss` in UTC. */
 export const utc = (ms: number) => new Date(ms).toISOString().replace("T", " ").slice(0, 19);
 
+/** A custom field's value as a person reads it: text as written, yes/no, JSON only for json. */
+export function fieldValueText(value: unknown, type: string): string {
+  if (value === null || value === undefined) return "—";
+  if (type === "boolean") return value ? "yes" : "no";
+  if (type === "json" || typeof value === "object") return JSON.stringify(value);
+  return String(value);
+}
+
 /** What to call a contact: their name, else phone, email or user_ns. */
 export const contactName = (c: Pick<Contact, "first_name" | "last_name" | "phone" | "email" | "user_ns">) =>
   [c.first_name, c.last_name].filter(Boolean).join(" ") || c.phone || c.email || c.user_ns;

@@ -78,6 +78,22 @@ export function Live({ topic, url, target, include, children }: PropsWithChildre
   );
 }
 
+/** Where this page sits: each step a link (the page itself is its heading). */
+export function Crumbs({ steps }: { steps: { label: string; href: string }[] }) {
+  return (
+    <nav class="crumbs" aria-label="Breadcrumb">
+      {steps.map((step, i) => (
+        <>
+          {i > 0 ? " / " : ""}
+          <a href={step.href} safe>
+            {step.label}
+          </a>
+        </>
+      ))}
+    </nav>
+  );
+}
+
 export function ErrorText({ message }: { message?: string | null }) {
   return message ? (
     <p class="error" role="alert" safe>

@@ -66,7 +66,7 @@ describe("managing a bot in the admin", () => {
     await page.waitForSelector("#bot-delete .error");
     expect(await page.textContent("#bot-delete .error")).toContain("Type the bot's name, Reception, exactly");
     expect(await page.inputValue("#bot-delete input[name=confirm_name]")).toBe("Reception?");
-    await page.screenshot({ path: join(SCREENSHOTS, "bot-delete.png"), fullPage: true });
+    await page.screenshot({ path: join(SCREENSHOTS, "bot-delete.png"), fullPage: true, caret: "initial" });
     await page.fill("#bot-delete input[name=confirm_name]", "Reception");
     await page.click("#bot-delete button:text('Delete bot')");
     await page.waitForURL(`${server.url}/admin`);

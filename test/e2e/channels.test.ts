@@ -87,7 +87,7 @@ describe("channels in the admin", () => {
     await server.worker.idle();
     await page.goto(`${server.url}/admin/deliveries`);
     expect(await page.textContent("#deliveries .counts")).toContain("failed: 0");
-    await page.screenshot({ path: join(SCREENSHOTS, "deliveries.png"), fullPage: true });
+    await page.screenshot({ path: join(SCREENSHOTS, "deliveries.png"), fullPage: true, caret: "initial" });
   });
 
   test("no script errors", () => {

@@ -91,7 +91,7 @@ describe("deliveries", () => {
     const action = (await page.textContent("#delivery-request"))!;
     expect(action).toContain(`POST http://********@127.0.0.1:${new URL(gateway.url).port}/leads`);
     expect(action).not.toContain("s3cret");
-    await page.screenshot({ path: join(SCREENSHOTS, "delivery-detail.png"), fullPage: true });
+    await page.screenshot({ path: join(SCREENSHOTS, "delivery-detail.png"), fullPage: true, caret: "initial" });
   });
 
   test("no word is broken in two at 1280 px or on a phone", async () => {
@@ -102,7 +102,7 @@ describe("deliveries", () => {
     await page.click("#delivery-rows tr:has-text('message to Mia') td a >> nth=0");
     await page.waitForSelector("#delivery-request");
     expect(await brokenWords("#deliveries")).toEqual([]);
-    await page.screenshot({ path: join(SCREENSHOTS, "deliveries-phone.png"), fullPage: true });
+    await page.screenshot({ path: join(SCREENSHOTS, "deliveries-phone.png"), fullPage: true, caret: "initial" });
     await page.setViewportSize({ width: 1280, height: 1000 });
   });
 });

@@ -32,7 +32,7 @@ describe("/docs", () => {
     expect(top).toBeLessThan(800);
     expect(await page.textContent(".swagger-ui .info .title")).toContain("Switchboard API");
     expect(await page.getAttribute("header.topbar a:text('Back to the admin')", "href")).toBe("/admin");
-    await page.screenshot({ path: join(SCREENSHOTS, "docs.png") });
+    await page.screenshot({ path: join(SCREENSHOTS, "docs.png"), caret: "initial" });
   });
 
   test("the page carries the admin's security headers and an icon that loads", async () => {

@@ -140,7 +140,7 @@ describe("only the inputs of the choice, and a live preview", () => {
     await page.fill("#wh-actions textarea[name=text]", "Hi {{first_name}}, we will call {{phone}} about {{payload.lead.name}}.");
     await page.waitForSelector("#action-preview:has-text('Hi Ada')");
     expect(await page.textContent("#action-preview")).toBe("Preview with the example: Hi Ada, we will call +14155552671 about Ada.");
-    await page.screenshot({ path: join(SCREENSHOTS, "action-form.png"), fullPage: false });
+    await page.screenshot({ path: join(SCREENSHOTS, "action-form.png"), fullPage: false, caret: "initial" });
   });
 
   test("no console errors or failed requests", () => {

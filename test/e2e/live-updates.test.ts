@@ -124,7 +124,7 @@ describe("listening for a live request", () => {
     expect(await page.inputValue("#wh-example textarea[name=example]")).toContain('"A-17"');
     expect(await page.inputValue("#wh-test-body")).toContain('"A-17"');
     expect(await page.$("#wh-example .spinner")).toBeNull();
-    await page.screenshot({ path: join(SCREENSHOTS, "listen-captured.png"), fullPage: false });
+    await page.screenshot({ path: join(SCREENSHOTS, "listen-captured.png"), fullPage: false, caret: "initial" });
   });
 
   test("no console errors or failed requests", () => {

@@ -67,11 +67,11 @@ describe("live chat in the admin", () => {
     await page.click("nav a:text('Integration')");
     expect(await page.textContent("#delivery-rows")).toContain("relay");
     expect(await page.textContent("#delivery-rows")).toContain("succeeded");
-    await page.screenshot({ path: join(SCREENSHOTS, "integration.png"), fullPage: true });
+    await page.screenshot({ path: join(SCREENSHOTS, "integration.png"), fullPage: true, caret: "initial" });
     await page.goto(`${server.url}/admin/contacts/${userNs}`);
     await page.click("#contact-state button:text('Resume bot')");
     await page.waitForSelector("#contact-state button:text('Pause bot')");
-    await page.screenshot({ path: join(SCREENSHOTS, "contact.png"), fullPage: true });
+    await page.screenshot({ path: join(SCREENSHOTS, "contact.png"), fullPage: true, caret: "initial" });
   });
 
   test("no script errors", () => {

@@ -94,7 +94,7 @@ describe("inbound webhook editor", () => {
     const detail = await page.textContent("#wh-log-detail");
     expect(detail).toContain("processed");
     expect(detail).toContain('"party_size": 4');
-    await page.screenshot({ path: join(SCREENSHOTS, "webhook-editor.png"), fullPage: true });
+    await page.screenshot({ path: join(SCREENSHOTS, "webhook-editor.png"), fullPage: true, caret: "initial" });
 
     const contact = server.services.contacts.get(result.user_ns);
     expect(contact.contact).toMatchObject({ phone: "+14155552671", first_name: "Ada", tags: '["web-lead"]' });

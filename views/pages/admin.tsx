@@ -4,7 +4,7 @@ import type { Bot } from "../../src/modules/bots/service";
 import type { Contact } from "../../src/modules/contacts/service";
 import type { CustomField } from "../../src/modules/fields/service";
 import type { ApiToken } from "../../src/modules/tokens/service";
-import { Layout, Live } from "../layout";
+import { Crumbs, Layout, Live } from "../layout";
 import { BotDeleteSection, BotSettingsSection, BotsSection, type Footprint } from "../partials/bots";
 import { ContactsSection } from "../partials/contacts";
 import { FieldsSection } from "../partials/fields";
@@ -17,7 +17,7 @@ import type { TeamSettings } from "../../src/modules/settings/service";
 import { InstallationSection } from "./operations";
 import { ChannelSection, ConversationSection } from "../partials/channel";
 import { ContactStateSection, LiveChatModeSection } from "./livechat";
-import { contactName } from "../format";
+import { contactName, fieldValueText } from "../format";
 import { LastDayCharts, type HourRow } from "../partials/hourly-chart";
 
 export function BotsPage({ csrf, bots, channels, lastDay }: { csrf: string; bots: Bot[]; channels: string[]; lastDay: HourRow[] }) {
@@ -51,9 +51,7 @@ export interface BotPageProps {
 export function BotPage({ csrf, liveChatWarning, bot, fields, fieldTypes, webhooks, maxWebhooks, inboundUrl, contacts, nextCursor, channels, footprint }: BotPageProps) {
   return (
     <Layout title={bot.name} csrf={csrf} active="bots">
-      <p class="crumbs">
-        <a href="/admin">Bots</a> /
-      </p>
+      <Crumbs steps={[{ label: "Bots", href: "/admin" }]} />
       <BotName bot={bot} />
       <BotSettingsSection bot={bot} channels={channels} />
       <ChannelSection bot={bot} inboundUrl={inboundUrl} />
@@ -92,12 +90,12 @@ export function ContactPage({ csrf, bot, contact, values, fields, messages, rela
   const tags = JSON.parse(contact.tags) as string[];
   return (
     <Layout title={name} csrf={csrf} active="bots" live={[`contact-${contact.id}`, `contact-state-${contact.id}`]}>
-      <p class="crumbs">
-        <a href="/admin">Bots</a> / <a href={`/admin/bots/${bot.flow_ns}`} safe>{bot.name}</a> /
-      </p>
+      <Crumbs steps={[{ label: "Bots", href: "/admin" }, { label: bot.name, href: `/admin/bots/${bot.flow_ns}` }]} />
       <h1 safe>{name}</h1>
       <dl class="facts card">
-        <dt>user_ns</dt>
+        <dt>
+          <abbr title="The contact's public id: the API and relayed messages name the contact with it.">Contact ID</abbr>
+        </dt>
         <dd>
           <code safe>{contact.user_ns}</code>
         </dd>
@@ -126,7 +124,9 @@ export function ContactPage({ csrf, bot, contact, values, fields, messages, rela
                   <th>
                     <code safe>{field.name}</code> <span class="muted" safe>{field.type}</span>
                   </th>
-                  <td safe>{field.name in values ? JSON.stringify(values[field.name]) : "—"}</td>
+                  <td class={field.type === "json" ? "code" : undefined} safe>
+                    {fieldValueText(values[field.name], field.type)}
+                  </td>
                 </tr>
               ))}
             </tbody>

@@ -85,7 +85,7 @@ export function IntegrationSection({ integration, error, saved, testDelivery }: 
   const headerLines = Object.keys(integration.headers).map((name) => `${name}: ********`).join("\n");
   return (
     <section id="integration" class="card">
-      <h2>Webhook</h2>
+      <h2>Live-chat webhook</h2>
       <p class="muted small-text">Every message a paused contact sends (on bots whose live chat is "webhook") is POSTed here, in order per contact, retried until it is accepted.</p>
       <form hx-post="/admin/integration" hx-target="#integration" hx-swap="outerHTML">
         <label>
@@ -139,7 +139,7 @@ export function IntegrationSection({ integration, error, saved, testDelivery }: 
 export function IntegrationPage({ csrf, integration, relays }: { csrf: string; integration: IntegrationWebhook; relays: Parameters<typeof DeliveriesSection>[0] }) {
   return (
     <Layout title="Integration" csrf={csrf} active="integration" live={["deliveries"]}>
-      <h1>Integrations</h1>
+      <h1>Integration</h1>
       <IntegrationSection integration={integration} />
       <h2>Recent relay deliveries</h2>
       <Live topic="deliveries" url="/admin/deliveries/list?kind=relay" target="delivery-list">

@@ -4,7 +4,8 @@ import type { Bot } from "../../src/modules/bots/service";
 import type { CustomField } from "../../src/modules/fields/service";
 import type { WebhookLog } from "../../src/modules/inbound/logs";
 import type { Webhook } from "../../src/modules/inbound/service";
-import { Layout, Live } from "../layout";
+import type { Contact } from "../../src/modules/contacts/service";
+import { Crumbs, Layout, Live } from "../layout";
 import { ActionsSection, ConfigSection, ExampleSection, HeadSection, LimitsSection, TestSection, type ConfigProps } from "../partials/webhook-editor";
 import { LogsSection } from "../partials/webhook-logs";
 
@@ -17,6 +18,7 @@ export interface WebhookPageProps {
   fields: CustomField[];
   preview: ConfigProps["preview"];
   logs: WebhookLog[];
+  contacts: Map<string, Contact>;
   nextCursor: string | null;
   now: number;
 }
@@ -25,9 +27,7 @@ export function WebhookPage(props: WebhookPageProps) {
   const { csrf, bot, webhook, url, listening, fields, preview } = props;
   return (
     <Layout title={webhook.name} csrf={csrf} active="bots" live={[`logs-${webhook.id}`, `example-${webhook.id}`]}>
-      <p class="crumbs">
-        <a href="/admin">Bots</a> / <a href={`/admin/bots/${bot.flow_ns}`} safe>{bot.name}</a> / Inbound webhooks /
-      </p>
+      <Crumbs steps={[{ label: "Bots", href: "/admin" }, { label: bot.name, href: `/admin/bots/${bot.flow_ns}` }, { label: "Inbound webhooks", href: `/admin/bots/${bot.flow_ns}#webhooks` }]} />
       <h1 safe>{webhook.name}</h1>
       <HeadSection webhook={webhook} url={url} />
       {/* Fetched again when a request is captured while listening (or listening ends). */}
@@ -39,7 +39,7 @@ export function WebhookPage(props: WebhookPageProps) {
       <LimitsSection webhook={webhook} />
       <TestSection webhook={webhook} path={new URL(url).pathname} />
       <Live topic={`logs-${webhook.id}`} url={`/admin/webhooks/${webhook.id}/logs/rows`} target="wh-log-rows" include="#wh-logs select[name=outcome]">
-        <LogsSection webhookId={webhook.id} logs={props.logs} outcome="" nextCursor={props.nextCursor} />
+        <LogsSection webhookId={webhook.id} logs={props.logs} contacts={props.contacts} outcome="" nextCursor={props.nextCursor} />
       </Live>
       <form class="gap" method="post" action={`/admin/webhooks/${webhook.id}/delete`} hx-post={`/admin/webhooks/${webhook.id}/delete`}
         hx-confirm="Delete this webhook and its logs? Its URL stops working at once.">

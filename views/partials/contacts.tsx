@@ -19,7 +19,7 @@ export function ContactList({ bot, contacts, nextCursor, q }: { bot: Bot; contac
               <th>Name</th>
               <th>Phone</th>
               <th>Email</th>
-              <th>user_ns</th>
+              <th>Tags</th>
             </tr>
           </thead>
           <tbody>
@@ -32,9 +32,7 @@ export function ContactList({ bot, contacts, nextCursor, q }: { bot: Bot; contac
                 </td>
                 <td safe>{c.phone ?? "—"}</td>
                 <td safe>{c.email ?? "—"}</td>
-                <td>
-                  <code safe>{c.user_ns}</code>
-                </td>
+                <td>{(JSON.parse(c.tags) as string[]).map((tag) => <span class="tag" safe>{tag}</span>)}</td>
               </tr>
             ))}
           </tbody>

@@ -5,7 +5,8 @@ import type { Action } from "../../src/modules/inbound/actions";
 import type { Webhook } from "../../src/modules/inbound/service";
 import { describeAction } from "./webhook-editor";
 import { OUTCOMES } from "../../src/modules/inbound/model";
-import { utc } from "../format";
+import { contactName, utc } from "../format";
+import type { Contact } from "../../src/modules/contacts/service";
 
 const when = utc;
 
@@ -19,13 +20,15 @@ function outcomeLabel(log: WebhookLog): { text: string; class: string } {
 export interface LogRowsProps {
   webhookId: number;
   logs: WebhookLog[];
+  /** The contacts the rows name, by user_ns (a deleted one is missing). */
+  contacts: Map<string, Contact>;
   outcome: string;
   nextCursor: string | null;
   selected?: number;
 }
 
 /** The rows, refetched when a request arrives (no reload, no polling). */
-export function LogRows({ webhookId, logs, outcome, nextCursor, selected }: LogRowsProps) {
+export function LogRows({ webhookId, logs, contacts, outcome, nextCursor, selected }: LogRowsProps) {
   const base = `/admin/webhooks/${webhookId}/logs`;
   return (
     <div id="wh-log-rows">
@@ -60,7 +63,7 @@ export function LogRows({ webhookId, logs, outcome, nextCursor, selected }: LogR
                     </td>
                     <td safe>{String(log.status)}</td>
                     <td>
-                      <code safe>{`${log.user_ns ?? "—"}${log.created_contact ? " (new)" : ""}`}</code>
+                      <ContactCell log={log} contact={log.user_ns ? contacts.get(log.user_ns) : undefined} />
                     </td>
                     <td class="muted small-text" safe>{log.error ?? `${log.duration_ms} ms`}</td>
                   </tr>
@@ -81,7 +84,21 @@ export function LogRows({ webhookId, logs, outcome, nextCursor, selected }: LogR
   );
 }
 
-export function LogsSection({ webhookId, logs, outcome, nextCursor, detail }: { webhookId: number; logs: WebhookLog[]; outcome: string; nextCursor: string | null; detail?: WebhookLog }) {
+function ContactCell({ log, contact }: { log: WebhookLog; contact?: Contact }) {
+  if (!log.user_ns) return <span class="muted">—</span>;
+  const isNew = log.created_contact ? " (new)" : "";
+  if (!contact) return <span class="muted" safe>{`deleted contact${isNew}`}</span>;
+  return (
+    <>
+      <a href={`/admin/contacts/${contact.user_ns}`} safe>
+        {contactName(contact)}
+      </a>
+      {isNew ? <span class="muted">{isNew}</span> : ""}
+    </>
+  );
+}
+
+export function LogsSection({ webhookId, logs, contacts, outcome, nextCursor, detail }: { webhookId: number; logs: WebhookLog[]; contacts: Map<string, Contact>; outcome: string; nextCursor: string | null; detail?: WebhookLog }) {
   const base = `/admin/webhooks/${webhookId}/logs`;
   return (
     <section id="wh-logs" class="card">
@@ -94,7 +111,7 @@ export function LogsSection({ webhookId, logs, outcome, nextCursor, detail }: { 
           </option>
         ))}
       </select>
-      <LogRows webhookId={webhookId} logs={logs} outcome={outcome} nextCursor={nextCursor} selected={detail?.id} />
+      <LogRows webhookId={webhookId} logs={logs} contacts={contacts} outcome={outcome} nextCursor={nextCursor} selected={detail?.id} />
       <LogDetail webhookId={webhookId} log={detail} />
     </section>
   );

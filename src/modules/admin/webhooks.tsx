@@ -6,7 +6,8 @@ import { generateSecret } from "../../lib/standard-webhooks";
 import { AppError } from "../../http/errors";
 import type { Bots } from "../bots/service";
 import type { Fields } from "../fields/service";
-import type { Logs } from "../inbound/logs";
+import type { Logs, WebhookLog } from "../inbound/logs";
+import type { Contacts } from "../contacts/service";
 import type { Mapping } from "../inbound/model";
 import type { Receiver } from "../inbound/receiver";
 import type { Webhook, Webhooks } from "../inbound/service";
@@ -26,6 +27,7 @@ export interface WebhookPagesDeps {
   settings: Settings;
   webhooks: Webhooks;
   logs: Logs;
+  contacts: Contacts;
   receiver: Receiver;
   publicUrl: () => string;
 }
@@ -47,9 +49,10 @@ export function webhookPages(deps: WebhookPagesDeps) {
   const urlOf = (webhook: Webhook) => `${publicUrl()}/hooks/${webhook.token}`;
   const config = (webhook: Webhook, extra: { pendingPath?: string; pendingMapping?: ConfigProps["pendingMapping"]; error?: string } = {}) =>
     ConfigSection({ webhook, fields: fields.list(webhook.bot_id), preview: webhooks.preview(webhook, webhook.example) as never, ...extra });
+  const contactsOf = (rows: WebhookLog[]) => deps.contacts.byUserNs(rows.flatMap((log) => (log.user_ns ? [log.user_ns] : [])));
   const logsSection = (webhook: Webhook, outcome = "", cursor?: string, detailId?: number) => {
     const page = logs.list(webhook.id, { outcome: outcome || undefined, limit: 25, cursor });
-    return LogsSection({ webhookId: webhook.id, logs: page.data, outcome, nextCursor: page.next_cursor, detail: detailId ? logs.get(webhook.id, detailId) : undefined });
+    return LogsSection({ webhookId: webhook.id, logs: page.data, contacts: contactsOf(page.data), outcome, nextCursor: page.next_cursor, detail: detailId ? logs.get(webhook.id, detailId) : undefined });
   };
   // The mapping previews change with the example: swap them too, out of band.
   const withOob = (markup: Markup, id: string) => String(markup).replace(`id="${id}"`, `id="${id}" hx-swap-oob="true"`);
@@ -80,6 +83,7 @@ export function webhookPages(deps: WebhookPagesDeps) {
         fields: fields.list(webhook.bot_id),
         preview: webhooks.preview(webhook, webhook.example) as never,
         logs: page.data,
+        contacts: contactsOf(page.data),
         nextCursor: page.next_cursor,
         now: clock.now(),
       }));
@@ -189,7 +193,7 @@ export function webhookPages(deps: WebhookPagesDeps) {
       const webhook = webhooks.get(Number(params.id));
       const outcome = String(query.outcome ?? "");
       const page = logs.list(webhook.id, { outcome: outcome || undefined, limit: 25 });
-      return html(LogRows({ webhookId: webhook.id, logs: page.data, outcome, nextCursor: page.next_cursor }));
+      return html(LogRows({ webhookId: webhook.id, logs: page.data, contacts: contactsOf(page.data), outcome, nextCursor: page.next_cursor }));
     })
     .get("/webhooks/:id/logs/:log_id", ({ params }) => {
       const webhook = webhooks.get(Number(params.id));

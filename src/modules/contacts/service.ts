@@ -34,6 +34,7 @@ export const PAUSED_FOREVER = Number.MAX_SAFE_INTEGER;
 const INSERT_CONTACT = `INSERT INTO contacts (bot_id, user_ns, phone, email, first_name, last_name, created_at, updated_at)
   VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`;
 const SELECT_BY_USER_NS = "SELECT * FROM contacts WHERE user_ns = ?";
+const SELECT_MANY_BY_USER_NS = "SELECT * FROM contacts WHERE user_ns IN (SELECT value FROM json_each(?))";
 const SELECT_BY_PHONE = "SELECT * FROM contacts WHERE bot_id = ? AND phone = ?";
 const SELECT_BY_EMAIL = "SELECT * FROM contacts WHERE bot_id = ? AND email = ?";
 const UPDATE_CONTACT = `UPDATE contacts SET phone = ?, email = ?, first_name = ?, last_name = ?, tags = ?, updated_at = ?
@@ -82,6 +83,7 @@ export function createContacts({ db, clock, bots, fields, publish = () => {} }: 
   };
   const insert = db.query<Contact, [number, string, string | null, string | null, string | null, string | null, number, number]>(INSERT_CONTACT);
   const selectByUserNs = db.query<Contact, [string]>(SELECT_BY_USER_NS);
+  const selectManyByUserNs = db.query<Contact, [string]>(SELECT_MANY_BY_USER_NS);
   const selectByPhone = db.query<Contact, [number, string]>(SELECT_BY_PHONE);
   const selectByEmail = db.query<Contact, [number, string]>(SELECT_BY_EMAIL);
   const update = db.query<Contact, [string | null, string | null, string | null, string | null, string, number, number]>(UPDATE_CONTACT);
@@ -162,6 +164,11 @@ export function createContacts({ db, clock, bots, fields, publish = () => {} }: 
     findByPhone: (botId: number, phone: string): Contact | null => selectByPhone.get(botId, phone),
     findByEmail: (botId: number, email: string): Contact | null => selectByEmail.get(botId, email),
     reload: (id: number): Contact => selectById.get(id)!,
+    /** Several contacts at once, by user_ns (a page of log rows names them). */
+    byUserNs(userNsList: string[]): Map<string, Contact> {
+      if (userNsList.length === 0) return new Map();
+      return new Map(selectManyByUserNs.all(JSON.stringify([...new Set(userNsList)])).map((c) => [c.user_ns, c]));
+    },
     insert(bot: Bot, values: { phone: string | null; email: string | null; first_name?: string | null; last_name?: string | null }): Contact {
       const now = clock.now();
       return insert.get(bot.id, newUserNs(), values.phone, values.email, values.first_name ?? null, values.last_name ?? null, now, now)!;
