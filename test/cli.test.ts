@@ -25,9 +25,12 @@ describe("cli", () => {
   test("--help lists commands and every flag with its env var", async () => {
     const { stdout, code } = await runCli(["--help"]);
     expect(code).toBe(0);
-    for (const word of ["token create", "admin set-password", "systemd-unit", "--host", "SWITCHBOARD_PORT", "--data", "--public-url", "SWITCHBOARD_ADMIN_PASSWORD"]) {
+    for (const word of ["token create", "admin set-password", "systemd-unit", "--host", "SWITCHBOARD_PORT", "--data", "--public-url", "--trusted-proxy", "SWITCHBOARD_TRUSTED_PROXY", "SWITCHBOARD_ADMIN_PASSWORD"]) {
       expect(stdout).toContain(word);
     }
+    // Every default is said where it is (none refers the reader elsewhere).
+    expect(stdout).not.toContain("see help");
+    expect(stdout).toContain("(default: 127.0.0.1)");
   });
 
   const usageErrors: [string, string[], RegExp][] = [

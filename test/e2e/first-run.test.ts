@@ -62,6 +62,9 @@ describe("first run, as the README tells it", () => {
     await page.click("#webhooks button:text('New inbound webhook')");
     await page.waitForSelector("#wh-url");
     await waitLive(page);
+    // Every step of the breadcrumb leads somewhere.
+    const crumbs = await page.$$eval("nav.crumbs > *", (elements) => elements.map((e) => `${e.tagName}:${e.textContent}`));
+    expect(crumbs).toEqual(["A:Bots", "A:Bookings", "A:Inbound webhooks"]);
     webhookUrl = (await page.textContent("#wh-url"))!.replace(/^http:\/\/[^/]+/, server.url);
     await page.click("#wh-listen");
     await page.waitForSelector("#wh-example .countdown");
