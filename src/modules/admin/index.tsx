@@ -72,7 +72,7 @@ export function adminRoutes(deps: AdminDeps) {
     .post("/admin/login", async ({ body, headers, request }) => {
       const attempt = loginLimiter.begin(clientIp(request) ?? "unknown");
       if (!attempt.allowed) {
-        deps.metrics?.increment("switchboard_limiter_rejections_total", { limiter: "admin_login" });
+        deps.metrics?.increment("switchboard_limiter_rejections_total", "admin_login");
         const wait = attempt.retryAfterSeconds;
         const when = wait < 60 ? "in a moment" : `in ${Math.ceil(wait / 60)} minutes`;
         return html(LoginPage({ error: `Too many attempts from your address. Try again ${when}.` }), 429, { "retry-after": String(wait) });

@@ -75,7 +75,7 @@ export function channelRoutes({ groupCommit, bots, channels, publicUrl, scanGuar
     if (bot && bot.provider === provider) return bot;
     const wait = scanGuard.recordMiss(clientIp(request) ?? "unknown");
     if (wait > 0) {
-      metrics?.increment("switchboard_limiter_rejections_total", { limiter: "unknown_token_per_ip" });
+      metrics?.increment("switchboard_limiter_rejections_total", "unknown_token_per_ip");
       throw errors.tooManyGuesses(wait);
     }
     throw new AppError(404, "not_found", "There is no channel at this URL.");

@@ -129,17 +129,17 @@ export function hookReceiver({ webhooks, receiver, scanGuard, metrics }: HookDep
     const webhook = token.length <= 100 ? webhooks.byToken(token) : null;
     if (!webhook) {
       metrics.increment("switchboard_inbound_unknown_token_total");
-      metrics.increment("switchboard_inbound_requests_total", { outcome: "unknown_token" });
+      metrics.increment("switchboard_inbound_requests_total", "unknown_token");
       const wait = scanGuard.recordMiss(ip ?? "unknown");
       if (wait > 0) {
-        metrics.increment("switchboard_limiter_rejections_total", { limiter: "unknown_token_per_ip" });
+        metrics.increment("switchboard_limiter_rejections_total", "unknown_token_per_ip");
         return new Response(SCANNING, { status: 429, headers: { ...JSON_HEADERS, "retry-after": String(wait) } });
       }
       return new Response(NO_WEBHOOK, { status: 404, headers: JSON_HEADERS });
     }
     return receiver.receive(webhook, request, ip).then((answer) => {
-      metrics.increment("switchboard_inbound_requests_total", { outcome: answer.outcome });
-      if (answer.outcome === "rate_limited") metrics.increment("switchboard_limiter_rejections_total", { limiter: "webhook_bucket" });
+      metrics.increment("switchboard_inbound_requests_total", answer.outcome);
+      if (answer.outcome === "rate_limited") metrics.increment("switchboard_limiter_rejections_total", "webhook_bucket");
       return Response.json(answer.body, { status: answer.status, headers: { ...HOOK_HEADERS, ...answer.headers } });
     });
   };
