@@ -70,7 +70,7 @@ export interface AppDeps {
   keepOpen?: (request: Request) => void;
 }
 
-export function createServices({ db, clock }: { db: Database; clock: Clock }) {
+export function createServices({ db, clock, publicUrl }: { db: Database; clock: Clock; publicUrl?: () => string }) {
   // What open admin pages hear about (server-sent events); see modules/live.
   const live = createLiveEvents();
   const publish = live.publish;
@@ -86,7 +86,7 @@ export function createServices({ db, clock }: { db: Database; clock: Clock }) {
   const logs = createLogs({ db, publish });
   const integration = createIntegration({ db });
   const relay = createRelay({ clock, contacts, messages, deliveries, integration, settings });
-  const channels = createChannels({ clock, contacts, messages, deliveries, onInMessage: relay.onInMessage });
+  const channels = createChannels({ clock, contacts, messages, deliveries, onInMessage: relay.onInMessage, publicUrl });
   const subFlows = createSubFlows({ db, clock, fields });
   const liveChat = createLiveChat({ db, clock, contacts, fields, channels, deliveries, subFlows });
   const groupCommit = createGroupCommit(db);
@@ -201,7 +201,7 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
     .use(docsPages())
     .use(staticRoutes())
     .use(systemRoutes({ db, metrics, dataDir: config.dataDir }))
-    .use(channelRoutes({ groupCommit: services.groupCommit, bots, channels, publicUrl, scanGuard, clientIp, metrics }))
+    .use(channelRoutes({ groupCommit: services.groupCommit, messages, bots, channels, publicUrl, scanGuard, clientIp, metrics }))
     .use(hooksRoutes({ receive: receiveHook, clientIp }))
     .use(api)
     .use(subscriberApi({ tokens, bots, contacts, fields, messages, webhooks, liveChat, publicUrl }))

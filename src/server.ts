@@ -93,7 +93,8 @@ export async function startServer(config: Config, { log = jsonLogger, announce =
     db.close();
     throw error;
   }
-  const services = createServices({ db, clock });
+  let url = "";
+  const services = createServices({ db, clock, publicUrl: () => url });
   // Hashing SWITCHBOARD_ADMIN_PASSWORD (argon2id) takes longer than the rest of the start:
   // it runs once the server listens, and logins wait for it.
   let adminReady: Promise<void> = Promise.resolve();
@@ -101,7 +102,6 @@ export async function startServer(config: Config, { log = jsonLogger, announce =
   const routes = new WeakMap<Request, string>();
   const clientIps = new WeakMap<Request, string>();
   const clientAddress = clientAddressResolver(parseTrustedProxies(config.trustedProxies));
-  let url = "";
   const { app, receiveHook } = createApp(
     {
       config,

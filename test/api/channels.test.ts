@@ -67,7 +67,9 @@ describe("out messages", () => {
     expect(request.method).toBe("POST");
     expect(request.path).toBe(`/2010-04-01/Accounts/${SID}/Messages.json`);
     expect(request.headers.get("authorization")).toBe(`Basic ${Buffer.from(`${SID}:${AUTH_TOKEN}`).toString("base64")}`);
-    expect(Object.fromEntries(new URLSearchParams(request.body))).toEqual({ To: "+14155550142", From: "+14155550000", Body: "Hi Ada, you're booked!" });
+    const form = Object.fromEntries(new URLSearchParams(request.body));
+    expect(form).toMatchObject({ To: "+14155550142", From: "+14155550000", Body: "Hi Ada, you're booked!" });
+    expect(form.StatusCallback).toMatch(new RegExp(`^https://hub.example.com/channels/[A-Za-z0-9_-]+/twilio/status\\?message=m[a-z0-9]+$`));
     const { user_ns } = await answer.json();
     expect(await waitFor(() => server.services.messages.recent(server.services.contacts.get(user_ns).contact.id)[0]!.delivery_state === "sent")).toBe(true);
   });

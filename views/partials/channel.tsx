@@ -112,7 +112,7 @@ export function MessageList({ contact, messages, relays }: Pick<ConversationProp
             return (
               <li class={`bubble ${m.direction}`}>
                 <span safe>{m.content}</span>
-                <small class="muted" safe>{`${new Date(m.created_at).toISOString().slice(11, 19)} · ${m.delivery_state}`}</small>
+                <small class="muted" safe>{`${new Date(m.created_at).toISOString().slice(11, 19)} · ${m.delivery_state}${m.error_code ? ` (provider error ${m.error_code})` : ""}`}</small>
                 {relay ? <small class={`relay relay-${relay.state}`} safe>{relay.text}</small> : ""}
               </li>
             );

@@ -11,5 +11,6 @@ import logsById from "./0008_logs_by_id";
 import hourlyCounts from "./0009_hourly_counts";
 import deliverySecretRefs from "./0010_delivery_secret_refs";
 import messageRelay from "./0011_message_relay";
+import messageErrors from "./0012_message_errors";
 
-export const migrations: readonly Migration[] = [init, inboundWebhooks, deliveriesWorker, liveChat, contactSearch, contactNameIndexes, tokenAccess, logsById, hourlyCounts, deliverySecretRefs, messageRelay];
+export const migrations: readonly Migration[] = [init, inboundWebhooks, deliveriesWorker, liveChat, contactSearch, contactNameIndexes, tokenAccess, logsById, hourlyCounts, deliverySecretRefs, messageRelay, messageErrors];

@@ -15,7 +15,7 @@ import type { Contacts } from "../contacts/service";
 import { scopedContact } from "../contacts/index";
 import type { BearerAuth } from "../tokens/index";
 import { messageToJson, type Messages } from "../messages/service";
-import type { HttpSettings, TwilioSettings } from "./providers";
+import { TWILIO_FINAL_STATUSES, type HttpSettings, type TwilioSettings } from "./providers";
 import { MESSAGE_TYPES, type Channels } from "./service";
 
 export const sendMessageBody = t.Object({
@@ -60,6 +60,7 @@ const EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>
 
 export interface ChannelRoutesDeps {
   groupCommit: GroupCommit;
+  messages: Messages;
   bots: Bots;
   channels: Channels;
   publicUrl: () => string;
@@ -69,7 +70,20 @@ export interface ChannelRoutesDeps {
   metrics?: Metrics;
 }
 
-export function channelRoutes({ groupCommit, bots, channels, publicUrl, scanGuard, clientIp, metrics }: ChannelRoutesDeps) {
+export function channelRoutes({ groupCommit, messages, bots, channels, publicUrl, scanGuard, clientIp, metrics }: ChannelRoutesDeps) {
+  /** A Twilio form, read and checked against X-Twilio-Signature (Twilio signs the public URL it was given). */
+  async function signedTwilioForm(bot: Bot, request: Request): Promise<[string, string][] | Response> {
+    const read = await readBodyCapped(request, MAX_WEBHOOK_BODY_BYTES);
+    if (!read.ok) throw new AppError(413, "payload_too_large", "The body is too large.");
+    const form = [...new URLSearchParams(decodeUtf8(read.bytes).text)];
+    const settings = JSON.parse(bot.provider_settings) as TwilioSettings;
+    const url = `${publicUrl()}${new URL(request.url).pathname}${new URL(request.url).search}`;
+    if (!verifyTwilioSignature(settings.auth_token, url, form, request.headers.get("x-twilio-signature"))) {
+      return Response.json(errorBody("invalid_signature", "X-Twilio-Signature does not match this request."), { status: 403 });
+    }
+    return form;
+  }
+
   const botFor = (request: Request, token: string, provider: Bot["provider"]): Bot => {
     const bot = token.length <= 100 ? bots.byChannelToken(token) : null;
     if (bot && bot.provider === provider) return bot;
@@ -105,15 +119,8 @@ export function channelRoutes({ groupCommit, bots, channels, publicUrl, scanGuar
     }, { parse: "none", detail: { summary: "A contact's message, sent by your gateway (http provider)", requestBody: { content: { "application/json": { schema: inMessageBody } } } as never } })
     .post("/channels/:channel_token/twilio", async ({ params, request }) => {
       const bot = botFor(request, params.channel_token, "twilio");
-      const read = await readBodyCapped(request, MAX_WEBHOOK_BODY_BYTES);
-      if (!read.ok) throw new AppError(413, "payload_too_large", "The body is too large.");
-      const form = [...new URLSearchParams(decodeUtf8(read.bytes).text)];
-      const settings = JSON.parse(bot.provider_settings) as TwilioSettings;
-      // Twilio signs the URL it was given: this server's public URL, not the socket address.
-      const url = `${publicUrl()}${new URL(request.url).pathname}${new URL(request.url).search}`;
-      if (!verifyTwilioSignature(settings.auth_token, url, form, request.headers.get("x-twilio-signature"))) {
-        return Response.json(errorBody("invalid_signature", "X-Twilio-Signature does not match this request."), { status: 403 });
-      }
+      const form = await signedTwilioForm(bot, request);
+      if (form instanceof Response) return form;
       const fields = Object.fromEntries(form);
       if (!fields.From) throw new AppError(422, "validation_failed", "The form has no From.");
       const media = Number(fields.NumMedia ?? 0) > 0 && fields.MediaUrl0 ? { url: fields.MediaUrl0, content_type: fields.MediaContentType0 ?? null } : null;
@@ -127,7 +134,23 @@ export function channelRoutes({ groupCommit, bots, channels, publicUrl, scanGuar
         }),
       );
       return new Response(EMPTY_TWIML, { headers: { "content-type": "text/xml; charset=utf-8" } });
-    }, { parse: "none", detail: { summary: "Incoming SMS from Twilio (form-encoded, X-Twilio-Signature checked)" } });
+    }, { parse: "none", detail: { summary: "Incoming SMS from Twilio (form-encoded, X-Twilio-Signature checked)" } })
+    .post("/channels/:channel_token/twilio/status", async ({ params, request, query, set }) => {
+      const bot = botFor(request, params.channel_token, "twilio");
+      const form = await signedTwilioForm(bot, request);
+      if (form instanceof Response) return form;
+      const fields = Object.fromEntries(form);
+      const status = String(fields.MessageStatus ?? fields.SmsStatus ?? "");
+      if (!status) throw new AppError(422, "validation_failed", "The form has no MessageStatus.");
+      const message = typeof query.message === "string" ? messages.byPublicId(query.message) : null;
+      // Only this bot's out messages: another bot's id reads as unknown.
+      if (!message || message.direction !== "out" || !channels.belongsTo(bot, message)) throw errors.notFound("message", String(query.message ?? ""));
+      metrics?.increment("switchboard_twilio_message_status_total", status);
+      const state = TWILIO_FINAL_STATUSES[status];
+      const errorCode = fields.ErrorCode?.trim() || null;
+      if (state) await groupCommit.run(() => messages.setProviderStatus(message.id, state, errorCode));
+      set.status = 204;
+    }, { parse: "none", detail: { summary: "Twilio's status callback for an out message (delivered, undelivered with its error code, failed), X-Twilio-Signature checked" } });
 }
 
 function inMessageBodyCheck(body: Record<string, unknown>): body is { from: string; text?: string; msg_type?: string; payload?: Record<string, unknown>; mid?: string } {

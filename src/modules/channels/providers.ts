@@ -108,7 +108,7 @@ export function maskProviderSettings(settings: Record<string, unknown>): Record<
  * Its secrets (header values, signing secret, Twilio token) stay in the bot's settings: the
  * worker asks providerCredentials for them when sending.
  */
-export function outMessageDelivery(bot: Bot & { provider: ProviderName; provider_settings: string }, contact: Contact, message: Message): NewDelivery | null {
+export function outMessageDelivery(bot: Bot & { provider: ProviderName; provider_settings: string }, contact: Contact, message: Message, publicUrl: string): NewDelivery | null {
   const settings = JSON.parse(bot.provider_settings) as Record<string, unknown>;
   const base = { kind: "channel_message" as const, orderingKey: `contact:${contact.id}`, botId: bot.id, messageId: message.id, secretRef: `channel:${bot.id}` };
   const payload = JSON.parse(message.payload) as Record<string, unknown>;
@@ -139,7 +139,14 @@ export function outMessageDelivery(bot: Bot & { provider: ProviderName; provider
       const voice = bot.channel === "voice";
       const form = voice
         ? new URLSearchParams({ To: contact.phone ?? "", From: twilio.from ?? "", Twiml: `<Response><Say>${escapeXml(message.content)}</Say></Response>` })
-        : new URLSearchParams({ To: contact.phone ?? "", ...sender, Body: message.content, ...(typeof payload.url === "string" ? { MediaUrl: payload.url } : {}) });
+        : new URLSearchParams({
+            To: contact.phone ?? "",
+            ...sender,
+            Body: message.content,
+            ...(typeof payload.url === "string" ? { MediaUrl: payload.url } : {}),
+            // Twilio tells how it went (delivered, undelivered with an error code) at this URL.
+            StatusCallback: `${publicUrl}${twilioStatusPath(bot.channel_token, message.public_id)}`,
+          });
       return {
         ...base,
         targetUrl: `${api}/${voice ? "Calls" : "Messages"}.json`,
@@ -168,6 +175,12 @@ export function providerCredentials(bot: Bot | null, targetUrl: string | null): 
   const twilio = settings as unknown as TwilioSettings;
   return { ok: true, headers: { authorization: `Basic ${Buffer.from(`${twilio.account_sid}:${twilio.auth_token}`).toString("base64")}` }, secret: null };
 }
+
+/** Where Twilio reports what became of one out message (its requests are signed). */
+export const twilioStatusPath = (channelToken: string, messagePublicId: string) => `/channels/${channelToken}/twilio/status?message=${encodeURIComponent(messagePublicId)}`;
+
+/** Twilio's message statuses that say where a message ended, as this server records them. */
+export const TWILIO_FINAL_STATUSES: Record<string, string> = { sent: "sent", delivered: "delivered", undelivered: "undelivered", failed: "failed", read: "delivered" };
 
 /** Providers that take messages in from contacts, and the path of their inbound URL. */
 export function inboundPath(provider: ProviderName, channelToken: string): string | null {

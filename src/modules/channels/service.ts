@@ -29,6 +29,8 @@ export interface InInput {
 
 export interface ChannelsDeps {
   clock: Clock;
+  /** Where outside services reach this server (a provider's status callbacks). */
+  publicUrl?: () => string;
   contacts: Contacts;
   messages: Messages;
   deliveries: Deliveries;
@@ -36,8 +38,12 @@ export interface ChannelsDeps {
   onInMessage?: (bot: Bot, contact: Contact, message: Message) => void;
 }
 
-export function createChannels({ contacts, messages, deliveries, onInMessage }: ChannelsDeps) {
+export function createChannels({ contacts, messages, deliveries, onInMessage, publicUrl = () => "" }: ChannelsDeps) {
   return {
+    /** Whether the message is one of this bot's contacts'. */
+    belongsTo(bot: Bot, message: Message): boolean {
+      return contacts.reload(message.contact_id)?.bot_id === bot.id;
+    },
     /** Stores an out message and queues its delivery; run inside the caller's transaction. */
     sendOut(bot: Bot, contact: Contact, input: OutInput): Message {
       const message = messages.store(contact.id, { direction: "out", ...input, agentId: input.agentId ?? null, state: "pending" });
@@ -45,7 +51,7 @@ export function createChannels({ contacts, messages, deliveries, onInMessage }: 
         messages.setState(message.id, "failed");
         return { ...message, delivery_state: "failed" };
       }
-      const delivery = outMessageDelivery(bot, contact, message);
+      const delivery = outMessageDelivery(bot, contact, message, publicUrl());
       if (delivery) {
         deliveries.enqueue(delivery);
         return message;

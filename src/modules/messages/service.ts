@@ -17,6 +17,8 @@ export interface Message {
   delivery_state: string;
   /** For a contact's message while paused: `queued` (see its relay delivery) or `integration_off`. */
   relay: MessageRelay | null;
+  /** The provider's reason a message was not delivered (Twilio's ErrorCode). */
+  error_code: string | null;
   created_at: number;
 }
 
@@ -25,7 +27,11 @@ export type MessageRelay = "queued" | "integration_off";
 const INSERT_MESSAGE = `INSERT INTO messages (public_id, contact_id, direction, msg_type, content, payload, mid, agent_id, delivery_state, created_at)
   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`;
 const SELECT_BY_CONTACT = "SELECT * FROM messages WHERE contact_id = ? AND id < ? ORDER BY id DESC LIMIT ?";
-const UPDATE_STATE = "UPDATE messages SET delivery_state = ? WHERE id = ? RETURNING contact_id";
+// The delivery's outcome moves a message only while nothing more precise is known: a provider's
+// status callback (delivered, undelivered) may arrive before the delivery is recorded as sent.
+const UPDATE_STATE = "UPDATE messages SET delivery_state = ? WHERE id = ? AND delivery_state IN ('pending', 'failed') RETURNING contact_id";
+const UPDATE_PROVIDER_STATUS = "UPDATE messages SET delivery_state = ?, error_code = ? WHERE id = ? RETURNING contact_id";
+const SELECT_BY_PUBLIC_ID = "SELECT * FROM messages WHERE public_id = ?";
 const UPDATE_RELAY = "UPDATE messages SET relay = ? WHERE id = ? RETURNING contact_id";
 const SELECT_CONTACT = "SELECT contact_id FROM messages WHERE id = ?";
 const SELECT_CONTACTS_OF = `SELECT m.id AS message_id, c.user_ns, c.first_name, c.last_name, c.phone, c.email
@@ -49,6 +55,8 @@ export function createMessages({ db, clock, publish = () => {} }: { db: Database
   const updateState = db.query<{ contact_id: number }, [string, number]>(UPDATE_STATE);
   const updateRelay = db.query<{ contact_id: number }, [string, number]>(UPDATE_RELAY);
   const selectContact = db.query<{ contact_id: number }, [number]>(SELECT_CONTACT);
+  const updateProviderStatus = db.query<{ contact_id: number }, [string, string | null, number]>(UPDATE_PROVIDER_STATUS);
+  const selectByPublicId = db.query<Message, [string]>(SELECT_BY_PUBLIC_ID);
   const selectContactsOf = db.query<MessageContact, [string]>(SELECT_CONTACTS_OF);
   const changed = (row: { contact_id: number } | null) => {
     if (row) publish(conversationTopic(row.contact_id));
@@ -67,6 +75,11 @@ export function createMessages({ db, clock, publish = () => {} }: { db: Database
     },
     setState(id: number, state: string): void {
       changed(updateState.get(state, id));
+    },
+    byPublicId: (publicIdValue: string): Message | null => selectByPublicId.get(publicIdValue),
+    /** What the provider says became of an out message (a status callback), with its error code. */
+    setProviderStatus(id: number, state: string, errorCode: string | null): void {
+      changed(updateProviderStatus.get(state, errorCode, id));
     },
     /** Records whether a paused contact's message went to the relay; in its transaction. */
     setRelay(id: number, relay: MessageRelay): void {
@@ -98,6 +111,7 @@ export function messageToJson(message: Message) {
     payload: JSON.parse(message.payload) as Record<string, unknown>,
     agent_id: message.agent_id ?? 0,
     delivery_state: message.delivery_state,
+    error_code: message.error_code,
     created_at: new Date(message.created_at).toISOString(),
   };
 }
