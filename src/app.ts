@@ -51,7 +51,8 @@ import { createScanGuard } from "./modules/inbound/scan-guard";
 import { hookReceiver, hooksRoutes, inboundApi } from "./modules/inbound/index";
 import { MessagePage } from "../views/pages/auth";
 import { VERSION } from "./version";
-import { API_SUMMARY, docsPages } from "./http/api-docs";
+import { API_SUMMARY, DOCS_PATHS, docsPages } from "./http/api-docs";
+import { finishDocument } from "./http/openapi-document";
 
 export interface AppDeps {
   config: Config;
@@ -169,6 +170,8 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
   const deliveryViews = createDeliveryViews({ deliveries, messages, webhooks, subFlows });
   const receiveHook = hookReceiver({ webhooks, receiver, scanGuard, metrics });
 
+  let finishedFor: unknown = null;
+  let finished: unknown = null;
   // Bodies are checked strictly: a string or an array where an object is expected is refused
   // (Elysia's default normaliser turned "AAA" into {"0":"A",...}, and its coercion turned a
   // whole body of 5 or [] into {}). Every JSON body this server takes is an object.
@@ -178,6 +181,15 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
       if (body !== undefined && (body === null || typeof body !== "object" || Array.isArray(body))) throw errors.validation("The request body must be a JSON object.");
     })
     .onError({ as: "global" }, ({ code, error, request, path }) => errorResponse(code, error, request, path))
+    // The generated OpenAPI document, finished once per shape of the route table.
+    .onAfterHandle({ as: "global" }, ({ path, response }) => {
+      if (path !== "/docs/json" || typeof response !== "object" || response === null) return;
+      if (finishedFor !== response) {
+        finishedFor = response;
+        finished = finishDocument(response as Record<string, unknown>, { extraPaths: DOCS_PATHS });
+      }
+      return finished;
+    })
     .use(
       openapi({
         path: "/docs",

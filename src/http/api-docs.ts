@@ -14,6 +14,13 @@ Send an API token as \`Authorization: Bearer TOKEN\` (create one in the admin's 
 **Read the [guide](/docs/guide)** for token scopes, the receiver's order of checks, path syntax,
 actions and templates, channels, the retry schedule and the live-chat relay payload.`;
 
+/** The docs pages themselves, documented as public operations. */
+export const DOCS_PATHS = {
+  "/docs": { get: { tags: ["Operations"], summary: "This reference (Swagger UI, served from the binary)", operationId: "getDocs", responses: { 200: { description: "The page.", content: { "text/html": { schema: { type: "string" } } } } } } },
+  "/docs/guide": { get: { tags: ["Operations"], summary: "The guide: what the schemas alone cannot say", operationId: "getDocsGuide", responses: { 200: { description: "The page.", content: { "text/html": { schema: { type: "string" } } } } } } },
+  "/docs/json": { get: { tags: ["Operations"], summary: "This OpenAPI document", operationId: "getDocsJson", responses: { 200: { description: "The document.", content: { "application/json": { schema: { type: "object" } } } } } } },
+};
+
 export function docsPages() {
   const guide = Bun.markdown.html(`# The Switchboard API guide\n\n${API_DESCRIPTION}`, { tagFilter: true });
   return new Elysia({ name: "docs-pages" })
