@@ -53,6 +53,7 @@ import { MessagePage } from "../views/pages/auth";
 import { VERSION } from "./version";
 import { API_SUMMARY, DOCS_PATHS, docsPages } from "./http/api-docs";
 import { finishDocument } from "./http/openapi-document";
+import { allowedMethods } from "./http/allowed-methods";
 
 export interface AppDeps {
   config: Config;
@@ -135,18 +136,28 @@ function toAppError(code: string | number, error: unknown): AppError {
   return errors.internal();
 }
 
+/** UChat-style routes (/api/…, not /api/v1) also carry the message at the top level, where UChat clients read it. */
+const isSubscriberApi = (path: string) => path.startsWith("/api/") && !path.startsWith("/api/v1/");
+
+function errorJson(path: string, code: string, message: string) {
+  return isSubscriberApi(path) ? { status: "error" as const, message, ...errorBody(code, message) } : errorBody(code, message);
+}
+
 /** The documented error for anything a route threw (an HTML page for admin page loads). */
-export function errorResponse(code: string | number, error: unknown, request: Request, path: string): Response {
+export function errorResponse(code: string | number, error: unknown, request: Request, path: string, allowed: (path: string) => string[] = () => []): Response {
+  let appError: AppError;
   if (code === "NOT_FOUND") {
-    return Response.json(errorBody("route_not_found", `There is no route ${request.method} ${path}.`), { status: 404 });
-  }
-  const appError = toAppError(code, error);
+    const methods = allowed(path);
+    appError = methods.length > 0
+      ? new AppError(405, "method_not_allowed", `${path} takes ${methods.join(", ")}, not ${request.method}.`, { allow: methods.join(", ") })
+      : errors.routeNotFound(request.method, path);
+  } else appError = toAppError(code, error);
   if (appError.status === 500) console.error(JSON.stringify({ level: "error", msg: "request failed", path, error: String((error as Error)?.stack ?? error) }));
   else if (appError.code === "storage_unavailable") console.error(JSON.stringify({ level: "warn", msg: "storage unavailable", path, error: String((error as Error)?.message ?? error) }));
   if (path.startsWith("/admin") && request.headers.get("hx-request") !== "true") {
-    return html(MessagePage({ title: appError.status === 404 ? "Not found" : "Something went wrong", message: appError.message }), appError.status);
+    return html(MessagePage({ title: appError.status === 404 ? "Not found" : "Something went wrong", message: appError.message }), appError.status, appError.headers);
   }
-  return Response.json(errorBody(appError.code, appError.message), { status: appError.status, headers: appError.headers });
+  return Response.json(errorJson(path, appError.code, appError.message), { status: appError.status, headers: appError.headers });
 }
 
 export function createApp(deps: AppDeps, services: Services = createServices(deps)) {
@@ -170,6 +181,8 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
   const deliveryViews = createDeliveryViews({ deliveries, messages, webhooks, subFlows });
   const receiveHook = hookReceiver({ webhooks, receiver, scanGuard, metrics });
 
+  // Read at request time, when every route below is registered.
+  const methodsOf = allowedMethods(() => app.routes);
   let finishedFor: unknown = null;
   let finished: unknown = null;
   // Bodies are checked strictly: a string or an array where an object is expected is refused
@@ -180,7 +193,7 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
       onRoute?.(request, route);
       if (body !== undefined && (body === null || typeof body !== "object" || Array.isArray(body))) throw errors.validation("The request body must be a JSON object.");
     })
-    .onError({ as: "global" }, ({ code, error, request, path }) => errorResponse(code, error, request, path))
+    .onError({ as: "global" }, ({ code, error, request, path }) => errorResponse(code, error, request, path, methodsOf))
     // The generated OpenAPI document, finished once per shape of the route table.
     .onAfterHandle({ as: "global" }, ({ path, response }) => {
       if (path !== "/docs/json" || typeof response !== "object" || response === null) return;

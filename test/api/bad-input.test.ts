@@ -103,10 +103,16 @@ describe("hostile values", () => {
   });
 
   test("path traversal and odd ids are just unknown ids", async () => {
-    for (const path of ["/api/v1/contacts/..%2F..%2Fetc%2Fpasswd", "/api/v1/bots/%2E%2E", "/api/v1/contacts/%00", "/api/v1/deliveries/..%2Fx"]) {
+    const cases: [string, number, string][] = [
+      ["/api/v1/contacts/..%2F..%2Fetc%2Fpasswd", 404, "not_found"],
+      ["/api/v1/bots/%2E%2E", 404, "route_not_found"], // the client resolves it to /api/v1/
+      ["/api/v1/contacts/%00", 404, "not_found"],
+      ["/api/v1/deliveries/..%2Fx", 404, "not_found"],
+    ];
+    for (const [path, status, code] of cases) {
       const response = await server.api("GET", path);
-      expect([404, 422]).toContain(response.status);
-      expect((await response.json()).error.code).toBeTruthy();
+      expect([path, response.status]).toEqual([path, status]);
+      expect((await response.json()).error.code).toBe(code);
     }
   });
 
@@ -125,5 +131,38 @@ describe("hostile values", () => {
     const webhook = await (await server.api("POST", `/api/v1/bots/${bot.flow_ns}/inbound-webhooks`, { name: evil })).json();
     expect(webhook.name).toBe(evil);
     expect(count(server, "SELECT count(*) AS n FROM contacts")).toBeGreaterThan(0);
+  });
+});
+
+describe("unsupported methods", () => {
+  const cases: [string, string, string][] = [
+    ["DELETE", "/api/v1/bots", "GET, HEAD, POST"],
+    ["PUT", "/healthz", "GET, HEAD"],
+    ["POST", "/docs/json", "GET, HEAD"],
+    ["GET", "/api/v1/deliveries/7/retry", "POST"],
+    ["DELETE", "/api/v1/contacts/u1", "GET, HEAD, PATCH"],
+  ];
+  for (const [method, path, allow] of cases) {
+    test(`${method} ${path} → 405 with Allow: ${allow}`, async () => {
+      const response = await server.api(method, path);
+      expect(response.status).toBe(405);
+      expect(response.headers.get("allow")).toBe(allow);
+      expect((await response.json()).error.code).toBe("method_not_allowed");
+    });
+  }
+
+  test("a subscriber route (/api/…) also says the message at the top level, as UChat clients read it", async () => {
+    const response = await server.api("GET", "/api/subscriber/send-text");
+    expect(response.status).toBe(405);
+    expect(response.headers.get("allow")).toBe("POST");
+    const body = await response.json();
+    expect(body).toEqual({ status: "error", message: body.error.message, error: { code: "method_not_allowed", message: "/api/subscriber/send-text takes POST, not GET." } });
+  });
+
+  test("a path nobody serves stays 404 route_not_found", async () => {
+    const response = await server.api("GET", "/api/v1/nothing-here");
+    expect(response.status).toBe(404);
+    expect(response.headers.get("allow")).toBeNull();
+    expect((await response.json()).error.code).toBe("route_not_found");
   });
 });
