@@ -40,6 +40,8 @@ import { createSubFlows } from "./modules/livechat/subflows";
 import { createLiveChat } from "./modules/livechat/service";
 import { liveChatApi } from "./modules/livechat/index";
 import { subscriberApi } from "./modules/livechat/subscriber";
+import { subscriberFlowApi } from "./modules/livechat/subscriber-flow";
+import { createTags } from "./modules/contacts/tags";
 import { createWebhooks } from "./modules/inbound/service";
 import { createLogs } from "./modules/inbound/logs";
 import { createReceiver } from "./modules/inbound/receiver";
@@ -79,6 +81,7 @@ export function createServices({ db, clock, publicUrl }: { db: Database; clock: 
   const bots = createBots({ db, clock });
   const fields = createFields({ db, clock });
   const contacts = createContacts({ db, clock, bots, fields, publish });
+  const tags = createTags({ db });
   const tokens = createTokens({ db, clock });
   const accounts = createAccounts({ db, clock });
   const settings = createSettings({ db });
@@ -118,7 +121,7 @@ export function createServices({ db, clock, publicUrl }: { db: Database; clock: 
     if (delivery.kind === "channel_message") messages.setState(delivery.message_id, state === "succeeded" ? "sent" : "failed");
     else messages.touched(delivery.message_id);
   };
-  return { live, onAttempted, groupCommit, hourly, bots, fields, contacts, tokens, accounts, settings, messages, deliveries, channels, webhooks, logs, receiver, integration, relay, subFlows, liveChat };
+  return { live, onAttempted, groupCommit, hourly, bots, fields, contacts, tags, tokens, accounts, settings, messages, deliveries, channels, webhooks, logs, receiver, integration, relay, subFlows, liveChat };
 }
 
 export type Services = ReturnType<typeof createServices>;
@@ -176,6 +179,7 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
     .use(deliveriesApi({ auth, deliveries }))
     .use(liveChatApi({ auth, bots, contacts, integration, relay, subFlows, webhooks }));
 
+  const subscriberDeps = { tokens, bots, contacts, fields, tags: services.tags, messages, webhooks, subFlows, liveChat, publicUrl };
   // One allowance of guesses per address for webhook and channel URLs together.
   const scanGuard = createScanGuard({ clock });
   const deliveryViews = createDeliveryViews({ deliveries, messages, webhooks, subFlows });
@@ -229,7 +233,8 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
     .use(channelRoutes({ groupCommit: services.groupCommit, messages, bots, channels, publicUrl, scanGuard, clientIp, metrics }))
     .use(hooksRoutes({ receive: receiveHook, clientIp }))
     .use(api)
-    .use(subscriberApi({ tokens, bots, contacts, fields, messages, webhooks, liveChat, publicUrl }))
+    .use(subscriberApi(subscriberDeps))
+    .use(subscriberFlowApi(subscriberDeps))
     .use(adminRoutes({ config, clock, clientIp, adminReady: deps.adminReady ?? (() => Promise.resolve()), accounts, loginLimiter: createLoginLimiter({ clock: deps.clock }), metrics, hourly: services.hourly, bots, fields, contacts, tokens, settings, webhooks, messages, deliveries, integration, publicUrl }))
     .use(liveRoutes({ accounts, publicUrl, live: services.live, keepOpen: deps.keepOpen }))
     .use(deliveryPages({ accounts, publicUrl, deliveries, views: deliveryViews }))

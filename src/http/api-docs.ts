@@ -2,6 +2,7 @@
 // the schemas alone cannot say) and the short description the OpenAPI document opens with.
 import { Elysia } from "elysia";
 import { DocsPage, GuidePage } from "../../views/pages/docs";
+import { uchatRoutesMarkdown } from "../modules/livechat/uchat-routes";
 
 const htmlPage = (body: JSX.Element) => new Response(body as string, { headers: { "content-type": "text/html; charset=utf-8" } });
 
@@ -22,7 +23,7 @@ export const DOCS_PATHS = {
 };
 
 export function docsPages() {
-  const guide = Bun.markdown.html(`# The Switchboard API guide\n\n${API_DESCRIPTION}`, { tagFilter: true });
+  const guide = Bun.markdown.html(`# The Switchboard API guide\n\n${API_DESCRIPTION}\n\n${uchatRoutesMarkdown()}`, { tagFilter: true });
   return new Elysia({ name: "docs-pages" })
     .get("/docs", () => htmlPage(DocsPage()), { detail: { hide: true } })
     .get("/docs/guide", () => htmlPage(GuidePage({ guideHtml: guide })), { detail: { hide: true } });
@@ -202,10 +203,26 @@ new relays; queued ones are still delivered. Answer with \`POST /api/subscriber/
 \`{user_ns, content}\`: it is stored as an out message and sent through the contact's bot channel.
 
 ## Subscriber API (\`/api/…\`)
-The routes hosted chatbot platforms use (\`/api/subscriber/…\`, \`/api/subscribers\`, \`/api/flow/…\`), with
-the same bearer tokens. Success is \`{"status": "ok", "data": …}\`; errors use the usual error shape.
-A token scoped to a bot (\`switchboard token create NAME --bot FLOW_NS\`, or in the admin) acts on that
-bot; an installation-wide token passes \`flow_ns\` where a bot must be known. A token's agent id
-(\`--agent ID\`) is recorded on the messages it sends. Custom fields are addressed by name or by
-\`var_ns\` (\`v\` + the field id, as listed by \`GET /api/flow/user-fields\`).
+The routes of UChat's hosted API (\`/api/subscriber/…\`, \`/api/subscribers\`, \`/api/flow/…\`), with the
+same bearer tokens, so code written for UChat runs with another base URL and token. Success is
+\`{"status": "ok", "data": …}\`; errors carry UChat's top-level \`message\` beside the usual error:
+\`{"status": "error", "message", "error": {"code", "message"}}\`. A token scoped to a bot
+(\`switchboard token create NAME --bot FLOW_NS\`, or in the admin) acts on that bot, as a UChat key
+does; an installation-wide token passes \`flow_ns\` where a bot must be known (else 422
+\`flow_ns_required\`). A token's agent id (\`--agent ID\`) is recorded on the messages it sends.
+
+A contact is UChat's BotUser: \`name\` (first and last joined), \`user_id\` (the phone's digits, else
+the email; \`get-info-by-user-id\` finds it), \`gender\`, \`tags\` as \`{name, tag_ns}\`, \`user_fields\` as
+\`{var_ns, name, type, value}\` for every custom field of the bot (null when unset), besides the
+\`fields\` object of set values. \`subscriber/create\` and \`update\` take \`name\` (the first word becomes
+\`first_name\`, the rest \`last_name\`) and \`gender\` (\`male\` or \`female\`). A message has \`id\`,
+\`sender_id\` (the contact's user_ns for \`in\`, the bot's flow_ns for \`out\`) and \`ts\` (seconds).
+Custom fields are addressed by name or by \`var_ns\` (\`v\` + the field id), tags by name or by
+\`tag_ns\` (\`t\` + the tag id); \`var_type\` is \`text\`, \`number\`, \`boolean\`, \`date\`, \`datetime\`,
+\`json\` or \`array\` (a text value is one item, or a JSON array read as one).
+
+Lists (\`/api/subscribers\`, \`/api/flow/tags\`, \`user-fields\`, \`subflows\`, \`inbound-webhooks\`) page by
+\`page\` (1 to 1000) and \`limit\` (1 to 200) and answer \`meta\` with \`current_page\`, \`per_page\`,
+\`total\` and \`last_page\`; \`/api/subscribers\` also gives \`meta.next_cursor\` and takes it as \`cursor\`
+(50 a page by default). Without \`page\` or \`limit\` the flow lists answer everything at once.
 `.trim();

@@ -1,5 +1,5 @@
 // Turning an incoming value into what a custom field of a given type stores.
-export const FIELD_TYPES = ["text", "number", "boolean", "date", "datetime", "json"] as const;
+export const FIELD_TYPES = ["text", "number", "boolean", "date", "datetime", "json", "array"] as const;
 export type FieldType = (typeof FIELD_TYPES)[number];
 
 export type Coerced = { ok: true; value: unknown } | { ok: false; reason: string };
@@ -70,6 +70,18 @@ export function coerceFieldValue(type: FieldType, value: unknown): Coerced {
     }
     case "json":
       return { ok: true, value };
+    case "array": {
+      if (Array.isArray(value)) return { ok: true, value };
+      // A form or a UChat client sends text: a JSON array is read as one, anything else is one item.
+      if (typeof value === "string" && value.trim().startsWith("[")) {
+        try {
+          const parsed: unknown = JSON.parse(value);
+          if (Array.isArray(parsed)) return { ok: true, value: parsed };
+        } catch {}
+        return fail(value, type);
+      }
+      return typeof value === "object" ? fail(value, type) : { ok: true, value: [value] };
+    }
   }
 }
 

@@ -76,7 +76,8 @@ describe("hostile values", () => {
     // Bodies are checked strictly: such a key is not a field of the request, and is named.
     const response = await server.api("POST", `/api/v1/bots/${flowNs}/contacts`, '{"phone":"+14155550300","__proto__":{"polluted":1},"constructor":{"prototype":{"polluted":1}}}');
     expect(response.status).toBe(422);
-    expect((await response.json()).error).toEqual({ code: "validation_failed", message: "field '__proto__': Unexpected property" });
+    // The validator names the first unexpected key it meets; both are refused.
+    expect((await response.json()).error).toEqual({ code: "validation_failed", message: expect.stringMatching(/^field '(__proto__|constructor)': Unexpected property$/) });
     const contact = await (await server.api("POST", `/api/v1/bots/${flowNs}/contacts`, { phone: "+14155550300" })).json();
     const patch = await server.api("PATCH", `/api/v1/contacts/${contact.user_ns}`, '{"fields":{"__proto__":{"polluted":1}}}');
     expect(patch.status).toBe(422);

@@ -22,6 +22,7 @@ interface Fixture {
   logId: number;
   deliveryId: string;
   subFlowNs: string;
+  tagNs: string;
 }
 
 /**
@@ -48,6 +49,7 @@ function failedDelivery(botId: number): string {
   return delivery.public_id;
 }
 const botIdOf = (flowNs: string) => server.services.bots.get(flowNs).id;
+const freshTag = (fx: Fixture) => server.services.tags.ensure(botIdOf(fx.flowNs), `tag ${unique()}`).tag;
 
 const TABLE: Record<string, Row> = {
   "POST /api/v1/bots": { reach: "installation", ok: 201, request: () => ({ path: "/api/v1/bots", body: { name: "New", channel: "sms" } }) },
@@ -134,6 +136,25 @@ const TABLE: Record<string, Row> = {
   "POST /api/subscriber/assign-agent": { reach: "bot", ok: 200, request: () => ({ path: "/api/subscriber/assign-agent", body: { user_ns: a.userNs, agent_id: 4 } }) },
   "POST /api/subscriber/unassign-agent": { reach: "bot", ok: 200, request: () => ({ path: "/api/subscriber/unassign-agent", body: { user_ns: a.userNs } }) },
   "GET /api/subscriber/chat-messages": { reach: "bot", ok: 200, request: () => ({ path: `/api/subscriber/chat-messages?user_ns=${a.userNs}` }) },
+  "POST /api/subscriber/send-sub-flow-by-user-id": { reach: "bot", ok: 200, request: () => ({ path: "/api/subscriber/send-sub-flow-by-user-id", body: { flow_ns: a.flowNs, user_id: a.phone, sub_flow_ns: a.subFlowNs } }) },
+  "PUT /api/subscriber/set-user-fields": { reach: "bot", ok: 200, request: () => ({ path: "/api/subscriber/set-user-fields", body: { user_ns: a.userNs, data: [{ var_ns: `v${a.fieldId}`, value: "z" }] } }) },
+  "DELETE /api/subscriber/clear-user-field": { reach: "bot", ok: 200, request: () => ({ path: "/api/subscriber/clear-user-field", body: { user_ns: a.userNs, var_ns: `v${a.fieldId}` } }) },
+  "DELETE /api/subscriber/clear-user-fields": { reach: "bot", ok: 200, request: () => ({ path: "/api/subscriber/clear-user-fields", body: { user_ns: a.userNs, data: [{ var_ns: `v${a.fieldId}` }] } }) },
+  "DELETE /api/subscriber/clear-user-fields-by-name": { reach: "bot", ok: 200, request: () => ({ path: "/api/subscriber/clear-user-fields-by-name", body: { user_ns: a.userNs, data: [{ name: "note" }] } }) },
+  "POST /api/subscriber/add-tag": { reach: "bot", ok: 200, request: () => ({ path: "/api/subscriber/add-tag", body: { user_ns: a.userNs, tag_ns: a.tagNs } }) },
+  "POST /api/subscriber/add-tags": { reach: "bot", ok: 200, request: () => ({ path: "/api/subscriber/add-tags", body: { user_ns: a.userNs, data: [{ tag_ns: a.tagNs }] } }) },
+  "POST /api/subscriber/add-tags-by-name": { reach: "bot", ok: 200, request: () => ({ path: "/api/subscriber/add-tags-by-name", body: { user_ns: a.userNs, data: [{ tag_name: "vip" }] } }) },
+  "DELETE /api/subscriber/remove-tag": { reach: "bot", ok: 200, request: () => ({ path: "/api/subscriber/remove-tag", body: { user_ns: a.userNs, tag_ns: a.tagNs } }) },
+  "DELETE /api/subscriber/remove-tags": { reach: "bot", ok: 200, request: () => ({ path: "/api/subscriber/remove-tags", body: { user_ns: a.userNs, data: [{ tag_ns: a.tagNs }] } }) },
+  "DELETE /api/subscriber/remove-tags-by-name": { reach: "bot", ok: 200, request: () => ({ path: "/api/subscriber/remove-tags-by-name", body: { user_ns: a.userNs, data: [{ tag_name: "vip" }] } }) },
+  "POST /api/flow/create-tag": { reach: "bot", ok: 201, request: () => ({ path: "/api/flow/create-tag", body: { flow_ns: a.flowNs, name: `new tag ${unique()}` } }) },
+  "DELETE /api/flow/delete-tag": { reach: "bot", ok: 200, request: () => ({ path: "/api/flow/delete-tag", body: { flow_ns: a.flowNs, tag_ns: `t${freshTag(a).id}` } }) },
+  "DELETE /api/flow/delete-tag-by-name": { reach: "bot", ok: 200, request: () => ({ path: "/api/flow/delete-tag-by-name", body: { flow_ns: a.flowNs, name: freshTag(a).name } }) },
+  "POST /api/subscriber/send-sub-flow-by-flow-name": { reach: "bot", ok: 200, request: () => ({ path: "/api/subscriber/send-sub-flow-by-flow-name", body: { user_ns: a.userNs, flow_name: "Greeting" } }) },
+  "DELETE /api/flow/delete-user-field": { reach: "bot", ok: 200, request: () => ({ path: "/api/flow/delete-user-field", body: { flow_ns: a.flowNs, var_ns: `v${server.services.fields.create(botIdOf(a.flowNs), { name: `f${unique()}`, type: "text" }).id}` } }) },
+  "DELETE /api/flow/delete-user-field-by-name": { reach: "bot", ok: 200, request: () => ({ path: "/api/flow/delete-user-field-by-name", body: { flow_ns: a.flowNs, name: server.services.fields.create(botIdOf(a.flowNs), { name: `f${unique()}`, type: "text" }).name } }) },
+  "GET /api/flow/subflows": { reach: "bot", ok: 200, request: () => ({ path: `/api/flow/subflows?flow_ns=${a.flowNs}` }) },
+  "GET /api/flow/bot-users-count": { reach: "bot", ok: 200, request: () => ({ path: `/api/flow/bot-users-count?flow_ns=${a.flowNs}` }) },
 };
 
 /** The one status the contract names for this token on this route. */
@@ -155,7 +176,8 @@ async function fixture(name: string): Promise<Fixture> {
   expect((await post(hookUrl(server, webhook), { phone: contactPhone })).status).toBe(200);
   const logId = (server.db.query("SELECT max(id) AS id FROM webhook_logs WHERE webhook_id = ?").get(webhook.id) as { id: number }).id;
   const subFlow = server.services.subFlows.create(botId, "Greeting", []);
-  return { flowNs: bot.flow_ns, userNs: contact.user_ns, phone: contactPhone, fieldId: field.id, webhookId: webhook.id, logId, deliveryId: failedDelivery(botId), subFlowNs: subFlow.sub_flow_ns };
+  const tag = server.services.tags.ensure(botId, "vip").tag;
+  return { flowNs: bot.flow_ns, userNs: contact.user_ns, phone: contactPhone, fieldId: field.id, webhookId: webhook.id, logId, deliveryId: failedDelivery(botId), subFlowNs: subFlow.sub_flow_ns, tagNs: `t${tag.id}` };
 }
 
 beforeAll(async () => {

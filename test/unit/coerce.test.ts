@@ -21,6 +21,10 @@ const ok: [FieldType, unknown, unknown][] = [
   ["datetime", 1767225600000, "2026-01-01T00:00:00.000Z"],
   ["json", { a: [1, 2] }, { a: [1, 2] }],
   ["json", "just text", "just text"],
+  ["array", ["a", 2], ["a", 2]],
+  ["array", '["red", "blue"]', ["red", "blue"]],
+  ["array", "red", ["red"]],
+  ["array", 7, [7]],
   ["number", null, null],
 ];
 
@@ -40,6 +44,8 @@ const rejected: [FieldType, unknown][] = [
   ["datetime", "2026-13-01T00:00:00Z"],
   ["datetime", Number.NaN],
   ["datetime", 253402300800000], // year 10000: no plain ISO form
+  ["array", { a: 1 }],
+  ["array", '["unclosed"'],
 ];
 
 describe("coerceFieldValue", () => {

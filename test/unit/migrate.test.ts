@@ -47,6 +47,21 @@ describe("migrate", () => {
     db.close();
   });
 
+  test("migration 13 learns the tags contacts already carry, and its triggers keep every new one known", () => {
+    const db = openDatabase(freshFile());
+    migrate(db, migrations.filter((m) => m.version < 13));
+    db.run("INSERT INTO bots (id, flow_ns, name, channel, created_at, updated_at) VALUES (1, 'fa', 'A', 'sms', 1, 1), (2, 'fb', 'B', 'sms', 1, 1)");
+    db.run(`INSERT INTO contacts (bot_id, user_ns, phone, tags, created_at, updated_at) VALUES
+      (1, 'u1', '+1', '["vip","lead"]', 1, 1), (1, 'u2', '+2', '["lead"]', 1, 1), (2, 'u3', '+3', '["vip"]', 1, 1)`);
+    migrate(db, migrations);
+    const tags = () => db.query("SELECT bot_id, name FROM tags ORDER BY bot_id, name").all();
+    expect(tags()).toEqual([{ bot_id: 1, name: "lead" }, { bot_id: 1, name: "vip" }, { bot_id: 2, name: "vip" }]);
+    db.run(`UPDATE contacts SET tags = '["lead","new"]' WHERE user_ns = 'u2'`);
+    db.run(`INSERT INTO contacts (bot_id, user_ns, phone, tags, created_at, updated_at) VALUES (2, 'u4', '+4', '["other"]', 1, 1)`);
+    expect(tags()).toEqual([{ bot_id: 1, name: "lead" }, { bot_id: 1, name: "new" }, { bot_id: 1, name: "vip" }, { bot_id: 2, name: "other" }, { bot_id: 2, name: "vip" }]);
+    db.close();
+  });
+
   test("a failing migration leaves the file as it was", () => {
     const db = openDatabase(freshFile());
     migrate(db, migrations);

@@ -12,5 +12,6 @@ import hourlyCounts from "./0009_hourly_counts";
 import deliverySecretRefs from "./0010_delivery_secret_refs";
 import messageRelay from "./0011_message_relay";
 import messageErrors from "./0012_message_errors";
+import tagsAndGender from "./0013_tags_and_gender";
 
-export const migrations: readonly Migration[] = [init, inboundWebhooks, deliveriesWorker, liveChat, contactSearch, contactNameIndexes, tokenAccess, logsById, hourlyCounts, deliverySecretRefs, messageRelay, messageErrors];
+export const migrations: readonly Migration[] = [init, inboundWebhooks, deliveriesWorker, liveChat, contactSearch, contactNameIndexes, tokenAccess, logsById, hourlyCounts, deliverySecretRefs, messageRelay, messageErrors, tagsAndGender];

@@ -2,12 +2,14 @@ import { t } from "elysia";
 import { pageLimit } from "../../http/schema";
 
 const name = t.Nullable(t.String({ maxLength: 200 }));
+const gender = t.Nullable(t.UnionEnum(["male", "female"], { default: undefined, error: "gender must be male or female" }));
 
 export const createContactBody = t.Object({
   phone: t.Optional(t.String({ maxLength: 50 })),
   email: t.Optional(t.String({ maxLength: 254 })),
   first_name: t.Optional(name),
   last_name: t.Optional(name),
+  gender: t.Optional(gender),
 });
 export type CreateContactBody = typeof createContactBody.static;
 
@@ -16,6 +18,7 @@ export const updateContactBody = t.Object({
   email: t.Optional(t.Nullable(t.String({ maxLength: 254 }))),
   first_name: t.Optional(name),
   last_name: t.Optional(name),
+  gender: t.Optional(gender),
   tags: t.Optional(t.Array(t.String({ minLength: 1, maxLength: 100 }), { maxItems: 200, description: "Replaces the contact's tags." })),
   fields: t.Optional(t.Record(t.String(), t.Any(), { description: "Custom field values by field name; null clears one." })),
 });
@@ -37,6 +40,7 @@ export const contactJson = t.Object({
   email: t.Nullable(t.String()),
   first_name: t.Nullable(t.String()),
   last_name: t.Nullable(t.String()),
+  gender: t.Nullable(t.UnionEnum(["male", "female"])),
   tags: t.Array(t.String()),
   fields: t.Record(t.String(), t.Any()),
   paused_until: t.Nullable(t.String()),

@@ -21,6 +21,7 @@ export interface Contact {
   email: string | null;
   first_name: string | null;
   last_name: string | null;
+  gender: Gender | null;
   tags: string;
   paused_until: number | null;
   assigned_agent_id: number | null;
@@ -28,16 +29,29 @@ export interface Contact {
   updated_at: number;
 }
 
+export const GENDERS = ["male", "female"] as const;
+export type Gender = (typeof GENDERS)[number];
+
+/** What a list of contacts can be narrowed by, besides ListContactsQuery. */
+export interface ContactFilters {
+  /** Page number (offset paging, as UChat-style clients page); without it, `cursor` pages. */
+  page?: number;
+  /** Only contacts carrying this tag name. */
+  tag?: string;
+  /** Only contacts whose custom field has this stored (JSON) value. */
+  field?: { id: number; value: string };
+}
+
 /** paused_until value meaning "until resumed". */
 export const PAUSED_FOREVER = Number.MAX_SAFE_INTEGER;
 
-const INSERT_CONTACT = `INSERT INTO contacts (bot_id, user_ns, phone, email, first_name, last_name, created_at, updated_at)
-  VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`;
+const INSERT_CONTACT = `INSERT INTO contacts (bot_id, user_ns, phone, email, first_name, last_name, gender, created_at, updated_at)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`;
 const SELECT_BY_USER_NS = "SELECT * FROM contacts WHERE user_ns = ?";
 const SELECT_MANY_BY_USER_NS = "SELECT * FROM contacts WHERE user_ns IN (SELECT value FROM json_each(?))";
 const SELECT_BY_PHONE = "SELECT * FROM contacts WHERE bot_id = ? AND phone = ?";
 const SELECT_BY_EMAIL = "SELECT * FROM contacts WHERE bot_id = ? AND email = ?";
-const UPDATE_CONTACT = `UPDATE contacts SET phone = ?, email = ?, first_name = ?, last_name = ?, tags = ?, updated_at = ?
+const UPDATE_CONTACT = `UPDATE contacts SET phone = ?, email = ?, first_name = ?, last_name = ?, gender = ?, tags = ?, updated_at = ?
   WHERE id = ? RETURNING *`;
 const INSERT_ROW = `INSERT INTO contacts (bot_id, user_ns, phone, email, first_name, last_name, tags, paused_until, created_at, updated_at)
   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`;
@@ -66,7 +80,7 @@ const PREFIX_MATCHES = `SELECT id FROM contacts WHERE user_ns = $exact AND bot_i
   LIMIT ${SEARCH_MATCH_LIMIT + 1}`;
 const CONTAINS_MATCHES = `SELECT rowid AS id FROM contacts_search WHERE text LIKE ? ESCAPE '\\' LIMIT ${SEARCH_MATCH_LIMIT + 1}`;
 const PREFIX_END = "\u{10FFFF}";
-const SELECT_TAGS = "SELECT DISTINCT t.value AS tag FROM contacts c, json_each(c.tags) t WHERE c.bot_id = ? ORDER BY t.value";
+const COUNT_BY_STATE = "SELECT count(*) AS total, count(*) FILTER (WHERE paused_until > ?) AS paused FROM contacts WHERE bot_id = ?";
 
 const cursors = keysetCursor("c");
 
@@ -81,12 +95,12 @@ export function createContacts({ db, clock, bots, fields, publish = () => {} }: 
     publish(contactStateTopic(contactId));
     publish("inbox");
   };
-  const insert = db.query<Contact, [number, string, string | null, string | null, string | null, string | null, number, number]>(INSERT_CONTACT);
+  const insert = db.query<Contact, [number, string, string | null, string | null, string | null, string | null, string | null, number, number]>(INSERT_CONTACT);
   const selectByUserNs = db.query<Contact, [string]>(SELECT_BY_USER_NS);
   const selectManyByUserNs = db.query<Contact, [string]>(SELECT_MANY_BY_USER_NS);
   const selectByPhone = db.query<Contact, [number, string]>(SELECT_BY_PHONE);
   const selectByEmail = db.query<Contact, [number, string]>(SELECT_BY_EMAIL);
-  const update = db.query<Contact, [string | null, string | null, string | null, string | null, string, number, number]>(UPDATE_CONTACT);
+  const update = db.query<Contact, [string | null, string | null, string | null, string | null, string | null, string, number, number]>(UPDATE_CONTACT);
   const selectFieldValues = db.query<{ name: string; value: string }, [number]>(SELECT_FIELD_VALUES);
   const upsertFieldValue = db.query(UPSERT_FIELD_VALUE);
   const deleteFieldValue = db.query(DELETE_FIELD_VALUE);
@@ -96,7 +110,7 @@ export function createContacts({ db, clock, bots, fields, publish = () => {} }: 
   const updateAgent = db.query(UPDATE_AGENT);
   const deleteContact = db.query(DELETE_CONTACT);
   const selectPaused = db.query<Contact & { last_message: string | null }, [number, number]>(SELECT_PAUSED);
-  const selectTags = db.query<{ tag: string }, [number]>(SELECT_TAGS);
+  const countByState = db.query<{ total: number; paused: number }, [number, number]>(COUNT_BY_STATE);
   const prefixMatches = db.query<{ id: number }, any>(PREFIX_MATCHES);
   const containsMatches = db.query<{ id: number }, [string]>(CONTAINS_MATCHES);
 
@@ -171,12 +185,12 @@ export function createContacts({ db, clock, bots, fields, publish = () => {} }: 
     },
     insert(bot: Bot, values: { phone: string | null; email: string | null; first_name?: string | null; last_name?: string | null }): Contact {
       const now = clock.now();
-      return insert.get(bot.id, newUserNs(), values.phone, values.email, values.first_name ?? null, values.last_name ?? null, now, now)!;
+      return insert.get(bot.id, newUserNs(), values.phone, values.email, values.first_name ?? null, values.last_name ?? null, null, now, now)!;
     },
     /** A contact not stored yet (id 0), for a caller that inserts it later with insertRow. */
     draft(bot: Bot, values: { phone: string | null; email: string | null }): Contact {
       const now = clock.now();
-      return { id: 0, bot_id: bot.id, user_ns: newUserNs(), phone: values.phone, email: values.email, first_name: null, last_name: null, tags: "[]", paused_until: null, assigned_agent_id: null, created_at: now, updated_at: now };
+      return { id: 0, bot_id: bot.id, user_ns: newUserNs(), phone: values.phone, email: values.email, first_name: null, last_name: null, gender: null, tags: "[]", paused_until: null, assigned_agent_id: null, created_at: now, updated_at: now };
     },
     insertRow: (c: Contact): Contact => insertRow.get(c.bot_id, c.user_ns, c.phone, c.email, c.first_name, c.last_name, c.tags, c.paused_until, c.created_at, c.updated_at)!,
     /** Writes the named columns of the contact (names come from code, never from input). */
@@ -214,7 +228,8 @@ export function createContacts({ db, clock, bots, fields, publish = () => {} }: 
     },
     /** Contacts whose bot is paused now, most recently active first, with their last message. */
     paused: (limit = 100) => selectPaused.all(clock.now(), limit),
-    tags: (botId: number): string[] => selectTags.all(botId).map((row) => row.tag),
+    /** How many of the bot's contacts there are, and how many are paused (talking to a person) now. */
+    counts: (botId: number) => countByState.get(clock.now(), botId)!,
 
     create(bot: Bot, input: CreateContactBody): Contact {
       const phone = input.phone?.trim() ? phoneOf(bot, input.phone) : null;
@@ -223,11 +238,12 @@ export function createContacts({ db, clock, bots, fields, publish = () => {} }: 
       const now = clock.now();
       return db.transaction(() => {
         assertFree(bot, phone, email);
-        return insert.get(bot.id, newUserNs(), phone, email, input.first_name?.trim() || null, input.last_name?.trim() || null, now, now)!;
+        return insert.get(bot.id, newUserNs(), phone, email, input.first_name?.trim() || null, input.last_name?.trim() || null, input.gender ?? null, now, now)!;
       }).immediate();
     },
 
-    list(bot: Bot, query: ListContactsQuery): { data: Contact[]; next_cursor: string | null } {
+    /** A page of the bot's contacts, newest first: by cursor, or by page number with the total. */
+    list(bot: Bot, query: ListContactsQuery & ContactFilters): { data: Contact[]; next_cursor: string | null; total?: number } {
       const where = ["bot_id = $bot"];
       const params: Record<string, string | number> = { bot: bot.id };
       if (query.phone) {
@@ -252,11 +268,25 @@ export function createContacts({ db, clock, bots, fields, publish = () => {} }: 
           Object.assign(params, search.params);
         }
       }
+      if (query.tag !== undefined) {
+        where.push("EXISTS (SELECT 1 FROM json_each(tags) WHERE value = $tag)");
+        params.tag = query.tag;
+      }
+      if (query.field) {
+        where.push("id IN (SELECT contact_id FROM contact_field_values WHERE field_id = $field AND value = $fieldValue)");
+        params.field = query.field.id;
+        params.fieldValue = query.field.value;
+      }
+      const limit = query.limit ?? 50;
+      if (query.page !== undefined) {
+        const total = db.query<{ n: number }, any>(`SELECT count(*) AS n FROM contacts WHERE ${where.join(" AND ")}`).get(params)!.n;
+        const rows = db.query<Contact, any>(`SELECT * FROM contacts WHERE ${where.join(" AND ")} ORDER BY id DESC LIMIT $limit OFFSET $offset`).all({ ...params, limit: limit + 1, offset: (query.page - 1) * limit });
+        return { ...pageOf(rows, limit, cursors.encode), total };
+      }
       if (query.cursor) {
         where.push("id < $before");
         params.before = cursors.decode(query.cursor);
       }
-      const limit = query.limit ?? 50;
       params.limit = limit + 1;
       const rows = db.query<Contact, any>(`SELECT * FROM contacts WHERE ${where.join(" AND ")} ORDER BY id DESC LIMIT $limit`).all(params);
       return pageOf(rows, limit, cursors.encode);
@@ -286,7 +316,8 @@ export function createContacts({ db, clock, bots, fields, publish = () => {} }: 
           if (value === null) deleteFieldValue.run(contact.id, field.id);
           else upsertFieldValue.run(contact.id, field.id, JSON.stringify(value), now);
         }
-        return update.get(phone, email, pick(patch.first_name, contact.first_name), pick(patch.last_name, contact.last_name), tags, now, contact.id)!;
+        const gender = patch.gender === undefined ? contact.gender : patch.gender;
+        return update.get(phone, email, pick(patch.first_name, contact.first_name), pick(patch.last_name, contact.last_name), gender, tags, now, contact.id)!;
       }).immediate();
       return { contact: updated, bot };
     },
@@ -303,6 +334,7 @@ export function contactToJson(contact: Contact, bot: Bot, fields: Record<string,
     email: contact.email,
     first_name: contact.first_name,
     last_name: contact.last_name,
+    gender: contact.gender,
     tags: JSON.parse(contact.tags) as string[],
     fields,
     paused_until:
