@@ -131,7 +131,11 @@ const STORAGE_ERRORS = /^SQLITE_(FULL|READONLY|IOERR|BUSY|LOCKED|CANTOPEN|CORRUP
 /** Any thrown thing, as the documented error. */
 function toAppError(code: string | number, error: unknown): AppError {
   if (error instanceof AppError) return error;
-  if (code === "VALIDATION") return errors.validation(describeValidation(error as never));
+  if (code === "VALIDATION") {
+    // A schema may name its own error code (errorCode), as default_country's invalid_country.
+    const own = (error as { all?: { schema?: { errorCode?: unknown } }[] }).all?.[0]?.schema?.errorCode;
+    return new AppError(422, typeof own === "string" ? own : "validation_failed", describeValidation(error as never));
+  }
   if (code === "PARSE") return errors.invalidJson();
   const sqliteCode = (error as { code?: string })?.code;
   if (typeof sqliteCode === "string" && STORAGE_ERRORS.test(sqliteCode)) return errors.storageUnavailable();

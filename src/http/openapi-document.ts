@@ -61,13 +61,15 @@ export function cleanSchema(schema: unknown): unknown {
   }
   const out: Json = {};
   for (const [key, value] of Object.entries(schema)) {
-    if (key === "error" || key === "nullable") continue; // TypeBox messages; 3.0's nullable
+    if (key === "error" || key === "errorCode" || key === "nullable") continue; // our error texts and codes; 3.0's nullable
     out[key] = key === "properties" || key === "patternProperties" ? Object.fromEntries(Object.entries(value as Json).map(([k, v]) => [k, cleanSchema(v)])) : cleanSchema(value);
   }
   if (schema.nullable === true) {
     if (typeof out.type === "string") out.type = [out.type, "null"];
     else if (Array.isArray(out.anyOf) && !out.anyOf.some((s) => isObject(s) && s.type === "null")) out.anyOf = [...out.anyOf, { type: "null" }];
   }
+  // A nullable enum must list null among its values, or null is refused after all.
+  if (Array.isArray(out.type) && out.type.includes("null") && Array.isArray(out.enum) && !out.enum.includes(null)) out.enum = [...out.enum, null];
   return out;
 }
 
@@ -88,9 +90,12 @@ function errorStatuses(path: string, method: string, operation: Json): string[] 
   return [...statuses];
 }
 
+/** On the UChat-style routes an installation-wide token must name the bot. */
+const FLOW_NS_REQUIRED = " With an installation-wide token and no `flow_ns` where the bot must be known: `flow_ns_required`.";
+
 function errorResponse(status: string, subscriber: boolean): Json {
   return {
-    description: ERROR_TEXT[status] ?? "An error.",
+    description: (ERROR_TEXT[status] ?? "An error.") + (subscriber && status === "422" ? FLOW_NS_REQUIRED : ""),
     content: { "application/json": { schema: subscriber ? { $ref: "#/components/schemas/SubscriberError" } : { $ref: "#/components/schemas/Error" } } },
   };
 }

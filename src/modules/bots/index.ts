@@ -5,6 +5,7 @@ import { botToJson, type Bot, type Bots } from "./service";
 import type { BearerAuth } from "../tokens/index";
 import type { TokenScope } from "../tokens/scope";
 import { errors } from "../../http/errors";
+import { documented } from "../../http/schema";
 
 /** The bot, when the token reaches it (another bot's reads as not found). */
 export function scopedBot(bots: Bots, scope: TokenScope, flowNs: string): Bot {
@@ -26,10 +27,10 @@ export function botsApi({ auth, bots, publicUrl }: { auth: BearerAuth; bots: Bot
       response: t.Object({ data: t.Array(botJson) }),
       detail: { summary: "List bots" },
     })
-    .get("/:flow_ns", ({ params, scope }) => toJson(scopedBot(bots, scope, params.flow_ns)), { detail: { summary: "Get a bot" } })
+    .get("/:flow_ns", ({ params, scope }) => toJson(scopedBot(bots, scope, params.flow_ns)), { detail: { summary: "Get a bot", responses: documented({ 200: botJson }) } })
     .patch("/:flow_ns", ({ params, body, scope }) => toJson(bots.update(scopedBot(bots, scope, params.flow_ns).flow_ns, body)), {
       body: updateBotBody,
-      detail: { summary: "Change a bot's name, channel, default country or live-chat mode" },
+      detail: { summary: "Change a bot's name, channel, default country or live-chat mode", responses: documented({ 200: botJson }) },
     })
     .delete("/:flow_ns", ({ params, query, set, scope }) => {
       scope.installation();
@@ -40,6 +41,6 @@ export function botsApi({ auth, bots, publicUrl }: { auth: BearerAuth; bots: Bot
       set.status = 204;
     }, {
       query: t.Object({ confirm: t.Optional(t.String({ description: "The bot's flow_ns again: required, as a guard against deleting by mistake." })) }),
-      detail: { summary: "Delete a bot with its webhooks, fields, contacts, messages and deliveries (needs ?confirm=FLOW_NS and an installation-wide token)" },
+      detail: { summary: "Delete a bot with its webhooks, fields, contacts, messages and deliveries (needs ?confirm=FLOW_NS and an installation-wide token; else 422 confirmation_required)", responses: documented({ 204: null }) },
     });
 }

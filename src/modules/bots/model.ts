@@ -2,9 +2,16 @@ import { t } from "elysia";
 import { oneOf } from "../../http/schema";
 import { PROVIDER_NAMES } from "../channels/providers";
 import { CHANNEL_NAMES, LIVE_CHAT_MODES } from "./channels";
+import { getCountries } from "libphonenumber-js/max";
 
 const channel = oneOf(CHANNEL_NAMES, { description: "The channel the bot talks on." });
-const country = t.Nullable(t.String({ description: "ISO 3166 alpha-2 code used to read phone numbers written without +, e.g. US." }));
+// The codes libphonenumber reads numbers for, in capitals or small letters ("" or null: none).
+const COUNTRY_CODES = getCountries().flatMap((code) => [code, code.toLowerCase()]);
+const country = t.Union([t.UnionEnum(["", ...COUNTRY_CODES] as [string, ...string[]], { default: undefined }), t.Null()], {
+  error: "must be a supported ISO 3166 alpha-2 code such as US, GB or DE (capitals or small letters)",
+  errorCode: "invalid_country",
+  description: "ISO 3166 alpha-2 code used to read phone numbers written without +, e.g. US (\"\" or null: none).",
+});
 
 export const createBotBody = t.Object({
   name: t.String({ minLength: 1, maxLength: 100 }),

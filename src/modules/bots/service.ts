@@ -48,7 +48,8 @@ export interface BotFootprint {
 function checkCountry(code: string | null | undefined): string | null {
   if (code === undefined || code === null || code === "") return null;
   const upper = code.toUpperCase();
-  if (!isCountryCode(upper)) throw errors.invalidCountry(code);
+  // Capitals or small letters, as the API schema lists them; not a mix.
+  if (!isCountryCode(upper) || (code !== upper && code !== code.toLowerCase())) throw errors.invalidCountry(code);
   return upper;
 }
 

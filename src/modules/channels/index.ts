@@ -9,7 +9,8 @@ import { decodeUtf8, MAX_WEBHOOK_BODY_BYTES, parseObjectBody, readBodyCapped } f
 import { AppError, errorBody, errors } from "../../http/errors";
 import type { ScanGuard } from "../inbound/scan-guard";
 import type { Metrics } from "../system/metrics";
-import { oneOf, pageLimit } from "../../http/schema";
+import { documented, oneOf, pageLimit } from "../../http/schema";
+import { messageJson } from "../messages/model";
 import type { Bot, Bots } from "../bots/service";
 import type { Contacts } from "../contacts/service";
 import { scopedContact } from "../contacts/index";
@@ -38,13 +39,13 @@ export function messagesApi({ auth, db, contacts, messages, channels }: { auth: 
       const message = db.transaction(() => channels.sendOut(bot, contact, { msgType, content, payload })).immediate();
       set.status = 201;
       return messageToJson(message);
-    }, { body: sendMessageBody, detail: { summary: "Send a message to the contact as the bot (stored, then delivered through the bot's channel)" } })
+    }, { body: sendMessageBody, detail: { summary: "Send a message to the contact as the bot (stored, then delivered through the bot's channel)", responses: documented({ 201: messageJson }) } })
     .get("/contacts/:user_ns/messages", ({ params, query, scope }) => {
       const { contact } = scopedContact(contacts, scope, params.user_ns);
       return { data: messages.recent(contact.id, query.limit ?? 50).map(messageToJson) };
     }, {
       query: t.Object({ limit: pageLimit() }),
-      detail: { summary: "A contact's conversation, newest first, with each message's delivery state" },
+      detail: { summary: "A contact's conversation, newest first, with each message's delivery state", responses: documented({ 200: t.Object({ data: t.Array(messageJson) }) }) },
     });
 }
 
@@ -116,7 +117,17 @@ export function channelRoutes({ groupCommit, messages, bots, channels, publicUrl
         channels.receiveIn(bot, { from: body.from, text: body.text, msgType: body.msg_type, payload: body.payload, mid: body.mid ?? null }),
       );
       return { ok: true, user_ns: received.contact.user_ns, created: received.created, message_id: received.message.public_id };
-    }, { parse: "none", detail: { summary: "A contact's message, sent by your gateway (http provider)", requestBody: { content: { "application/json": { schema: inMessageBody } } } as never } })
+    }, { parse: "none", detail: {
+      summary: "A contact's message, sent by your gateway (http provider)",
+      requestBody: { required: true, content: { "application/json": { schema: inMessageBody } } },
+      responses: {
+        ...documented({ 200: t.Object({ ok: t.Literal(true), user_ns: t.String(), created: t.Boolean(), message_id: t.String() }) }),
+        400: { description: "The body is not a JSON object or a form, or not UTF-8 (`invalid_body`)." },
+        401: { description: "The bot has a secret and the Standard Webhooks signature is missing or wrong (`invalid_signature`)." },
+        415: { description: "The body is neither JSON nor a form (`unsupported_media_type`)." },
+        422: { description: "No `from`, or no text or payload (`validation_failed`)." },
+      },
+    } as never })
     .post("/channels/:channel_token/twilio", async ({ params, request }) => {
       const bot = botFor(request, params.channel_token, "twilio");
       const form = await signedTwilioForm(bot, request);
@@ -134,7 +145,18 @@ export function channelRoutes({ groupCommit, messages, bots, channels, publicUrl
         }),
       );
       return new Response(EMPTY_TWIML, { headers: { "content-type": "text/xml; charset=utf-8" } });
-    }, { parse: "none", detail: { summary: "Incoming SMS from Twilio (form-encoded, X-Twilio-Signature checked)" } })
+    }, {
+      parse: "none",
+      detail: {
+        summary: "Incoming SMS from Twilio (form-encoded, X-Twilio-Signature checked)",
+        requestBody: { required: true, content: { "application/x-www-form-urlencoded": { schema: { type: "object", properties: { From: { type: "string" }, Body: { type: "string" }, MessageSid: { type: "string" } }, required: ["From"] } } } },
+        responses: {
+          200: { description: "An empty TwiML answer.", content: { "text/xml": { schema: { type: "string" } } } },
+          403: { description: "X-Twilio-Signature does not match (`invalid_signature`)." },
+          422: { description: "The form has no From (`validation_failed`)." },
+        },
+      } as never,
+    })
     .post("/channels/:channel_token/twilio/status", async ({ params, request, query, set }) => {
       const bot = botFor(request, params.channel_token, "twilio");
       const form = await signedTwilioForm(bot, request);
@@ -150,7 +172,18 @@ export function channelRoutes({ groupCommit, messages, bots, channels, publicUrl
       const errorCode = fields.ErrorCode?.trim() || null;
       if (state) await groupCommit.run(() => messages.setProviderStatus(message.id, state, errorCode));
       set.status = 204;
-    }, { parse: "none", detail: { summary: "Twilio's status callback for an out message (delivered, undelivered with its error code, failed), X-Twilio-Signature checked" } });
+    }, {
+      parse: "none",
+      detail: {
+        summary: "Twilio's status callback for an out message (delivered, undelivered with its error code, failed), X-Twilio-Signature checked",
+        requestBody: { required: true, content: { "application/x-www-form-urlencoded": { schema: { type: "object", properties: { MessageStatus: { type: "string" }, ErrorCode: { type: "string" } }, required: ["MessageStatus"] } } } },
+        responses: {
+          ...documented({ 204: null }),
+          403: { description: "X-Twilio-Signature does not match (`invalid_signature`)." },
+          422: { description: "The form has no MessageStatus (`validation_failed`)." },
+        },
+      } as never,
+    });
 }
 
 function inMessageBodyCheck(body: Record<string, unknown>): body is { from: string; text?: string; msg_type?: string; payload?: Record<string, unknown>; mid?: string } {

@@ -1,10 +1,27 @@
 // HTTP routes for deliveries: /api/v1/deliveries (state, attempts, retry one or in bulk).
 import { Elysia, t } from "elysia";
 import { errors } from "../../http/errors";
-import { oneOf, pageLimit } from "../../http/schema";
+import { documented, oneOf, pageLimit } from "../../http/schema";
 import type { BearerAuth } from "../tokens/index";
 import type { TokenScope } from "../tokens/scope";
 import { attemptToJson, deliveryToJson, DELIVERY_STATES, type Deliveries, type Delivery } from "./service";
+
+const deliveryJson = t.Object({
+  id: t.String(),
+  kind: t.String({ description: "channel_message, integration_relay, http_request, …" }),
+  state: t.UnionEnum(DELIVERY_STATES as [string, ...string[]]),
+  target_url: t.Nullable(t.String({ description: "Credentials shown as ********" })),
+  method: t.String(),
+  ordering_key: t.Nullable(t.String()),
+  attempts: t.Integer(),
+  next_attempt_at: t.Nullable(t.String()),
+  last_status: t.Nullable(t.Integer()),
+  last_response: t.Nullable(t.String()),
+  last_error: t.Nullable(t.String()),
+  created_at: t.String(),
+  updated_at: t.String(),
+}, { title: "Delivery" });
+const attemptJson = t.Object({ started_at: t.String(), duration_ms: t.Number(), status: t.Nullable(t.Integer()), response: t.Nullable(t.String()), error: t.Nullable(t.String()) }, { title: "Attempt" });
 
 export function deliveriesApi({ auth, deliveries }: { auth: BearerAuth; deliveries: Deliveries }) {
   // A bot-scoped token may follow its own bot's deliveries one by one, not browse the queue.
@@ -26,15 +43,15 @@ export function deliveriesApi({ auth, deliveries }: { auth: BearerAuth; deliveri
         limit: pageLimit(),
         cursor: t.Optional(t.String()),
       }),
-      detail: { summary: "Outbound deliveries, newest first, with counts by state" },
+      detail: { summary: "Outbound deliveries, newest first, with counts by state", responses: documented({ 200: t.Object({ data: t.Array(deliveryJson), next_cursor: t.Nullable(t.String()), counts: t.Record(t.String(), t.Integer()) }) }) },
     })
     .post("/retry", ({ body, scope }) => (scope.installation(), { retried: deliveries.retryFailed(body.since ? Date.parse(body.since) : 0) }), {
       body: t.Object({ state: t.Literal("failed"), since: t.Optional(t.String({ format: "date-time" })) }),
-      detail: { summary: "Queue every failed delivery again (those failed since `since`, if given)" },
+      detail: { summary: "Queue every failed delivery again (those failed since `since`, if given)", responses: documented({ 200: t.Object({ retried: t.Integer() }) }) },
     })
     .get("/:id", ({ params, scope }) => {
       const delivery = scoped(scope, params.id);
       return { ...deliveryToJson(delivery), attempt_log: deliveries.attempts(delivery).map(attemptToJson) };
-    }, { detail: { summary: "One delivery with every attempt" } })
-    .post("/:id/retry", ({ params, scope }) => deliveryToJson(deliveries.retry(scoped(scope, params.id).public_id)), { detail: { summary: "Queue a failed delivery again" } });
+    }, { detail: { summary: "One delivery with every attempt", responses: documented({ 200: t.Object({ ...deliveryJson.properties, attempt_log: t.Array(attemptJson) }) }) } })
+    .post("/:id/retry", ({ params, scope }) => deliveryToJson(deliveries.retry(scoped(scope, params.id).public_id)), { detail: { summary: "Queue a failed delivery again (409 when it is not failed)", responses: documented({ 200: deliveryJson }) } });
 }

@@ -1,6 +1,6 @@
 // HTTP routes for custom fields: /api/v1/bots/{flow_ns}/fields.
 import { Elysia, t } from "elysia";
-import { numericId } from "../../http/schema";
+import { documented, numericId } from "../../http/schema";
 import type { Bots } from "../bots/service";
 import { scopedBot } from "../bots/index";
 import type { BearerAuth } from "../tokens/index";
@@ -22,5 +22,5 @@ export function fieldsApi({ auth, bots, fields }: { auth: BearerAuth; bots: Bots
     .delete("/:id", ({ params, set, scope }) => {
       fields.remove(scopedBot(bots, scope, params.flow_ns).id, params.id);
       set.status = 204;
-    }, { params: t.Object({ flow_ns: t.String(), id: numericId("id") }), detail: { summary: "Delete a custom field and its values" } });
+    }, { params: t.Object({ flow_ns: t.String(), id: numericId("id") }), detail: { summary: "Delete a custom field and its values", responses: documented({ 204: null }) } });
 }

@@ -1,7 +1,7 @@
 // HTTP routes for inbound webhooks: management under /api/v1 (bearer token) and the public
 // receiver POST /hooks/{token}.
 import { Elysia, t } from "elysia";
-import { numericId } from "../../http/schema";
+import { documented, numericId } from "../../http/schema";
 import type { Clock } from "../../lib/clock";
 import { errorBody } from "../../http/errors";
 import { SECURITY_HEADERS } from "../../http/security-headers";
@@ -12,7 +12,7 @@ import { errors } from "../../http/errors";
 import type { BearerAuth } from "../tokens/index";
 import type { TokenScope } from "../tokens/scope";
 import { logDetailJson, logSummaryJson, type Logs } from "./logs";
-import { createWebhookBody, listLogsQuery, previewBody, updateWebhookBody } from "./model";
+import { createWebhookBody, listLogsQuery, logDetailJson as logDetailSchema, logSummaryJson as logSummarySchema, previewBody, receiverAnswer, updateWebhookBody, webhookJson } from "./model";
 import type { Receiver } from "./receiver";
 import type { ScanGuard } from "./scan-guard";
 import { webhookToJson, type Webhook, type Webhooks } from "./service";
@@ -48,24 +48,24 @@ export function inboundApi({ auth, clock, bots, webhooks, logs, receiver, public
       const webhook = webhooks.create(scopedBot(bots, scope, params.flow_ns), body.name);
       set.status = 201;
       return toJson(webhook);
-    }, { body: createWebhookBody, detail: { summary: "Create an inbound webhook (inactive until activated)" } })
+    }, { body: createWebhookBody, detail: { summary: "Create an inbound webhook (inactive until activated; 409 webhook_limit_reached beyond the setting)", responses: documented({ 201: webhookJson }) } })
     .get("/bots/:flow_ns/inbound-webhooks", ({ params, scope }) => ({ data: webhooks.listForBot(scopedBot(bots, scope, params.flow_ns).id).map(toJson) }), {
-      detail: { summary: "List a bot's inbound webhooks" },
+      detail: { summary: "List a bot's inbound webhooks", responses: documented({ 200: t.Object({ data: t.Array(webhookJson) }) }) },
     })
-    .get("/inbound-webhooks/:id", ({ params, scope }) => toJson(scoped(scope, params.id)), { params: idParams, detail: { summary: "Get an inbound webhook" } })
+    .get("/inbound-webhooks/:id", ({ params, scope }) => toJson(scoped(scope, params.id)), { params: idParams, detail: { summary: "Get an inbound webhook", responses: documented({ 200: webhookJson }) } })
     .patch("/inbound-webhooks/:id", ({ params, body, scope }) => toJson(webhooks.update(scoped(scope, params.id).id, body)), {
       params: idParams,
       body: updateWebhookBody,
-      detail: { summary: "Change an inbound webhook: name, active, example, identify, mappings, actions, rate_limit, signing_secret, idempotency_path" },
+      detail: { summary: "Change an inbound webhook: name, active, example, identify, mappings, actions, rate_limit, signing_secret, idempotency_path", responses: documented({ 200: webhookJson }) },
     })
     .delete("/inbound-webhooks/:id", ({ params, set, scope }) => {
       webhooks.remove(scoped(scope, params.id).id);
       set.status = 204;
-    }, { params: idParams, detail: { summary: "Delete an inbound webhook and its logs" } })
+    }, { params: idParams, detail: { summary: "Delete an inbound webhook and its logs", responses: documented({ 204: null }) } })
     .post("/inbound-webhooks/:id/listen", ({ params, scope }) => {
       const webhook = webhooks.startListening(scoped(scope, params.id).id);
       return { listening: true, until: new Date(webhook.listen_until!).toISOString() };
-    }, { params: idParams, detail: { summary: "Capture the next request's body as the example (for up to 10 minutes)" } })
+    }, { params: idParams, detail: { summary: "Capture the next request's body as the example (for up to 10 minutes)", responses: documented({ 200: t.Object({ listening: t.Literal(true), until: t.String() }) }) } })
     .get("/inbound-webhooks/:id/listen", ({ params, scope }) => {
       const webhook = scoped(scope, params.id);
       const now = clock.now();
@@ -75,24 +75,24 @@ export function inboundApi({ auth, clock, bots, webhooks, logs, receiver, public
         captured_at: webhook.listen_captured_at === null ? null : new Date(webhook.listen_captured_at).toISOString(),
         example: webhook.example,
       };
-    }, { params: idParams, detail: { summary: "Whether a live request was captured" } })
+    }, { params: idParams, detail: { summary: "Whether a live request was captured", responses: documented({ 200: t.Object({ listening: t.Boolean(), captured: t.Boolean(), captured_at: t.Nullable(t.String()), example: t.Any() }) }) } })
     .post("/inbound-webhooks/:id/preview", ({ params, body, scope }) => {
       const webhook = scoped(scope, params.id);
       return webhooks.preview(webhook, body?.example !== undefined ? body.example : webhook.example);
-    }, { params: idParams, body: t.Optional(previewBody), detail: { summary: "What identification and mappings would read and store from an example" } })
+    }, { params: idParams, body: t.Optional(previewBody), detail: { summary: "What identification and mappings would read and store from an example", responses: documented({ 200: t.Object({ identify: t.Record(t.String(), t.Record(t.String(), t.Any())), mappings: t.Array(t.Record(t.String(), t.Any())) }) }) } })
     .get("/inbound-webhooks/:id/logs", ({ params, query, scope }) => {
       const webhook = scoped(scope, params.id);
       const page = logs.list(webhook.id, { outcome: query.outcome, limit: query.limit ?? 50, cursor: query.cursor });
       return { data: page.data.map(logSummaryJson), next_cursor: page.next_cursor };
-    }, { params: idParams, query: listLogsQuery, detail: { summary: "Request log, newest first (keyset pagination)" } })
+    }, { params: idParams, query: listLogsQuery, detail: { summary: "Request log, newest first (keyset pagination)", responses: documented({ 200: t.Object({ data: t.Array(logSummarySchema), next_cursor: t.Nullable(t.String()) }) }) } })
     .get("/inbound-webhooks/:id/logs/:log_id", ({ params, scope }) => logDetailJson(logs.get(scoped(scope, params.id).id, params.log_id)), {
       params: logParams,
-      detail: { summary: "One logged request with headers (secrets redacted) and body" },
+      detail: { summary: "One logged request with headers (secrets redacted) and body", responses: documented({ 200: logDetailSchema }) },
     })
     .post("/inbound-webhooks/:id/logs/:log_id/replay", async ({ params, scope }) => {
       const answer = await receiver.replay(scoped(scope, params.id), params.log_id);
       return { log_id: answer.logId, status: answer.status, response: answer.body };
-    }, { params: logParams, detail: { summary: "Process a logged body again with today's settings (a new log row)" } });
+    }, { params: logParams, detail: { summary: "Process a logged body again with today's settings (a new log row)", responses: documented({ 200: t.Object({ log_id: t.Integer(), status: t.Integer(), response: t.Any() }) }) } });
 }
 
 // Web forms post to webhook URLs from other sites' pages with fetch(): allow any origin. The
@@ -153,8 +153,17 @@ export function hooksRoutes({ receive, clientIp }: { receive: HookReceiver; clie
       parse: "none",
       detail: {
         summary: "Receive a request from an outside system",
-        description: "JSON object or form-encoded body, at most 256 KiB and 64 levels deep. Answers 200 {ok, user_ns, created} or an error.",
-      },
+        description: "JSON object or form-encoded body, at most 256 KiB and 64 levels deep. Answers 200 {ok, user_ns, created} or an error; the guide lists the checks in order.",
+        requestBody: { required: true, content: { "application/json": { schema: { type: "object", additionalProperties: true } }, "application/x-www-form-urlencoded": { schema: { type: "object", additionalProperties: true } } } },
+        responses: {
+          ...documented({ 200: receiverAnswer }),
+          400: { description: "The body is not a JSON object or a form (`invalid_body`)." },
+          401: { description: "The Standard Webhooks signature is missing or wrong (`invalid_signature`)." },
+          409: { description: "The webhook is inactive (`webhook_inactive`)." },
+          415: { description: "The body is neither JSON nor a form (`unsupported_media_type`)." },
+          422: { description: "No contact could be identified (`user_not_identified`)." },
+        },
+      } as never,
     })
     .options("/hooks/:token", () => new Response(null, { status: 204, headers: PREFLIGHT }), { parse: "none", detail: { hide: true } })
     .all("/hooks/:token", () => Response.json(errorBody("method_not_allowed", "Webhook URLs take POST only."), { status: 405, headers: { allow: "POST" } }), {

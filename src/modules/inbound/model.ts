@@ -44,3 +44,50 @@ export const listLogsQuery = t.Object({
   limit: pageLimit(),
   cursor: t.Optional(t.String()),
 });
+
+// ---- Answers (for the OpenAPI document) ----
+
+export const webhookJson = t.Object({
+  id: t.Integer(),
+  flow_ns: t.String(),
+  name: t.String(),
+  url: t.String({ description: "POST here; the token in it is the secret" }),
+  method: t.Literal("POST"),
+  active: t.Boolean(),
+  example: t.Any({ description: "The example body (any JSON, null when none)" }),
+  identify: t.Record(t.String(), t.Any()),
+  mappings: t.Array(t.Object({ path: t.String(), field: t.String() })),
+  actions: t.Array(t.Record(t.String(), t.Any())),
+  rate_limit: t.Object({ capacity: t.Integer(), refill_seconds: t.Integer(), remaining: t.Integer() }),
+  signing_secret: t.Nullable(t.String({ description: "Its first characters only: write-only" })),
+  idempotency_path: t.Nullable(t.String()),
+  listening: t.Boolean(),
+  example_captured_at: t.Nullable(t.String()),
+  created_at: t.String(),
+  updated_at: t.String(),
+}, { title: "InboundWebhookV1" });
+
+export const logSummaryJson = t.Object({
+  id: t.Integer(),
+  received_at: t.String(),
+  source_ip: t.Nullable(t.String()),
+  outcome: t.UnionEnum(OUTCOMES as unknown as [string, ...string[]]),
+  status: t.Integer({ description: "The HTTP status the request was answered with" }),
+  user_ns: t.Nullable(t.String()),
+  created: t.Boolean(),
+  error: t.Nullable(t.String()),
+  duration_ms: t.Number(),
+  replay_of: t.Nullable(t.Integer()),
+}, { title: "WebhookLog" });
+
+export const logDetailJson = t.Object({
+  ...logSummaryJson.properties,
+  headers: t.Record(t.String(), t.String({ description: "Secrets read [redacted]" })),
+  body: t.String(),
+  body_truncated: t.Boolean(),
+  fields_written: t.Record(t.String(), t.Any()),
+  notes: t.Array(t.String()),
+  response: t.Any({ description: "The JSON body the request was answered with" }),
+}, { title: "WebhookLogDetail" });
+
+export const receiverAnswer = t.Object({ ok: t.Literal(true), user_ns: t.String(), created: t.Boolean({ description: "Whether the contact was created by this request" }) });

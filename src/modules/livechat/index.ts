@@ -1,7 +1,8 @@
 // v1 routes for live chat: the integration webhook, pausing and resuming a contact's bot,
 // assigning agents, and sub-flows.
 import { Elysia, t } from "elysia";
-import { numericId, refuseUnknownFields } from "../../http/schema";
+import { documented, numericId, refuseUnknownFields } from "../../http/schema";
+import { contactJson as contactSchema } from "../contacts/model";
 import { AppError, errors } from "../../http/errors";
 import type { Bots } from "../bots/service";
 import { scopedBot } from "../bots/index";
@@ -21,6 +22,15 @@ const integrationBody = t.Object({
   enabled: t.Optional(t.Boolean()),
 });
 
+const integrationJson = t.Object({
+  url: t.Nullable(t.String()),
+  headers: t.Array(t.Object({ name: t.String(), value: t.String({ description: "Always ********: write-only" }) })),
+  secret: t.Nullable(t.String({ description: "******** when set: write-only" })),
+  enabled: t.Boolean(),
+}, { title: "IntegrationWebhook" });
+const subFlowJson = t.Object({ sub_flow_ns: t.String(), name: t.String(), actions: t.Array(t.Record(t.String(), t.Any())), created_at: t.String() }, { title: "SubFlowV1" });
+const contactAnswer = documented({ 200: contactSchema });
+
 export function liveChatApi({ auth, bots, contacts, integration, relay, subFlows, webhooks }: { auth: BearerAuth; bots: Bots; contacts: Contacts; integration: Integration; relay: Relay; subFlows: SubFlows; webhooks: Webhooks }) {
   const contactJson = ({ contact, bot }: ReturnType<Contacts["get"]>) => contactToJson(contact, bot, contacts.fieldValues(contact.id));
   // Checked before the body is: a scoped token learns nothing about the integration.
@@ -30,35 +40,35 @@ export function liveChatApi({ auth, bots, contacts, integration, relay, subFlows
   return new Elysia({ detail: { tags: ["Live chat"] } })
     .use(auth)
     .get("/integrations/webhook", () => integrationToJson(integration.get()), {
-      ...installationWide, detail: { summary: "The live-chat integration webhook (header values and secret masked)" } })
+      ...installationWide, detail: { summary: "The live-chat integration webhook (header values and secret masked)", responses: documented({ 200: integrationJson }) } })
     .put("/integrations/webhook", ({ body }) => integrationToJson(integration.put(body)), {
       transform: [installationWide.transform, refuseUnknownFields(integrationBody)],
       body: integrationBody,
-      detail: { summary: "Set the integration webhook: url, headers (name/value pairs), secret (whsec_…), enabled" },
+      detail: { summary: "Set the integration webhook: url, headers (name/value pairs), secret (whsec_…), enabled", responses: documented({ 200: integrationJson }) },
     })
     .post("/integrations/webhook/test", () => {
       if (!integration.get().url) throw new AppError(409, "integration_not_configured", "Set the integration webhook's url first.");
       return { delivery_id: relay.sendTestEvent() };
-    }, { ...installationWide, detail: { summary: "Queue a sample payload to the integration webhook; follow it at /api/v1/deliveries/{delivery_id}" } })
+    }, { ...installationWide, detail: { summary: "Queue a sample payload to the integration webhook; follow it at /api/v1/deliveries/{delivery_id} (409 integration_not_configured without a url)", responses: documented({ 200: t.Object({ delivery_id: t.String() }) }) } })
     .post("/contacts/:user_ns/pause", ({ params, body, scope }) => contactJson(contacts.pause(reach(scope, params.user_ns), body?.minutes ? body.minutes : null)), {
       body: t.Optional(t.Object({ minutes: t.Optional(t.Nullable(t.Integer({ minimum: 0, maximum: 525_600 }))) })),
-      detail: { summary: "Pause the bot for the contact for `minutes` (absent, null or 0: until resumed)" },
+      detail: { summary: "Pause the bot for the contact for `minutes` (absent, null or 0: until resumed)", responses: contactAnswer },
     })
-    .post("/contacts/:user_ns/resume", ({ params, scope }) => contactJson(contacts.resume(reach(scope, params.user_ns))), { detail: { summary: "Resume the bot for the contact" } })
+    .post("/contacts/:user_ns/resume", ({ params, scope }) => contactJson(contacts.resume(reach(scope, params.user_ns))), { detail: { summary: "Resume the bot for the contact", responses: contactAnswer } })
     .post("/contacts/:user_ns/assign", ({ params, body, scope }) => contactJson(contacts.assignAgent(reach(scope, params.user_ns), body.agent_id)), {
       body: t.Object({ agent_id: t.Nullable(t.Integer({ minimum: 1 })) }),
-      detail: { summary: "Assign an agent to the contact (null: unassign)" },
+      detail: { summary: "Assign an agent to the contact (null: unassign)", responses: contactAnswer },
     })
     .post("/bots/:flow_ns/sub-flows", ({ params, body, set, scope }) => {
       const bot = scopedBot(bots, scope, params.flow_ns);
       set.status = 201;
       return subFlowToJson(subFlows.create(bot.id, body.name, body.actions));
-    }, { body: t.Object({ name: t.String(), actions: t.Array(t.Any(), { maxItems: 50 }) }), detail: { summary: "Save a named list of actions as a sub-flow" } })
-    .get("/bots/:flow_ns/sub-flows", ({ params, scope }) => ({ data: subFlows.list(scopedBot(bots, scope, params.flow_ns).id).map(subFlowToJson) }), { detail: { summary: "A bot's sub-flows" } })
+    }, { body: t.Object({ name: t.String(), actions: t.Array(t.Any(), { maxItems: 50 }) }), detail: { summary: "Save a named list of actions as a sub-flow (409 sub_flow_exists when the name is taken)", responses: documented({ 201: subFlowJson }) } })
+    .get("/bots/:flow_ns/sub-flows", ({ params, scope }) => ({ data: subFlows.list(scopedBot(bots, scope, params.flow_ns).id).map(subFlowToJson) }), { detail: { summary: "A bot's sub-flows", responses: documented({ 200: t.Object({ data: t.Array(subFlowJson) }) }) } })
     .post("/inbound-webhooks/:id/sub-flow", ({ params, body, set, scope }) => {
       const webhook = webhooks.get(params.id);
       scope.owns(webhook.bot_id, () => errors.notFound("inbound webhook", String(params.id)));
       set.status = 201;
       return subFlowToJson(subFlows.create(webhook.bot_id, body.name, webhook.actions));
-    }, { params: t.Object({ id: numericId("id") }), body: t.Object({ name: t.String() }), detail: { summary: "Save an inbound webhook's actions as a named sub-flow" } });
+    }, { params: t.Object({ id: numericId("id") }), body: t.Object({ name: t.String() }), detail: { summary: "Save an inbound webhook's actions as a named sub-flow (409 sub_flow_exists when the name is taken)", responses: documented({ 201: subFlowJson }) } });
 }

@@ -1,6 +1,6 @@
 // HTTP routes for installation settings: /api/v1/settings.
 import { Elysia, t } from "elysia";
-import { refuseUnknownFields } from "../../http/schema";
+import { documented, refuseUnknownFields } from "../../http/schema";
 import type { Settings } from "./service";
 import type { BearerAuth } from "../tokens/index";
 
@@ -12,10 +12,19 @@ export const settingsPatch = t.Object({
   allow_private_targets: t.Optional(t.Boolean({ description: "Deliveries to private and loopback addresses (link-local and metadata addresses are always refused)." })),
 });
 
+const settingsJson = t.Object({
+  team_id: t.Integer({ description: "This installation (meta.team_id in relays)" }),
+  max_inbound_webhooks_per_bot: t.Integer(),
+  log_retention_days: t.Integer(),
+  delivery_timeout_seconds: t.Integer(),
+  max_deliveries_in_flight: t.Integer(),
+  allow_private_targets: t.Boolean(),
+}, { title: "Settings" });
+
 export function settingsApi({ auth, settings }: { auth: BearerAuth; settings: Settings }) {
   return new Elysia({ prefix: "/settings", detail: { tags: ["Settings"] } })
     .use(auth)
     .onTransform(({ scope }) => scope.installation())
-    .get("", () => settings.get(), { detail: { summary: "Installation settings" } })
-    .patch("", ({ body }) => settings.update(body), { body: settingsPatch, transform: refuseUnknownFields(settingsPatch), detail: { summary: "Change installation settings" } });
+    .get("", () => settings.get(), { detail: { summary: "Installation settings", responses: documented({ 200: settingsJson }) } })
+    .patch("", ({ body }) => settings.update(body), { body: settingsPatch, transform: refuseUnknownFields(settingsPatch), detail: { summary: "Change installation settings (unknown fields: 422)", responses: documented({ 200: settingsJson }) } });
 }

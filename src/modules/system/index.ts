@@ -56,8 +56,16 @@ export function systemRoutes({ db, metrics, dataDir }: { db: Database; metrics: 
         set.status = 503;
         return { status: "unavailable", error: { code: "storage_unavailable", message: (error as Error).message } };
       }
-    }, { detail: { summary: "200 while the database takes writes; 503 storage_unavailable otherwise" } })
+    }, {
+      detail: {
+        summary: "200 while the database takes writes; 503 storage_unavailable otherwise",
+        responses: {
+          200: { description: "The database takes writes.", content: { "application/json": { schema: { type: "object", required: ["status"], properties: { status: { const: "ok" } } } } } },
+          503: { description: "The database cannot be written (`storage_unavailable`).", content: { "application/json": { schema: { type: "object", required: ["status", "error"], properties: { status: { const: "unavailable" }, error: { $ref: "#/components/schemas/Error/properties/error" } } } } } },
+        },
+      } as never,
+    })
     .get("/metrics", () => new Response(metrics.render(queueGauges()), { headers: { "content-type": "text/plain; version=0.0.4" } }), {
-      detail: { summary: "Prometheus metrics" },
+      detail: { summary: "Prometheus metrics", responses: { 200: { description: "The Prometheus text exposition format, version 0.0.4.", content: { "text/plain": { schema: { type: "string" } } } } } } as never,
     });
 }

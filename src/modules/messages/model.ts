@@ -1,0 +1,15 @@
+// The v1 message answer (messageToJson), for the OpenAPI document.
+import { t } from "elysia";
+
+export const messageJson = t.Object({
+  _id: t.String(),
+  mid: t.Nullable(t.String({ description: "The channel's id for the message" })),
+  type: t.UnionEnum(["in", "out"]),
+  msg_type: t.String(),
+  content: t.String(),
+  payload: t.Record(t.String(), t.Any()),
+  agent_id: t.Integer({ description: "The agent who sent it, 0 for the bot" }),
+  delivery_state: t.String({ description: "received, pending, sent, delivered, undelivered or failed" }),
+  error_code: t.Nullable(t.String({ description: "The provider's reason it was not delivered" })),
+  created_at: t.String(),
+}, { title: "Message" });
