@@ -51,11 +51,13 @@ const isObject = (value: unknown): value is Json => typeof value === "object" &&
 export function cleanSchema(schema: unknown): unknown {
   if (Array.isArray(schema)) return schema.map(cleanSchema);
   if (!isObject(schema)) return schema;
-  // t.Numeric: anyOf [a numeric string, a number] with the constraints on both: a number.
+  // t.Numeric and t.Integer: anyOf [a numeric string, a number] with the constraints on both.
+  // The string is Elysia's leniency, not a contract (a string that is not a number is refused):
+  // documented as the number.
   const anyOf = schema.anyOf as Json[] | undefined;
-  if (anyOf?.length === 2 && anyOf[0]?.format === "numeric" && anyOf[1]?.type === "number") {
+  if (anyOf?.length === 2 && anyOf[0]?.type === "string" && (anyOf[0]?.format === "numeric" || anyOf[0]?.format === "integer") && (anyOf[1]?.type === "number" || anyOf[1]?.type === "integer")) {
     const { anyOf: _, error: __, default: ___, ...constraints } = schema;
-    const integer = constraints.multipleOf === 1;
+    const integer = constraints.multipleOf === 1 || anyOf[1]?.type === "integer";
     const { multipleOf, ...rest } = constraints;
     return cleanSchema({ ...rest, ...(integer ? {} : { multipleOf }), type: integer ? "integer" : "number" });
   }

@@ -34,15 +34,17 @@ export function refuseUnknownFields(schema: { properties: Record<string, unknown
 }
 
 /**
- * A route's success answers for the OpenAPI document (`detail.responses`): the body schema by
- * status, `null` for no body. Documentation only: the property run in make test holds the
- * server to it.
+ * A route's answers for the OpenAPI document (`detail.responses`): the success body schema by
+ * status (`null` for no body), and the error statuses particular to the route with what they
+ * mean (they get the error shape; the common ones are added for every route). Documentation
+ * only: the property run in make test holds the server to it.
  */
-export function documented(answers: Record<number, unknown>) {
-  return Object.fromEntries(
-    Object.entries(answers).map(([status, schema]) => [
+export function documented(answers: Record<number, unknown>, particularErrors: Record<number, string> = {}) {
+  return Object.fromEntries([
+    ...Object.entries(answers).map(([status, schema]) => [
       status,
       schema === null ? { description: "Done; no body." } : { description: status === "201" ? "Created." : "Success.", content: { "application/json": { schema } } },
     ]),
-  );
+    ...Object.entries(particularErrors).map(([status, description]) => [status, { description }]),
+  ]);
 }

@@ -22,10 +22,9 @@ export function botsApi({ auth, bots, publicUrl }: { auth: BearerAuth; bots: Bot
       scope.installation();
       set.status = 201;
       return toJson(bots.create(body));
-    }, { body: createBotBody, response: { 201: botJson }, detail: { summary: "Create a bot" } })
+    }, { body: createBotBody, detail: { summary: "Create a bot", responses: documented({ 201: botJson }) } })
     .get("", ({ scope }) => ({ data: bots.list().filter((bot) => scope.botId === null || bot.id === scope.botId).map(toJson) }), {
-      response: t.Object({ data: t.Array(botJson) }),
-      detail: { summary: "List bots" },
+      detail: { summary: "List bots", responses: documented({ 200: t.Object({ data: t.Array(botJson) }) }) },
     })
     .get("/:flow_ns", ({ params, scope }) => toJson(scopedBot(bots, scope, params.flow_ns)), { detail: { summary: "Get a bot", responses: documented({ 200: botJson }) } })
     .patch("/:flow_ns", ({ params, body, scope }) => toJson(bots.update(scopedBot(bots, scope, params.flow_ns).flow_ns, body)), {

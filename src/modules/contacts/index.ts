@@ -3,6 +3,7 @@ import { Elysia, t } from "elysia";
 import type { Bots } from "../bots/service";
 import { scopedBot } from "../bots/index";
 import { errors } from "../../http/errors";
+import { documented } from "../../http/schema";
 import type { BearerAuth } from "../tokens/index";
 import type { TokenScope } from "../tokens/scope";
 import { contactJson, createContactBody, listContactsQuery, updateContactBody } from "./model";
@@ -23,23 +24,22 @@ export function contactsApi({ auth, bots, contacts }: { auth: BearerAuth; bots: 
       const contact = contacts.create(bot, body);
       set.status = 201;
       return contactToJson(contact, bot, {});
-    }, { body: createContactBody, response: { 201: contactJson }, detail: { summary: "Create a contact" } })
+    }, { body: createContactBody, detail: { summary: "Create a contact", responses: documented({ 201: contactJson }, { 409: "The bot has a contact with that phone or email (`contact_exists`)." }) } })
     .get("/bots/:flow_ns/contacts", ({ params, query, scope }) => {
       const bot = scopedBot(bots, scope, params.flow_ns);
       const page = contacts.list(bot, query);
       return { data: page.data.map((c) => contactToJson(c, bot, contacts.fieldValues(c.id))), next_cursor: page.next_cursor };
     }, {
       query: listContactsQuery,
-      response: t.Object({ data: t.Array(contactJson), next_cursor: t.Nullable(t.String()) }),
-      detail: { summary: "Find or list a bot's contacts, newest first" },
+      detail: { summary: "Find or list a bot's contacts, newest first", responses: documented({ 200: t.Object({ data: t.Array(contactJson), next_cursor: t.Nullable(t.String()) }) }) },
     })
     .get("/contacts/:user_ns", ({ params, scope }) => {
       const { contact, bot } = scopedContact(contacts, scope, params.user_ns);
       return contactToJson(contact, bot, contacts.fieldValues(contact.id));
-    }, { response: contactJson, detail: { summary: "Get a contact" } })
+    }, { detail: { summary: "Get a contact", responses: documented({ 200: contactJson }) } })
     .patch("/contacts/:user_ns", ({ params, body, scope }) => {
       scopedContact(contacts, scope, params.user_ns);
       const { contact, bot } = contacts.update(params.user_ns, body);
       return contactToJson(contact, bot, contacts.fieldValues(contact.id));
-    }, { body: updateContactBody, response: contactJson, detail: { summary: "Set a contact's names, phone, email, tags or field values" } });
+    }, { body: updateContactBody, detail: { summary: "Set a contact's names, phone, email, tags or field values", responses: documented({ 200: contactJson }, { 409: "Another contact of the bot has that phone or email (`contact_exists`)." }) } });
 }

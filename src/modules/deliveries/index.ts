@@ -53,5 +53,5 @@ export function deliveriesApi({ auth, deliveries }: { auth: BearerAuth; deliveri
       const delivery = scoped(scope, params.id);
       return { ...deliveryToJson(delivery), attempt_log: deliveries.attempts(delivery).map(attemptToJson) };
     }, { detail: { summary: "One delivery with every attempt", responses: documented({ 200: t.Object({ ...deliveryJson.properties, attempt_log: t.Array(attemptJson) }) }) } })
-    .post("/:id/retry", ({ params, scope }) => deliveryToJson(deliveries.retry(scoped(scope, params.id).public_id)), { detail: { summary: "Queue a failed delivery again (409 when it is not failed)", responses: documented({ 200: deliveryJson }) } });
+    .post("/:id/retry", ({ params, scope }) => deliveryToJson(deliveries.retry(scoped(scope, params.id).public_id)), { detail: { summary: "Queue a failed delivery again (409 when it is not failed)", responses: documented({ 200: deliveryJson }, { 409: "The delivery has not failed (`delivery_not_failed`)." }) } });
 }

@@ -14,10 +14,9 @@ export function fieldsApi({ auth, bots, fields }: { auth: BearerAuth; bots: Bots
       const field = fields.create(scopedBot(bots, scope, params.flow_ns).id, body);
       set.status = 201;
       return fieldToJson(field);
-    }, { body: createFieldBody, response: { 201: fieldJson }, detail: { summary: "Add a custom field" } })
+    }, { body: createFieldBody, detail: { summary: "Add a custom field", responses: documented({ 201: fieldJson }, { 409: "The bot has a field with that name, or it is a system field (`field_exists`)." }) } })
     .get("", ({ params, scope }) => ({ data: fields.list(scopedBot(bots, scope, params.flow_ns).id).map(fieldToJson) }), {
-      response: t.Object({ data: t.Array(fieldJson) }),
-      detail: { summary: "List a bot's custom fields" },
+      detail: { summary: "List a bot's custom fields", responses: documented({ 200: t.Object({ data: t.Array(fieldJson) }) }) },
     })
     .delete("/:id", ({ params, set, scope }) => {
       fields.remove(scopedBot(bots, scope, params.flow_ns).id, params.id);

@@ -48,7 +48,7 @@ export function inboundApi({ auth, clock, bots, webhooks, logs, receiver, public
       const webhook = webhooks.create(scopedBot(bots, scope, params.flow_ns), body.name);
       set.status = 201;
       return toJson(webhook);
-    }, { body: createWebhookBody, detail: { summary: "Create an inbound webhook (inactive until activated; 409 webhook_limit_reached beyond the setting)", responses: documented({ 201: webhookJson }) } })
+    }, { body: createWebhookBody, detail: { summary: "Create an inbound webhook (inactive until activated; 409 webhook_limit_reached beyond the setting)", responses: documented({ 201: webhookJson }, { 409: "The bot has as many webhooks as the setting allows (`webhook_limit_reached`)." }) } })
     .get("/bots/:flow_ns/inbound-webhooks", ({ params, scope }) => ({ data: webhooks.listForBot(scopedBot(bots, scope, params.flow_ns).id).map(toJson) }), {
       detail: { summary: "List a bot's inbound webhooks", responses: documented({ 200: t.Object({ data: t.Array(webhookJson) }) }) },
     })

@@ -49,7 +49,7 @@ export function liveChatApi({ auth, bots, contacts, integration, relay, subFlows
     .post("/integrations/webhook/test", () => {
       if (!integration.get().url) throw new AppError(409, "integration_not_configured", "Set the integration webhook's url first.");
       return { delivery_id: relay.sendTestEvent() };
-    }, { ...installationWide, detail: { summary: "Queue a sample payload to the integration webhook; follow it at /api/v1/deliveries/{delivery_id} (409 integration_not_configured without a url)", responses: documented({ 200: t.Object({ delivery_id: t.String() }) }) } })
+    }, { ...installationWide, detail: { summary: "Queue a sample payload to the integration webhook; follow it at /api/v1/deliveries/{delivery_id} (409 integration_not_configured without a url)", responses: documented({ 200: t.Object({ delivery_id: t.String() }) }, { 409: "The integration has no url (`integration_not_configured`)." }) } })
     .post("/contacts/:user_ns/pause", ({ params, body, scope }) => contactJson(contacts.pause(reach(scope, params.user_ns), body?.minutes ? body.minutes : null)), {
       body: t.Optional(t.Object({ minutes: t.Optional(t.Nullable(t.Integer({ minimum: 0, maximum: 525_600 }))) })),
       detail: { summary: "Pause the bot for the contact for `minutes` (absent, null or 0: until resumed)", responses: contactAnswer },
@@ -63,12 +63,12 @@ export function liveChatApi({ auth, bots, contacts, integration, relay, subFlows
       const bot = scopedBot(bots, scope, params.flow_ns);
       set.status = 201;
       return subFlowToJson(subFlows.create(bot.id, body.name, body.actions));
-    }, { body: t.Object({ name: t.String(), actions: t.Array(t.Any(), { maxItems: 50 }) }), detail: { summary: "Save a named list of actions as a sub-flow (409 sub_flow_exists when the name is taken)", responses: documented({ 201: subFlowJson }) } })
+    }, { body: t.Object({ name: t.String(), actions: t.Array(t.Any(), { maxItems: 50 }) }), detail: { summary: "Save a named list of actions as a sub-flow", responses: documented({ 201: subFlowJson }, { 409: "The bot has a sub-flow with that name (`sub_flow_exists`)." }) } })
     .get("/bots/:flow_ns/sub-flows", ({ params, scope }) => ({ data: subFlows.list(scopedBot(bots, scope, params.flow_ns).id).map(subFlowToJson) }), { detail: { summary: "A bot's sub-flows", responses: documented({ 200: t.Object({ data: t.Array(subFlowJson) }) }) } })
     .post("/inbound-webhooks/:id/sub-flow", ({ params, body, set, scope }) => {
       const webhook = webhooks.get(params.id);
       scope.owns(webhook.bot_id, () => errors.notFound("inbound webhook", String(params.id)));
       set.status = 201;
       return subFlowToJson(subFlows.create(webhook.bot_id, body.name, webhook.actions));
-    }, { params: t.Object({ id: numericId("id") }), body: t.Object({ name: t.String() }), detail: { summary: "Save an inbound webhook's actions as a named sub-flow (409 sub_flow_exists when the name is taken)", responses: documented({ 201: subFlowJson }) } });
+    }, { params: t.Object({ id: numericId("id") }), body: t.Object({ name: t.String() }), detail: { summary: "Save an inbound webhook's actions as a named sub-flow", responses: documented({ 201: subFlowJson }, { 409: "The bot has a sub-flow with that name (`sub_flow_exists`)." }) } });
 }

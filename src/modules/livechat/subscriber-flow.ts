@@ -43,7 +43,7 @@ export function subscriberFlowApi(deps: SubscriberDeps) {
         name: t.String({ pattern: "^[A-Za-z][A-Za-z0-9_]{0,63}$", error: "name must be letters, digits and _, starting with a letter" }),
         var_type: t.UnionEnum(FIELD_TYPES as unknown as [string, ...string[]], { default: undefined, error: `var_type must be one of: ${FIELD_TYPES.join(", ")}` }),
       }),
-      detail: { summary: "Create a custom field (409 field_exists when the name is taken)", description: example({ name: "party_size", var_type: "number" }, { status: "ok", data: { var_ns: "v12", name: "party_size", var_type: "number" } }), responses: documented({ 201: okSchema(FieldDefinitionSchema) }) },
+      detail: { summary: "Create a custom field", description: example({ name: "party_size", var_type: "number" }, { status: "ok", data: { var_ns: "v12", name: "party_size", var_type: "number" } }), responses: documented({ 201: okSchema(FieldDefinitionSchema) }, { 409: "The bot has a field with that name, or it is a system field (`field_exists`)." }) },
     })
     .delete("/flow/delete-user-field", ({ body, apiToken }) => {
       const bot = botFor(apiToken, body.flow_ns);

@@ -249,7 +249,7 @@ export function subscriberApi(deps: SubscriberDeps) {
       return ok(info({ contact, bot }));
     }, {
       body: t.Object({ flow_ns: flowNs, phone: t.Optional(t.String({ maxLength: 50 })), email: t.Optional(t.String({ maxLength: 254 })), ...contactNames }),
-      detail: { summary: "Create a contact (a phone or an email is needed)", description: example({ phone: "+14155552671", name: "Ada Lovelace", gender: "female" }, { status: "ok", data: { ...CONTACT_EXAMPLE, name: "Ada Lovelace", last_name: "Lovelace", gender: "female" } }), responses: documented({ 201: okSchema(SubscriberSchema) }) },
+      detail: { summary: "Create a contact (a phone or an email is needed)", description: example({ phone: "+14155552671", name: "Ada Lovelace", gender: "female" }, { status: "ok", data: { ...CONTACT_EXAMPLE, name: "Ada Lovelace", last_name: "Lovelace", gender: "female" } }), responses: documented({ 201: okSchema(SubscriberSchema) }, { 409: "The bot has a contact with that phone or email (`contact_exists`)." }) },
     })
     .put("/subscriber/update", ({ body, apiToken }) => {
       contactFor(apiToken, body.user_ns);
@@ -257,7 +257,7 @@ export function subscriberApi(deps: SubscriberDeps) {
       return ok(info(contacts.update(user_ns, splitName(patch))));
     }, {
       body: t.Object({ user_ns: userNs, phone: t.Optional(t.Nullable(t.String({ maxLength: 50 }))), email: t.Optional(t.Nullable(t.String({ maxLength: 254 }))), ...contactNames }),
-      detail: { summary: "Change a contact's name, gender, phone or email", description: example({ user_ns: "u3k9x2m1q8w7e4r", last_name: "Lovelace" }, { status: "ok", data: { ...CONTACT_EXAMPLE, name: "Ada Lovelace", last_name: "Lovelace" } }), responses: subscriber },
+      detail: { summary: "Change a contact's name, gender, phone or email", description: example({ user_ns: "u3k9x2m1q8w7e4r", last_name: "Lovelace" }, { status: "ok", data: { ...CONTACT_EXAMPLE, name: "Ada Lovelace", last_name: "Lovelace" } }), responses: documented({ 200: okSchema(SubscriberSchema) }, { 409: "Another contact of the bot has that phone or email (`contact_exists`)." }) },
     })
     .delete("/subscriber/delete", ({ body, apiToken }) => {
       contactFor(apiToken, body.user_ns);
