@@ -10,7 +10,8 @@ const htmlPage = (body: JSX.Element) => new Response(body as string, { headers: 
 export const API_SUMMARY = `Switchboard's REST API: bots, custom fields, contacts, inbound webhooks and their logs, messages,
 deliveries, settings and live chat under \`/api/v1\`, and the UChat-style subscriber API under \`/api\`.
 Send an API token as \`Authorization: Bearer TOKEN\` (create one in the admin's Settings or with
-\`switchboard token create NAME\`). Errors are \`{ "error": { "code", "message" } }\`.
+\`switchboard token create NAME\`). Errors are \`{ "error": { "code", "message" } }\` (under \`/api/…\` also
+UChat's top-level \`message\`).
 
 **Read the [guide](/docs/guide)** for token scopes, the receiver's order of checks, path syntax,
 actions and templates, channels, the retry schedule and the live-chat relay payload.`;
@@ -46,7 +47,9 @@ list and bulk retry. A read-only token may only GET (403 \`read_only_token\`).
 Every error is \`{ "error": { "code": "snake_case", "message": "human sentence" } }\`. Validation errors
 are 422 \`validation_failed\` naming the field; malformed JSON is 400 \`invalid_json\`. A JSON body is
 always an object (a string, number or array is 422); \`limit\` is a whole number from 1 to 200.
-\`PATCH /settings\` and \`PUT /integrations/webhook\` refuse fields they do not know (422).
+\`PATCH /settings\` and \`PUT /integrations/webhook\` refuse fields they do not know (422). A method a
+path does not take is 405 \`method_not_allowed\` with \`Allow\`. Under the UChat-style \`/api/…\` an error
+also carries \`"status": "error"\` and its \`message\` at the top level.
 
 ## Inbound webhooks: the receiver
 \`POST /hooks/{token}\` takes a JSON object (or \`application/x-www-form-urlencoded\`, read as an object;
