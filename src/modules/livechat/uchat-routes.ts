@@ -276,7 +276,7 @@ the bot (an installation-wide token adds \`flow_ns\`, else 422 \`flow_ns_require
 \`delivery_state\`…); a contact has no \`profile_pic\`, \`locale\`, \`language\`, opt-in or last-seen
 times; custom field values keep their type (a number field's value is a number); errors are
 \`{"status": "error", "message", "error": {"code", "message"}}\` with the status the reference names
-(UChat answers 400 for all). Lists page by \`page\` and \`limit\` with \`meta.current_page\`,
+(UChat's description names 400 for every error). Lists page by \`page\` and \`limit\` with \`meta.current_page\`,
 \`per_page\`, \`total\` and \`last_page\` (without either, the flow lists give everything at once).
 
 ${tables.join("\n\n")}`;
