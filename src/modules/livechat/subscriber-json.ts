@@ -6,7 +6,7 @@ import { PAUSED_FOREVER, type Contact } from "../contacts/service";
 import { tagNs, tagToJson, type Tag } from "../contacts/tags";
 import type { CustomField } from "../fields/service";
 import type { Bot } from "../bots/service";
-import type { Message } from "../messages/service";
+import { messageToJson, type Message } from "../messages/service";
 
 const iso = (ms: number) => new Date(ms).toISOString();
 /** UChat's date-time: `YYYY-MM-DD HH:mm:ss`, UTC. */
@@ -53,22 +53,14 @@ export function subscriberJson(contact: Contact, bot: Bot, view: SubscriberView)
   };
 }
 
+/** The v1 message with what UChat's ChatMsg adds: the numeric id, who sent it, and when in seconds. */
 export function chatMessageJson(message: Message, contact: Contact, bot: Bot) {
   return {
     id: message.id,
-    _id: message.public_id,
-    mid: message.mid,
-    type: message.direction,
-    msg_type: message.msg_type,
-    content: message.content,
-    payload: JSON.parse(message.payload) as Record<string, unknown>,
+    ...messageToJson(message),
     // Who sent it: the contact (in), else the bot (out; agent_id names a human agent).
     sender_id: message.direction === "in" ? contact.user_ns : bot.flow_ns,
-    agent_id: message.agent_id ?? 0,
     ts: Math.floor(message.created_at / 1000),
-    delivery_state: message.delivery_state,
-    error_code: message.error_code,
-    created_at: iso(message.created_at),
   };
 }
 
