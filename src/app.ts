@@ -134,7 +134,7 @@ function toAppError(code: string | number, error: unknown): AppError {
   if (code === "VALIDATION") {
     // A schema may name its own error code (errorCode), as default_country's invalid_country.
     const own = (error as { all?: { schema?: { errorCode?: unknown } }[] }).all?.[0]?.schema?.errorCode;
-    return new AppError(422, typeof own === "string" ? own : "validation_failed", describeValidation(error as never));
+    return errors.validation(describeValidation(error as never), typeof own === "string" ? own : undefined);
   }
   if (code === "PARSE") return errors.invalidJson();
   const sqliteCode = (error as { code?: string })?.code;
@@ -156,7 +156,7 @@ export function errorResponse(code: string | number, error: unknown, request: Re
   if (code === "NOT_FOUND") {
     const methods = allowed(path);
     appError = methods.length > 0
-      ? new AppError(405, "method_not_allowed", `${path} takes ${methods.join(", ")}, not ${request.method}.`, { allow: methods.join(", ") })
+      ? errors.methodNotAllowed(path, request.method, methods)
       : errors.routeNotFound(request.method, path);
   } else appError = toAppError(code, error);
   if (appError.status === 500) console.error(JSON.stringify({ level: "error", msg: "request failed", path, error: String((error as Error)?.stack ?? error) }));

@@ -22,7 +22,11 @@ export const errors = {
   notFound: (what: string, id: string) => new AppError(404, "not_found", `No ${what} with id '${id}'.`),
   routeNotFound: (method: string, path: string) => new AppError(404, "route_not_found", `There is no route ${method} ${path}.`),
   invalidJson: () => new AppError(400, "invalid_json", "The request body is not valid JSON."),
-  validation: (message: string) => new AppError(422, "validation_failed", message),
+  /** A field is missing or not valid; a schema may name a more specific code (errorCode). */
+  validation: (message: string, code = "validation_failed") => new AppError(422, code, message),
+  methodNotAllowed: (path: string, method: string, allowed: string[]) =>
+    new AppError(405, "method_not_allowed", `${path} takes ${allowed.join(", ")}, not ${method}.`, { allow: allowed.join(", ") }),
+  flowNsRequired: () => new AppError(422, "flow_ns_required", "This token is not scoped to a bot: name the bot with flow_ns."),
   invalidPhone: (reason: string) => new AppError(422, "invalid_phone", `The phone number is not usable: ${reason}.`),
   invalidEmail: (reason: string) => new AppError(422, "invalid_email", `The email address is not usable: ${reason}.`),
   invalidCountry: (code: string) => new AppError(422, "invalid_country", `'${code}' is not a supported ISO 3166 country code (e.g. US, GB, DE).`),

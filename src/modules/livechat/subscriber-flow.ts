@@ -66,7 +66,7 @@ export function subscriberFlowApi(deps: SubscriberDeps) {
     })
     .get("/flow/tags", ({ query, apiToken }) => ({ status: "ok" as const, ...pageSlice(tags.list(botFor(apiToken, query.flow_ns).id).map(tagToJson), query, (tag) => tag.name) }), {
       query: listQuery,
-      detail: { summary: "The bot's tags: those its contacts carry and those created ahead", description: example("GET /api/flow/tags?page=1&limit=100", { status: "ok", data: [{ name: "lead", tag_ns: "t3" }], meta: { current_page: 1, per_page: 100, total: 1, last_page: 1 } }), responses: documented({ 200: okListSchema(TagSchema) }) },
+      detail: { summary: "The bot's tags: every tag a contact has carried or create-tag made, until deleted", description: example("GET /api/flow/tags?page=1&limit=100", { status: "ok", data: [{ name: "lead", tag_ns: "t3" }], meta: { current_page: 1, per_page: 100, total: 1, last_page: 1 } }), responses: documented({ 200: okListSchema(TagSchema) }) },
     })
     .post("/flow/create-tag", ({ body, apiToken, set }) => {
       const { tag, created } = tags.ensure(botFor(apiToken, body.flow_ns).id, body.name);

@@ -4,7 +4,7 @@
 // must be known. The /api/flow/… routes are in subscriber-flow.ts, the shapes in subscriber-json.ts.
 import { Elysia, t } from "elysia";
 import { documented, pageLimit } from "../../http/schema";
-import { AppError, errors } from "../../http/errors";
+import { errors } from "../../http/errors";
 import { coerceFieldValue } from "../../lib/coerce";
 import { normaliseEmail, normalisePhone } from "../../lib/contact-identity";
 import type { Bot, Bots } from "../bots/service";
@@ -77,9 +77,8 @@ export function subscriberContext({ bots, contacts, fields, tags }: Pick<Subscri
       if (flow && flow !== bot.flow_ns) throw errors.notFound("bot", flow);
       return bot;
     }
-    if (!flow) throw new AppError(422, "flow_ns_required", "This token is not scoped to a bot: name the bot with flow_ns.");
-    const bot = bots.get(flow);
-    return bot;
+    if (!flow) throw errors.flowNsRequired();
+    return bots.get(flow);
   };
   const contactFor = (token: ApiToken, user: string): { contact: Contact; bot: Bot } => scopedContact(contacts, scopeOf(token), user);
   const viewOf = (bot: Bot) => ({ fields: fields.list(bot.id), tags: new Map(tags.list(bot.id).map((tag) => [tag.name, tag])) });
@@ -145,10 +144,10 @@ export function subscriberApi(deps: SubscriberDeps) {
     .post("/subscriber/send-content", ({ body, apiToken }) => {
       const inputs = body.data.content.messages.map((m) => {
         if (m.type === "text") {
-          if (!m.text) throw new AppError(422, "validation_failed", "A text message needs 'text'.");
+          if (!m.text) throw errors.validation("A text message needs 'text'.");
           return { msgType: "text", content: m.text, payload: { text: m.text }, agentId: apiToken.agent_id };
         }
-        if (!m.url) throw new AppError(422, "validation_failed", `An ${m.type} message needs 'url'.`);
+        if (!m.url) throw errors.validation(`An ${m.type} message needs 'url'.`);
         return { msgType: m.type, content: m.url, payload: { url: m.url }, agentId: apiToken.agent_id };
       });
       return ok(sendMessages(apiToken, body.user_ns, inputs));
