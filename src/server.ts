@@ -193,6 +193,7 @@ export async function startServer(config: Config, { log = jsonLogger, announce =
     stop() {
       // Stop accepting, let in-flight requests finish, then close the database cleanly.
       stopping ??= (async () => {
+        log({ level: "info", msg: "stopping" });
         // Open admin pages hold event streams: end them, or the stop would wait for every tab.
         services.live.closeAll();
         await server.stop();

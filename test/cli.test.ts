@@ -1,11 +1,12 @@
 // The command line: help, version, bad usage, token creation, password setting, the unit file,
 // and a graceful stop on SIGTERM.
 import { afterAll, describe, expect, test } from "bun:test";
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import pkg from "../package.json";
 import { runCli, SOURCE_CLI, spawnServer } from "./helpers/process";
 import { tempDir } from "./helpers/server";
+import { standIn } from "./helpers/worker";
 
 const dirs: string[] = [];
 const dataDir = () => {
@@ -122,42 +123,63 @@ describe("cli", () => {
     }
   });
 
-  test("SIGTERM finishes the request in flight, closes the database and exits 0", async () => {
-    const data = dataDir();
-    const { stdout } = await runCli(["token", "create", "t", "--data", data]);
-    const token = stdout.trim().split("\n").at(-1)!;
-    const server = await spawnServer(["--data", data]);
-    // A slow upload: the request is in flight when SIGTERM arrives.
-    let push!: (chunk: string) => void;
-    let end!: () => void;
-    const body = new ReadableStream<string>({
-      start(controller) {
-        push = (chunk) => controller.enqueue(chunk);
-        end = () => controller.close();
-      },
-    }).pipeThrough(new TextEncoderStream());
-    const inFlight = fetch(`${server.url}/api/v1/bots`, {
-      method: "POST",
-      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
-      body,
-      duplex: "half",
-    } as RequestInit);
-    push('{"name": "Late');
-    await Bun.sleep(200);
-    server.child.kill("SIGTERM");
-    await Bun.sleep(100);
-    push(' bot", "channel": "sms"}');
-    end();
-    const response = await inFlight;
-    expect(response.status).toBe(201);
-    expect(await server.child.exited).toBe(0);
-    expect(await server.finished).toContain('"msg":"stopped"');
-    // Closed cleanly: the WAL was checkpointed away and the bot is in the main file.
-    const { Database } = await import("bun:sqlite");
-    const db = new Database(join(data, "switchboard.db"), { readonly: true });
-    expect(db.query("SELECT name FROM bots").all()).toEqual([{ name: "Late bot" }]);
-    db.close();
-  });
+  for (const signal of ["SIGTERM", "SIGINT"] as const) {
+    test(`${signal} finishes the request in flight, hands a delivery being sent back to the queue, leaves no WAL and exits 0`, async () => {
+      const data = dataDir();
+      const { stdout } = await runCli(["token", "create", "t", "--data", data]);
+      const token = stdout.trim().split("\n").at(-1)!;
+      // A gateway that never answers: the worker is mid-send when the signal comes.
+      const gateway = standIn(() => new Promise<Response>(() => {}));
+      const server = await spawnServer(["--data", data]);
+      try {
+        const api = (method: string, path: string, body?: unknown) =>
+          fetch(`${server.url}${path}`, { method, headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
+        const bot = await (await api("POST", "/api/v1/bots", { name: "Gateway", channel: "sms" })).json();
+        await api("PATCH", `/api/v1/bots/${bot.flow_ns}`, { provider: "http", provider_settings: { url: `${gateway.url}/send` } });
+        const contact = await (await api("POST", `/api/v1/bots/${bot.flow_ns}/contacts`, { phone: "+14155550160" })).json();
+        expect((await api("POST", `/api/v1/contacts/${contact.user_ns}/messages`, { text: "On its way" })).status).toBe(201);
+        for (const until = Date.now() + 10_000; gateway.received.length === 0; await Bun.sleep(10)) if (Date.now() > until) throw new Error("the worker never sent");
+
+        // A slow upload: the request is in flight when the signal arrives.
+        let push!: (chunk: string) => void;
+        let end!: () => void;
+        const body = new ReadableStream<string>({
+          start(controller) {
+            push = (chunk) => controller.enqueue(chunk);
+            end = () => controller.close();
+          },
+        }).pipeThrough(new TextEncoderStream());
+        const inFlight = fetch(`${server.url}/api/v1/bots`, {
+          method: "POST",
+          headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+          body,
+          duplex: "half",
+        } as RequestInit);
+        push('{"name": "Late');
+        await Bun.sleep(200); // the request's head reaches the server before the signal does
+        server.child.kill(signal);
+        await server.waitFor('"msg":"stopping"');
+        push(' bot", "channel": "sms"}');
+        end();
+        const response = await inFlight;
+        expect(response.status).toBe(201);
+        expect(await server.child.exited).toBe(0);
+        expect(await server.finished).toContain('"msg":"stopped"');
+      } finally {
+        server.child.kill("SIGKILL");
+        gateway.stop();
+      }
+      // Closed cleanly: nothing is left in a WAL, the bot is in the main file, and the delivery
+      // that was being sent waits in the queue again.
+      const wal = join(data, "switchboard.db-wal");
+      expect(existsSync(wal) ? statSync(wal).size : 0).toBe(0);
+      const { Database } = await import("bun:sqlite");
+      const db = new Database(join(data, "switchboard.db"), { readonly: true });
+      expect(db.query("SELECT name FROM bots ORDER BY id").all()).toEqual([{ name: "Gateway" }, { name: "Late bot" }]);
+      expect(db.query("SELECT state, lease_until, attempts FROM deliveries").all()).toEqual([{ state: "pending", lease_until: null, attempts: 0 }]);
+      db.close();
+    }, 20_000); // the worker's grace for a send in flight is 5 s
+  }
 
   test("the data file of a newer binary is refused with exit 2", async () => {
     const data = dataDir();

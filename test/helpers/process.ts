@@ -47,5 +47,13 @@ export async function spawnServer(args: string[], { cwd = ROOT, env = {}, comman
       output += decoder.decode(value);
     }
   })();
-  return { child, url, output: () => output, finished: rest };
+  /** Resolves once the output holds `text`; throws after `ms`. */
+  async function waitFor(text: string, ms = 10_000) {
+    const until = Date.now() + ms;
+    while (!output.includes(text)) {
+      if (Date.now() > until) throw new Error(`no "${text}" in the server's output within ${ms} ms: ${output.slice(-500)}`);
+      await Bun.sleep(10);
+    }
+  }
+  return { child, url, output: () => output, finished: rest, waitFor };
 }
