@@ -155,8 +155,9 @@ worker: at least once, every try with the delivery's stable \`webhook-id\` and a
 - Schedule after a failed try: 5 s, 30 s, 2 min, 10 min, 30 min, 1 h, 3 h, 6 h, 12 h (±20% jitter;
   a \`Retry-After\` is honoured up to 1 h). After the 10th try the delivery is \`failed\` and can be
   retried by hand (\`POST /api/v1/deliveries/{id}/retry\`) or in bulk (\`POST /api/v1/deliveries/retry\`).
-- Order: deliveries of one contact go one at a time in creation order; a failing one holds that
-  contact's later ones until it succeeds or fails for good. Other contacts never wait.
+- Order: one contact's deliveries of a kind (its out messages; its relays; its \`http_request\`s) go one
+  at a time in creation order; a failing one holds that contact's later ones of the same kind until
+  it succeeds or fails for good. Other contacts, and the contact's other kinds, never wait.
   At most \`max_deliveries_in_flight\` (default 32) are sent at once.
 - Targets: link-local (169.254.0.0/16, fe80::/10), cloud metadata (names and addresses, with or
   without a trailing dot), unspecified, multicast and reserved addresses are always refused; private

@@ -242,6 +242,9 @@ export function runActions(actions: Action[], run: ActionRun, deps: ActionDeps):
         if (failure) run.notes.push(`actions[${index}] http_request: not sent: ${failure}`);
         deps.deliveries.enqueue({
           kind: "http_request",
+          // One contact's requests go out in the order they were made (its messages and relays
+          // keep orders of their own, so a slow CRM does not hold a chat).
+          orderingKey: `http:${storeContact(run, deps).id}`,
           botId: run.bot.id,
           targetUrl: target.url,
           method: action.method,
