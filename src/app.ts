@@ -56,6 +56,7 @@ import { VERSION } from "./version";
 import { API_SUMMARY, DOCS_PATHS, docsPages } from "./http/api-docs";
 import { finishDocument } from "./http/openapi-document";
 import { allowedMethods } from "./http/allowed-methods";
+import { checkRequestBody } from "./http/body";
 
 export interface AppDeps {
   config: Config;
@@ -197,6 +198,14 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
   // (Elysia's default normaliser turned "AAA" into {"0":"A",...}, and its coercion turned a
   // whole body of 5 or [] into {}). Every JSON body this server takes is an object.
   const app = new Elysia({ normalize: "typebox" })
+    // Every body the API and the admin take is checked first, on a copy, within a size, depth,
+    // encoding and type bound; Elysia then parses it for the route's schema. Channel and webhook
+    // URLs read their own bodies, raw and signed.
+    .onRequest(async ({ request }) => {
+      if (!request.body || /^\/(channels|hooks)\//.test(new URL(request.url).pathname)) return;
+      const checked = await checkRequestBody(request.clone());
+      if (!checked.ok) throw errors.body(checked);
+    })
     .onTransform({ as: "global" }, ({ request, route, body }) => {
       onRoute?.(request, route);
       if (body !== undefined && (body === null || typeof body !== "object" || Array.isArray(body))) throw errors.validation("The request body must be a JSON object.");

@@ -173,6 +173,8 @@ export async function startServer(config: Config, { log = jsonLogger, announce =
   // Started once listening (a thread takes a while to boot): until it runs, the connection
   // checkpoints by itself.
   const checkpoints = startCheckpoints(db, join(config.dataDir, DATABASE_FILE), (message) => log({ level: "error", msg: message }));
+  // Said once the thread runs (or could not start): operators and the binary's test read it.
+  void checkpoints.then((started) => log({ level: "info", msg: "checkpoints", by: started.threaded ? "thread" : "connection" }));
   log({ level: "info", msg: "listening", version: VERSION, address: `${config.host}:${port}`, data: config.dataDir });
   const lines = [`Switchboard ${VERSION} is running. Admin page: ${url}/admin`];
   adminReady = applyAdminPassword(config, services);

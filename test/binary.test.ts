@@ -46,6 +46,9 @@ describe("compiled binary", () => {
       }
       const docs = await fetch(`${server.url}/docs`);
       expect(docs.status).toBe(200);
+      // The shipped binary carries its checkpoint thread: it runs, and never falls back.
+      await server.waitFor('"msg":"checkpoints","by":"thread"');
+      expect(server.output()).not.toContain("checkpoint thread stopped");
     } finally {
       server.child.kill("SIGTERM");
       expect(await server.child.exited).toBe(0);

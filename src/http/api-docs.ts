@@ -45,7 +45,10 @@ list and bulk retry. A read-only token may only GET (403 \`read_only_token\`).
 
 ## Errors
 Every error is \`{ "error": { "code": "snake_case", "message": "human sentence" } }\`. Validation errors
-are 422 \`validation_failed\` naming the field; malformed JSON is 400 \`invalid_json\`. A JSON body is
+are 422 \`validation_failed\` naming the field; malformed JSON is 400 \`invalid_json\` on every surface
+(the API, the receiver, channel URLs). API bodies are JSON (or a form) of at most 1 MiB (413
+\`payload_too_large\`), UTF-8 and at most 64 levels deep (400 \`invalid_body\`); other content types
+are 415 \`unsupported_media_type\`. A JSON body is
 always an object (a string, number or array is 422); \`limit\` is a whole number from 1 to 200.
 \`PATCH /settings\` and \`PUT /integrations/webhook\` refuse fields they do not know (422). A method a
 path does not take is 405 \`method_not_allowed\` with \`Allow\`. Under the UChat-style \`/api/…\` an error
@@ -62,8 +65,8 @@ a repeated key becomes an array; at most 10,000 fields and 1,000 values for one 
    \`rate_limited\` with \`Retry-After\` seconds;
 3. while listening, the body becomes the webhook's \`example\`;
 4. inactive → 409 \`webhook_inactive\`;
-5. body limits → 413 \`payload_too_large\`, 400 \`invalid_body\` (invalid JSON or UTF-8, not an object,
-   too deep), 415 \`unsupported_media_type\`;
+5. body limits → 413 \`payload_too_large\`, 400 \`invalid_json\` (malformed JSON), 400 \`invalid_body\`
+   (invalid UTF-8, empty, not an object, too deep), 415 \`unsupported_media_type\`;
 6. with a \`signing_secret\`: Standard Webhooks headers \`webhook-id\`, \`webhook-timestamp\` (Unix seconds,
    within 5 minutes) and \`webhook-signature\` (\`v1,\` + base64 HMAC-SHA256 of \`id.timestamp.body\` keyed
    with the base64 bytes after \`whsec_\`) → 401 \`invalid_signature\`;

@@ -1,6 +1,8 @@
 // Reading and parsing bodies that come from outside systems: bounded in size, nesting and
 // encoding, and turned into a plain object (JSON or form-encoded).
 export const MAX_WEBHOOK_BODY_BYTES = 256 * 1024;
+/** The API's and the admin's bodies: settings, actions and examples, never bulk data. */
+export const MAX_API_BODY_BYTES = 1024 * 1024;
 export const MAX_JSON_DEPTH = 64;
 
 export type ReadBody = { ok: true; bytes: Uint8Array } | { ok: false; tooLarge: true; bytes: Uint8Array };
@@ -51,10 +53,10 @@ function parseForm(text: string): ParsedBody {
   const byName = new Map<string, string[]>();
   let fields = 0;
   for (const [name, item] of new URLSearchParams(text)) {
-    if (++fields > MAX_FORM_FIELDS) return { ok: false, status: 400, reason: `the form has more than ${MAX_FORM_FIELDS} fields` };
+    if (++fields > MAX_FORM_FIELDS) return invalidBody(`The form has more than ${MAX_FORM_FIELDS} fields.`);
     const values = byName.get(name);
     if (!values) byName.set(name, [item]);
-    else if (values.push(item) > MAX_FORM_REPEATS) return { ok: false, status: 400, reason: `the form repeats '${name.slice(0, 40)}' more than ${MAX_FORM_REPEATS} times` };
+    else if (values.push(item) > MAX_FORM_REPEATS) return invalidBody(`The form repeats '${name.slice(0, 40)}' more than ${MAX_FORM_REPEATS} times.`);
   }
   const value: Record<string, unknown> = {};
   for (const [name, values] of byName) {
@@ -64,7 +66,16 @@ function parseForm(text: string): ParsedBody {
   return { ok: true, value };
 }
 
-export type ParsedBody = { ok: true; value: Record<string, unknown> } | { ok: false; status: 400 | 415; reason: string };
+/** Why a body was refused, with the status and error code every surface answers it with. */
+export type BodyFailure =
+  | { ok: false; status: 400; code: "invalid_json" | "invalid_body"; reason: string }
+  | { ok: false; status: 413; code: "payload_too_large"; reason: string }
+  | { ok: false; status: 415; code: "unsupported_media_type"; reason: string };
+export type ParsedBody = { ok: true; value: Record<string, unknown> } | BodyFailure;
+
+const invalidBody = (reason: string): BodyFailure => ({ ok: false, status: 400, code: "invalid_body", reason });
+export const tooLarge = (maxBytes: number): BodyFailure => ({ ok: false, status: 413, code: "payload_too_large", reason: `The body is larger than ${maxBytes / 1024} KiB.` });
+export const notUtf8: BodyFailure = invalidBody("The body is not valid UTF-8.");
 
 /** How deep brackets nest, counted on the text so a hostile body never reaches the parser. */
 export function jsonDepth(text: string): number {
@@ -83,24 +94,62 @@ export function jsonDepth(text: string): number {
   return max;
 }
 
-export function parseObjectBody(text: string, contentType: string | null): ParsedBody {
+type BodyKind = "json" | "form" | { unsupported: string };
+
+/** JSON (also text/plain and +json types, or no type), a form, or a type no surface takes. */
+function kindOf(contentType: string | null): BodyKind {
   const type = (contentType ?? "").split(";")[0]!.trim().toLowerCase();
-  if (type === "application/x-www-form-urlencoded") return parseForm(text);
-  if (type !== "" && type !== "application/json" && type !== "text/plain" && !type.endsWith("+json")) {
-    return { ok: false, status: 415, reason: `content type '${type}' is not accepted: send JSON (application/json) or a form (application/x-www-form-urlencoded)` };
-  }
-  if (text.trim() === "") return { ok: false, status: 400, reason: "the body is empty: send a JSON object" };
-  if (jsonDepth(text) > MAX_JSON_DEPTH) return { ok: false, status: 400, reason: `the JSON nests deeper than ${MAX_JSON_DEPTH} levels` };
-  let value: unknown;
+  if (type === "application/x-www-form-urlencoded") return "form";
+  if (type === "" || type === "application/json" || type === "text/plain" || type.endsWith("+json")) return "json";
+  return { unsupported: type };
+}
+
+const unsupported = (type: string): BodyFailure => ({
+  ok: false,
+  status: 415,
+  code: "unsupported_media_type",
+  reason: `Content type '${type}' is not accepted: send JSON (application/json) or a form (application/x-www-form-urlencoded).`,
+});
+
+/** Any JSON value, bounded in depth; malformed JSON is `invalid_json` on every surface. */
+function parseJson(text: string): { ok: true; value: unknown } | BodyFailure {
+  if (jsonDepth(text) > MAX_JSON_DEPTH) return invalidBody(`The JSON nests deeper than ${MAX_JSON_DEPTH} levels.`);
   try {
-    value = JSON.parse(text);
+    return { ok: true, value: JSON.parse(text) };
   } catch (error) {
-    return { ok: false, status: 400, reason: `the body is not valid JSON (${(error as Error).message})` };
+    return { ok: false, status: 400, code: "invalid_json", reason: `The body is not valid JSON (${(error as Error).message}).` };
   }
+}
+
+/** A webhook's or a channel's body: a JSON object or a form. */
+export function parseObjectBody(text: string, contentType: string | null): ParsedBody {
+  const kind = kindOf(contentType);
+  if (kind === "form") return parseForm(text);
+  if (typeof kind === "object") return unsupported(kind.unsupported);
+  if (text.trim() === "") return invalidBody("The body is empty: send a JSON object.");
+  const parsed = parseJson(text);
+  if (!parsed.ok) return parsed;
+  const value = parsed.value;
   if (value === null || typeof value !== "object" || Array.isArray(value)) {
-    return { ok: false, status: 400, reason: `the body must be a JSON object, not ${Array.isArray(value) ? "an array" : value === null ? "null" : `a ${typeof value}`}` };
+    return invalidBody(`The body must be a JSON object, not ${Array.isArray(value) ? "an array" : value === null ? "null" : `a ${typeof value}`}.`);
   }
   return { ok: true, value: value as Record<string, unknown> };
+}
+
+/**
+ * Whether an API or admin request's body may be parsed: within MAX_API_BODY_BYTES, UTF-8, JSON
+ * (any value: the route's schema judges its shape) or a form within the form caps. Empty is fine.
+ */
+export async function checkRequestBody(request: Request): Promise<{ ok: true } | BodyFailure> {
+  const kind = kindOf(request.headers.get("content-type"));
+  const read = await readBodyCapped(request, MAX_API_BODY_BYTES);
+  if (!read.ok) return tooLarge(MAX_API_BODY_BYTES);
+  if (read.bytes.length === 0) return { ok: true };
+  if (typeof kind === "object") return unsupported(kind.unsupported);
+  const decoded = decodeUtf8(read.bytes);
+  if (!decoded.ok) return notUtf8;
+  const parsed = kind === "form" ? parseForm(decoded.text) : decoded.text.trim() === "" ? { ok: true as const } : parseJson(decoded.text);
+  return parsed.ok ? { ok: true } : parsed;
 }
 
 const strictUtf8 = new TextDecoder("utf-8", { fatal: true });

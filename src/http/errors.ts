@@ -22,6 +22,8 @@ export const errors = {
   notFound: (what: string, id: string) => new AppError(404, "not_found", `No ${what} with id '${id}'.`),
   routeNotFound: (method: string, path: string) => new AppError(404, "route_not_found", `There is no route ${method} ${path}.`),
   invalidJson: () => new AppError(400, "invalid_json", "The request body is not valid JSON."),
+  /** A body refused while reading or parsing it (invalid_json, invalid_body, payload_too_large, unsupported_media_type). */
+  body: (failure: { status: number; code: string; reason: string }) => new AppError(failure.status, failure.code, failure.reason),
   /** A field is missing or not valid; a schema may name a more specific code (errorCode). */
   validation: (message: string, code = "validation_failed") => new AppError(422, code, message),
   methodNotAllowed: (path: string, method: string, allowed: string[]) =>

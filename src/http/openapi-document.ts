@@ -29,7 +29,7 @@ export const SUBSCRIBER_ERROR_SCHEMA = {
 } as const;
 
 const ERROR_TEXT: Record<string, string> = {
-  "400": "The body is not valid JSON (`invalid_json`), or a cursor is not one this API returned (`invalid_cursor`).",
+  "400": "The body is not valid JSON (`invalid_json`), not UTF-8 or nested too deep (`invalid_body`), or a cursor is not one this API returned (`invalid_cursor`).",
   "401": "No valid API token (`unauthorized`).",
   "403": "The token may not do this: read-only (`read_only_token`), or scoped to one bot where this needs an installation-wide token (`token_scope`).",
   "404": "Nothing with that id, or it belongs to a bot the token does not reach (`not_found`).",
@@ -86,7 +86,7 @@ function errorStatuses(path: string, method: string, operation: Json): string[] 
     if (parameters.some((p) => p.in === "path") || hasBody || parameters.some((p) => ["flow_ns", "user_ns", "user_id"].includes(String(p.name)))) statuses.add("404");
     if (parameters.some((p) => p.name === "cursor")) statuses.add("400");
   }
-  if (hasBody) statuses.add("400").add("422");
+  if (hasBody) statuses.add("400").add("413").add("415").add("422");
   if (writes) statuses.add("503");
   if (path.startsWith("/hooks/") || path.startsWith("/channels/")) statuses.add("404").add("413").add("429");
   return [...statuses];
@@ -119,6 +119,9 @@ export function finishDocument(raw: Json, options: FinishOptions = {}): Json {
   for (const [path, item] of Object.entries(paths)) {
     for (const [method, operation] of Object.entries(item as Json)) {
       if (!isObject(operation)) continue;
+      // Bodies are JSON or a form: multipart is refused (415), so it is not offered.
+      const content = (operation.requestBody as Json | undefined)?.content as Json | undefined;
+      if (content && Object.keys(content).length > 1) delete content["multipart/form-data"];
       const responses = (operation.responses ?? {}) as Json;
       // Generated success responses say only "Response for status N": say what it is.
       for (const [status, response] of Object.entries(responses)) {

@@ -200,7 +200,7 @@ describe("receiver outcomes", () => {
   });
 
   const badBodies: [string, BodyInit, Record<string, string>, number, string, string][] = [
-    ["malformed JSON", '{"contact": ', {}, 400, "invalid_body", "invalid_body"],
+    ["malformed JSON", '{"contact": ', {}, 400, "invalid_json", "invalid_body"], // one code for malformed JSON on every surface
     ["empty body", "", {}, 400, "invalid_body", "invalid_body"],
     ["top-level array", "[1,2]", {}, 400, "invalid_body", "invalid_body"],
     ["top-level string", '"hello"', {}, 400, "invalid_body", "invalid_body"],

@@ -5,7 +5,7 @@ import type { Database } from "bun:sqlite";
 import type { GroupCommit } from "../../db/group-commit";
 import { verify } from "../../lib/standard-webhooks";
 import { verifyTwilioSignature } from "../../lib/twilio-signature";
-import { decodeUtf8, MAX_WEBHOOK_BODY_BYTES, parseObjectBody, readBodyCapped } from "../../http/body";
+import { decodeUtf8, MAX_WEBHOOK_BODY_BYTES, notUtf8, parseObjectBody, readBodyCapped, tooLarge } from "../../http/body";
 import { AppError, errorBody, errors } from "../../http/errors";
 import type { ScanGuard } from "../inbound/scan-guard";
 import type { Metrics } from "../system/metrics";
@@ -75,7 +75,7 @@ export function channelRoutes({ groupCommit, messages, bots, channels, publicUrl
   /** A Twilio form, read and checked against X-Twilio-Signature (Twilio signs the public URL it was given). */
   async function signedTwilioForm(bot: Bot, request: Request): Promise<[string, string][] | Response> {
     const read = await readBodyCapped(request, MAX_WEBHOOK_BODY_BYTES);
-    if (!read.ok) throw new AppError(413, "payload_too_large", "The body is too large.");
+    if (!read.ok) throw errors.body(tooLarge(MAX_WEBHOOK_BODY_BYTES));
     const form = [...new URLSearchParams(decodeUtf8(read.bytes).text)];
     const settings = JSON.parse(bot.provider_settings) as TwilioSettings;
     const url = `${publicUrl()}${new URL(request.url).pathname}${new URL(request.url).search}`;
@@ -100,9 +100,9 @@ export function channelRoutes({ groupCommit, messages, bots, channels, publicUrl
     .post("/channels/:channel_token/messages", async ({ params, request }) => {
       const bot = botFor(request, params.channel_token, "http");
       const read = await readBodyCapped(request, MAX_WEBHOOK_BODY_BYTES);
-      if (!read.ok) throw new AppError(413, "payload_too_large", `The body is larger than ${MAX_WEBHOOK_BODY_BYTES / 1024} KiB.`);
+      if (!read.ok) throw errors.body(tooLarge(MAX_WEBHOOK_BODY_BYTES));
       const text = decodeUtf8(read.bytes);
-      if (!text.ok) throw new AppError(400, "invalid_body", "The body is not valid UTF-8.");
+      if (!text.ok) throw errors.body(notUtf8);
       const settings = JSON.parse(bot.provider_settings) as HttpSettings;
       if (settings.secret) {
         const headers = request.headers;
@@ -110,7 +110,7 @@ export function channelRoutes({ groupCommit, messages, bots, channels, publicUrl
         if (!check.ok) throw new AppError(401, "invalid_signature", `The signature was not accepted: ${check.reason}.`);
       }
       const parsed = parseObjectBody(text.text, request.headers.get("content-type"));
-      if (!parsed.ok) throw new AppError(parsed.status, parsed.status === 415 ? "unsupported_media_type" : "invalid_body", `${parsed.reason}.`);
+      if (!parsed.ok) throw errors.body(parsed);
       const body = parsed.value;
       if (!inMessageBodyCheck(body)) throw new AppError(422, "validation_failed", "Send {from, text} or {from, msg_type, payload}: 'from' is a phone, email or user_ns.");
       const received = await groupCommit.run(() =>

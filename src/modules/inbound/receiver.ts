@@ -6,7 +6,7 @@ import type { GroupCommit } from "../../db/group-commit";
 import { readAt } from "../../lib/json-path";
 import { verify } from "../../lib/standard-webhooks";
 import { sha256Hex } from "../../lib/ids";
-import { decodeUtf8, MAX_WEBHOOK_BODY_BYTES, parseObjectBody, readBodyCapped } from "../../http/body";
+import { decodeUtf8, MAX_WEBHOOK_BODY_BYTES, notUtf8, parseObjectBody, readBodyCapped, tooLarge } from "../../http/body";
 import type { Bots } from "../bots/service";
 import type { Contacts } from "../contacts/service";
 import type { Deliveries } from "../deliveries/service";
@@ -119,10 +119,9 @@ export function createReceiver(deps: ReceiverDeps) {
       const kept = captured ? " The body was captured as the webhook's example." : "";
       return fail("webhook_inactive", 409, "webhook_inactive", `This webhook is not active; activate it in the admin or with PATCH {"active": true}.${kept}`);
     }
-    if (incoming.tooLarge) return fail("too_large", 413, "payload_too_large", `The body is larger than ${MAX_WEBHOOK_BODY_BYTES / 1024} KiB.`);
-    if (!decoded.ok) return fail("invalid_body", 400, "invalid_body", "The body is not valid UTF-8.");
-    if (!parsed!.ok) return fail("invalid_body", parsed!.status, parsed!.status === 415 ? "unsupported_media_type" : "invalid_body", `${parsed!.reason[0]!.toUpperCase()}${parsed!.reason.slice(1)}.`);
-    const body = parsed!.value;
+    const read = incoming.tooLarge ? tooLarge(MAX_WEBHOOK_BODY_BYTES) : !decoded.ok ? notUtf8 : parsed!;
+    if (!read.ok) return fail(read.status === 413 ? "too_large" : "invalid_body", read.status, read.code, read.reason);
+    const body = read.value;
 
     if (!replay && webhook.signing_secret) {
       const check = verify(webhook.signing_secret, { id: headers.get("webhook-id"), timestamp: headers.get("webhook-timestamp"), signature: headers.get("webhook-signature") }, decoded.text, now);
