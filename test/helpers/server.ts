@@ -1,4 +1,5 @@
 // Starts the real server on a random port with a fresh data dir, and talks to it over HTTP.
+import { expect } from "bun:test";
 import { mkdtempSync, rmSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
@@ -54,24 +55,40 @@ export async function startTestServer(overrides: Partial<Config> = {}, options: 
   };
 }
 
-/** One HTTP scenario: what is sent and what must (and must not) come back. */
+/** One HTTP scenario: what is sent and what must (and must not) come back (PocketBase's ApiScenario is the model). */
 export interface Scenario {
   name: string;
   method: string;
   path: string;
+  /** An object is sent as JSON; a string or bytes as they are. */
   body?: unknown;
   headers?: Record<string, string>;
+  /** Send no API token. */
   noAuth?: boolean;
   status: number;
+  /** The error's code, for an error answer. */
   errorCode?: string;
+  /** Text the answer must contain, and must not. */
   contains?: string[];
   notContains?: string[];
+  /** Response headers that must have these values (null: absent). */
+  expectHeaders?: Record<string, string | null>;
 }
 
+/** Sends the scenario's request and asserts all it names; returns the answer for more checks. */
 export async function runScenario(server: TestServer, s: Scenario) {
-  const response = s.noAuth
-    ? await fetch(`${server.url}${s.path}`, { method: s.method, headers: s.headers, body: s.body === undefined ? undefined : typeof s.body === "string" ? s.body : JSON.stringify(s.body) })
-    : await server.api(s.method, s.path, s.body, s.headers);
+  const body = s.body === undefined || typeof s.body === "string" || s.body instanceof Uint8Array ? (s.body as BodyInit | undefined) : JSON.stringify(s.body);
+  const headers = { ...(body !== undefined && typeof s.body === "object" && !(s.body instanceof Uint8Array) ? { "content-type": "application/json" } : {}), ...(s.noAuth ? {} : { authorization: `Bearer ${server.token}` }), ...s.headers };
+  const response = await fetch(`${server.url}${s.path}`, { method: s.method, headers, body });
   const text = await response.text();
-  return { response, text, json: text && response.headers.get("content-type")?.includes("json") ? JSON.parse(text) : undefined };
+  const json = text && response.headers.get("content-type")?.includes("json") ? JSON.parse(text) : undefined;
+  expect({ scenario: s.name, status: response.status }).toEqual({ scenario: s.name, status: s.status });
+  if (s.errorCode !== undefined) {
+    expect({ scenario: s.name, code: json?.error?.code }).toEqual({ scenario: s.name, code: s.errorCode });
+    expect(typeof json.error.message === "string" && json.error.message.length > 0).toBe(true);
+  }
+  for (const part of s.contains ?? []) expect(text).toContain(part);
+  for (const part of s.notContains ?? []) expect(text).not.toContain(part);
+  for (const [name, value] of Object.entries(s.expectHeaders ?? {})) expect({ scenario: s.name, [name]: response.headers.get(name) }).toEqual({ scenario: s.name, [name]: value });
+  return { response, text, json };
 }
