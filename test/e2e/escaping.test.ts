@@ -2,14 +2,14 @@
 // script runs.
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import type { Browser, Page } from "playwright-core";
-import { launchBrowser, signedInPage } from "../helpers/browser";
+import { failOnPageProblems, launchBrowser, signedInPage } from "../helpers/browser";
 import { startTestServer, type TestServer } from "../helpers/server";
 
 const EVIL = `<img src=x onerror="document.body.dataset.xss='1'"><script>document.body.dataset.xss='1'</script>"'&`;
 let server: TestServer;
 let browser: Browser;
 let page: Page;
-let pageErrors: string[];
+let problems: string[];
 const pages: string[] = [];
 
 beforeAll(async () => {
@@ -28,8 +28,9 @@ beforeAll(async () => {
   s.integration.put({ url: "http://127.0.0.1:9/x", headers: [{ name: "X-Evil", value: EVIL }] });
   pages.push("/admin", `/admin/bots/${bot.flow_ns}`, `/admin/contacts/${contact.user_ns}`, `/admin/webhooks/${webhook.id}`, "/admin/settings", "/admin/inbox", "/admin/deliveries", "/admin/integration");
   browser = await launchBrowser();
-  ({ page, pageErrors } = await signedInPage(browser, server.url, "escaping admin password"));
+  ({ page, problems } = await signedInPage(browser, server.url, "escaping admin password"));
 }, 60_000);
+failOnPageProblems(() => problems);
 afterAll(async () => {
   await browser?.close();
   await server?.close();
@@ -49,5 +50,4 @@ test("no admin page runs script from user text, and each shows the text as typed
   await page.waitForSelector("#wh-log-detail h3");
   expect(await page.textContent("#wh-log-detail")).toContain("<script>document.body.dataset.xss='1'</script>");
   expect(await page.evaluate(() => document.body.dataset.xss)).toBeUndefined();
-  expect(pageErrors).toEqual([]);
 });

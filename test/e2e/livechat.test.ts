@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { Browser, Page } from "playwright-core";
 import { join } from "node:path";
-import { launchBrowser, SCREENSHOTS, signedInPage } from "../helpers/browser";
+import { failOnPageProblems, launchBrowser, SCREENSHOTS, signedInPage } from "../helpers/browser";
 import { startTestServer, type TestServer } from "../helpers/server";
 import { standIn } from "../helpers/worker";
 
@@ -12,7 +12,7 @@ let browser: Browser;
 let page: Page;
 let flowNs: string;
 let userNs: string;
-let pageErrors: string[] = [];
+let problems: string[] = [];
 const platform = standIn(() => new Response("ok"));
 
 beforeAll(async () => {
@@ -21,8 +21,9 @@ beforeAll(async () => {
   flowNs = bot.flow_ns;
   userNs = server.services.contacts.create(bot, { phone: "+14155550200", first_name: "Grace" }).user_ns;
   browser = await launchBrowser();
-  ({ page, pageErrors } = await signedInPage(browser, server.url, "live chat admin password"));
+  ({ page, problems } = await signedInPage(browser, server.url, "live chat admin password"));
 }, 60_000);
+failOnPageProblems(() => problems);
 afterAll(async () => {
   platform.stop();
   await browser?.close();
@@ -74,7 +75,4 @@ describe("live chat in the admin", () => {
     await page.screenshot({ path: join(SCREENSHOTS, "contact.png"), fullPage: true, caret: "initial" });
   });
 
-  test("no script errors", () => {
-    expect(pageErrors).toEqual([]);
-  });
 });

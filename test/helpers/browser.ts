@@ -1,4 +1,5 @@
 // Headless Debian Chromium driven by playwright-core.
+import { afterEach, expect } from "bun:test";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
@@ -35,17 +36,33 @@ export function watchPage(page: Page): string[] {
   return problems;
 }
 
-/** A page signed in to the admin of `serverUrl` with `password`; page errors are collected. */
+/**
+ * Registers a check after each test of the file: what went wrong on the page during that test
+ * fails it (and is cleared), so each test answers for its own page, alone or in a run.
+ */
+export function failOnPageProblems(problems: () => string[] | undefined): void {
+  afterEach(() => {
+    const found = problems()?.splice(0) ?? [];
+    expect(found.join("\n")).toBe("");
+  });
+}
+
+/** A problem the test caused on purpose (a refused login, a request to an inactive webhook): it must be there, once; it is taken off the list. */
+export function expectPageProblem(problems: string[], pattern: RegExp): void {
+  const index = problems.findIndex((problem) => pattern.test(problem));
+  expect({ pattern: String(pattern), found: index >= 0, problems }).toMatchObject({ pattern: String(pattern), found: true });
+  problems.splice(index, 1);
+}
+
+/** A page signed in to the admin of `serverUrl` with `password`; what goes wrong on it is collected. */
 export async function signedInPage(browser: Browser, serverUrl: string, password: string, viewport = { width: 1280, height: 1000 }) {
   const page = await browser.newPage({ viewport });
-  const pageErrors: string[] = [];
-  page.on("pageerror", (error) => pageErrors.push(error.message));
   const problems = watchPage(page);
   await page.goto(`${serverUrl}/admin/login`);
   await page.fill("input[name=password]", password);
   await page.click("button[type=submit]");
   await page.waitForURL(`${serverUrl}/admin`);
-  return { page, pageErrors, problems };
+  return { page, problems };
 }
 
 /** Waits until a live page's event stream is open (its parts then update by themselves). */
