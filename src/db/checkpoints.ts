@@ -11,11 +11,14 @@ const CHECKPOINT_EVERY_MS = 250;
 // path from src/; from source it sits beside this file.
 const WORKER_URL = import.meta.url.startsWith("file:///$bunfs/") ? "./db/checkpoint-worker.ts" : new URL("./checkpoint-worker.ts", import.meta.url).href;
 
-type FromWorker = { ready?: true; closed?: true; error?: string };
+type FromWorker = { ready?: true; closed?: true; error?: string; checkpointed?: number; log?: number };
 
 export interface Checkpoints {
   /** Whether the thread does the checkpoints (false: the server's connection does). */
   readonly threaded: boolean;
+  /** Checkpoints the thread finished, and the last one's WAL frames (all copied when equal). */
+  readonly completed: number;
+  readonly last: { log: number; checkpointed: number } | null;
   stop(): Promise<void>;
 }
 
@@ -25,6 +28,8 @@ export async function startCheckpoints(db: Database, path: string, onError: (mes
   let inFlight = false;
   let threaded = false;
   let onClosed: (() => void) | null = null;
+  let completed = 0;
+  let last: { log: number; checkpointed: number } | null = null;
 
   const fallBack = (reason: string) => {
     if (timer) clearInterval(timer);
@@ -41,6 +46,10 @@ export async function startCheckpoints(db: Database, path: string, onError: (mes
       if (message.ready) resolve(true);
       if (message.closed) onClosed?.();
       if (message.error) onError(`checkpoint failed: ${message.error}`);
+      if (message.checkpointed !== undefined && message.log !== undefined) {
+        completed++;
+        last = { log: message.log, checkpointed: message.checkpointed };
+      }
       inFlight = false;
     };
     worker.onerror = (event) => {
@@ -65,6 +74,12 @@ export async function startCheckpoints(db: Database, path: string, onError: (mes
   return {
     get threaded() {
       return threaded;
+    },
+    get completed() {
+      return completed;
+    },
+    get last() {
+      return last;
     },
     async stop() {
       if (!threaded) return;

@@ -52,17 +52,16 @@ describe("bot providers", () => {
 });
 
 describe("out messages", () => {
-  test("an inbound webhook's send_text reaches a stand-in Twilio as an SMS request within a second", async () => {
+  test("an inbound webhook's send_text reaches a stand-in Twilio as an SMS request, sent at once (not at the next idle check)", async () => {
     const twilio = standIn(() => Response.json({ sid: "SM123", status: "queued" }, { status: 201 }));
     stops.push(twilio.stop);
     const bot = await createBot(server, { name: "SMS", channel: "sms", default_country: "US" });
     await server.api("PATCH", `/api/v1/bots/${bot.flow_ns}`, { provider: "twilio", provider_settings: { account_sid: SID, auth_token: AUTH_TOKEN, from: "+14155550000", base_url: twilio.url } });
     const hook = await createWebhook(server, bot.flow_ns, { active: true, identify: { phone: "phone" }, mappings: [{ path: "name", field: "first_name" }], actions: [{ type: "send_text", text: "Hi {{first_name}}, you're booked!" }] });
-    const startedAt = performance.now();
     const answer = await post(hookUrl(server, hook), { phone: "(415) 555-0142", name: "Ada" });
     expect(answer.status).toBe(200);
-    expect(await waitFor(() => twilio.received.length === 1, 1000)).toBe(true);
-    expect(performance.now() - startedAt).toBeLessThan(1000);
+    // The idle worker looks again every 5 s; arriving within 2 s, it was woken by the enqueue.
+    expect(await waitFor(() => twilio.received.length === 1, 2000)).toBe(true);
     const request = twilio.received[0]!;
     expect(request.method).toBe("POST");
     expect(request.path).toBe(`/2010-04-01/Accounts/${SID}/Messages.json`);

@@ -149,7 +149,7 @@ describe("first run, as the README tells it", () => {
       body: JSON.stringify({ user_ns: userNs, content: "Of course, dogs are welcome!" }),
     });
     expect(reply.status).toBe(200);
-    await page.waitForSelector(".bubble.out:has-text('Of course, dogs are welcome!')", { timeout: 1000 });
+    await page.waitForSelector(".bubble.out:has-text('Of course, dogs are welcome!')", { timeout: 5000 });
     await shot("conversation");
   });
 

@@ -17,11 +17,10 @@ afterAll(() => server.close());
 const KB250 = 250 * 1024;
 const repeat = (unit: string) => unit.repeat(Math.floor(KB250 / unit.length));
 
-/** Sends the body and, while it is being handled, asks /healthz; both timed. */
+/** Sends the body and, while it is being handled, asks /healthz. */
 async function sendWithHealthProbe(body: string, contentType: string) {
-  const started = performance.now();
-  const answer = fetch(url, { method: "POST", headers: { "content-type": contentType }, body }).then(async (r) => ({ status: r.status, json: await r.json(), ms: performance.now() - started }));
-  const health = fetch(`${server.url}/healthz`).then((r) => ({ status: r.status, ms: performance.now() - started }));
+  const answer = fetch(url, { method: "POST", headers: { "content-type": contentType }, body }).then(async (r) => ({ status: r.status, json: await r.json() }));
+  const health = fetch(`${server.url}/healthz`).then((r) => ({ status: r.status }));
   return { answer: await answer, health: await health };
 }
 
@@ -35,15 +34,15 @@ describe("worst-case bodies of 250 KB", () => {
     { name: "a JSON string full of escapes", body: `{"phone":"+14155552671","s":"${repeat("\\u00e9\\n")}"}`, type: "application/json", status: 200 },
   ];
   for (const c of cases) {
-    test(`${c.name}: answered ${c.status} in well under a second, /healthz answered meanwhile`, async () => {
+    // Bounded by the test's own 5 s limit, not by a timed assertion: the quadratic parsing this
+    // guards against took 30 s for such a body. (Timings are the benchmarks' job.)
+    test(`${c.name}: answered ${c.status}, /healthz answered meanwhile`, async () => {
       expect(c.body.length).toBeLessThanOrEqual(256 * 1024);
       const { answer, health } = await sendWithHealthProbe(c.body, c.type);
       expect(answer.status).toBe(c.status);
       if (c.code) expect(answer.json.error.code).toBe(c.code);
-      expect(answer.ms).toBeLessThan(1000);
       expect(health.status).toBe(200);
-      expect(health.ms).toBeLessThan(1000);
-    });
+    }, 5_000);
   }
 });
 

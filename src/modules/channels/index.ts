@@ -3,6 +3,7 @@
 import { Elysia, t } from "elysia";
 import type { Database } from "bun:sqlite";
 import type { GroupCommit } from "../../db/group-commit";
+import type { Clock } from "../../lib/clock";
 import { verify } from "../../lib/standard-webhooks";
 import { verifyTwilioSignature } from "../../lib/twilio-signature";
 import { decodeUtf8, MAX_WEBHOOK_BODY_BYTES, notUtf8, parseObjectBody, readBodyCapped, tooLarge } from "../../http/body";
@@ -60,6 +61,7 @@ const inMessageBody = t.Object({
 const EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>';
 
 export interface ChannelRoutesDeps {
+  clock: Clock;
   groupCommit: GroupCommit;
   messages: Messages;
   bots: Bots;
@@ -71,7 +73,7 @@ export interface ChannelRoutesDeps {
   metrics?: Metrics;
 }
 
-export function channelRoutes({ groupCommit, messages, bots, channels, publicUrl, scanGuard, clientIp, metrics }: ChannelRoutesDeps) {
+export function channelRoutes({ clock, groupCommit, messages, bots, channels, publicUrl, scanGuard, clientIp, metrics }: ChannelRoutesDeps) {
   /** A Twilio form, read and checked against X-Twilio-Signature (Twilio signs the public URL it was given). */
   async function signedTwilioForm(bot: Bot, request: Request): Promise<[string, string][] | Response> {
     const read = await readBodyCapped(request, MAX_WEBHOOK_BODY_BYTES);
@@ -106,7 +108,7 @@ export function channelRoutes({ groupCommit, messages, bots, channels, publicUrl
       const settings = JSON.parse(bot.provider_settings) as HttpSettings;
       if (settings.secret) {
         const headers = request.headers;
-        const check = verify(settings.secret, { id: headers.get("webhook-id"), timestamp: headers.get("webhook-timestamp"), signature: headers.get("webhook-signature") }, text.text, Date.now());
+        const check = verify(settings.secret, { id: headers.get("webhook-id"), timestamp: headers.get("webhook-timestamp"), signature: headers.get("webhook-signature") }, text.text, clock.now());
         if (!check.ok) throw new AppError(401, "invalid_signature", `The signature was not accepted: ${check.reason}.`);
       }
       const parsed = parseObjectBody(text.text, request.headers.get("content-type"));

@@ -21,7 +21,14 @@ export const TOPIC = /^[a-z][a-z0-9-]{0,63}$/;
 const HEARTBEAT_MS = 30_000;
 const RATE_MS = 500;
 
-export function createLiveEvents() {
+/** The time and the one timer the rate limit needs; tests give their own. */
+export interface LiveTimers {
+  now(): number;
+  after(ms: number, run: () => void): void;
+}
+const REAL_TIMERS: LiveTimers = { now: () => performance.now(), after: (ms, run) => void setTimeout(run, ms).unref?.() };
+
+export function createLiveEvents(timers: LiveTimers = REAL_TIMERS) {
   const subscribers = new Set<Subscriber>();
   let pending = new Set<string>();
   let scheduled = false;
@@ -29,7 +36,7 @@ export function createLiveEvents() {
   const trailing = new Set<string>();
 
   function send(topic: string) {
-    lastSent.set(topic, performance.now());
+    lastSent.set(topic, timers.now());
     for (const subscriber of subscribers) if (subscriber.topics.has(topic)) subscriber.send(topic);
   }
 
@@ -37,16 +44,16 @@ export function createLiveEvents() {
     scheduled = false;
     const topics = pending;
     pending = new Set();
-    const now = performance.now();
+    const now = timers.now();
     for (const topic of topics) {
       const wait = (lastSent.get(topic) ?? -Infinity) + RATE_MS - now;
       if (wait <= 0) send(topic);
       else if (!trailing.has(topic)) {
         trailing.add(topic);
-        setTimeout(() => {
+        timers.after(wait, () => {
           trailing.delete(topic);
           send(topic);
-        }, wait).unref?.();
+        });
       }
     }
   }

@@ -2,6 +2,7 @@
 import { Elysia } from "elysia";
 import type { Database } from "bun:sqlite";
 import type { Metrics } from "./metrics";
+import type { Clock } from "../../lib/clock";
 import { statfsSync } from "node:fs";
 
 // Health means the database takes writes: a full disk or a read-only file shows here first.
@@ -23,7 +24,7 @@ function freeBytes(dir: string): number | null {
   }
 }
 
-export function systemRoutes({ db, metrics, dataDir }: { db: Database; metrics: Metrics; dataDir: string }) {
+export function systemRoutes({ db, clock, metrics, dataDir }: { db: Database; clock: Clock; metrics: Metrics; dataDir: string }) {
   const ping = db.query(PROBE);
   const byState = db.query<{ state: string; n: number }, []>(DELIVERIES_BY_STATE);
   const oldestPending = db.query<{ created_at: number }, []>(OLDEST_PENDING);
@@ -41,7 +42,7 @@ export function systemRoutes({ db, metrics, dataDir }: { db: Database; metrics: 
       `switchboard_delivery_queue_depth ${(counts.pending ?? 0) + (counts.sending ?? 0)}`,
       "# HELP switchboard_delivery_oldest_pending_seconds Age of the oldest pending delivery (0 when none).",
       "# TYPE switchboard_delivery_oldest_pending_seconds gauge",
-      `switchboard_delivery_oldest_pending_seconds ${oldest === undefined ? 0 : Math.max(0, (Date.now() - oldest) / 1000).toFixed(3)}`,
+      `switchboard_delivery_oldest_pending_seconds ${oldest === undefined ? 0 : Math.max(0, (clock.now() - oldest) / 1000).toFixed(3)}`,
     ];
   }
 
@@ -50,7 +51,7 @@ export function systemRoutes({ db, metrics, dataDir }: { db: Database; metrics: 
       try {
         const free = freeBytes(dataDir);
         if (free !== null && free < MIN_FREE_BYTES) throw new Error(`the data directory's disk is full (${free} bytes free)`);
-        ping.run(String(Date.now()));
+        ping.run(String(clock.now()));
         return { status: "ok" };
       } catch (error) {
         set.status = 503;
