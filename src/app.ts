@@ -242,7 +242,7 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
     )
     .use(docsPages())
     .use(staticRoutes())
-    .use(systemRoutes({ db, clock, metrics, dataDir: config.dataDir }))
+    .use(systemRoutes({ clock, metrics, dataDir: config.dataDir, deliveries, settings }))
     .use(channelRoutes({ clock, groupCommit: services.groupCommit, messages, bots, channels, publicUrl, scanGuard, clientIp, metrics }))
     .use(hooksRoutes({ receive: receiveHook, clientIp }))
     .use(api)

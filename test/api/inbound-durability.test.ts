@@ -82,7 +82,7 @@ describe("durability", () => {
       })();
       await post(hookUrl(server, hook), { p: "+14155550500" }, { "idempotency-key": "k1" });
       server.db.run("UPDATE idempotency_keys SET created_at = ?", [now - 25 * 3600_000]);
-      const retention = createRetention({ db: server.db, clock: { now: () => now }, settings: server.services.settings });
+      const retention = createRetention({ db: server.db, clock: { now: () => now }, settings: server.services.settings, deliveries: server.services.deliveries, hourly: server.services.hourly });
       const old = now - 40 * 86_400_000;
       server.db.run(
         `INSERT INTO deliveries (public_id, kind, target_url, state, next_attempt_at, created_at, updated_at) VALUES

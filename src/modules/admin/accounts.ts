@@ -3,6 +3,7 @@ import type { Database } from "bun:sqlite";
 import type { Clock } from "../../lib/clock";
 import { constantTimeEqual, secretToken, sha256Hex } from "../../lib/ids";
 import { errors } from "../../http/errors";
+import { SQL } from "./repo";
 
 export interface Session {
   id_hash: string;
@@ -16,33 +17,21 @@ export const SESSION_TTL_MS = 7 * 24 * 3600 * 1000;
 export const MIN_PASSWORD_LENGTH = 8;
 const ADMIN_USERNAME = "admin";
 
-const COUNT_ADMINS = "SELECT count(*) AS n FROM admins";
-const SELECT_ADMIN = "SELECT id, password_hash FROM admins WHERE username = ?";
-const UPSERT_ADMIN = `INSERT INTO admins (username, password_hash, created_at, updated_at) VALUES (?, ?, ?, ?)
-  ON CONFLICT (username) DO UPDATE SET password_hash = excluded.password_hash, updated_at = excluded.updated_at RETURNING id`;
-const SELECT_SETTING = "SELECT value FROM team_settings WHERE key = ?";
-const UPSERT_SETTING = "INSERT INTO team_settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value";
-const DELETE_SETTING = "DELETE FROM team_settings WHERE key = ?";
-const INSERT_SESSION = "INSERT INTO sessions (id_hash, admin_id, csrf_token, created_at, expires_at) VALUES (?, ?, ?, ?, ?) RETURNING *";
-const SELECT_SESSION = "SELECT * FROM sessions WHERE id_hash = ? AND expires_at > ?";
-const DELETE_SESSION = "DELETE FROM sessions WHERE id_hash = ?";
-const DELETE_ADMIN_SESSIONS = "DELETE FROM sessions WHERE admin_id = ?";
-const DELETE_EXPIRED_SESSIONS = "DELETE FROM sessions WHERE expires_at <= ?";
 
 const SETUP_TOKEN_KEY = "setup_token_hash";
 
 export function createAccounts({ db, clock }: { db: Database; clock: Clock }) {
-  const countAdmins = db.query<{ n: number }, []>(COUNT_ADMINS);
-  const selectAdmin = db.query<{ id: number; password_hash: string }, [string]>(SELECT_ADMIN);
-  const upsertAdmin = db.query<{ id: number }, [string, string, number, number]>(UPSERT_ADMIN);
-  const selectSetting = db.query<{ value: string }, [string]>(SELECT_SETTING);
-  const upsertSetting = db.query(UPSERT_SETTING);
-  const deleteSetting = db.query(DELETE_SETTING);
-  const insertSession = db.query<Session, [string, number, string, number, number]>(INSERT_SESSION);
-  const selectSession = db.query<Session, [string, number]>(SELECT_SESSION);
-  const deleteSession = db.query(DELETE_SESSION);
-  const deleteAdminSessions = db.query(DELETE_ADMIN_SESSIONS);
-  const deleteExpired = db.query(DELETE_EXPIRED_SESSIONS);
+  const countAdmins = db.query<{ n: number }, []>(SQL.COUNT_ADMINS);
+  const selectAdmin = db.query<{ id: number; password_hash: string }, [string]>(SQL.SELECT_ADMIN);
+  const upsertAdmin = db.query<{ id: number }, [string, string, number, number]>(SQL.UPSERT_ADMIN);
+  const selectSetting = db.query<{ value: string }, [string]>(SQL.SELECT_SETTING);
+  const upsertSetting = db.query(SQL.UPSERT_SETTING);
+  const deleteSetting = db.query(SQL.DELETE_SETTING);
+  const insertSession = db.query<Session, [string, number, string, number, number]>(SQL.INSERT_SESSION);
+  const selectSession = db.query<Session, [string, number]>(SQL.SELECT_SESSION);
+  const deleteSession = db.query(SQL.DELETE_SESSION);
+  const deleteAdminSessions = db.query(SQL.DELETE_ADMIN_SESSIONS);
+  const deleteExpired = db.query(SQL.DELETE_EXPIRED_SESSIONS);
 
   const hasAdmin = () => countAdmins.get()!.n > 0;
 

@@ -7,6 +7,7 @@ import { inboundPath, maskProviderSettings, validateProviderSettings, type Provi
 import { errors } from "../../http/errors";
 import { CHANNELS, type Channel, type LiveChatMode } from "./channels";
 import type { CreateBotBody, UpdateBotBody } from "./model";
+import { SQL } from "./repo";
 
 export interface Bot {
   id: number;
@@ -22,21 +23,6 @@ export interface Bot {
   updated_at: number;
 }
 
-const INSERT_BOT = `INSERT INTO bots (flow_ns, name, channel, default_country, live_chat, provider, provider_settings, channel_token, created_at, updated_at)
-  VALUES (?, ?, ?, ?, 'none', 'test', '{}', ?, ?, ?) RETURNING *`;
-const SELECT_BOTS = "SELECT * FROM bots ORDER BY id";
-const SELECT_BOT_BY_FLOW_NS = "SELECT * FROM bots WHERE flow_ns = ?";
-const SELECT_BOT_BY_ID = "SELECT * FROM bots WHERE id = ?";
-const UPDATE_BOT = `UPDATE bots SET name = ?, channel = ?, default_country = ?, live_chat = ?, provider = ?, provider_settings = ?, updated_at = ?
-  WHERE id = ? RETURNING *`;
-const SELECT_BOT_BY_CHANNEL_TOKEN = "SELECT * FROM bots WHERE channel_token = ?";
-const DELETE_BOT = "DELETE FROM bots WHERE id = ?";
-// What goes with a bot when it is deleted (ON DELETE CASCADE), counted to show before asking.
-const COUNT_FOOTPRINT = `SELECT
-  (SELECT count(*) FROM inbound_webhooks WHERE bot_id = $bot) AS webhooks,
-  (SELECT count(*) FROM contacts WHERE bot_id = $bot) AS contacts,
-  (SELECT count(*) FROM messages WHERE contact_id IN (SELECT id FROM contacts WHERE bot_id = $bot)) AS messages,
-  (SELECT count(*) FROM deliveries WHERE bot_id = $bot) AS deliveries`;
 
 export interface BotFootprint {
   webhooks: number;
@@ -54,14 +40,14 @@ function checkCountry(code: string | null | undefined): string | null {
 }
 
 export function createBots({ db, clock }: { db: Database; clock: Clock }) {
-  const insert = db.query<Bot, [string, string, string, string | null, string, number, number]>(INSERT_BOT);
-  const selectByChannelToken = db.query<Bot, [string]>(SELECT_BOT_BY_CHANNEL_TOKEN);
-  const selectAll = db.query<Bot, []>(SELECT_BOTS);
-  const selectByFlowNs = db.query<Bot, [string]>(SELECT_BOT_BY_FLOW_NS);
-  const selectById = db.query<Bot, [number]>(SELECT_BOT_BY_ID);
-  const update = db.query<Bot, [string, string, string | null, string, string, string, number, number]>(UPDATE_BOT);
-  const remove = db.query(DELETE_BOT);
-  const countFootprint = db.query<BotFootprint, any>(COUNT_FOOTPRINT);
+  const insert = db.query<Bot, [string, string, string, string | null, string, number, number]>(SQL.INSERT_BOT);
+  const selectByChannelToken = db.query<Bot, [string]>(SQL.SELECT_BOT_BY_CHANNEL_TOKEN);
+  const selectAll = db.query<Bot, []>(SQL.SELECT_BOTS);
+  const selectByFlowNs = db.query<Bot, [string]>(SQL.SELECT_BOT_BY_FLOW_NS);
+  const selectById = db.query<Bot, [number]>(SQL.SELECT_BOT_BY_ID);
+  const update = db.query<Bot, [string, string, string | null, string, string, string, number, number]>(SQL.UPDATE_BOT);
+  const remove = db.query(SQL.DELETE_BOT);
+  const countFootprint = db.query<BotFootprint, any>(SQL.COUNT_FOOTPRINT);
   // Caches of other modules that hold this bot's rows (its fields, its webhooks' tokens).
   const removedListeners: ((bot: Bot) => void)[] = [];
 

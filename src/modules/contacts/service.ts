@@ -12,6 +12,7 @@ import type { Publish } from "../live/events";
 import type { Bot, Bots } from "../bots/service";
 import type { Fields } from "../fields/service";
 import type { CreateContactBody, ListContactsQuery, UpdateContactBody } from "./model";
+import { contactsPage, SQL, SEARCH_MATCH_LIMIT, updateColumnsSql, type ContactFilter } from "./repo";
 
 export interface Contact {
   id: number;
@@ -45,42 +46,8 @@ export interface ContactFilters {
 /** paused_until value meaning "until resumed". */
 export const PAUSED_FOREVER = Number.MAX_SAFE_INTEGER;
 
-const INSERT_CONTACT = `INSERT INTO contacts (bot_id, user_ns, phone, email, first_name, last_name, gender, created_at, updated_at)
-  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`;
-const SELECT_BY_USER_NS = "SELECT * FROM contacts WHERE user_ns = ?";
-const SELECT_MANY_BY_USER_NS = "SELECT * FROM contacts WHERE user_ns IN (SELECT value FROM json_each(?))";
-const SELECT_BY_PHONE = "SELECT * FROM contacts WHERE bot_id = ? AND phone = ?";
-const SELECT_BY_EMAIL = "SELECT * FROM contacts WHERE bot_id = ? AND email = ?";
-const UPDATE_CONTACT = `UPDATE contacts SET phone = ?, email = ?, first_name = ?, last_name = ?, gender = ?, tags = ?, updated_at = ?
-  WHERE id = ? RETURNING *`;
-const INSERT_ROW = `INSERT INTO contacts (bot_id, user_ns, phone, email, first_name, last_name, tags, paused_until, created_at, updated_at)
-  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`;
 
-const SELECT_FIELD_VALUES = `SELECT f.name, v.value FROM contact_field_values v JOIN custom_fields f ON f.id = v.field_id
-  WHERE v.contact_id = ? ORDER BY f.name`;
-const UPSERT_FIELD_VALUE = `INSERT INTO contact_field_values (contact_id, field_id, value, updated_at) VALUES (?, ?, ?, ?)
-  ON CONFLICT (contact_id, field_id) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`;
-const DELETE_FIELD_VALUE = "DELETE FROM contact_field_values WHERE contact_id = ? AND field_id = ?";
-const UPDATE_PAUSED = "UPDATE contacts SET paused_until = ?, updated_at = ? WHERE id = ?";
-const SELECT_BY_ID = "SELECT * FROM contacts WHERE id = ?";
-const UPDATE_AGENT = "UPDATE contacts SET assigned_agent_id = ?, updated_at = ? WHERE id = ?";
-const DELETE_CONTACT = "DELETE FROM contacts WHERE id = ?";
-const SELECT_PAUSED = `SELECT c.*, (SELECT content FROM messages m WHERE m.contact_id = c.id ORDER BY m.id DESC LIMIT 1) AS last_message
-  FROM contacts c WHERE c.paused_until IS NOT NULL AND c.paused_until > ? ORDER BY c.updated_at DESC LIMIT ?`;
-// Search: first by prefix of a name, email or phone (index range scans), then, when no prefix
-// matches, by any part of them (the trigram index). Few matches are fetched by id; more than
-// SEARCH_MATCH_LIMIT are found by walking the bot's newest contacts with a filter instead.
-const SEARCH_MATCH_LIMIT = 5000;
-const PREFIX_MATCHES = `SELECT id FROM contacts WHERE user_ns = $exact AND bot_id = $bot
-  UNION SELECT id FROM contacts WHERE bot_id = $bot AND first_name >= $name COLLATE NOCASE AND first_name < $nameEnd COLLATE NOCASE
-  UNION SELECT id FROM contacts WHERE bot_id = $bot AND last_name >= $name COLLATE NOCASE AND last_name < $nameEnd COLLATE NOCASE
-  UNION SELECT id FROM contacts WHERE bot_id = $bot AND email >= $email AND email < $emailEnd
-  UNION SELECT id FROM contacts WHERE bot_id = $bot AND phone >= $phone AND phone < $phoneEnd
-  UNION SELECT id FROM contacts WHERE bot_id = $bot AND phone >= $localPhone AND phone < $localPhoneEnd
-  LIMIT ${SEARCH_MATCH_LIMIT + 1}`;
-const CONTAINS_MATCHES = `SELECT rowid AS id FROM contacts_search WHERE text LIKE ? ESCAPE '\\' LIMIT ${SEARCH_MATCH_LIMIT + 1}`;
 const PREFIX_END = "\u{10FFFF}";
-const COUNT_BY_STATE = "SELECT count(*) AS total, count(*) FILTER (WHERE paused_until > ?) AS paused FROM contacts WHERE bot_id = ?";
 
 const cursors = keysetCursor("c");
 
@@ -95,26 +62,26 @@ export function createContacts({ db, clock, bots, fields, publish = () => {} }: 
     publish(contactStateTopic(contactId));
     publish("inbox");
   };
-  const insert = db.query<Contact, [number, string, string | null, string | null, string | null, string | null, string | null, number, number]>(INSERT_CONTACT);
-  const selectByUserNs = db.query<Contact, [string]>(SELECT_BY_USER_NS);
-  const selectManyByUserNs = db.query<Contact, [string]>(SELECT_MANY_BY_USER_NS);
-  const selectByPhone = db.query<Contact, [number, string]>(SELECT_BY_PHONE);
-  const selectByEmail = db.query<Contact, [number, string]>(SELECT_BY_EMAIL);
-  const update = db.query<Contact, [string | null, string | null, string | null, string | null, string | null, string, number, number]>(UPDATE_CONTACT);
-  const selectFieldValues = db.query<{ name: string; value: string }, [number]>(SELECT_FIELD_VALUES);
-  const upsertFieldValue = db.query(UPSERT_FIELD_VALUE);
-  const deleteFieldValue = db.query(DELETE_FIELD_VALUE);
-  const insertRow = db.query<Contact, [number, string, string | null, string | null, string | null, string | null, string, number | null, number, number]>(INSERT_ROW);
-  const updatePaused = db.query(UPDATE_PAUSED);
-  const selectById = db.query<Contact, [number]>(SELECT_BY_ID);
-  const updateAgent = db.query(UPDATE_AGENT);
-  const deleteContact = db.query(DELETE_CONTACT);
-  const selectPaused = db.query<Contact & { last_message: string | null }, [number, number]>(SELECT_PAUSED);
-  const countByState = db.query<{ total: number; paused: number }, [number, number]>(COUNT_BY_STATE);
-  const prefixMatches = db.query<{ id: number }, any>(PREFIX_MATCHES);
-  const containsMatches = db.query<{ id: number }, [string]>(CONTAINS_MATCHES);
+  const insert = db.query<Contact, [number, string, string | null, string | null, string | null, string | null, string | null, number, number]>(SQL.INSERT_CONTACT);
+  const selectByUserNs = db.query<Contact, [string]>(SQL.SELECT_BY_USER_NS);
+  const selectManyByUserNs = db.query<Contact, [string]>(SQL.SELECT_MANY_BY_USER_NS);
+  const selectByPhone = db.query<Contact, [number, string]>(SQL.SELECT_BY_PHONE);
+  const selectByEmail = db.query<Contact, [number, string]>(SQL.SELECT_BY_EMAIL);
+  const update = db.query<Contact, [string | null, string | null, string | null, string | null, string | null, string, number, number]>(SQL.UPDATE_CONTACT);
+  const selectFieldValues = db.query<{ name: string; value: string }, [number]>(SQL.SELECT_FIELD_VALUES);
+  const upsertFieldValue = db.query(SQL.UPSERT_FIELD_VALUE);
+  const deleteFieldValue = db.query(SQL.DELETE_FIELD_VALUE);
+  const insertRow = db.query<Contact, [number, string, string | null, string | null, string | null, string | null, string, number | null, number, number]>(SQL.INSERT_ROW);
+  const updatePaused = db.query(SQL.UPDATE_PAUSED);
+  const selectById = db.query<Contact, [number]>(SQL.SELECT_BY_ID);
+  const updateAgent = db.query(SQL.UPDATE_AGENT);
+  const deleteContact = db.query(SQL.DELETE_CONTACT);
+  const selectPaused = db.query<Contact & { last_message: string | null }, [number, number]>(SQL.SELECT_PAUSED);
+  const countByState = db.query<{ total: number; paused: number }, [number, number]>(SQL.COUNT_BY_STATE);
+  const prefixMatches = db.query<{ id: number }, any>(SQL.PREFIX_MATCHES);
+  const containsMatches = db.query<{ id: number }, [string]>(SQL.CONTAINS_MATCHES);
 
-  function searchPlan(bot: Bot, q: string): { ids?: number[]; filter?: string; params?: Record<string, string> } {
+  function searchPlan(bot: Bot, q: string): Pick<ContactFilter, "ids" | "prefix" | "contains"> {
     const digits = q.replace(/[\s().-]/g, "").replace(/^\+/, "");
     const isDigits = /^\d+$/.test(digits);
     const callingCode = bot.default_country && isCountryCode(bot.default_country) ? getCountryCallingCode(bot.default_country) : "";
@@ -124,15 +91,12 @@ export function createContacts({ db, clock, bots, fields, publish = () => {} }: 
     const prefix = prefixMatches.all({ exact: q, bot: bot.id, name: q, nameEnd: q + PREFIX_END, email, emailEnd: email + PREFIX_END, phone, phoneEnd: phone + PREFIX_END, localPhone, localPhoneEnd: localPhone + PREFIX_END });
     if (prefix.length > SEARCH_MATCH_LIMIT) {
       const like = `${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-      return {
-        filter: `(first_name LIKE $like ESCAPE '\\' OR last_name LIKE $like ESCAPE '\\' OR email LIKE $like ESCAPE '\\' OR phone LIKE $phoneLike OR phone LIKE $localPhoneLike)`,
-        params: { like, phoneLike: `${phone}%`, localPhoneLike: `${localPhone}%` },
-      };
+      return { prefix: { like, phoneLike: `${phone}%`, localPhoneLike: `${localPhone}%` } };
     }
     if (prefix.length > 0 || q.length < 3) return { ids: prefix.map((row) => row.id) };
     const contains = containsMatches.all(likeContains(q));
     if (contains.length <= SEARCH_MATCH_LIMIT) return { ids: contains.map((row) => row.id) };
-    return { filter: `id IN (SELECT rowid FROM contacts_search WHERE text LIKE $contains ESCAPE '\\')`, params: { contains: likeContains(q) } };
+    return { contains: likeContains(q) };
   }
 
   function phoneOf(bot: Bot, raw: string): string {
@@ -196,7 +160,7 @@ export function createContacts({ db, clock, bots, fields, publish = () => {} }: 
     /** Writes the named columns of the contact (names come from code, never from input). */
     updateColumns(c: Contact, columns: ("phone" | "email" | "first_name" | "last_name" | "tags" | "paused_until")[]): Contact {
       if (columns.includes("paused_until")) stateChanged(c.id);
-      const sql = `UPDATE contacts SET ${columns.map((column) => `${column} = ?`).join(", ")}, updated_at = ? WHERE id = ? RETURNING *`;
+      const sql = updateColumnsSql(columns);
       // db.query keeps compiled statements by their text: each combination is prepared once.
       return db.query<Contact, (string | number | null)[]>(sql).get(...columns.map((column) => c[column]), clock.now(), c.id)!;
     },
@@ -244,51 +208,23 @@ export function createContacts({ db, clock, bots, fields, publish = () => {} }: 
 
     /** A page of the bot's contacts, newest first: by cursor, or by page number with the total. */
     list(bot: Bot, query: ListContactsQuery & ContactFilters): { data: Contact[]; next_cursor: string | null; total?: number } {
-      const where = ["bot_id = $bot"];
-      const params: Record<string, string | number> = { bot: bot.id };
-      if (query.phone) {
-        where.push("phone = $phone");
-        params.phone = phoneOf(bot, query.phone);
-      }
-      if (query.email) {
-        where.push("email = $email");
-        params.email = emailOf(query.email);
-      }
+      const filter: ContactFilter = { bot: bot.id };
+      if (query.phone) filter.phone = phoneOf(bot, query.phone);
+      if (query.email) filter.email = emailOf(query.email);
       const q = query.q?.trim();
-      if (q) {
-        const search = searchPlan(bot, q);
-        if (search.ids) {
-          // `+bot_id`: look the few matches up by id instead of walking the bot's index.
-          where[0] = "+bot_id = $bot";
-          where.push("id IN (SELECT value FROM json_each($ids))");
-          params.ids = JSON.stringify(search.ids);
-        } else {
-          // Many matches: walking the bot's newest contacts meets a page of them quickly.
-          where.push(search.filter!);
-          Object.assign(params, search.params);
-        }
-      }
-      if (query.tag !== undefined) {
-        where.push("EXISTS (SELECT 1 FROM json_each(tags) WHERE value = $tag)");
-        params.tag = query.tag;
-      }
-      if (query.field) {
-        where.push("id IN (SELECT contact_id FROM contact_field_values WHERE field_id = $field AND value = $fieldValue)");
-        params.field = query.field.id;
-        params.fieldValue = query.field.value;
-      }
+      // Few matches are looked up by id; many are met walking the bot's newest contacts.
+      if (q) Object.assign(filter, searchPlan(bot, q));
+      if (query.tag !== undefined) filter.tag = query.tag;
+      if (query.field) filter.field = query.field;
       const limit = query.limit ?? 50;
       if (query.page !== undefined) {
-        const total = db.query<{ n: number }, any>(`SELECT count(*) AS n FROM contacts WHERE ${where.join(" AND ")}`).get(params)!.n;
-        const rows = db.query<Contact, any>(`SELECT * FROM contacts WHERE ${where.join(" AND ")} ORDER BY id DESC LIMIT $limit OFFSET $offset`).all({ ...params, limit: limit + 1, offset: (query.page - 1) * limit });
-        return { ...pageOf(rows, limit, cursors.encode), total };
+        const page = contactsPage(filter, limit + 1, (query.page - 1) * limit);
+        const total = db.query<{ n: number }, any>(page.count).get(page.params)!.n;
+        return { ...pageOf(db.query<Contact, any>(page.rows).all(page.params), limit, cursors.encode), total };
       }
-      if (query.cursor) {
-        where.push("id < $before");
-        params.before = cursors.decode(query.cursor);
-      }
-      params.limit = limit + 1;
-      const rows = db.query<Contact, any>(`SELECT * FROM contacts WHERE ${where.join(" AND ")} ORDER BY id DESC LIMIT $limit`).all(params);
+      if (query.cursor) filter.before = cursors.decode(query.cursor);
+      const page = contactsPage(filter, limit + 1);
+      const rows = db.query<Contact, any>(page.rows).all(page.params);
       return pageOf(rows, limit, cursors.encode);
     },
 

@@ -2,6 +2,7 @@
 // the ones created ahead of use. Addressed by name or by tag_ns (`t` + the tag's id).
 import type { Database } from "bun:sqlite";
 import { errors } from "../../http/errors";
+import { SQL } from "./repo";
 
 export interface Tag {
   id: number;
@@ -12,22 +13,14 @@ export interface Tag {
 export const tagNs = (tag: Tag) => `t${tag.id}`;
 export const tagToJson = (tag: Tag) => ({ name: tag.name, tag_ns: tagNs(tag) });
 
-const SELECT_BY_BOT = "SELECT * FROM tags WHERE bot_id = ? ORDER BY name";
-const SELECT_BY_ID = "SELECT * FROM tags WHERE bot_id = ? AND id = ?";
-const SELECT_BY_NAME = "SELECT * FROM tags WHERE bot_id = ? AND name = ?";
-const INSERT = "INSERT INTO tags (bot_id, name) VALUES (?, ?) RETURNING *";
-const DELETE = "DELETE FROM tags WHERE id = ?";
-// Only the bot's contacts that carry the tag are rewritten, keeping the others' order.
-const UNTAG_CONTACTS = `UPDATE contacts SET tags = (SELECT json_group_array(value) FROM json_each(contacts.tags) WHERE value != $name)
-  WHERE bot_id = $bot AND EXISTS (SELECT 1 FROM json_each(contacts.tags) WHERE value = $name)`;
 
 export function createTags({ db }: { db: Database }) {
-  const selectByBot = db.query<Tag, [number]>(SELECT_BY_BOT);
-  const selectById = db.query<Tag, [number, number]>(SELECT_BY_ID);
-  const selectByName = db.query<Tag, [number, string]>(SELECT_BY_NAME);
-  const insert = db.query<Tag, [number, string]>(INSERT);
-  const remove = db.query(DELETE);
-  const untagContacts = db.query(UNTAG_CONTACTS);
+  const selectByBot = db.query<Tag, [number]>(SQL.SELECT_TAGS_BY_BOT);
+  const selectById = db.query<Tag, [number, number]>(SQL.SELECT_TAG_BY_ID);
+  const selectByName = db.query<Tag, [number, string]>(SQL.SELECT_TAG_BY_NAME);
+  const insert = db.query<Tag, [number, string]>(SQL.INSERT_TAG);
+  const remove = db.query(SQL.DELETE_TAG);
+  const untagContacts = db.query(SQL.UNTAG_CONTACTS);
 
   const byNs = (botId: number, ns: string): Tag => {
     const id = /^t(\d{1,15})$/.exec(ns)?.[1];

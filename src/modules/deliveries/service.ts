@@ -7,6 +7,7 @@ import { AppError, errors } from "../../http/errors";
 import { keysetCursor, pageOf } from "../../lib/cursor";
 import { MASK, withoutCredentials } from "../../lib/write-only";
 import type { Publish } from "../live/events";
+import { deliveriesPage, PRUNE_BATCH, SQL } from "./repo";
 
 export type DeliveryKind = "channel_message" | "http_request" | "relay";
 export type DeliveryState = "pending" | "sending" | "succeeded" | "failed";
@@ -70,27 +71,20 @@ export type Credentials = { ok: true; headers: Record<string, string>; secret: s
 export type CredentialSource = (id: string, delivery: Delivery) => Credentials;
 export const NO_CREDENTIALS: Credentials = { ok: true, headers: {}, secret: null };
 
-const INSERT_DELIVERY = `INSERT INTO deliveries (public_id, kind, ordering_key, bot_id, message_id, target_url, method, headers, body, secret_ref, next_attempt_at, created_at, updated_at)
-  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`;
-const FAIL_AT_ONCE = "UPDATE deliveries SET state = 'failed', last_error = ? WHERE id = ? RETURNING *";
-const SELECT_BY_PUBLIC_ID = "SELECT * FROM deliveries WHERE public_id = ?";
-const SELECT_ATTEMPTS = "SELECT * FROM delivery_attempts WHERE delivery_id = ? ORDER BY id";
-const COUNT_BY_STATE = "SELECT state, count(*) AS n FROM deliveries GROUP BY state";
-const SELECT_FOR_MESSAGES = "SELECT * FROM deliveries WHERE kind = ? AND message_id IN (SELECT value FROM json_each(?))";
-const RETRY_ONE = `UPDATE deliveries SET state = 'pending', next_attempt_at = ?, lease_until = NULL, updated_at = ? WHERE id = ? AND state = 'failed'`;
-const RETRY_FAILED = `UPDATE deliveries SET state = 'pending', next_attempt_at = ?, lease_until = NULL, updated_at = ? WHERE state = 'failed' AND updated_at >= ?`;
 
 const cursors = keysetCursor("d");
 
 export function createDeliveries({ db, clock, onEnqueue, publish = () => {} }: { db: Database; clock: Clock; onEnqueue?: () => void; publish?: Publish }) {
-  const insert = db.query<Delivery, any>(INSERT_DELIVERY);
-  const selectByPublicId = db.query<Delivery, [string]>(SELECT_BY_PUBLIC_ID);
-  const selectAttempts = db.query<Attempt, [number]>(SELECT_ATTEMPTS);
-  const countByState = db.query<{ state: DeliveryState; n: number }, []>(COUNT_BY_STATE);
-  const selectForMessages = db.query<Delivery, [string, string]>(SELECT_FOR_MESSAGES);
-  const retryOne = db.query(RETRY_ONE);
-  const retryFailed = db.query(RETRY_FAILED);
-  const failAtOnce = db.query<Delivery, [string, number]>(FAIL_AT_ONCE);
+  const insert = db.query<Delivery, any>(SQL.INSERT_DELIVERY);
+  const selectByPublicId = db.query<Delivery, [string]>(SQL.SELECT_BY_PUBLIC_ID);
+  const selectAttempts = db.query<Attempt, [number]>(SQL.SELECT_ATTEMPTS);
+  const countByState = db.query<{ state: DeliveryState; n: number }, []>(SQL.COUNT_BY_STATE);
+  const oldestPending = db.query<{ created_at: number }, []>(SQL.OLDEST_PENDING);
+  const deleteFinishedBefore = db.query(SQL.DELETE_FINISHED_BEFORE);
+  const selectForMessages = db.query<Delivery, [string, string]>(SQL.SELECT_FOR_MESSAGES);
+  const retryOne = db.query(SQL.RETRY_ONE);
+  const retryFailed = db.query(SQL.RETRY_FAILED);
+  const failAtOnce = db.query<Delivery, [string, number]>(SQL.FAIL_AT_ONCE);
   let wake = onEnqueue;
   const credentialSources = new Map<string, CredentialSource>();
 
@@ -167,6 +161,13 @@ export function createDeliveries({ db, clock, onEnqueue, publish = () => {} }: {
       if (messageIds.length === 0) return new Map();
       return new Map(selectForMessages.all(kind, JSON.stringify(messageIds)).map((d) => [d.message_id!, d]));
     },
+    /** When the oldest delivery still waiting was made, or null when none waits. */
+    oldestPendingAt: (): number | null => oldestPending.get()?.created_at ?? null,
+    /** Deletes one batch of deliveries finished before `before` (with their attempts); `more` while batches are full. */
+    pruneFinished(before: number): { changes: number; more: boolean } {
+      const changes = deleteFinishedBefore.run(before).changes;
+      return { changes, more: changes >= PRUNE_BATCH };
+    },
     counts(): Record<DeliveryState, number> {
       const counts = { pending: 0, sending: 0, succeeded: 0, failed: 0 };
       for (const row of countByState.all()) counts[row.state] = row.n;
@@ -174,25 +175,8 @@ export function createDeliveries({ db, clock, onEnqueue, publish = () => {} }: {
     },
 
     list({ state, target, kind, limit = 50, cursor }: { state?: string; target?: string; kind?: DeliveryKind; limit?: number; cursor?: string }) {
-      const where: string[] = [];
-      const params: Record<string, string | number> = { limit: limit + 1 };
-      if (kind) {
-        where.push("kind = $kind");
-        params.kind = kind;
-      }
-      if (state) {
-        where.push("state = $state");
-        params.state = state;
-      }
-      if (target) {
-        where.push("target_url LIKE $target ESCAPE '\\'");
-        params.target = `%${target.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-      }
-      if (cursor) {
-        where.push("id < $before");
-        params.before = cursors.decode(cursor);
-      }
-      const rows = db.query<Delivery, any>(`SELECT * FROM deliveries ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY id DESC LIMIT $limit`).all(params);
+      const page = deliveriesPage({ kind, state, target, before: cursor ? cursors.decode(cursor) : undefined }, limit + 1);
+      const rows = db.query<Delivery, any>(page.sql).all(page.params);
       return pageOf(rows, limit, cursors.encode);
     },
 

@@ -11,25 +11,13 @@ import type { Settings } from "../settings/service";
 import type { Deliveries, Delivery } from "./service";
 import { judge, parseRetryAfter, retryDelayMs } from "./retry";
 import { resolveTarget, systemLookup, type Lookup } from "./target-policy";
+import { SQL } from "./repo";
 
 export const RESPONSE_BYTES_KEPT = 2048;
 /** A lease outlives the timeout by this much before another claim may take the row. */
 const LEASE_MARGIN_MS = 30_000;
 const IDLE_CHECK_MS = 5_000;
 
-// The oldest due row of each ordering key only: a key's later rows wait for its earlier ones.
-const CLAIMABLE = `SELECT d.* FROM deliveries d
-  WHERE d.state = 'pending' AND d.next_attempt_at <= $now
-    AND (d.ordering_key IS NULL OR NOT EXISTS (
-      SELECT 1 FROM deliveries p WHERE p.ordering_key = d.ordering_key AND p.id < d.id AND p.state IN ('pending', 'sending')))
-  ORDER BY d.next_attempt_at, d.id LIMIT $limit`;
-const LEASE = "UPDATE deliveries SET state = 'sending', lease_until = ?, updated_at = ? WHERE id = ?";
-const NEXT_DUE = "SELECT min(next_attempt_at) AS due FROM deliveries WHERE state = 'pending'";
-const RELEASE_EXPIRED = "UPDATE deliveries SET state = 'pending', lease_until = NULL WHERE state = 'sending' AND (lease_until IS NULL OR lease_until < ?)";
-const RELEASE_ONE = "UPDATE deliveries SET state = 'pending', lease_until = NULL WHERE id = ? AND state = 'sending'";
-const INSERT_ATTEMPT = "INSERT INTO delivery_attempts (delivery_id, started_at, duration_ms, status, response, error) VALUES (?, ?, ?, ?, ?, ?)";
-const FINISH = `UPDATE deliveries SET state = ?, attempts = attempts + 1, next_attempt_at = ?, lease_until = NULL, last_status = ?,
-  last_response = ?, last_error = ?, updated_at = ? WHERE id = ?`;
 
 export interface WorkerDeps {
   db: Database;
@@ -68,13 +56,13 @@ export function createWorker(deps: WorkerDeps) {
   const lookup = deps.lookup ?? systemLookup;
   const random = deps.random ?? Math.random;
   const log = deps.log ?? (() => {});
-  const claimable = db.query<Delivery, any>(CLAIMABLE);
-  const lease = db.query(LEASE);
-  const nextDue = db.query<{ due: number | null }, []>(NEXT_DUE);
-  const releaseExpired = db.query(RELEASE_EXPIRED);
-  const releaseOne = db.query(RELEASE_ONE);
-  const insertAttempt = db.query(INSERT_ATTEMPT);
-  const finish = db.query(FINISH);
+  const claimable = db.query<Delivery, any>(SQL.CLAIMABLE);
+  const lease = db.query(SQL.LEASE);
+  const nextDue = db.query<{ due: number | null }, []>(SQL.NEXT_DUE);
+  const releaseExpired = db.query(SQL.RELEASE_EXPIRED);
+  const releaseOne = db.query(SQL.RELEASE_ONE);
+  const insertAttempt = db.query(SQL.INSERT_ATTEMPT);
+  const finish = db.query(SQL.FINISH);
 
   const inFlight = new Map<number, Promise<void>>();
   const stopController = new AbortController();

@@ -4,6 +4,7 @@ import type { Clock } from "../../lib/clock";
 import { FIELD_TYPES, type FieldType } from "../../lib/coerce";
 import { errors } from "../../http/errors";
 import type { CreateFieldBody } from "./model";
+import { SQL } from "./repo";
 
 export interface CustomField {
   id: number;
@@ -18,16 +19,12 @@ export const SYSTEM_FIELDS = ["first_name", "last_name", "email", "phone"] as co
 
 const FIELD_NAME = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
 
-const INSERT_FIELD = "INSERT INTO custom_fields (bot_id, name, type, created_at) VALUES (?, ?, ?, ?) RETURNING *";
-const SELECT_FIELDS = "SELECT * FROM custom_fields WHERE bot_id = ? ORDER BY name";
-const SELECT_FIELD_BY_NAME = "SELECT * FROM custom_fields WHERE bot_id = ? AND name = ?";
-const DELETE_FIELD = "DELETE FROM custom_fields WHERE bot_id = ? AND id = ?";
 
 export function createFields({ db, clock }: { db: Database; clock: Clock }) {
-  const insert = db.query<CustomField, [number, string, string, number]>(INSERT_FIELD);
-  const selectAll = db.query<CustomField, [number]>(SELECT_FIELDS);
-  const selectByName = db.query<CustomField, [number, string]>(SELECT_FIELD_BY_NAME);
-  const remove = db.query(DELETE_FIELD);
+  const insert = db.query<CustomField, [number, string, string, number]>(SQL.INSERT_FIELD);
+  const selectAll = db.query<CustomField, [number]>(SQL.SELECT_FIELDS);
+  const selectByName = db.query<CustomField, [number, string]>(SQL.SELECT_FIELD_BY_NAME);
+  const remove = db.query(SQL.DELETE_FIELD);
   // Every inbound request reads its bot's fields: keep them, and forget on every change.
   const cache = new Map<number, Map<string, CustomField>>();
 

@@ -4,6 +4,7 @@ import { errors } from "../../http/errors";
 import { keysetCursor, pageOf } from "../../lib/cursor";
 import type { Publish } from "../live/events";
 import type { Outcome } from "./model";
+import { SQL } from "./repo";
 
 export interface WebhookLog {
   id: number;
@@ -41,11 +42,6 @@ export function redactHeaders(headers: Headers): Record<string, string> {
   return out;
 }
 
-const INSERT_LOG = `INSERT INTO webhook_logs (webhook_id, received_at, source_ip, headers, body, body_truncated, outcome, status, user_ns,
-  created_contact, fields_written, notes, error, response, duration_ms, replay_of)
-  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
-const SELECT_LOG = "SELECT * FROM webhook_logs WHERE webhook_id = ? AND id = ?";
-const COUNT_LOGS = "SELECT count(*) AS n FROM webhook_logs WHERE webhook_id = ?";
 
 const cursors = keysetCursor("l");
 
@@ -53,15 +49,13 @@ const cursors = keysetCursor("l");
 export const logsTopic = (webhookId: number) => `logs-${webhookId}`;
 
 export function createLogs({ db, publish = () => {} }: { db: Database; publish?: Publish }) {
-  const insert = db.query(INSERT_LOG);
-  const select = db.query<WebhookLog, [number, number]>(SELECT_LOG);
-  const count = db.query<{ n: number }, [number]>(COUNT_LOGS);
+  const insert = db.query(SQL.INSERT_LOG);
+  const select = db.query<WebhookLog, [number, number]>(SQL.SELECT_LOG);
+  const count = db.query<{ n: number }, [number]>(SQL.COUNT_LOGS);
   // One statement per filter shape, each walking an index newest-first.
   const pages = {
-    all: db.query<WebhookLog, [number, number, number]>("SELECT * FROM webhook_logs WHERE webhook_id = ? AND id < ? ORDER BY id DESC LIMIT ?"),
-    byOutcome: db.query<WebhookLog, [number, string, number, number]>(
-      "SELECT * FROM webhook_logs WHERE webhook_id = ? AND outcome = ? AND id < ? ORDER BY id DESC LIMIT ?",
-    ),
+    all: db.query<WebhookLog, [number, number, number]>(SQL.LOGS_PAGE),
+    byOutcome: db.query<WebhookLog, [number, string, number, number]>(SQL.LOGS_PAGE_BY_OUTCOME),
   };
 
   return {

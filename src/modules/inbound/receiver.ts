@@ -18,6 +18,7 @@ import { LOGGED_BODY_BYTES, redactHeaders, type Logs } from "./logs";
 import type { Outcome } from "./model";
 import type { Webhook, Webhooks } from "./service";
 import type { HourlyCounts } from "../system/hourly";
+import { SQL } from "./repo";
 
 export const IDEMPOTENCY_WINDOW_MS = 24 * 3600 * 1000;
 const MAX_STORED_KEY_LENGTH = 200;
@@ -70,14 +71,11 @@ const fail = (outcome: Outcome, status: number, code: string, message: string, h
   error: message,
 });
 
-const SELECT_IDEMPOTENT = "SELECT status, response FROM idempotency_keys WHERE webhook_id = ? AND key = ? AND created_at > ?";
-const UPSERT_IDEMPOTENT = `INSERT INTO idempotency_keys (webhook_id, key, status, response, created_at) VALUES (?, ?, ?, ?, ?)
-  ON CONFLICT (webhook_id, key) DO UPDATE SET status = excluded.status, response = excluded.response, created_at = excluded.created_at`;
 
 export function createReceiver(deps: ReceiverDeps) {
   const { db, clock, webhooks, logs, contacts, fields } = deps;
-  const selectIdempotent = db.query<{ status: number; response: string }, [number, string, number]>(SELECT_IDEMPOTENT);
-  const upsertIdempotent = db.query(UPSERT_IDEMPOTENT);
+  const selectIdempotent = db.query<{ status: number; response: string }, [number, string, number]>(SQL.SELECT_IDEMPOTENT);
+  const upsertIdempotent = db.query(SQL.UPSERT_IDEMPOTENT);
 
   /**
    * The key a repeat is recognised by. With a signing secret it is the signed `webhook-id`

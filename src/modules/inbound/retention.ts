@@ -4,26 +4,15 @@
 import type { Database } from "bun:sqlite";
 import type { Clock } from "../../lib/clock";
 import type { Settings } from "../settings/service";
+import type { Deliveries } from "../deliveries/service";
+import type { HourlyCounts } from "../system/hourly";
 import { IDEMPOTENCY_WINDOW_MS } from "./receiver";
+import { SQL, BATCH } from "./repo";
 
-const BATCH = 1000;
-// Logs are appended in time order, so the oldest are the lowest ids (no index on the time).
-// A prune walks windows of BATCH ids from the lowest and stops at the first window holding
-// rows but nothing expired: past it, everything is newer.
-const DELETE_OLD_LOGS = `DELETE FROM webhook_logs WHERE id >= ? AND id < ? AND received_at < ?`;
-const NEXT_LOG_ID = "SELECT min(id) AS id FROM webhook_logs WHERE id >= ?";
-const DELETE_OLD_HOURS = "DELETE FROM hourly_counts WHERE hour < ?";
-const DELETE_OLD_DELIVERIES = `DELETE FROM deliveries WHERE id IN
-  (SELECT id FROM deliveries WHERE state IN ('succeeded', 'failed') AND updated_at < ? ORDER BY id LIMIT ${BATCH})`;
-const DELETE_OLD_KEYS = `DELETE FROM idempotency_keys WHERE (webhook_id, key) IN
-  (SELECT webhook_id, key FROM idempotency_keys WHERE created_at < ? ORDER BY created_at LIMIT ${BATCH})`;
-
-export function createRetention({ db, clock, settings }: { db: Database; clock: Clock; settings: Settings }) {
-  const deleteLogs = db.query(DELETE_OLD_LOGS);
-  const nextLogId = db.query<{ id: number | null }, [number]>(NEXT_LOG_ID);
-  const deleteHours = db.query(DELETE_OLD_HOURS);
-  const deleteKeys = db.query(DELETE_OLD_KEYS);
-  const deleteDeliveries = db.query(DELETE_OLD_DELIVERIES);
+export function createRetention({ db, clock, settings, deliveries, hourly }: { db: Database; clock: Clock; settings: Settings; deliveries: Deliveries; hourly: HourlyCounts }) {
+  const deleteLogs = db.query(SQL.DELETE_OLD_LOGS);
+  const nextLogId = db.query<{ id: number | null }, [number]>(SQL.NEXT_LOG_ID);
+  const deleteKeys = db.query(SQL.DELETE_OLD_KEYS);
 
   /** One pass; returns how many rows went. Yields between batches so requests interleave. */
   async function prune(): Promise<{ logs: number; keys: number; deliveries: number }> {
@@ -37,12 +26,12 @@ export function createRetention({ db, clock, settings }: { db: Database; clock: 
       await Bun.sleep(0);
     }
     // The dashboard's hourly counts follow the log retention too (a handful of rows a day).
-    deleteHours.run(Math.floor(logCutoff / 3_600_000));
+    hourly.prune(logCutoff);
     // Finished deliveries (and their attempts) follow the log retention; pending ones never go.
     for (;;) {
-      const changes = deleteDeliveries.run(logCutoff).changes;
+      const { changes, more } = deliveries.pruneFinished(logCutoff);
       removed.deliveries += changes;
-      if (changes < BATCH) break;
+      if (!more) break;
       await Bun.sleep(0);
     }
     for (;;) {

@@ -16,6 +16,7 @@ import type { Settings } from "../settings/service";
 import { validateActions, type Action } from "./actions";
 import type { IdentifyPaths, Mapping, UpdateWebhookBody } from "./model";
 import type { Publish } from "../live/events";
+import { SQL } from "./repo";
 
 export interface WebhookRow {
   id: number;
@@ -50,25 +51,9 @@ export interface Webhook extends Omit<WebhookRow, "identify" | "mappings" | "act
 export const LISTEN_WINDOW_MS = 10 * 60_000;
 const DEFAULT_RATE = { capacity: 500, refillSeconds: 86_400 };
 
-const INSERT_WEBHOOK = `INSERT INTO inbound_webhooks (bot_id, name, token, rate_capacity, rate_refill_seconds, bucket_tokens, bucket_updated_at, created_at, updated_at)
-  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`;
-const SELECT_BY_ID = "SELECT * FROM inbound_webhooks WHERE id = ?";
-const SELECT_TOKENS = "SELECT id, token FROM inbound_webhooks";
-const SELECT_BY_BOT = "SELECT * FROM inbound_webhooks WHERE bot_id = ? ORDER BY id";
-const COUNT_BY_BOT = "SELECT count(*) AS n FROM inbound_webhooks WHERE bot_id = ?";
-const UPDATE_WEBHOOK = `UPDATE inbound_webhooks SET name = $name, active = $active, example = $example, identify = $identify, mappings = $mappings,
-  actions = $actions, rate_capacity = $rate_capacity, rate_refill_seconds = $rate_refill_seconds, bucket_tokens = $bucket_tokens,
-  bucket_updated_at = $bucket_updated_at, signing_secret = $signing_secret, idempotency_path = $idempotency_path, updated_at = $updated_at
-  WHERE id = $id`;
-const DELETE_WEBHOOK = "DELETE FROM inbound_webhooks WHERE id = ?";
-const UPDATE_BUCKET = "UPDATE inbound_webhooks SET bucket_tokens = ?, bucket_updated_at = ? WHERE id = ?";
-const SELECT_BUCKET = "SELECT bucket_tokens, bucket_updated_at FROM inbound_webhooks WHERE id = ?";
-const START_LISTEN = "UPDATE inbound_webhooks SET listen_until = ?, listen_captured_at = NULL WHERE id = ?";
-const STOP_LISTEN = "UPDATE inbound_webhooks SET listen_until = NULL WHERE id = ?";
 
 /** The live topic of a webhook's example (captured while listening). */
 export const exampleTopic = (webhookId: number) => `example-${webhookId}`;
-const CAPTURE_EXAMPLE = "UPDATE inbound_webhooks SET example = ?, listen_until = NULL, listen_captured_at = ?, updated_at = ? WHERE id = ?";
 
 export function parseWebhook(row: WebhookRow): Webhook {
   return {
@@ -87,18 +72,18 @@ function checkPath(path: string, where: string): string {
 }
 
 export function createWebhooks({ db, clock, bots, fields, settings, publish = () => {} }: { db: Database; clock: Clock; bots: Bots; fields: Fields; settings: Settings; publish?: Publish }) {
-  const insert = db.query<WebhookRow, [number, string, string, number, number, number, number, number, number]>(INSERT_WEBHOOK);
-  const selectById = db.query<WebhookRow, [number]>(SELECT_BY_ID);
-  const selectTokens = db.query<{ id: number; token: string }, []>(SELECT_TOKENS);
-  const selectByBot = db.query<WebhookRow, [number]>(SELECT_BY_BOT);
-  const countByBot = db.query<{ n: number }, [number]>(COUNT_BY_BOT);
-  const update = db.query(UPDATE_WEBHOOK);
-  const remove = db.query(DELETE_WEBHOOK);
-  const updateBucket = db.query(UPDATE_BUCKET);
-  const startListen = db.query(START_LISTEN);
-  const stopListen = db.query(STOP_LISTEN);
-  const captureExample = db.query(CAPTURE_EXAMPLE);
-  const selectBucket = db.query<{ bucket_tokens: number; bucket_updated_at: number }, [number]>(SELECT_BUCKET);
+  const insert = db.query<WebhookRow, [number, string, string, number, number, number, number, number, number]>(SQL.INSERT_WEBHOOK);
+  const selectById = db.query<WebhookRow, [number]>(SQL.SELECT_BY_ID);
+  const selectTokens = db.query<{ id: number; token: string }, []>(SQL.SELECT_TOKENS);
+  const selectByBot = db.query<WebhookRow, [number]>(SQL.SELECT_BY_BOT);
+  const countByBot = db.query<{ n: number }, [number]>(SQL.COUNT_BY_BOT);
+  const update = db.query(SQL.UPDATE_WEBHOOK);
+  const remove = db.query(SQL.DELETE_WEBHOOK);
+  const updateBucket = db.query(SQL.UPDATE_BUCKET);
+  const startListen = db.query(SQL.START_LISTEN);
+  const stopListen = db.query(SQL.STOP_LISTEN);
+  const captureExample = db.query(SQL.CAPTURE_EXAMPLE);
+  const selectBucket = db.query<{ bucket_tokens: number; bucket_updated_at: number }, [number]>(SQL.SELECT_BUCKET);
 
   // Parsed settings by id, read on every request: every write below forgets its entry. The
   // bucket is never taken from here; it is read fresh inside the request's transaction.

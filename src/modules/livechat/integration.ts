@@ -4,6 +4,7 @@ import { AppError } from "../../http/errors";
 import { secretBytes } from "../../lib/standard-webhooks";
 import { keepOrReplace, MASK, originOf, secretsMayStay } from "../../lib/write-only";
 import type { Credentials } from "../deliveries/service";
+import { SQL } from "./repo";
 
 export interface IntegrationWebhook {
   url: string | null;
@@ -20,14 +21,12 @@ export interface IntegrationInput {
 }
 
 const KEY = "integration_webhook";
-const SELECT = "SELECT value FROM team_settings WHERE key = ?";
-const UPSERT = "INSERT INTO team_settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value";
 
 const invalid = (message: string) => new AppError(422, "invalid_integration", message);
 
 export function createIntegration({ db }: { db: Database }) {
-  const select = db.query<{ value: string }, [string]>(SELECT);
-  const upsert = db.query(UPSERT);
+  const select = db.query<{ value: string }, [string]>(SQL.SELECT);
+  const upsert = db.query(SQL.UPSERT);
 
   // Read for every relayed message; only put() changes it.
   let cached: IntegrationWebhook | null = null;

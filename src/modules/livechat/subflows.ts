@@ -5,6 +5,7 @@ import { publicId } from "../../lib/ids";
 import { AppError, errors } from "../../http/errors";
 import type { Fields } from "../fields/service";
 import { validateActions, type Action } from "../inbound/actions";
+import { SQL } from "./repo";
 
 export interface SubFlow {
   id: number;
@@ -15,21 +16,16 @@ export interface SubFlow {
   created_at: number;
 }
 
-const INSERT = "INSERT INTO sub_flows (bot_id, sub_flow_ns, name, actions, created_at) VALUES (?, ?, ?, ?, ?) RETURNING *";
-const SELECT_BY_NS = "SELECT * FROM sub_flows WHERE sub_flow_ns = ?";
-const SELECT_BY_ID = "SELECT * FROM sub_flows WHERE id = ?";
-const SELECT_BY_BOT = "SELECT * FROM sub_flows WHERE bot_id = ? ORDER BY name";
-const SELECT_BY_NAME = "SELECT id FROM sub_flows WHERE bot_id = ? AND name = ?";
 
 type Row = Omit<SubFlow, "actions"> & { actions: string };
 const parse = (row: Row): SubFlow => ({ ...row, actions: JSON.parse(row.actions) });
 
 export function createSubFlows({ db, clock, fields }: { db: Database; clock: Clock; fields: Fields }) {
-  const insert = db.query<Row, [number, string, string, string, number]>(INSERT);
-  const selectByNs = db.query<Row, [string]>(SELECT_BY_NS);
-  const selectById = db.query<Row, [number]>(SELECT_BY_ID);
-  const selectByBot = db.query<Row, [number]>(SELECT_BY_BOT);
-  const selectByName = db.query<{ id: number }, [number, string]>(SELECT_BY_NAME);
+  const insert = db.query<Row, [number, string, string, string, number]>(SQL.INSERT);
+  const selectByNs = db.query<Row, [string]>(SQL.SELECT_BY_NS);
+  const selectById = db.query<Row, [number]>(SQL.SELECT_BY_ID);
+  const selectByBot = db.query<Row, [number]>(SQL.SELECT_BY_BOT);
+  const selectByName = db.query<{ id: number }, [number, string]>(SQL.SELECT_BY_NAME);
 
   return {
     create(botId: number, name: string, actions: unknown[]): SubFlow {

@@ -3,6 +3,7 @@ import type { Database } from "bun:sqlite";
 import type { Clock } from "../../lib/clock";
 import { publicId } from "../../lib/ids";
 import type { Publish } from "../live/events";
+import { SQL } from "./repo";
 
 export interface Message {
   id: number;
@@ -24,18 +25,6 @@ export interface Message {
 
 export type MessageRelay = "queued" | "integration_off";
 
-const INSERT_MESSAGE = `INSERT INTO messages (public_id, contact_id, direction, msg_type, content, payload, mid, agent_id, delivery_state, created_at)
-  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`;
-const SELECT_BY_CONTACT = "SELECT * FROM messages WHERE contact_id = ? AND id < ? ORDER BY id DESC LIMIT ?";
-// The delivery's outcome moves a message only while nothing more precise is known: a provider's
-// status callback (delivered, undelivered) may arrive before the delivery is recorded as sent.
-const UPDATE_STATE = "UPDATE messages SET delivery_state = ? WHERE id = ? AND delivery_state IN ('pending', 'failed') RETURNING contact_id";
-const UPDATE_PROVIDER_STATUS = "UPDATE messages SET delivery_state = ?, error_code = ? WHERE id = ? RETURNING contact_id";
-const SELECT_BY_PUBLIC_ID = "SELECT * FROM messages WHERE public_id = ?";
-const UPDATE_RELAY = "UPDATE messages SET relay = ? WHERE id = ? RETURNING contact_id";
-const SELECT_CONTACT = "SELECT contact_id FROM messages WHERE id = ?";
-const SELECT_CONTACTS_OF = `SELECT m.id AS message_id, c.user_ns, c.first_name, c.last_name, c.phone, c.email
-  FROM messages m JOIN contacts c ON c.id = m.contact_id WHERE m.id IN (SELECT value FROM json_each(?))`;
 
 export interface MessageContact {
   message_id: number;
@@ -50,14 +39,14 @@ export interface MessageContact {
 export const conversationTopic = (contactId: number) => `contact-${contactId}`;
 
 export function createMessages({ db, clock, publish = () => {} }: { db: Database; clock: Clock; publish?: Publish }) {
-  const insert = db.query<Message, [string, number, string, string, string, string, string | null, number | null, string, number]>(INSERT_MESSAGE);
-  const byContact = db.query<Message, [number, number, number]>(SELECT_BY_CONTACT);
-  const updateState = db.query<{ contact_id: number }, [string, number]>(UPDATE_STATE);
-  const updateRelay = db.query<{ contact_id: number }, [string, number]>(UPDATE_RELAY);
-  const selectContact = db.query<{ contact_id: number }, [number]>(SELECT_CONTACT);
-  const updateProviderStatus = db.query<{ contact_id: number }, [string, string | null, number]>(UPDATE_PROVIDER_STATUS);
-  const selectByPublicId = db.query<Message, [string]>(SELECT_BY_PUBLIC_ID);
-  const selectContactsOf = db.query<MessageContact, [string]>(SELECT_CONTACTS_OF);
+  const insert = db.query<Message, [string, number, string, string, string, string, string | null, number | null, string, number]>(SQL.INSERT_MESSAGE);
+  const byContact = db.query<Message, [number, number, number]>(SQL.SELECT_BY_CONTACT);
+  const updateState = db.query<{ contact_id: number }, [string, number]>(SQL.UPDATE_STATE);
+  const updateRelay = db.query<{ contact_id: number }, [string, number]>(SQL.UPDATE_RELAY);
+  const selectContact = db.query<{ contact_id: number }, [number]>(SQL.SELECT_CONTACT);
+  const updateProviderStatus = db.query<{ contact_id: number }, [string, string | null, number]>(SQL.UPDATE_PROVIDER_STATUS);
+  const selectByPublicId = db.query<Message, [string]>(SQL.SELECT_BY_PUBLIC_ID);
+  const selectContactsOf = db.query<MessageContact, [string]>(SQL.SELECT_CONTACTS_OF);
   const changed = (row: { contact_id: number } | null) => {
     if (row) publish(conversationTopic(row.contact_id));
   };

@@ -1,5 +1,6 @@
 // Installation-wide settings, kept in team_settings as text.
 import type { Database } from "bun:sqlite";
+import { SQL } from "./repo";
 
 export interface TeamSettings {
   team_id: number;
@@ -10,14 +11,13 @@ export interface TeamSettings {
   allow_private_targets: boolean;
 }
 
-const SELECT_SETTINGS = "SELECT key, value FROM team_settings";
-const UPSERT_SETTING = "INSERT INTO team_settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value";
 
 const DEFAULTS = { max_inbound_webhooks_per_bot: 5, log_retention_days: 30, delivery_timeout_seconds: 15, max_deliveries_in_flight: 32 };
 
 export function createSettings({ db }: { db: Database }) {
-  const selectAll = db.query<{ key: string; value: string }, []>(SELECT_SETTINGS);
-  const upsert = db.query(UPSERT_SETTING);
+  const selectAll = db.query<{ key: string; value: string }, []>(SQL.SELECT_SETTINGS);
+  const upsert = db.query(SQL.UPSERT_SETTING);
+  const probe = db.query(SQL.PROBE);
 
   // Read on every request and delivery; only update() below changes them (this process owns
   // the data dir while it runs).
@@ -43,6 +43,10 @@ export function createSettings({ db }: { db: Database }) {
 
   return {
     get,
+    /** A tiny write: it fails when the database cannot take writes (health). */
+    probe(now: number): void {
+      probe.run(String(now));
+    },
     update(patch: Partial<Omit<TeamSettings, "team_id">>): TeamSettings {
       db.transaction(() => {
         for (const [key, value] of Object.entries(patch)) if (value !== undefined) upsert.run(key, String(value));

@@ -3,18 +3,16 @@
 // commit: the counts are as durable as the rows they count, for one upsert per batch.
 import type { Database } from "bun:sqlite";
 import type { Clock } from "../../lib/clock";
+import { SQL } from "./repo";
 
 export type HourlyName = "webhook_requests" | "deliveries_succeeded" | "deliveries_failed";
 const HOUR_MS = 3_600_000;
 
-const UPSERT = "INSERT INTO hourly_counts (hour, name, n) VALUES (?, ?, ?) ON CONFLICT (hour, name) DO UPDATE SET n = n + excluded.n";
-const SELECT_SINCE = "SELECT hour, name, n FROM hourly_counts WHERE hour >= ?";
-const DELETE_BEFORE = "DELETE FROM hourly_counts WHERE hour < ?";
 
 export function createHourlyCounts({ db, clock }: { db: Database; clock: Clock }) {
-  const upsert = db.query(UPSERT);
-  const selectSince = db.query<{ hour: number; name: HourlyName; n: number }, [number]>(SELECT_SINCE);
-  const deleteBefore = db.query(DELETE_BEFORE);
+  const upsert = db.query(SQL.UPSERT);
+  const selectSince = db.query<{ hour: number; name: HourlyName; n: number }, [number]>(SQL.SELECT_SINCE);
+  const deleteBefore = db.query(SQL.DELETE_BEFORE);
   let pending = new Map<string, { hour: number; name: HourlyName; n: number }>();
 
   return {

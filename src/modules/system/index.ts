@@ -1,15 +1,10 @@
 // Operational routes: /healthz and /metrics.
 import { Elysia } from "elysia";
-import type { Database } from "bun:sqlite";
 import type { Metrics } from "./metrics";
 import type { Clock } from "../../lib/clock";
 import { statfsSync } from "node:fs";
-
-// Health means the database takes writes: a full disk or a read-only file shows here first.
-const PROBE = "INSERT INTO team_settings (key, value) VALUES ('health_probe', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value";
-const DELIVERIES_BY_STATE = "SELECT state, count(*) AS n FROM deliveries GROUP BY state";
-const OLDEST_PENDING = "SELECT created_at FROM deliveries WHERE state = 'pending' ORDER BY id LIMIT 1";
-const STATES = ["pending", "sending", "succeeded", "failed"];
+import { DELIVERY_STATES, type Deliveries } from "../deliveries/service";
+import type { Settings } from "../settings/service";
 
 // A full disk does not always fail a tiny write (the WAL reuses its own space), so health also
 // asks the filesystem: below this much free space, requests that need new pages fail.
@@ -24,25 +19,21 @@ function freeBytes(dir: string): number | null {
   }
 }
 
-export function systemRoutes({ db, clock, metrics, dataDir }: { db: Database; clock: Clock; metrics: Metrics; dataDir: string }) {
-  const ping = db.query(PROBE);
-  const byState = db.query<{ state: string; n: number }, []>(DELIVERIES_BY_STATE);
-  const oldestPending = db.query<{ created_at: number }, []>(OLDEST_PENDING);
-
+export function systemRoutes({ clock, metrics, dataDir, deliveries, settings }: { clock: Clock; metrics: Metrics; dataDir: string; deliveries: Deliveries; settings: Settings }) {
   /** The queue as it is now: deliveries by state, how many wait, and how long the oldest has. */
   function queueGauges(): string[] {
-    const counts = Object.fromEntries(byState.all().map((row) => [row.state, row.n]));
-    const oldest = oldestPending.get()?.created_at;
+    const counts = deliveries.counts();
+    const oldest = deliveries.oldestPendingAt();
     return [
       "# HELP switchboard_deliveries Deliveries stored, by state.",
       "# TYPE switchboard_deliveries gauge",
-      ...STATES.map((state) => `switchboard_deliveries{state="${state}"} ${counts[state] ?? 0}`),
+      ...DELIVERY_STATES.map((state) => `switchboard_deliveries{state="${state}"} ${counts[state]}`),
       "# HELP switchboard_delivery_queue_depth Deliveries waiting or being sent.",
       "# TYPE switchboard_delivery_queue_depth gauge",
-      `switchboard_delivery_queue_depth ${(counts.pending ?? 0) + (counts.sending ?? 0)}`,
+      `switchboard_delivery_queue_depth ${counts.pending + counts.sending}`,
       "# HELP switchboard_delivery_oldest_pending_seconds Age of the oldest pending delivery (0 when none).",
       "# TYPE switchboard_delivery_oldest_pending_seconds gauge",
-      `switchboard_delivery_oldest_pending_seconds ${oldest === undefined ? 0 : Math.max(0, (clock.now() - oldest) / 1000).toFixed(3)}`,
+      `switchboard_delivery_oldest_pending_seconds ${oldest === null ? 0 : Math.max(0, (clock.now() - oldest) / 1000).toFixed(3)}`,
     ];
   }
 
@@ -51,7 +42,7 @@ export function systemRoutes({ db, clock, metrics, dataDir }: { db: Database; cl
       try {
         const free = freeBytes(dataDir);
         if (free !== null && free < MIN_FREE_BYTES) throw new Error(`the data directory's disk is full (${free} bytes free)`);
-        ping.run(String(clock.now()));
+        settings.probe(clock.now());
         return { status: "ok" };
       } catch (error) {
         set.status = 503;

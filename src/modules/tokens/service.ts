@@ -3,6 +3,7 @@ import type { Database } from "bun:sqlite";
 import type { Clock } from "../../lib/clock";
 import { newApiToken, sha256Hex } from "../../lib/ids";
 import { errors } from "../../http/errors";
+import { SQL } from "./repo";
 
 export interface ApiToken {
   id: number;
@@ -17,21 +18,16 @@ export interface ApiToken {
   revoked_at: number | null;
 }
 
-const INSERT_TOKEN = "INSERT INTO api_tokens (name, token_hash, prefix, bot_id, agent_id, read_only, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING *";
-const SELECT_ACTIVE_BY_HASH = "SELECT * FROM api_tokens WHERE token_hash = ? AND revoked_at IS NULL";
-const SELECT_TOKENS = "SELECT * FROM api_tokens ORDER BY revoked_at IS NOT NULL, id DESC";
-const REVOKE_TOKEN = "UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL";
-const TOUCH_TOKEN = "UPDATE api_tokens SET last_used_at = ? WHERE id = ?";
 
 // Recording every use would turn each API read into a write; a minute's precision is plenty.
 const LAST_USED_PRECISION_MS = 60_000;
 
 export function createTokens({ db, clock }: { db: Database; clock: Clock }) {
-  const insert = db.query<ApiToken, [string, string, string, number | null, number | null, number, number]>(INSERT_TOKEN);
-  const selectActive = db.query<ApiToken, [string]>(SELECT_ACTIVE_BY_HASH);
-  const selectAll = db.query<ApiToken, []>(SELECT_TOKENS);
-  const revoke = db.query(REVOKE_TOKEN);
-  const touch = db.query(TOUCH_TOKEN);
+  const insert = db.query<ApiToken, [string, string, string, number | null, number | null, number, number]>(SQL.INSERT_TOKEN);
+  const selectActive = db.query<ApiToken, [string]>(SQL.SELECT_ACTIVE_BY_HASH);
+  const selectAll = db.query<ApiToken, []>(SQL.SELECT_TOKENS);
+  const revoke = db.query(SQL.REVOKE_TOKEN);
+  const touch = db.query(SQL.TOUCH_TOKEN);
 
   return {
     /** Returns the token itself: the only time it exists outside the caller's hands. */

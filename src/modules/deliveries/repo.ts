@@ -1,0 +1,57 @@
+// The SQL of deliveries and their attempts: every statement on the tables this module owns, named, in one place.
+// No other module writes these tables; test/unit/query-plans.test.ts plans each statement.
+
+/** Rows a prune deletes at once, so it never holds the write lock for long. */
+export const PRUNE_BATCH = 1000;
+
+export const SQL = {
+  OLDEST_PENDING: "SELECT created_at FROM deliveries WHERE state = 'pending' ORDER BY id LIMIT 1",
+  DELETE_FINISHED_BEFORE: `DELETE FROM deliveries WHERE id IN
+  (SELECT id FROM deliveries WHERE state IN ('succeeded', 'failed') AND updated_at < ? ORDER BY id LIMIT ${PRUNE_BATCH})`,
+  INSERT_DELIVERY: `INSERT INTO deliveries (public_id, kind, ordering_key, bot_id, message_id, target_url, method, headers, body, secret_ref, next_attempt_at, created_at, updated_at)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
+  FAIL_AT_ONCE: "UPDATE deliveries SET state = 'failed', last_error = ? WHERE id = ? RETURNING *",
+  SELECT_BY_PUBLIC_ID: "SELECT * FROM deliveries WHERE public_id = ?",
+  SELECT_ATTEMPTS: "SELECT * FROM delivery_attempts WHERE delivery_id = ? ORDER BY id",
+  COUNT_BY_STATE: "SELECT state, count(*) AS n FROM deliveries GROUP BY state",
+  SELECT_FOR_MESSAGES: "SELECT * FROM deliveries WHERE kind = ? AND message_id IN (SELECT value FROM json_each(?))",
+  RETRY_ONE: `UPDATE deliveries SET state = 'pending', next_attempt_at = ?, lease_until = NULL, updated_at = ? WHERE id = ? AND state = 'failed'`,
+  RETRY_FAILED: `UPDATE deliveries SET state = 'pending', next_attempt_at = ?, lease_until = NULL, updated_at = ? WHERE state = 'failed' AND updated_at >= ?`,
+  // The oldest due row of each ordering key only: a key's later rows wait for its earlier ones.
+  CLAIMABLE: `SELECT d.* FROM deliveries d
+  WHERE d.state = 'pending' AND d.next_attempt_at <= $now
+    AND (d.ordering_key IS NULL OR NOT EXISTS (
+      SELECT 1 FROM deliveries p WHERE p.ordering_key = d.ordering_key AND p.id < d.id AND p.state IN ('pending', 'sending')))
+  ORDER BY d.next_attempt_at, d.id LIMIT $limit`,
+  LEASE: "UPDATE deliveries SET state = 'sending', lease_until = ?, updated_at = ? WHERE id = ?",
+  NEXT_DUE: "SELECT min(next_attempt_at) AS due FROM deliveries WHERE state = 'pending'",
+  RELEASE_EXPIRED: "UPDATE deliveries SET state = 'pending', lease_until = NULL WHERE state = 'sending' AND (lease_until IS NULL OR lease_until < ?)",
+  RELEASE_ONE: "UPDATE deliveries SET state = 'pending', lease_until = NULL WHERE id = ? AND state = 'sending'",
+  INSERT_ATTEMPT: "INSERT INTO delivery_attempts (delivery_id, started_at, duration_ms, status, response, error) VALUES (?, ?, ?, ?, ?, ?)",
+  FINISH: `UPDATE deliveries SET state = ?, attempts = attempts + 1, next_attempt_at = ?, lease_until = NULL, last_status = ?,
+  last_response = ?, last_error = ?, updated_at = ? WHERE id = ?`,
+} as const;
+
+/** A page of deliveries, newest first: by kind, state, part of the target URL, below an id. */
+export function deliveriesPage(filter: { kind?: string; state?: string; target?: string; before?: number }, limit: number): { sql: string; params: Record<string, string | number> } {
+  const where: string[] = [];
+  const params: Record<string, string | number> = { limit };
+  if (filter.kind) {
+    where.push("kind = $kind");
+    params.kind = filter.kind;
+  }
+  if (filter.state) {
+    where.push("state = $state");
+    params.state = filter.state;
+  }
+  if (filter.target) {
+    // LIKE patterns treat % and _ as wildcards; a search for "50%" means the characters.
+    where.push("target_url LIKE $target ESCAPE '\\'");
+    params.target = `%${filter.target.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  }
+  if (filter.before !== undefined) {
+    where.push("id < $before");
+    params.before = filter.before;
+  }
+  return { sql: `SELECT * FROM deliveries ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY id DESC LIMIT $limit`, params };
+}

@@ -1,0 +1,40 @@
+// The SQL of inbound webhooks, their logs and idempotency keys: every statement on the tables this module owns, named, in one place.
+// No other module writes these tables; test/unit/query-plans.test.ts plans each statement.
+export const BATCH = 1000;
+
+export const SQL = {
+  INSERT_LOG: `INSERT INTO webhook_logs (webhook_id, received_at, source_ip, headers, body, body_truncated, outcome, status, user_ns,
+  created_contact, fields_written, notes, error, response, duration_ms, replay_of)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  SELECT_LOG: "SELECT * FROM webhook_logs WHERE webhook_id = ? AND id = ?",
+  COUNT_LOGS: "SELECT count(*) AS n FROM webhook_logs WHERE webhook_id = ?",
+  // One statement per filter shape of the log page, each walking an index newest first.
+  LOGS_PAGE: "SELECT * FROM webhook_logs WHERE webhook_id = ? AND id < ? ORDER BY id DESC LIMIT ?",
+  LOGS_PAGE_BY_OUTCOME: "SELECT * FROM webhook_logs WHERE webhook_id = ? AND outcome = ? AND id < ? ORDER BY id DESC LIMIT ?",
+  SELECT_IDEMPOTENT: "SELECT status, response FROM idempotency_keys WHERE webhook_id = ? AND key = ? AND created_at > ?",
+  UPSERT_IDEMPOTENT: `INSERT INTO idempotency_keys (webhook_id, key, status, response, created_at) VALUES (?, ?, ?, ?, ?)
+  ON CONFLICT (webhook_id, key) DO UPDATE SET status = excluded.status, response = excluded.response, created_at = excluded.created_at`,
+  // Logs are appended in time order, so the oldest are the lowest ids (no index on the time).
+  // A prune walks windows of BATCH ids from the lowest and stops at the first window holding
+  // rows but nothing expired: past it, everything is newer.
+  DELETE_OLD_LOGS: `DELETE FROM webhook_logs WHERE id >= ? AND id < ? AND received_at < ?`,
+  NEXT_LOG_ID: "SELECT min(id) AS id FROM webhook_logs WHERE id >= ?",
+  DELETE_OLD_KEYS: `DELETE FROM idempotency_keys WHERE (webhook_id, key) IN
+  (SELECT webhook_id, key FROM idempotency_keys WHERE created_at < ? ORDER BY created_at LIMIT ${BATCH})`,
+  INSERT_WEBHOOK: `INSERT INTO inbound_webhooks (bot_id, name, token, rate_capacity, rate_refill_seconds, bucket_tokens, bucket_updated_at, created_at, updated_at)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
+  SELECT_BY_ID: "SELECT * FROM inbound_webhooks WHERE id = ?",
+  SELECT_TOKENS: "SELECT id, token FROM inbound_webhooks",
+  SELECT_BY_BOT: "SELECT * FROM inbound_webhooks WHERE bot_id = ? ORDER BY id",
+  COUNT_BY_BOT: "SELECT count(*) AS n FROM inbound_webhooks WHERE bot_id = ?",
+  UPDATE_WEBHOOK: `UPDATE inbound_webhooks SET name = $name, active = $active, example = $example, identify = $identify, mappings = $mappings,
+  actions = $actions, rate_capacity = $rate_capacity, rate_refill_seconds = $rate_refill_seconds, bucket_tokens = $bucket_tokens,
+  bucket_updated_at = $bucket_updated_at, signing_secret = $signing_secret, idempotency_path = $idempotency_path, updated_at = $updated_at
+  WHERE id = $id`,
+  DELETE_WEBHOOK: "DELETE FROM inbound_webhooks WHERE id = ?",
+  UPDATE_BUCKET: "UPDATE inbound_webhooks SET bucket_tokens = ?, bucket_updated_at = ? WHERE id = ?",
+  SELECT_BUCKET: "SELECT bucket_tokens, bucket_updated_at FROM inbound_webhooks WHERE id = ?",
+  START_LISTEN: "UPDATE inbound_webhooks SET listen_until = ?, listen_captured_at = NULL WHERE id = ?",
+  STOP_LISTEN: "UPDATE inbound_webhooks SET listen_until = NULL WHERE id = ?",
+  CAPTURE_EXAMPLE: "UPDATE inbound_webhooks SET example = ?, listen_until = NULL, listen_captured_at = ?, updated_at = ? WHERE id = ?",
+} as const;
