@@ -174,7 +174,7 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
 
   // Each controller puts the token guard on its own routes and checks what the token reaches.
   const auth = bearerAuth({ tokens });
-  const api = new Elysia({ prefix: "/api/v1" })
+  const api = new Elysia({ name: "api-v1", prefix: "/api/v1" })
     .use(botsApi({ auth, bots, publicUrl }))
     .use(fieldsApi({ auth, bots, fields }))
     .use(contactsApi({ auth, bots, contacts }))

@@ -38,6 +38,10 @@ export const errors = {
   contactExists: (what: string) => new AppError(409, "contact_exists", `This bot already has a contact with that ${what}.`),
   contactIdentifierRequired: () => new AppError(422, "contact_identifier_required", "A contact needs a phone or an email."),
   invalidCursor: () => new AppError(400, "invalid_cursor", "The cursor is not one this API returned."),
+  /** For `decode(cursor) ?? errors.throwInvalidCursor()`. */
+  throwInvalidCursor(): never {
+    throw errors.invalidCursor();
+  },
   tooManyGuesses: (retryAfterSeconds: number) => new AppError(429, "too_many_requests", "Too many requests for unknown URLs from this address.", { "retry-after": String(retryAfterSeconds) }),
   confirmationRequired: (flowNs: string, footprint: { webhooks: number; contacts: number; messages: number; deliveries: number }) =>
     new AppError(

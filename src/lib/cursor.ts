@@ -1,15 +1,13 @@
 // Opaque keyset-pagination cursors: the id of the last row of a page, so the next page starts
 // below it. Each list has its own prefix, so a cursor from one list is refused by another.
-import { errors } from "../http/errors";
-
 export function keysetCursor(prefix: string) {
   const pattern = new RegExp(`^${prefix}(\\d{1,15})$`);
   return {
     encode: (id: number) => Buffer.from(`${prefix}${id}`).toString("base64url"),
-    decode(cursor: string): number {
+    /** The id, or null when the cursor is not one this list made (the caller answers invalid_cursor). */
+    decode(cursor: string): number | null {
       const match = pattern.exec(Buffer.from(cursor, "base64url").toString());
-      if (!match) throw errors.invalidCursor();
-      return Number(match[1]);
+      return match ? Number(match[1]) : null;
     },
   };
 }

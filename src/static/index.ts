@@ -23,7 +23,7 @@ export const STATIC_FILES: Record<string, { path: string; type: string }> = {
 };
 
 export function staticRoutes() {
-  return new Elysia().get("/static/:name", ({ params, set }) => {
+  return new Elysia({ name: "static-files" }).get("/static/:name", ({ params, set }) => {
     // Own keys only: "__proto__" or "constructor" is a file name like any other (not found).
     const file = Object.hasOwn(STATIC_FILES, params.name) ? STATIC_FILES[params.name] : undefined;
     if (!file) {

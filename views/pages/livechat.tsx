@@ -2,7 +2,8 @@
 // Live chat in the admin: the integration webhook page, the inbox of paused contacts, and the
 // contact's live-chat state (#contact-state).
 import type { Bot } from "../../src/modules/bots/service";
-import { PAUSED_FOREVER, type Contact } from "../../src/modules/contacts/service";
+import type { Contact } from "../../src/modules/contacts/service";
+import { pausedForever } from "../../src/lib/pause";
 import type { Attempt, Delivery } from "../../src/modules/deliveries/service";
 import type { IntegrationWebhook } from "../../src/modules/livechat/integration";
 import { ErrorText, Layout, Live } from "../layout";
@@ -13,7 +14,7 @@ const when = utc;
 
 export function pausedText(contact: Contact, now: number): string | null {
   if (contact.paused_until === null || contact.paused_until <= now) return null;
-  return contact.paused_until >= PAUSED_FOREVER ? "paused until resumed" : `paused until ${when(contact.paused_until)} UTC`;
+  return pausedForever(contact.paused_until) ? "paused until resumed" : `paused until ${when(contact.paused_until)} UTC`;
 }
 
 export function ContactStateSection({ contact, now, warning, error }: { contact: Contact; now: number; warning?: string | null; error?: string }) {

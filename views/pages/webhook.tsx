@@ -20,6 +20,8 @@ export interface WebhookPageProps {
   logs: WebhookLog[];
   contacts: Map<string, Contact>;
   nextCursor: string | null;
+  /** The log outcomes to filter by. */
+  outcomes: readonly string[];
   now: number;
 }
 
@@ -39,7 +41,7 @@ export function WebhookPage(props: WebhookPageProps) {
       <LimitsSection webhook={webhook} />
       <TestSection webhook={webhook} path={new URL(url).pathname} />
       <Live topic={`logs-${webhook.id}`} url={`/admin/webhooks/${webhook.id}/logs/rows`} target="wh-log-rows" include="#wh-logs select[name=outcome]">
-        <LogsSection webhookId={webhook.id} logs={props.logs} contacts={props.contacts} outcome="" nextCursor={props.nextCursor} />
+        <LogsSection webhookId={webhook.id} logs={props.logs} contacts={props.contacts} outcomes={props.outcomes} outcome="" nextCursor={props.nextCursor} />
       </Live>
       <form class="gap" method="post" action={`/admin/webhooks/${webhook.id}/delete`} hx-post={`/admin/webhooks/${webhook.id}/delete`}
         hx-confirm="Delete this webhook and its logs? Its URL stops working at once.">

@@ -4,7 +4,6 @@ import type { WebhookLog } from "../../src/modules/inbound/logs";
 import type { Action } from "../../src/modules/inbound/actions";
 import type { Webhook } from "../../src/modules/inbound/service";
 import { describeAction } from "./webhook-editor";
-import { OUTCOMES } from "../../src/modules/inbound/model";
 import { contactName, utc } from "../format";
 import type { Contact } from "../../src/modules/contacts/service";
 
@@ -98,14 +97,14 @@ function ContactCell({ log, contact }: { log: WebhookLog; contact?: Contact }) {
   );
 }
 
-export function LogsSection({ webhookId, logs, contacts, outcome, nextCursor, detail }: { webhookId: number; logs: WebhookLog[]; contacts: Map<string, Contact>; outcome: string; nextCursor: string | null; detail?: WebhookLog }) {
+export function LogsSection({ webhookId, logs, contacts, outcomes, outcome, nextCursor, detail }: { webhookId: number; logs: WebhookLog[]; contacts: Map<string, Contact>; outcomes: readonly string[]; outcome: string; nextCursor: string | null; detail?: WebhookLog }) {
   const base = `/admin/webhooks/${webhookId}/logs`;
   return (
     <section id="wh-logs" class="card">
       <h2>Logs</h2>
       <select name="outcome" aria-label="Filter by outcome" hx-get={base} hx-target="#wh-logs" hx-swap="outerHTML">
         <option value="">all outcomes</option>
-        {OUTCOMES.map((o) => (
+        {outcomes.map((o) => (
           <option value={o} selected={o === outcome}>
             {o}
           </option>

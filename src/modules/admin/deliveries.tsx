@@ -70,7 +70,7 @@ export type DeliveryViews = ReturnType<typeof createDeliveryViews>;
 const filterOf = (query: Record<string, string | undefined>): DeliveryFilter => ({ state: query.state, target: query.target, kind: query.kind, cursor: query.cursor });
 
 export function deliveryPages({ accounts, publicUrl, deliveries, views }: { accounts: Accounts; publicUrl: () => string; deliveries: Deliveries; views: DeliveryViews }) {
-  return new Elysia({ prefix: "/admin" })
+  return new Elysia({ name: "admin-delivery-pages", prefix: "/admin" })
     .use(sessionGuard({ accounts, publicUrl }))
     .get("/deliveries", ({ session, query, isHtmx }) => {
       const view = views.list(filterOf(query));

@@ -80,7 +80,7 @@ export function sameOrigin(origin: string | undefined, host: string | undefined,
 
 /** Routes after this need a session; state changes also need its CSRF token and our origin. */
 export function sessionGuard({ accounts, publicUrl }: { accounts: Accounts; publicUrl: () => string }) {
-  return new Elysia()
+  return new Elysia({ name: "admin-session" })
     .derive({ as: "scoped" }, ({ headers }) => {
       const sessionId = readCookie(headers.cookie, SESSION_COOKIE);
       return { sessionId, session: sessionId ? accounts.findSession(sessionId) : null, isHtmx: headers["hx-request"] === "true" };

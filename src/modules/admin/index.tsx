@@ -63,7 +63,7 @@ export function adminRoutes(deps: AdminDeps) {
     return redirect("/admin", isHtmx, { "set-cookie": sessionCookie(sessionId, SESSION_TTL_MS / 1000) });
   };
 
-  const publicPages = new Elysia()
+  const publicPages = new Elysia({ name: "admin-public-pages" })
     .get("/", () => redirect("/admin", false))
     .get("/admin/login", async () => {
       await deps.adminReady();
@@ -109,7 +109,7 @@ export function adminRoutes(deps: AdminDeps) {
       return signIn(adminId, headers["hx-request"] === "true");
     });
 
-  const privatePages = new Elysia({ prefix: "/admin" })
+  const privatePages = new Elysia({ name: "admin-pages", prefix: "/admin" })
     .use(sessionGuard({ accounts, publicUrl: deps.publicUrl }))
     .post("/logout", ({ sessionId }) => {
       if (sessionId) accounts.endSession(sessionId);
@@ -246,5 +246,5 @@ export function adminRoutes(deps: AdminDeps) {
       return isHtmx ? html(TokensSection({ tokens: tokens.list(), bots: bots.list() })) : redirect("/admin/settings", false);
     });
 
-  return new Elysia().use(publicPages).use(privatePages);
+  return new Elysia({ name: "admin" }).use(publicPages).use(privatePages);
 }

@@ -47,7 +47,7 @@ export function liveChatPages({ accounts, clock, bots, contacts, deliveries, del
   };
   const modeSection = (bot: Bot, error?: string) => LiveChatModeSection({ bot, warning: liveChatWarning(bot, integration.get()), error });
 
-  return new Elysia({ prefix: "/admin" })
+  return new Elysia({ name: "admin-livechat-pages", prefix: "/admin" })
     .use(sessionGuard({ accounts, publicUrl }))
     .get("/inbox", ({ session }) => html(InboxPage({ csrf: session!.csrf_token, view: inbox() })))
     .get("/inbox/list", () => html(InboxList(inbox())))

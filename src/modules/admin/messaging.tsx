@@ -61,7 +61,7 @@ export function messagingPages({ db, accounts, bots, contacts, messages, deliver
   };
   const conversation = (userNs: string, error?: string) => ConversationSection({ ...conversationOf(userNs), error });
 
-  return new Elysia({ prefix: "/admin" })
+  return new Elysia({ name: "admin-messaging-pages", prefix: "/admin" })
     .use(sessionGuard({ accounts, publicUrl }))
     .post("/bots/:flow_ns/channel", ({ params, body }) => {
       const form = formOf(body);

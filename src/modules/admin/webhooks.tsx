@@ -8,7 +8,7 @@ import type { Bots } from "../bots/service";
 import type { Fields } from "../fields/service";
 import type { Logs, WebhookLog } from "../inbound/logs";
 import type { Contacts } from "../contacts/service";
-import type { Mapping } from "../inbound/model";
+import { OUTCOMES, type Mapping } from "../inbound/model";
 import type { Receiver } from "../inbound/receiver";
 import type { Webhook, Webhooks } from "../inbound/service";
 import type { Settings } from "../settings/service";
@@ -52,7 +52,7 @@ export function webhookPages(deps: WebhookPagesDeps) {
   const contactsOf = (rows: WebhookLog[]) => deps.contacts.byUserNs(rows.flatMap((log) => (log.user_ns ? [log.user_ns] : [])));
   const logsSection = (webhook: Webhook, outcome = "", cursor?: string, detailId?: number) => {
     const page = logs.list(webhook.id, { outcome: outcome || undefined, limit: 25, cursor });
-    return LogsSection({ webhookId: webhook.id, logs: page.data, contacts: contactsOf(page.data), outcome, nextCursor: page.next_cursor, detail: detailId ? logs.get(webhook.id, detailId) : undefined });
+    return LogsSection({ webhookId: webhook.id, logs: page.data, contacts: contactsOf(page.data), outcomes: OUTCOMES, outcome, nextCursor: page.next_cursor, detail: detailId ? logs.get(webhook.id, detailId) : undefined });
   };
   // The mapping previews change with the example: swap them too, out of band.
   const withOob = (markup: Markup, id: string) => String(markup).replace(`id="${id}"`, `id="${id}" hx-swap-oob="true"`);
@@ -61,7 +61,7 @@ export function webhookPages(deps: WebhookPagesDeps) {
   const change = (id: number, patch: Parameters<Webhooks["update"]>[1], render: (webhook: Webhook, error?: string) => Markup) =>
     section(() => render(webhooks.update(id, patch)), (error) => render(webhooks.get(id), error));
 
-  return new Elysia({ prefix: "/admin" })
+  return new Elysia({ name: "admin-webhook-pages", prefix: "/admin" })
     .use(sessionGuard({ accounts: deps.accounts, publicUrl: deps.publicUrl }))
     .post("/bots/:flow_ns/webhooks", ({ params, body, isHtmx }) => {
       const bot = bots.get(params.flow_ns);
@@ -82,6 +82,7 @@ export function webhookPages(deps: WebhookPagesDeps) {
         listening: webhooks.isListening(webhook, clock.now()),
         fields: fields.list(webhook.bot_id),
         preview: webhooks.preview(webhook, webhook.example) as never,
+        outcomes: OUTCOMES,
         logs: page.data,
         contacts: contactsOf(page.data),
         nextCursor: page.next_cursor,

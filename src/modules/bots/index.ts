@@ -16,7 +16,7 @@ export function scopedBot(bots: Bots, scope: TokenScope, flowNs: string): Bot {
 
 export function botsApi({ auth, bots, publicUrl }: { auth: BearerAuth; bots: Bots; publicUrl: () => string }) {
   const toJson = (bot: Bot) => botToJson(bot, publicUrl());
-  return new Elysia({ prefix: "/bots", detail: { tags: ["Bots"] } })
+  return new Elysia({ name: "bots-api", prefix: "/bots", detail: { tags: ["Bots"] } })
     .use(auth)
     .post("", ({ body, set, scope }) => {
       scope.installation();

@@ -27,7 +27,7 @@ export const sendMessageBody = t.Object({
 });
 
 export function messagesApi({ auth, db, contacts, messages, channels }: { auth: BearerAuth; db: Database; contacts: Contacts; messages: Messages; channels: Channels }) {
-  return new Elysia({ detail: { tags: ["Messages"] } })
+  return new Elysia({ name: "messages-api", detail: { tags: ["Messages"] } })
     .use(auth)
     .post("/contacts/:user_ns/messages", ({ params, body, set, scope }) => {
       const { contact, bot } = scopedContact(contacts, scope, params.user_ns);
@@ -98,7 +98,7 @@ export function channelRoutes({ clock, groupCommit, messages, bots, channels, pu
     throw new AppError(404, "not_found", "There is no channel at this URL.");
   };
 
-  return new Elysia({ detail: { tags: ["Channels"] } })
+  return new Elysia({ name: "channel-routes", detail: { tags: ["Channels"] } })
     .post("/channels/:channel_token/messages", async ({ params, request }) => {
       const bot = botFor(request, params.channel_token, "http");
       const read = await readBodyCapped(request, MAX_WEBHOOK_BODY_BYTES);

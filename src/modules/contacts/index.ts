@@ -17,7 +17,7 @@ export function scopedContact(contacts: Contacts, scope: TokenScope, userNs: str
 }
 
 export function contactsApi({ auth, bots, contacts }: { auth: BearerAuth; bots: Bots; contacts: Contacts }) {
-  return new Elysia({ detail: { tags: ["Contacts"] } })
+  return new Elysia({ name: "contacts-api", detail: { tags: ["Contacts"] } })
     .use(auth)
     .post("/bots/:flow_ns/contacts", ({ params, body, set, scope }) => {
       const bot = scopedBot(bots, scope, params.flow_ns);

@@ -6,6 +6,7 @@ import { coerceFieldValue } from "../../lib/coerce";
 import { isCountryCode, normaliseEmail, normalisePhone } from "../../lib/contact-identity";
 import { getCountryCallingCode } from "libphonenumber-js/max";
 import { newUserNs } from "../../lib/ids";
+import { PAUSED_FOREVER } from "../../lib/pause";
 import { keysetCursor, pageOf } from "../../lib/cursor";
 import { errors } from "../../http/errors";
 import type { Publish } from "../live/events";
@@ -43,8 +44,7 @@ export interface ContactFilters {
   field?: { id: number; value: string };
 }
 
-/** paused_until value meaning "until resumed". */
-export const PAUSED_FOREVER = Number.MAX_SAFE_INTEGER;
+export { PAUSED_FOREVER } from "../../lib/pause";
 
 
 const PREFIX_END = "\u{10FFFF}";
@@ -222,7 +222,7 @@ export function createContacts({ db, clock, bots, fields, publish = () => {} }: 
         const total = db.query<{ n: number }, any>(page.count).get(page.params)!.n;
         return { ...pageOf(db.query<Contact, any>(page.rows).all(page.params), limit, cursors.encode), total };
       }
-      if (query.cursor) filter.before = cursors.decode(query.cursor);
+      if (query.cursor) filter.before = cursors.decode(query.cursor) ?? errors.throwInvalidCursor();
       const page = contactsPage(filter, limit + 1);
       const rows = db.query<Contact, any>(page.rows).all(page.params);
       return pageOf(rows, limit, cursors.encode);

@@ -30,7 +30,7 @@ export function deliveriesApi({ auth, deliveries }: { auth: BearerAuth; deliveri
     scope.owns(delivery.bot_id, () => errors.notFound("delivery", id));
     return delivery;
   };
-  return new Elysia({ prefix: "/deliveries", detail: { tags: ["Deliveries"] } })
+  return new Elysia({ name: "deliveries-api", prefix: "/deliveries", detail: { tags: ["Deliveries"] } })
     .use(auth)
     .get("", ({ query, scope }) => {
       scope.installation();

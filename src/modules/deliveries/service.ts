@@ -175,7 +175,7 @@ export function createDeliveries({ db, clock, onEnqueue, publish = () => {} }: {
     },
 
     list({ state, target, kind, limit = 50, cursor }: { state?: string; target?: string; kind?: DeliveryKind; limit?: number; cursor?: string }) {
-      const page = deliveriesPage({ kind, state, target, before: cursor ? cursors.decode(cursor) : undefined }, limit + 1);
+      const page = deliveriesPage({ kind, state, target, before: cursor ? (cursors.decode(cursor) ?? errors.throwInvalidCursor()) : undefined }, limit + 1);
       const rows = db.query<Delivery, any>(page.sql).all(page.params);
       return pageOf(rows, limit, cursors.encode);
     },

@@ -8,7 +8,7 @@ import { createFieldBody, fieldJson } from "./model";
 import { fieldToJson, type Fields } from "./service";
 
 export function fieldsApi({ auth, bots, fields }: { auth: BearerAuth; bots: Bots; fields: Fields }) {
-  return new Elysia({ prefix: "/bots/:flow_ns/fields", detail: { tags: ["Custom fields"] } })
+  return new Elysia({ name: "fields-api", prefix: "/bots/:flow_ns/fields", detail: { tags: ["Custom fields"] } })
     .use(auth)
     .post("", ({ params, body, set, scope }) => {
       const field = fields.create(scopedBot(bots, scope, params.flow_ns).id, body);

@@ -42,7 +42,7 @@ export function inboundApi({ auth, clock, bots, webhooks, logs, receiver, public
     return webhook;
   };
 
-  return new Elysia({ detail: { tags: ["Inbound webhooks"] } })
+  return new Elysia({ name: "inbound-api", detail: { tags: ["Inbound webhooks"] } })
     .use(auth)
     .post("/bots/:flow_ns/inbound-webhooks", ({ params, body, set, scope }) => {
       const webhook = webhooks.create(scopedBot(bots, scope, params.flow_ns), body.name);
@@ -148,7 +148,7 @@ export function hookReceiver({ webhooks, receiver, scanGuard, metrics }: HookDep
 export type HookReceiver = ReturnType<typeof hookReceiver>;
 
 export function hooksRoutes({ receive, clientIp }: { receive: HookReceiver; clientIp: (request: Request) => string | null }) {
-  return new Elysia({ detail: { tags: ["Receiver"] } })
+  return new Elysia({ name: "hooks-routes", detail: { tags: ["Receiver"] } })
     .post("/hooks/:token", ({ params, request }) => receive(request, params.token, clientIp(request)), {
       parse: "none",
       detail: {

@@ -74,7 +74,7 @@ export function createLogs({ db, publish = () => {} }: { db: Database; publish?:
     },
     count: (webhookId: number): number => count.get(webhookId)!.n,
     list(webhookId: number, { outcome, limit = 50, cursor }: { outcome?: string; limit?: number; cursor?: string }) {
-      const before = cursor ? cursors.decode(cursor) : Number.MAX_SAFE_INTEGER;
+      const before = cursor ? (cursors.decode(cursor) ?? errors.throwInvalidCursor()) : Number.MAX_SAFE_INTEGER;
       const rows = outcome ? pages.byOutcome.all(webhookId, outcome, before, limit + 1) : pages.all.all(webhookId, before, limit + 1);
       return pageOf(rows, limit, cursors.encode);
     },

@@ -37,7 +37,7 @@ export function liveChatApi({ auth, bots, contacts, integration, relay, subFlows
   const installationWide = { transform: ({ scope }: { scope: TokenScope }) => scope.installation() };
   /** The contact's user_ns, once the token is known to reach its bot. */
   const reach = (scope: TokenScope, userNs: string) => scopedContact(contacts, scope, userNs).contact.user_ns;
-  return new Elysia({ detail: { tags: ["Live chat"] } })
+  return new Elysia({ name: "livechat-api", detail: { tags: ["Live chat"] } })
     .use(auth)
     .get("/integrations/webhook", () => integrationToJson(integration.get()), {
       ...installationWide, detail: { summary: "The live-chat integration webhook (header values and secret masked)", responses: documented({ 200: integrationJson }) } })

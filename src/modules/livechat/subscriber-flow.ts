@@ -27,7 +27,7 @@ export function subscriberFlowApi(deps: SubscriberDeps) {
   const { botFor, fieldByVarNs } = subscriberContext(deps);
   const fieldJson = (field: { id: number; name: string; type: string }) => ({ var_ns: `v${field.id}`, name: field.name, var_type: field.type });
 
-  return new Elysia({ prefix: "/api", detail: { tags: ["Subscriber API (UChat-style)"] } })
+  return new Elysia({ name: "subscriber-flow-api", prefix: "/api", detail: { tags: ["Subscriber API (UChat-style)"] } })
     .use(bearerAuth({ tokens: deps.tokens }))
     .get("/flow/user-fields", ({ query, apiToken }) => ({ status: "ok" as const, ...pageSlice(fields.list(botFor(apiToken, query.flow_ns).id).map(fieldJson), query, (field) => field.name) }), {
       query: listQuery,

@@ -134,7 +134,7 @@ export function subscriberApi(deps: SubscriberDeps) {
   };
   const subscriber = documented({ 200: okSchema(SubscriberSchema) });
 
-  return new Elysia({ prefix: "/api", detail: { tags: ["Subscriber API (UChat-style)"] } })
+  return new Elysia({ name: "subscriber-api", prefix: "/api", detail: { tags: ["Subscriber API (UChat-style)"] } })
     .use(bearerAuth({ tokens: deps.tokens }))
     // Sending
     .post("/subscriber/send-text", ({ body, apiToken }) => ok(sendMessages(apiToken, body.user_ns, [{ msgType: "text", content: body.content, payload: { text: body.content }, agentId: apiToken.agent_id }])[0]), {

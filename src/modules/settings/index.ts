@@ -22,7 +22,7 @@ const settingsJson = t.Object({
 }, { title: "Settings" });
 
 export function settingsApi({ auth, settings }: { auth: BearerAuth; settings: Settings }) {
-  return new Elysia({ prefix: "/settings", detail: { tags: ["Settings"] } })
+  return new Elysia({ name: "settings-api", prefix: "/settings", detail: { tags: ["Settings"] } })
     .use(auth)
     .onTransform(({ scope }) => scope.installation())
     .get("", () => settings.get(), { detail: { summary: "Installation settings", responses: documented({ 200: settingsJson }) } })

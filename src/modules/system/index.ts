@@ -37,7 +37,7 @@ export function systemRoutes({ clock, metrics, dataDir, deliveries, settings }: 
     ];
   }
 
-  return new Elysia({ detail: { tags: ["Operations"] } })
+  return new Elysia({ name: "system-routes", detail: { tags: ["Operations"] } })
     .get("/healthz", ({ set }) => {
       try {
         const free = freeBytes(dataDir);

@@ -10,7 +10,7 @@ export type BearerAuth = ReturnType<typeof bearerAuth>;
 export function bearerAuth({ tokens }: { tokens: Tokens }) {
   // derive runs before body validation, so an unauthenticated caller learns nothing about
   // what a valid body looks like.
-  return new Elysia().derive({ as: "scoped" }, ({ headers, request }) => {
+  return new Elysia({ name: "bearer-auth" }).derive({ as: "scoped" }, ({ headers, request }) => {
     const match = /^Bearer\s+(\S+)$/i.exec(headers.authorization ?? "");
     const apiToken = match ? tokens.verify(match[1]!) : null;
     if (!apiToken) throw errors.unauthorized();
