@@ -73,6 +73,8 @@ export interface AppDeps {
   adminReady?: () => Promise<void>;
   /** Lifts the server's idle timeout for a long-lived answer (an event stream). */
   keepOpen?: (request: Request) => void;
+  /** Where failures are logged (JSON lines on stdout in the server). */
+  log?: Logger;
 }
 
 export function createServices({ db, clock, publicUrl }: { db: Database; clock: Clock; publicUrl?: () => string }) {
@@ -140,7 +142,7 @@ function toAppError(code: string | number, error: unknown): AppError {
   if (code === "PARSE") return errors.invalidJson();
   const sqliteCode = (error as { code?: string })?.code;
   if (typeof sqliteCode === "string" && STORAGE_ERRORS.test(sqliteCode)) return errors.storageUnavailable();
-  if (sqliteCode === "SQLITE_CONSTRAINT_UNIQUE") return new AppError(409, "conflict", "That would duplicate an existing record.");
+  if (sqliteCode === "SQLITE_CONSTRAINT_UNIQUE") return errors.conflict();
   return errors.internal();
 }
 
@@ -151,8 +153,10 @@ function errorJson(path: string, code: string, message: string) {
   return isSubscriberApi(path) ? { status: "error" as const, message, ...errorBody(code, message) } : errorBody(code, message);
 }
 
-/** The documented error for anything a route threw (an HTML page for admin page loads). */
-export function errorResponse(code: string | number, error: unknown, request: Request, path: string, allowed: (path: string) => string[] = () => []): Response {
+export type Logger = (line: Record<string, unknown>) => void;
+
+/** The documented error for anything a route threw (an HTML page for admin page loads); failures are logged through `log`. */
+export function errorResponse(code: string | number, error: unknown, request: Request, path: string, log: Logger, allowed: (path: string) => string[] = () => []): Response {
   let appError: AppError;
   if (code === "NOT_FOUND") {
     const methods = allowed(path);
@@ -160,8 +164,8 @@ export function errorResponse(code: string | number, error: unknown, request: Re
       ? errors.methodNotAllowed(path, request.method, methods)
       : errors.routeNotFound(request.method, path);
   } else appError = toAppError(code, error);
-  if (appError.status === 500) console.error(JSON.stringify({ level: "error", msg: "request failed", path, error: String((error as Error)?.stack ?? error) }));
-  else if (appError.code === "storage_unavailable") console.error(JSON.stringify({ level: "warn", msg: "storage unavailable", path, error: String((error as Error)?.message ?? error) }));
+  if (appError.status === 500) log({ level: "error", msg: "request failed", path, error: String((error as Error)?.stack ?? error) });
+  else if (appError.code === "storage_unavailable") log({ level: "warn", msg: "storage unavailable", path, error: String((error as Error)?.message ?? error) });
   if (path.startsWith("/admin") && request.headers.get("hx-request") !== "true") {
     return html(MessagePage({ title: appError.status === 404 ? "Not found" : "Something went wrong", message: appError.message }), appError.status, appError.headers);
   }
@@ -170,6 +174,7 @@ export function errorResponse(code: string | number, error: unknown, request: Re
 
 export function createApp(deps: AppDeps, services: Services = createServices(deps)) {
   const { config, db, metrics, onRoute, clock, publicUrl, clientIp } = deps;
+  const log = deps.log ?? ((line: Record<string, unknown>) => console.error(JSON.stringify(line)));
   const { bots, fields, contacts, tokens, accounts, settings, webhooks, logs, receiver, messages, deliveries, channels, integration, relay, subFlows, liveChat } = services;
 
   // Each controller puts the token guard on its own routes and checks what the token reaches.
@@ -210,7 +215,7 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
       onRoute?.(request, route);
       if (body !== undefined && (body === null || typeof body !== "object" || Array.isArray(body))) throw errors.validation("The request body must be a JSON object.");
     })
-    .onError({ as: "global" }, ({ code, error, request, path }) => errorResponse(code, error, request, path, methodsOf))
+    .onError({ as: "global" }, ({ code, error, request, path }) => errorResponse(code, error, request, path, log, methodsOf))
     // The generated OpenAPI document, finished once per shape of the route table.
     .onAfterHandle({ as: "global" }, ({ path, response }) => {
       if (path !== "/docs/json" || typeof response !== "object" || response === null) return;

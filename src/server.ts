@@ -114,6 +114,7 @@ export async function startServer(config: Config, { log = jsonLogger, announce =
       adminReady: () => adminReady,
       // Event streams stay open as long as their page: Bun's idle timeout must not end them.
       keepOpen: (request) => server.timeout(request, 0),
+      log,
     },
     services,
   );
@@ -136,7 +137,7 @@ export async function startServer(config: Config, { log = jsonLogger, announce =
     // A webhook's token is its secret: the log shows only enough of it to tell them apart.
     const path = loggedPath(`/hooks/${token}`);
     // Its own answers carry the security headers; an error (a full disk) gets them here.
-    const failed = (error: unknown) => withSecurityHeaders(errorResponse("UNKNOWN", error, request, "/hooks"));
+    const failed = (error: unknown) => withSecurityHeaders(errorResponse("UNKNOWN", error, request, "/hooks", log));
     let answer: Response | Promise<Response>;
     try {
       answer = receiveHook(request, token, ip);

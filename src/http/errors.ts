@@ -49,6 +49,22 @@ export const errors = {
       "confirmation_required",
       `Deleting this bot also deletes its ${count(footprint.webhooks, "webhook")}, ${count(footprint.contacts, "contact")}, ${count(footprint.messages, "message")} and ${count(footprint.deliveries, "delivery", "deliveries")}: repeat its flow_ns as ?confirm=${flowNs} to delete it.`,
     ),
+  conflict: () => new AppError(409, "conflict", "That would duplicate an existing record."),
+  subFlowExists: (name: string) => new AppError(409, "sub_flow_exists", `This bot already has a sub-flow named '${name}'.`),
+  webhookLimitReached: (limit: number) => new AppError(409, "webhook_limit_reached", `A bot can have at most ${limit} inbound webhooks (setting max_inbound_webhooks_per_bot).`),
+  deliveryNotFailed: (state: string) => new AppError(409, "delivery_not_failed", `Only failed deliveries can be retried; this one is ${state}.`),
+  integrationNotConfigured: () => new AppError(409, "integration_not_configured", "Set the integration webhook's url first."),
+  channelNotFound: () => new AppError(404, "not_found", "There is no channel at this URL."),
+  /** A signed request whose Standard Webhooks signature was refused (401 on the receiver and channel URLs). */
+  invalidSignature: (reason: string) => new AppError(401, "invalid_signature", `The signature was not accepted: ${reason}.`),
+  unknownSender: (from: string) => new AppError(422, "unknown_sender", `'${from}' is not a contact's user_ns, a valid phone number or an email address.`),
+  invalidProviderSettings: (message: string) => new AppError(422, "invalid_provider_settings", message),
+  invalidIntegration: (message: string) => new AppError(422, "invalid_integration", message),
+  invalidAction: (index: number, message: string) => new AppError(422, "invalid_action", `actions[${index}]: ${message}.`),
+  invalidPath: (where: string, path: string, reason: string) => new AppError(422, "invalid_path", `${where}: '${path}' is not a valid path (${reason}).`),
+  invalidSigningSecret: () => new AppError(422, "invalid_signing_secret", "The signing secret must be 'whsec_' followed by base64 of 16 to 128 random bytes."),
+  /** A "Name: value" line in a form's headers box that has no name. */
+  invalidHeaderLine: (line: string, code: string) => new AppError(422, code, `Header line '${line}' needs 'Name: value'.`),
   storageUnavailable: () => new AppError(503, "storage_unavailable", "The database cannot be written right now; nothing was stored."),
   internal: () => new AppError(500, "internal_error", "Something went wrong on the server; nothing was changed."),
 };

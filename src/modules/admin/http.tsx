@@ -2,7 +2,7 @@
 // What every admin route file shares: HTML responses, redirects that work with and without
 // htmx, form errors shown in place, and the session guard (login + CSRF).
 import { Elysia } from "elysia";
-import { AppError } from "../../http/errors";
+import { AppError, errors } from "../../http/errors";
 import { constantTimeEqual } from "../../lib/ids";
 import type { Accounts } from "./accounts";
 import { MessagePage } from "../../../views/pages/auth";
@@ -52,7 +52,7 @@ export function parseHeaderLines(text: string, code: string): { name: string; va
   for (const line of text.split("\n")) {
     if (!line.trim()) continue;
     const colon = line.indexOf(":");
-    if (colon < 1) throw new AppError(422, code, `Header line '${line.trim()}' needs 'Name: value'.`);
+    if (colon < 1) throw errors.invalidHeaderLine(line.trim(), code);
     headers.push({ name: line.slice(0, colon).trim(), value: line.slice(colon + 1).trim() });
   }
   return headers;

@@ -5,7 +5,7 @@ import { Elysia } from "elysia";
 import type { Config } from "../../config";
 import type { Clock } from "../../lib/clock";
 import { FIELD_TYPES } from "../../lib/coerce";
-import { AppError } from "../../http/errors";
+import { errors } from "../../http/errors";
 import { CHANNEL_NAMES, CHANNELS } from "../bots/channels";
 import type { Bot, Bots } from "../bots/service";
 import type { Contacts } from "../contacts/service";
@@ -122,9 +122,9 @@ export function adminRoutes(deps: AdminDeps) {
       const section = (error?: string) => BotsSection({ bots: bots.list(), channels: CHANNEL_NAMES, error, typed: error ? form : undefined });
       const result = formError(() => {
         const channel = String(form.channel ?? "");
-        if (!(channel in CHANNELS)) throw new AppError(422, "validation_failed", `Choose a channel: ${CHANNEL_NAMES.join(", ")}.`);
+        if (!(channel in CHANNELS)) throw errors.validation(`Choose a channel: ${CHANNEL_NAMES.join(", ")}.`);
         const name = String(form.name ?? "").trim();
-        if (!name || name.length > 100) throw new AppError(422, "validation_failed", "A bot needs a name of 1 to 100 characters.");
+        if (!name || name.length > 100) throw errors.validation("A bot needs a name of 1 to 100 characters.");
         return bots.create({ name, channel: channel as never, default_country: form.default_country?.trim() || null });
       }, section);
       if (result instanceof Response) return result;
@@ -154,9 +154,9 @@ export function adminRoutes(deps: AdminDeps) {
       const typed = { name: form.name, channel: form.channel, default_country: form.default_country };
       const result = formError(() => {
         const channel = String(form.channel ?? "");
-        if (!(channel in CHANNELS)) throw new AppError(422, "validation_failed", `Choose a channel: ${CHANNEL_NAMES.join(", ")}.`);
+        if (!(channel in CHANNELS)) throw errors.validation(`Choose a channel: ${CHANNEL_NAMES.join(", ")}.`);
         const name = String(form.name ?? "").trim();
-        if (!name || name.length > 100) throw new AppError(422, "validation_failed", "A bot needs a name of 1 to 100 characters.");
+        if (!name || name.length > 100) throw errors.validation("A bot needs a name of 1 to 100 characters.");
         return bots.update(params.flow_ns, { name, channel: channel as never, default_country: form.default_country?.trim() || null });
       }, (error) => BotSettingsSection({ bot: withInitiate(bots.get(params.flow_ns)), channels: CHANNEL_NAMES, typed, error }));
       if (result instanceof Response) return result;
@@ -234,7 +234,7 @@ export function adminRoutes(deps: AdminDeps) {
       return formError(() => {
         const botId = form.bot ? bots.get(form.bot).id : null;
         const agentId = form.agent_id ? Number(form.agent_id) : null;
-        if (agentId !== null && (!Number.isInteger(agentId) || agentId < 1)) throw new AppError(422, "validation_failed", "An agent id is a whole number from 1.");
+        if (agentId !== null && (!Number.isInteger(agentId) || agentId < 1)) throw errors.validation("An agent id is a whole number from 1.");
         const { token } = tokens.create(name, botId, agentId, form.read_only === "1");
         const created = { name: name.trim(), token };
         // Without htmx the whole page comes back: the token must be seen this once either way.

@@ -3,7 +3,7 @@
 // contact's pause/resume/agent, and a bot's live-chat mode.
 import { Elysia } from "elysia";
 import type { Clock } from "../../lib/clock";
-import { AppError } from "../../http/errors";
+import { errors } from "../../http/errors";
 import type { Bot, Bots } from "../bots/service";
 import type { Contacts } from "../contacts/service";
 import type { Deliveries } from "../deliveries/service";
@@ -61,7 +61,7 @@ export function liveChatPages({ accounts, clock, bots, contacts, deliveries, del
       }, (error) => IntegrationSection({ integration: integration.get(), error }));
     })
     .post("/integration/test", () => {
-      if (!integration.get().url) throw new AppError(409, "integration_not_configured", "Set the webhook URL first.");
+      if (!integration.get().url) throw errors.integrationNotConfigured();
       const delivery = deliveries.get(relay.sendTestEvent());
       return html(IntegrationSection({ integration: integration.get(), testDelivery: { delivery, attempts: [] } }));
     })
@@ -73,7 +73,7 @@ export function liveChatPages({ accounts, clock, bots, contacts, deliveries, del
     .post("/contacts/:user_ns/pause", ({ params, body }) => {
       const minutes = Number(formOf(body).minutes || 0);
       return section(() => {
-        if (!Number.isInteger(minutes) || minutes < 0) throw new AppError(422, "validation_failed", "Minutes is a whole number.");
+        if (!Number.isInteger(minutes) || minutes < 0) throw errors.validation("Minutes is a whole number.");
         contacts.pause(params.user_ns, minutes > 0 ? minutes : null);
         return state(params.user_ns);
       }, (error) => state(params.user_ns, error));
@@ -86,7 +86,7 @@ export function liveChatPages({ accounts, clock, bots, contacts, deliveries, del
       const raw = formOf(body).agent_id?.trim();
       return section(() => {
         const agentId = raw ? Number(raw) : null;
-        if (agentId !== null && (!Number.isInteger(agentId) || agentId < 1)) throw new AppError(422, "validation_failed", "An agent id is a whole number from 1.");
+        if (agentId !== null && (!Number.isInteger(agentId) || agentId < 1)) throw errors.validation("An agent id is a whole number from 1.");
         contacts.assignAgent(params.user_ns, agentId);
         return state(params.user_ns);
       }, (error) => state(params.user_ns, error));
@@ -94,7 +94,7 @@ export function liveChatPages({ accounts, clock, bots, contacts, deliveries, del
     .post("/bots/:flow_ns/live-chat", ({ params, body }) => {
       const mode = formOf(body).live_chat;
       return section(() => {
-        if (mode !== "none" && mode !== "webhook") throw new AppError(422, "validation_failed", "Live chat is none or webhook.");
+        if (mode !== "none" && mode !== "webhook") throw errors.validation("Live chat is none or webhook.");
         return modeSection(bots.update(params.flow_ns, { live_chat: mode }));
       }, (error) => modeSection(bots.get(params.flow_ns), error));
     });

@@ -2,7 +2,7 @@
 // Admin routes for a bot's channel provider and a contact's conversation.
 import { Elysia } from "elysia";
 import type { Database } from "bun:sqlite";
-import { AppError } from "../../http/errors";
+import { errors } from "../../http/errors";
 import type { Bot, Bots } from "../bots/service";
 import { inboundPath, PROVIDER_NAMES } from "../channels/providers";
 import type { Channels } from "../channels/service";
@@ -32,7 +32,7 @@ export const inboundUrlOf = (bot: Bot, publicUrl: string) => {
 /** The provider settings a form describes; empty secret inputs keep what is saved. */
 function providerSettingsFrom(form: Form): { provider: string; settings: Record<string, unknown> } {
   const provider = String(form.provider ?? "");
-  if (!(PROVIDER_NAMES as readonly string[]).includes(provider)) throw new AppError(422, "validation_failed", `Choose a provider: ${PROVIDER_NAMES.join(", ")}.`);
+  if (!(PROVIDER_NAMES as readonly string[]).includes(provider)) throw errors.validation(`Choose a provider: ${PROVIDER_NAMES.join(", ")}.`);
   const optional = (key: string) => form[key]?.trim() || undefined;
   if (provider === "http") {
     const headers = Object.fromEntries(parseHeaderLines(String(form.headers ?? ""), "invalid_provider_settings").map((h) => [h.name, h.value]));
@@ -75,7 +75,7 @@ export function messagingPages({ db, accounts, bots, contacts, messages, deliver
     .post("/contacts/:user_ns/send", ({ params, body }) => {
       const text = String(formOf(body).text ?? "").trim();
       return section(() => {
-        if (!text) throw new AppError(422, "validation_failed", "Type a message first.");
+        if (!text) throw errors.validation("Type a message first.");
         const { contact, bot } = contacts.get(params.user_ns);
         db.transaction(() => channels.sendOut(bot, contact, { msgType: "text", content: text, payload: { text } })).immediate();
         return conversation(params.user_ns);
@@ -84,9 +84,9 @@ export function messagingPages({ db, accounts, bots, contacts, messages, deliver
     .post("/contacts/:user_ns/receive", ({ params, body }) => {
       const text = String(formOf(body).text ?? "").trim();
       return section(() => {
-        if (!text) throw new AppError(422, "validation_failed", "Type a message first.");
+        if (!text) throw errors.validation("Type a message first.");
         const { contact, bot } = contacts.get(params.user_ns);
-        if (bot.provider !== "test") throw new AppError(422, "validation_failed", "Only bots on the test provider can receive typed messages.");
+        if (bot.provider !== "test") throw errors.validation("Only bots on the test provider can receive typed messages.");
         db.transaction(() => channels.receiveIn(bot, { from: contact.user_ns, text })).immediate();
         return conversation(params.user_ns);
       }, (error) => conversation(params.user_ns, error));

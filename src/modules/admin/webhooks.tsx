@@ -3,7 +3,7 @@
 import { Elysia } from "elysia";
 import type { Clock } from "../../lib/clock";
 import { generateSecret } from "../../lib/standard-webhooks";
-import { AppError } from "../../http/errors";
+import { errors } from "../../http/errors";
 import type { Bots } from "../bots/service";
 import type { Fields } from "../fields/service";
 import type { Logs, WebhookLog } from "../inbound/logs";
@@ -127,7 +127,7 @@ export function webhookPages(deps: WebhookPagesDeps) {
       const webhook = webhooks.get(Number(params.id));
       const path = String(form.path ?? "");
       if (form.as === "map") return html(config(webhook, { pendingPath: path }));
-      if (form.as !== "user_ns" && form.as !== "phone" && form.as !== "email") throw new AppError(422, "validation_failed", "Pick user_ns, phone, email or map.");
+      if (form.as !== "user_ns" && form.as !== "phone" && form.as !== "email") throw errors.validation("Pick user_ns, phone, email or map.");
       return change(webhook.id, { identify: { ...webhook.identify, [form.as]: path } }, (w, error) => config(w, { error }));
     })
     .post("/webhooks/:id/identify", ({ params, body }) => {

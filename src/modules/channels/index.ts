@@ -7,7 +7,7 @@ import type { Clock } from "../../lib/clock";
 import { verify } from "../../lib/standard-webhooks";
 import { verifyTwilioSignature } from "../../lib/twilio-signature";
 import { decodeUtf8, MAX_WEBHOOK_BODY_BYTES, notUtf8, parseObjectBody, readBodyCapped, tooLarge } from "../../http/body";
-import { AppError, errorBody, errors } from "../../http/errors";
+import { errorBody, errors } from "../../http/errors";
 import type { ScanGuard } from "../inbound/scan-guard";
 import type { Metrics } from "../system/metrics";
 import { documented, oneOf, pageLimit } from "../../http/schema";
@@ -32,8 +32,8 @@ export function messagesApi({ auth, db, contacts, messages, channels }: { auth: 
     .post("/contacts/:user_ns/messages", ({ params, body, set, scope }) => {
       const { contact, bot } = scopedContact(contacts, scope, params.user_ns);
       const msgType = body.type ?? "text";
-      if (msgType === "text" && !body.text) throw new AppError(422, "validation_failed", "A text message needs 'text'.");
-      if (msgType !== "text" && !body.payload) throw new AppError(422, "validation_failed", `A ${msgType} message needs 'payload'.`);
+      if (msgType === "text" && !body.text) throw errors.validation("A text message needs 'text'.");
+      if (msgType !== "text" && !body.payload) throw errors.validation(`A ${msgType} message needs 'payload'.`);
       const payload = { ...(body.text ? { text: body.text } : {}), ...body.payload };
       const url = (body.payload as { url?: unknown } | undefined)?.url;
       const content = body.text ?? (typeof url === "string" ? url : JSON.stringify(body.payload));
@@ -95,7 +95,7 @@ export function channelRoutes({ clock, groupCommit, messages, bots, channels, pu
       metrics?.increment("switchboard_limiter_rejections_total", "unknown_token_per_ip");
       throw errors.tooManyGuesses(wait);
     }
-    throw new AppError(404, "not_found", "There is no channel at this URL.");
+    throw errors.channelNotFound();
   };
 
   return new Elysia({ name: "channel-routes", detail: { tags: ["Channels"] } })
@@ -109,12 +109,12 @@ export function channelRoutes({ clock, groupCommit, messages, bots, channels, pu
       if (settings.secret) {
         const headers = request.headers;
         const check = verify(settings.secret, { id: headers.get("webhook-id"), timestamp: headers.get("webhook-timestamp"), signature: headers.get("webhook-signature") }, text.text, clock.now());
-        if (!check.ok) throw new AppError(401, "invalid_signature", `The signature was not accepted: ${check.reason}.`);
+        if (!check.ok) throw errors.invalidSignature(check.reason);
       }
       const parsed = parseObjectBody(text.text, request.headers.get("content-type"));
       if (!parsed.ok) throw errors.body(parsed);
       const body = parsed.value;
-      if (!inMessageBodyCheck(body)) throw new AppError(422, "validation_failed", "Send {from, text} or {from, msg_type, payload}: 'from' is a phone, email or user_ns.");
+      if (!inMessageBodyCheck(body)) throw errors.validation("Send {from, text} or {from, msg_type, payload}: 'from' is a phone, email or user_ns.");
       const received = await groupCommit.run(() =>
         channels.receiveIn(bot, { from: body.from, text: body.text, msgType: body.msg_type, payload: body.payload, mid: body.mid ?? null }),
       );
@@ -135,7 +135,7 @@ export function channelRoutes({ clock, groupCommit, messages, bots, channels, pu
       const form = await signedTwilioForm(bot, request);
       if (form instanceof Response) return form;
       const fields = Object.fromEntries(form);
-      if (!fields.From) throw new AppError(422, "validation_failed", "The form has no From.");
+      if (!fields.From) throw errors.validation("The form has no From.");
       const media = Number(fields.NumMedia ?? 0) > 0 && fields.MediaUrl0 ? { url: fields.MediaUrl0, content_type: fields.MediaContentType0 ?? null } : null;
       await groupCommit.run(() =>
         channels.receiveIn(bot, {
@@ -165,7 +165,7 @@ export function channelRoutes({ clock, groupCommit, messages, bots, channels, pu
       if (form instanceof Response) return form;
       const fields = Object.fromEntries(form);
       const status = String(fields.MessageStatus ?? fields.SmsStatus ?? "");
-      if (!status) throw new AppError(422, "validation_failed", "The form has no MessageStatus.");
+      if (!status) throw errors.validation("The form has no MessageStatus.");
       const message = typeof query.message === "string" ? messages.byPublicId(query.message) : null;
       // Only this bot's out messages: another bot's id reads as unknown.
       if (!message || message.direction !== "out" || !channels.belongsTo(bot, message)) throw errors.notFound("message", String(query.message ?? ""));

@@ -1,6 +1,6 @@
 // Channel providers: how a bot's out messages leave the machine, and which settings each one
 // needs. Each provider turns an out message into the HTTP request the relay worker will send.
-import { AppError } from "../../http/errors";
+import { errors } from "../../http/errors";
 import { secretBytes } from "../../lib/standard-webhooks";
 import { escapeXml } from "../../lib/template";
 import { keepOrReplace, MASK, originOf, secretsMayStay } from "../../lib/write-only";
@@ -28,7 +28,7 @@ export interface TwilioSettings {
 
 export const TWILIO_DEFAULT_BASE_URL = "https://api.twilio.com";
 
-const invalid = (message: string) => new AppError(422, "invalid_provider_settings", message);
+const invalid = errors.invalidProviderSettings;
 const isRecord = (value: unknown): value is Record<string, unknown> => !!value && typeof value === "object" && !Array.isArray(value);
 
 function httpUrl(value: unknown, name: string): string {

@@ -3,7 +3,7 @@
 // find or create their contact and are stored.
 import type { Clock } from "../../lib/clock";
 import { normaliseEmail, normalisePhone } from "../../lib/contact-identity";
-import { AppError } from "../../http/errors";
+import { errors } from "../../http/errors";
 import type { Bot } from "../bots/service";
 import type { Contact, Contacts } from "../contacts/service";
 import type { Deliveries } from "../deliveries/service";
@@ -72,7 +72,7 @@ export function createChannels({ contacts, messages, deliveries, onInMessage, pu
       if (!contact) {
         const phone = normalisePhone(from, bot.default_country);
         const email = phone.ok ? null : normaliseEmail(from);
-        if (!phone.ok && !email?.ok) throw new AppError(422, "unknown_sender", `'${from}' is not a contact's user_ns, a valid phone number or an email address.`);
+        if (!phone.ok && !email?.ok) throw errors.unknownSender(from);
         contact = phone.ok ? contacts.findByPhone(bot.id, phone.value) : email?.ok ? contacts.findByEmail(bot.id, email.value) : null;
         if (!contact) {
           contact = contacts.insert(bot, { phone: phone.ok ? phone.value : null, email: email?.ok ? email.value : null });

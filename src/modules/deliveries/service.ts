@@ -3,7 +3,7 @@
 import type { Database } from "bun:sqlite";
 import type { Clock } from "../../lib/clock";
 import { publicId } from "../../lib/ids";
-import { AppError, errors } from "../../http/errors";
+import { errors } from "../../http/errors";
 import { keysetCursor, pageOf } from "../../lib/cursor";
 import { MASK, withoutCredentials } from "../../lib/write-only";
 import type { Publish } from "../live/events";
@@ -186,7 +186,7 @@ export function createDeliveries({ db, clock, onEnqueue, publish = () => {} }: {
       const now = clock.now();
       publish("deliveries");
       if (retryOne.run(now, now, delivery.id).changes === 0) {
-        throw new AppError(409, "delivery_not_failed", `Only failed deliveries can be retried; this one is ${delivery.state}.`);
+        throw errors.deliveryNotFailed(delivery.state);
       }
       if (wake) queueMicrotask(wake);
       return get(publicIdValue);

@@ -1,6 +1,6 @@
 // The actions a webhook runs after mapping (its "subflow"): validated when saved, run inside
 // the request's transaction. Anything that goes over the network is only queued.
-import { AppError } from "../../http/errors";
+import { errors } from "../../http/errors";
 import { coerceFieldValue } from "../../lib/coerce";
 import { normaliseEmail, normalisePhone } from "../../lib/contact-identity";
 import { bodyEncoder, hasPlaceholder, renderDeep, renderTemplate, renderUrl, urlTemplateProblem, type TemplateContext } from "../../lib/template";
@@ -23,7 +23,7 @@ export type Action =
 export const ACTION_TYPES = ["send_text", "add_tag", "remove_tag", "set_field", "pause_bot", "resume_bot", "http_request"] as const;
 const HTTP_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"];
 
-const invalid = (index: number, message: string) => new AppError(422, "invalid_action", `actions[${index}]: ${message}.`);
+const invalid = errors.invalidAction;
 
 /** What a contact may hold, as the API enforces it: a template's result is held to it too. */
 export const MAX_TAG_LENGTH = 100;

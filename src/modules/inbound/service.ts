@@ -9,7 +9,7 @@ import { parsePath, readAt } from "../../lib/json-path";
 import { renderTemplate } from "../../lib/template";
 import { secretBytes } from "../../lib/standard-webhooks";
 import { takeToken, type BucketState } from "../../lib/token-bucket";
-import { AppError, errors } from "../../http/errors";
+import { errors } from "../../http/errors";
 import type { Bot, Bots } from "../bots/service";
 import { SYSTEM_FIELDS, type Fields } from "../fields/service";
 import type { Settings } from "../settings/service";
@@ -67,7 +67,7 @@ export function parseWebhook(row: WebhookRow): Webhook {
 
 function checkPath(path: string, where: string): string {
   const parsed = parsePath(path);
-  if (!parsed.ok) throw new AppError(422, "invalid_path", `${where}: '${path}' is not a valid path (${parsed.reason}).`);
+  if (!parsed.ok) throw errors.invalidPath(where, path, parsed.reason);
   return path.trim();
 }
 
@@ -149,7 +149,7 @@ export function createWebhooks({ db, clock, bots, fields, settings, publish = ()
       const limit = settings.get().max_inbound_webhooks_per_bot;
       return db.transaction(() => {
         if (countByBot.get(bot.id)!.n >= limit) {
-          throw new AppError(409, "webhook_limit_reached", `A bot can have at most ${limit} inbound webhooks (setting max_inbound_webhooks_per_bot).`);
+          throw errors.webhookLimitReached(limit);
         }
         const now = clock.now();
         // 192 bits, URL-safe: the token is the only secret of an unsigned webhook.
@@ -189,7 +189,7 @@ export function createWebhooks({ db, clock, bots, fields, settings, publish = ()
       }
       if (patch.signing_secret !== undefined) {
         if (patch.signing_secret !== null && !secretBytes(patch.signing_secret)) {
-          throw new AppError(422, "invalid_signing_secret", "The signing secret must be 'whsec_' followed by base64 of 16 to 128 random bytes.");
+          throw errors.invalidSigningSecret();
         }
         next.signing_secret = patch.signing_secret;
       }

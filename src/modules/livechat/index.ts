@@ -3,7 +3,7 @@
 import { Elysia, t } from "elysia";
 import { documented, numericId, refuseUnknownFields } from "../../http/schema";
 import { contactJson as contactSchema } from "../contacts/model";
-import { AppError, errors } from "../../http/errors";
+import { errors } from "../../http/errors";
 import type { Bots } from "../bots/service";
 import { scopedBot } from "../bots/index";
 import { contactToJson, type Contacts } from "../contacts/service";
@@ -47,7 +47,7 @@ export function liveChatApi({ auth, bots, contacts, integration, relay, subFlows
       detail: { summary: "Set the integration webhook: url, headers (name/value pairs), secret (whsec_…), enabled", responses: documented({ 200: integrationJson }) },
     })
     .post("/integrations/webhook/test", () => {
-      if (!integration.get().url) throw new AppError(409, "integration_not_configured", "Set the integration webhook's url first.");
+      if (!integration.get().url) throw errors.integrationNotConfigured();
       return { delivery_id: relay.sendTestEvent() };
     }, { ...installationWide, detail: { summary: "Queue a sample payload to the integration webhook; follow it at /api/v1/deliveries/{delivery_id} (409 integration_not_configured without a url)", responses: documented({ 200: t.Object({ delivery_id: t.String() }) }, { 409: "The integration has no url (`integration_not_configured`)." }) } })
     .post("/contacts/:user_ns/pause", ({ params, body, scope }) => contactJson(contacts.pause(reach(scope, params.user_ns), body?.minutes ? body.minutes : null)), {

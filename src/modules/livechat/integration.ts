@@ -1,6 +1,6 @@
 // Settings → Integrations → Webhook: where paused contacts' messages are relayed.
 import type { Database } from "bun:sqlite";
-import { AppError } from "../../http/errors";
+import { errors } from "../../http/errors";
 import { secretBytes } from "../../lib/standard-webhooks";
 import { keepOrReplace, MASK, originOf, secretsMayStay } from "../../lib/write-only";
 import type { Credentials } from "../deliveries/service";
@@ -22,7 +22,7 @@ export interface IntegrationInput {
 
 const KEY = "integration_webhook";
 
-const invalid = (message: string) => new AppError(422, "invalid_integration", message);
+const invalid = errors.invalidIntegration;
 
 export function createIntegration({ db }: { db: Database }) {
   const select = db.query<{ value: string }, [string]>(SQL.SELECT);

@@ -2,7 +2,7 @@
 import type { Database } from "bun:sqlite";
 import type { Clock } from "../../lib/clock";
 import { publicId } from "../../lib/ids";
-import { AppError, errors } from "../../http/errors";
+import { errors } from "../../http/errors";
 import type { Fields } from "../fields/service";
 import { validateActions, type Action } from "../inbound/actions";
 import { SQL } from "./repo";
@@ -31,7 +31,7 @@ export function createSubFlows({ db, clock, fields }: { db: Database; clock: Clo
     create(botId: number, name: string, actions: unknown[]): SubFlow {
       const trimmed = name.trim();
       if (!trimmed || trimmed.length > 100) throw errors.validation("A sub-flow needs a name of 1 to 100 characters.");
-      if (selectByName.get(botId, trimmed)) throw new AppError(409, "sub_flow_exists", `This bot already has a sub-flow named '${trimmed}'.`);
+      if (selectByName.get(botId, trimmed)) throw errors.subFlowExists(trimmed);
       const valid = validateActions(actions, fields.byName(botId));
       return parse(insert.get(botId, publicId("s", 12), trimmed, JSON.stringify(valid), clock.now())!);
     },
