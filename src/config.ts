@@ -48,18 +48,20 @@ export function parseFlags(args: string[], extra: Record<string, { type: "string
 }
 
 export function loadConfig(values: Record<string, string | boolean | undefined>, env: Env): Config {
-  const read = (flag: string, name: string, fallback: string) => {
+  // Flags beat the environment, which beats the defaults: all three named once, in SETTINGS.
+  const read = (flag: (typeof SETTINGS)[number]["flag"]) => {
+    const setting = SETTINGS.find((s) => s.flag === flag)!;
     const fromFlag = values[flag];
     if (typeof fromFlag === "string") return fromFlag;
-    return env[name] ?? fallback;
+    return env[setting.env] ?? setting.fallback;
   };
-  const host = read("host", "SWITCHBOARD_HOST", "127.0.0.1").trim();
+  const host = read("host").trim();
   if (!host) throw new ConfigError("--host must not be empty");
-  const portText = read("port", "SWITCHBOARD_PORT", "8080").trim();
+  const portText = read("port").trim();
   const port = Number(portText);
   if (!/^\d+$/.test(portText) || port > 65535) throw new ConfigError(`--port must be a number from 0 to 65535, got '${portText}'`);
-  const dataDir = resolve(read("data", "SWITCHBOARD_DATA", "./data"));
-  const publicUrlText = read("public-url", "SWITCHBOARD_PUBLIC_URL", "").trim();
+  const dataDir = resolve(read("data"));
+  const publicUrlText = read("public-url").trim();
   let publicUrl = "";
   if (publicUrlText) {
     let url: URL;
@@ -71,7 +73,7 @@ export function loadConfig(values: Record<string, string | boolean | undefined>,
     if (url.protocol !== "http:" && url.protocol !== "https:") throw new ConfigError(`--public-url must start with http:// or https://`);
     publicUrl = url.href.replace(/\/+$/, "");
   }
-  const trustedProxies = read("trusted-proxy", "SWITCHBOARD_TRUSTED_PROXY", "").trim();
+  const trustedProxies = read("trusted-proxy").trim();
   try {
     parseTrustedProxies(trustedProxies);
   } catch (error) {

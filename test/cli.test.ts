@@ -75,6 +75,18 @@ describe("cli", () => {
     expect(stderr).toContain("not usable");
   });
 
+  test("five processes opening one fresh data dir at once all start: each migration is applied once", async () => {
+    const data = dataDir();
+    const runs = await Promise.all(Array.from({ length: 5 }, (_, i) => runCli(["token", "create", `t${i}`, "--data", data])));
+    expect(runs.map((run) => ({ code: run.code, stderr: run.stderr.trim() }))).toEqual(Array.from({ length: 5 }, () => ({ code: 0, stderr: "" })));
+    const { Database } = await import("bun:sqlite");
+    const db = new Database(join(data, "switchboard.db"), { readonly: true });
+    const versions = db.query<{ version: number }, []>("SELECT version FROM schema_migrations ORDER BY version").all().map((row) => row.version);
+    expect(versions).toEqual([...new Set(versions)]);
+    expect(db.query("SELECT count(*) AS n FROM api_tokens").get()).toEqual({ n: 5 });
+    db.close();
+  });
+
   test("token create prints a working token on the last line", async () => {
     const data = dataDir();
     const { stdout, code } = await runCli(["token", "create", "ci-bot", "--data", data]);

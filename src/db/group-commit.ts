@@ -9,7 +9,7 @@ interface Item {
   reject: (error: unknown) => void;
 }
 
-type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
+type Outcome = { ok: true; value: unknown; undos: (() => void)[] } | { ok: false; error: unknown };
 
 export function createGroupCommit(db: Database) {
   let queue: Item[] = [];
@@ -23,17 +23,25 @@ export function createGroupCommit(db: Database) {
   const release = db.prepare("RELEASE item");
   const rollbackItem = db.prepare("ROLLBACK TO item");
 
-  /** One item in its savepoint: a failing item undoes only its own writes. */
+  // What the running item changed outside the database (see onUndo).
+  let undos: (() => void)[] | null = null;
+
+  /** One item in its savepoint: a failing item undoes only its own writes, and its onUndo work. */
   function runItem(item: Item): Outcome {
     savepoint.run();
+    const itemUndos: (() => void)[] = [];
+    undos = itemUndos;
     try {
       const value = item.run();
       release.run();
-      return { ok: true, value };
+      return { ok: true, value, undos: itemUndos };
     } catch (error) {
       rollbackItem.run();
       release.run();
+      for (const undo of itemUndos.reverse()) undo();
       return { ok: false, error };
+    } finally {
+      undos = null;
     }
   }
 
@@ -41,7 +49,7 @@ export function createGroupCommit(db: Database) {
     scheduled = false;
     const batch = queue;
     queue = [];
-    let outcomes: Outcome[];
+    let outcomes: Outcome[] = [];
     try {
       begin.run();
       try {
@@ -53,7 +61,9 @@ export function createGroupCommit(db: Database) {
         throw error;
       }
     } catch (error) {
-      // The commit itself failed: nothing of the batch is stored, so nobody hears success.
+      // The commit itself failed: nothing of the batch is stored, so nobody hears success, and
+      // what the items changed in memory goes back too.
+      for (const outcome of outcomes) if (outcome.ok) for (const undo of outcome.undos.reverse()) undo();
       for (const item of batch) item.reject(error);
       return;
     }
@@ -68,6 +78,14 @@ export function createGroupCommit(db: Database) {
     /** State kept in memory between commits (rate-limit buckets) is written by `hook` before each commit. */
     beforeCommit(hook: () => void): void {
       beforeCommit.push(hook);
+    },
+    /**
+     * Inside `run`'s work: `undo` restores what the work changed outside the database (a
+     * rate-limit bucket in memory) if its writes are rolled back after all.
+     */
+    onUndo(undo: () => void): void {
+      if (!undos) throw new Error("onUndo is called from inside a group commit's work");
+      undos.push(undo);
     },
     /** Runs `work` (synchronous) in the next group transaction; resolves after the commit. */
     run<T>(work: () => T): Promise<T> {

@@ -28,14 +28,18 @@ export function migrate(db: Database, migrations: readonly Migration[]): number[
   }
   const applied: number[] = [];
   const record = db.query("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)");
+  const isApplied = db.query<{ n: number }, [number]>("SELECT count(*) AS n FROM schema_migrations WHERE version = ?");
   for (const migration of [...migrations].sort((a, b) => a.version - b.version)) {
     if (migration.version <= current) continue;
-    // IMMEDIATE: two processes starting on one file must not both apply the same migration.
-    db.transaction(() => {
+    // IMMEDIATE, and asked again inside: of two processes starting on one file, the second sees
+    // what the first applied while it waited for the lock, and skips it.
+    const ran = db.transaction(() => {
+      if (isApplied.get(migration.version)!.n > 0) return false;
       db.run(migration.sql);
       record.run(migration.version, migration.name, Date.now());
+      return true;
     }).immediate();
-    applied.push(migration.version);
+    if (ran) applied.push(migration.version);
   }
   return applied;
 }

@@ -7,25 +7,33 @@ export const MAX_JSON_DEPTH = 64;
 
 export type ReadBody = { ok: true; bytes: Uint8Array } | { ok: false; tooLarge: true; bytes: Uint8Array };
 
-/** Reads at most `max` bytes; a longer body is not read further (and not buffered). */
+/** Reads a body of at most `max` bytes; a longer one is not read further (and not buffered). */
 export async function readBodyCapped(request: Request, max: number): Promise<ReadBody> {
   const declared = Number(request.headers.get("content-length"));
   if (Number.isFinite(declared) && declared > max) return { ok: false, tooLarge: true, bytes: new Uint8Array() };
-  if (!request.body) return { ok: true, bytes: new Uint8Array() };
   // With a Content-Length the server has already held the body to that length: read it whole.
-  if (request.headers.has("content-length") && Number.isFinite(declared)) return { ok: true, bytes: await request.bytes() };
+  if (request.body && request.headers.has("content-length") && Number.isFinite(declared)) return { ok: true, bytes: await request.bytes() };
+  return readStreamCapped(request.body, max);
+}
+
+/**
+ * The first `max` bytes of a stream (a request's or a response's body), and whether there was
+ * more; reading stops there and the rest is cancelled, never buffered.
+ */
+export async function readStreamCapped(stream: ReadableStream<Uint8Array> | null, max: number): Promise<ReadBody> {
+  if (!stream) return { ok: true, bytes: new Uint8Array() };
   const chunks: Uint8Array[] = [];
   let size = 0;
-  const reader = request.body.getReader();
+  const reader = stream.getReader();
   for (;;) {
     const { value, done } = await reader.read();
     if (done) break;
+    chunks.push(value);
     size += value.byteLength;
     if (size > max) {
       await reader.cancel().catch(() => {});
       return { ok: false, tooLarge: true, bytes: concat(chunks, max) };
     }
-    chunks.push(value);
   }
   return { ok: true, bytes: concat(chunks, size) };
 }

@@ -45,6 +45,24 @@ describe("durability", () => {
     }
   });
 
+  test("a request whose writes roll back gives its token back to the bucket", async () => {
+    const server = await startTestServer();
+    try {
+      const bot = await createBot(server);
+      const hook = await createWebhook(server, bot.flow_ns, { active: true, identify: { phone: "p" }, rate_limit: { capacity: 2, refill_seconds: 86_400 } });
+      // The log row of a request that says "explode" cannot be written: the request's writes roll back.
+      server.db.run("CREATE TRIGGER explode BEFORE INSERT ON webhook_logs WHEN NEW.body LIKE '%explode%' BEGIN SELECT RAISE(ABORT, 'the log row is refused'); END");
+      for (let i = 0; i < 3; i++) expect((await post(hookUrl(server, hook), { p: `+1415555041${i}`, note: "explode" })).status).toBe(500);
+      expect(count(server, "SELECT count(*) AS n FROM contacts")).toBe(0);
+      // None of those took a token: both are still there.
+      expect((await post(hookUrl(server, hook), { p: "+14155550420" })).status).toBe(200);
+      expect((await post(hookUrl(server, hook), { p: "+14155550421" })).status).toBe(200);
+      expect((await post(hookUrl(server, hook), { p: "+14155550422" })).status).toBe(429);
+    } finally {
+      await server.close();
+    }
+  });
+
   test("a restart neither refills the bucket nor loses logs", async () => {
     const dataDir = tempDir("sb-restart-");
     const first = await startTestServer({ dataDir });

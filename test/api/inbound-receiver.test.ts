@@ -187,7 +187,7 @@ describe("receiver outcomes", () => {
       expect(other.status).toBe(405);
       expect(other.headers.get("allow")).toBe("POST");
     }
-    expect(await (await fetch(`${server.url}/metrics`)).text()).toMatch(/switchboard_inbound_unknown_token_total [1-9]/);
+    expect(await (await fetch(`${server.url}/metrics`)).text()).toMatch(/switchboard_inbound_requests_total\{outcome="unknown_token"\} [1-9]/);
   });
 
   test("inactive → 409 webhook_inactive, logged", async () => {

@@ -39,3 +39,45 @@ test("nothing resolves before the commit", async () => {
   await pending;
   expect(resolvedInside).toBe(false);
 });
+
+test("what an item changed in memory is undone when its writes roll back, and only then", async () => {
+  const memory = { kept: 0, failed: 0 };
+  const outcomes = await Promise.allSettled([
+    group.run(() => {
+      memory.kept++;
+      group.onUndo(() => memory.kept--);
+      insert.run(30);
+    }),
+    group.run(() => {
+      memory.failed++;
+      group.onUndo(() => memory.failed--);
+      throw new Error("bad item");
+    }),
+  ]);
+  expect(outcomes.map((o) => o.status)).toEqual(["fulfilled", "rejected"]);
+  expect(memory).toEqual({ kept: 1, failed: 0 });
+});
+
+test("when the commit fails, every item's memory changes are undone and every caller hears the failure", async () => {
+  const failing = new Database(":memory:");
+  failing.run("CREATE TABLE t (n INTEGER PRIMARY KEY)");
+  const groupOf = createGroupCommit(failing);
+  // The hook that runs before COMMIT throws: nothing of the batch is stored.
+  groupOf.beforeCommit(() => {
+    throw new Error("disk full");
+  });
+  let buckets = 0;
+  const outcomes = await Promise.allSettled([1, 2].map((n) => groupOf.run(() => {
+    buckets++;
+    groupOf.onUndo(() => buckets--);
+    failing.query("INSERT INTO t (n) VALUES (?)").run(n);
+  })));
+  expect(outcomes.map((o) => o.status)).toEqual(["rejected", "rejected"]);
+  expect(buckets).toBe(0);
+  expect(failing.query("SELECT count(*) AS n FROM t").get()).toEqual({ n: 0 });
+  failing.close();
+});
+
+test("onUndo outside a group's work is a programming error", () => {
+  expect(() => group.onUndo(() => {})).toThrow(/inside a group commit/);
+});

@@ -12,6 +12,7 @@ import type { Deliveries, Delivery } from "./service";
 import { judge, parseRetryAfter, retryDelayMs } from "./retry";
 import { resolveTarget, systemLookup, type Lookup } from "./target-policy";
 import { SQL } from "./repo";
+import { readStreamCapped } from "../../http/body";
 
 export const RESPONSE_BYTES_KEPT = 2048;
 /** A lease outlives the timeout by this much before another claim may take the row. */
@@ -35,19 +36,9 @@ export interface WorkerDeps {
   onAttempted?: (delivery: Delivery, state: Delivery["state"]) => void;
 }
 
+/** The start of an answer's body, as text: what an attempt keeps of it. */
 async function readCapped(response: Response, max: number): Promise<string> {
-  if (!response.body) return "";
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  while (size < max) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    chunks.push(value);
-    size += value.byteLength;
-  }
-  await reader.cancel().catch(() => {});
-  return new TextDecoder().decode(Buffer.concat(chunks).subarray(0, max));
+  return new TextDecoder().decode((await readStreamCapped(response.body, max)).bytes);
 }
 
 export function createWorker(deps: WorkerDeps) {

@@ -128,7 +128,6 @@ export function hookReceiver({ webhooks, receiver, scanGuard, metrics }: HookDep
   return (request: Request, token: string, ip: string | null): Response | Promise<Response> => {
     const webhook = token.length <= 100 ? webhooks.byToken(token) : null;
     if (!webhook) {
-      metrics.increment("switchboard_inbound_unknown_token_total");
       metrics.increment("switchboard_inbound_requests_total", "unknown_token");
       const wait = scanGuard.recordMiss(ip ?? "unknown");
       if (wait > 0) {

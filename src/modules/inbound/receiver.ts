@@ -101,6 +101,9 @@ export function createReceiver(deps: ReceiverDeps) {
 
     if (!replay) {
       const taken = webhooks.takeToken(webhook, now);
+      // A request whose writes are rolled back (its own failure, or the batch's commit) did not
+      // happen: its token goes back into the bucket.
+      if (taken.allowed) deps.groupCommit.onUndo(taken.restore);
       if (!taken.allowed) {
         return fail("rate_limited", 429, "rate_limited", `This webhook's limit of ${webhook.rate_capacity} requests per ${webhook.rate_refill_seconds} s is used up; retry in ${taken.retryAfterSeconds} s.`, {
           "retry-after": String(taken.retryAfterSeconds),
@@ -165,7 +168,7 @@ export function createReceiver(deps: ReceiverDeps) {
   }
 
   /** Decides, logs and commits (grouped with concurrent requests); answers after the commit. */
-  function process(incoming: Incoming): Promise<Answer & { logId: number; outcome: Outcome }> {
+  function handle(incoming: Incoming): Promise<Answer & { logId: number; outcome: Outcome }> {
     return deps.groupCommit.run(() => {
       const now = clock.now();
       const decision = decide(incoming, now);
@@ -200,7 +203,7 @@ export function createReceiver(deps: ReceiverDeps) {
     async receive(webhook: Webhook, request: Request, sourceIp: string | null): Promise<Answer & { outcome: Outcome }> {
       const startedAt = performance.now();
       const read = await readBodyCapped(request, MAX_WEBHOOK_BODY_BYTES);
-      return process({ webhook, headers: request.headers, sourceIp, bytes: read.bytes, tooLarge: !read.ok, startedAt });
+      return handle({ webhook, headers: request.headers, sourceIp, bytes: read.bytes, tooLarge: !read.ok, startedAt });
     },
 
     /** Processes a logged body again with today's settings, as a new log row. */
@@ -208,7 +211,7 @@ export function createReceiver(deps: ReceiverDeps) {
       const log = logs.get(webhook.id, logId);
       const headers = new Headers(JSON.parse(log.headers) as Record<string, string>);
       headers.set("x-switchboard-replay-of", String(log.id));
-      return process({
+      return handle({
         webhook,
         headers,
         sourceIp: log.source_ip,

@@ -253,13 +253,14 @@ export function createWebhooks({ db, clock, bots, fields, settings, publish = ()
       publish(exampleTopic(webhook.id));
     },
 
-    /** Takes one token from the webhook's bucket. */
+    /** Takes one token from the webhook's bucket; `restore` puts the bucket back as it was. */
     takeToken(webhook: Webhook, now: number) {
-      const result = takeToken(bucketOf(webhook), { capacity: webhook.rate_capacity, refillSeconds: webhook.rate_refill_seconds }, now);
+      const before = bucketOf(webhook);
+      const result = takeToken(before, { capacity: webhook.rate_capacity, refillSeconds: webhook.rate_refill_seconds }, now);
       buckets.set(webhook.id, result.state);
       // A refusal leaves the bucket as it was (only its arithmetic moved on): nothing to save.
       if (result.allowed) takenSinceSaved.add(webhook.id);
-      return result;
+      return { ...result, restore: () => void buckets.set(webhook.id, before) };
     },
     /** Writes the buckets that changed; called inside the group commit's transaction. */
     persistBuckets(): void {
