@@ -75,6 +75,8 @@ export interface AppDeps {
   keepOpen?: (request: Request) => void;
   /** Where failures are logged (JSON lines on stdout in the server). */
   log?: Logger;
+  /** Free space of the data directory's disk (the filesystem's answer; tests give their own). */
+  freeBytes?: (dir: string) => number | null;
 }
 
 export function createServices({ db, clock, publicUrl }: { db: Database; clock: Clock; publicUrl?: () => string }) {
@@ -86,8 +88,8 @@ export function createServices({ db, clock, publicUrl }: { db: Database; clock: 
   const contacts = createContacts({ db, clock, bots, fields, publish });
   const tags = createTags({ db });
   const tokens = createTokens({ db, clock });
-  const accounts = createAccounts({ db, clock });
   const settings = createSettings({ db });
+  const accounts = createAccounts({ db, clock, settings });
   const messages = createMessages({ db, clock, publish });
   const deliveries = createDeliveries({ db, clock, publish });
   const webhooks = createWebhooks({ db, clock, bots, fields, settings, publish });
@@ -247,7 +249,7 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
     )
     .use(docsPages())
     .use(staticRoutes())
-    .use(systemRoutes({ clock, metrics, dataDir: config.dataDir, deliveries, settings }))
+    .use(systemRoutes({ clock, metrics, dataDir: config.dataDir, deliveries, settings, freeBytes: deps.freeBytes }))
     .use(channelRoutes({ clock, groupCommit: services.groupCommit, messages, bots, channels, publicUrl, scanGuard, clientIp, metrics }))
     .use(hooksRoutes({ receive: receiveHook, clientIp }))
     .use(api)

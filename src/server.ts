@@ -82,9 +82,11 @@ export interface ServerOptions {
   clock?: Clock;
   /** Stand-ins for the worker's network access (tests). */
   workerOptions?: Pick<WorkerDeps, "fetch" | "lookup" | "random">;
+  /** A stand-in for the disk's free space (tests of /healthz on a full disk, without root). */
+  freeBytes?: (dir: string) => number | null;
 }
 
-export async function startServer(config: Config, { log = jsonLogger, announce = console.log, clock = systemClock, workerOptions = {} }: ServerOptions = {}): Promise<RunningServer> {
+export async function startServer(config: Config, { log = jsonLogger, announce = console.log, clock = systemClock, workerOptions = {}, freeBytes }: ServerOptions = {}): Promise<RunningServer> {
   const db = openDataDir(config.dataDir);
   let releaseLock: () => void;
   try {
@@ -115,6 +117,7 @@ export async function startServer(config: Config, { log = jsonLogger, announce =
       // Event streams stay open as long as their page: Bun's idle timeout must not end them.
       keepOpen: (request) => server.timeout(request, 0),
       log,
+      freeBytes,
     },
     services,
   );

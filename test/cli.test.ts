@@ -105,6 +105,54 @@ describe("cli", () => {
     }
   });
 
+  test("token create --bot scopes the token to that bot and --read-only lets it only read", async () => {
+    const data = dataDir();
+    const all = (await runCli(["token", "create", "all", "--data", data])).stdout.trim().split("\n").at(-1)!;
+    const server = await spawnServer(["--data", data]);
+    let scoped = "";
+    let readOnly = "";
+    let botA = "";
+    let botB = "";
+    try {
+      const api = (token: string, method: string, path: string, body?: unknown) =>
+        fetch(`${server.url}${path}`, { method, headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
+      botA = (await (await api(all, "POST", "/api/v1/bots", { name: "A", channel: "sms" })).json()).flow_ns;
+      botB = (await (await api(all, "POST", "/api/v1/bots", { name: "B", channel: "sms" })).json()).flow_ns;
+      // Tokens made while the server runs work at once (the CLI writes the same file).
+      scoped = (await runCli(["token", "create", "a only", "--bot", botA, "--data", data])).stdout.trim().split("\n").at(-1)!;
+      readOnly = (await runCli(["token", "create", "reader", "--read-only", "--data", data])).stdout.trim().split("\n").at(-1)!;
+      expect((await api(scoped, "GET", `/api/v1/bots/${botA}`)).status).toBe(200);
+      expect((await api(scoped, "GET", `/api/v1/bots/${botB}`)).status).toBe(404);
+      expect((await api(readOnly, "GET", `/api/v1/bots/${botB}`)).status).toBe(200);
+      const write = await api(readOnly, "PATCH", `/api/v1/bots/${botB}`, { name: "B2" });
+      expect(write.status).toBe(403);
+      expect((await write.json()).error.code).toBe("read_only_token");
+    } finally {
+      server.child.kill("SIGTERM");
+      await server.child.exited;
+    }
+    expect((await runCli(["token", "create", "x", "--bot", "fnope", "--data", data])).code).toBe(2);
+  });
+
+  test("admin set-password through the CLI signs out every session of the old password", async () => {
+    const data = dataDir();
+    await runCli(["admin", "set-password", "--data", data], { stdin: "the first password\n" });
+    const server = await spawnServer(["--data", data]);
+    try {
+      const login = await fetch(`${server.url}/admin/login`, { method: "POST", body: new URLSearchParams({ password: "the first password" }), redirect: "manual" });
+      const cookie = /sb_session=[^;]+/.exec(login.headers.get("set-cookie") ?? "")![0];
+      const home = () => fetch(`${server.url}/admin`, { headers: { cookie }, redirect: "manual" });
+      expect((await home()).status).toBe(200);
+      expect((await runCli(["admin", "set-password", "--data", data], { stdin: "the second password\n" })).code).toBe(0);
+      const after = await home();
+      expect(after.status).toBe(303);
+      expect(after.headers.get("location")).toBe("/admin/login");
+    } finally {
+      server.child.kill("SIGTERM");
+      await server.child.exited;
+    }
+  });
+
   test("admin set-password reads standard input; the password then logs in", async () => {
     const data = dataDir();
     const short = await runCli(["admin", "set-password", "--data", data], { stdin: "short\n" });

@@ -1,7 +1,7 @@
 // Day-two operations: a backup taken under load, restored and started; a data dir used by a
 // running server refuses a second server and a restore.
 import { afterAll, expect, test } from "bun:test";
-import { existsSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Database } from "bun:sqlite";
 import { runCli, spawnServer } from "./helpers/process";
@@ -63,6 +63,16 @@ test("backup under load, restore into a fresh data dir, and it serves the same d
       await again.child.exited;
     }
     expect(existsSync(join(fresh, "switchboard.lock"))).toBe(false);
+
+    // Restoring over a data dir that has a database keeps that file beside the restored one.
+    server.child.kill("SIGTERM");
+    await server.child.exited;
+    const before = readFileSync(join(data, "switchboard.db"));
+    const overwritten = await runCli(["restore", file, "--data", data]);
+    expect(overwritten.code).toBe(0);
+    const kept = readdirSync(data).filter((name) => name.startsWith("switchboard.db.before-restore-") && !/-(wal|shm)$/.test(name));
+    expect(kept).toHaveLength(1);
+    expect(readFileSync(join(data, kept[0]!)).equals(before)).toBe(true);
   } finally {
     loadRunning = false;
     server.child.kill("SIGTERM");

@@ -22,7 +22,7 @@ export interface TestServer extends RunningServer {
   close(): Promise<void>;
 }
 
-export async function startTestServer(overrides: Partial<Config> = {}, options: Pick<ServerOptions, "clock" | "workerOptions"> = {}): Promise<TestServer> {
+export async function startTestServer(overrides: Partial<Config> = {}, options: Pick<ServerOptions, "clock" | "workerOptions" | "freeBytes"> = {}): Promise<TestServer> {
   const dataDir = overrides.dataDir ?? tempDir();
   const announced: string[] = [];
   const logs: Record<string, unknown>[] = [];

@@ -4,6 +4,7 @@ import type { Clock } from "../../lib/clock";
 import { constantTimeEqual, secretToken, sha256Hex } from "../../lib/ids";
 import { errors } from "../../http/errors";
 import { SQL } from "./repo";
+import type { Settings } from "../settings/service";
 
 export interface Session {
   id_hash: string;
@@ -20,13 +21,10 @@ const ADMIN_USERNAME = "admin";
 
 const SETUP_TOKEN_KEY = "setup_token_hash";
 
-export function createAccounts({ db, clock }: { db: Database; clock: Clock }) {
+export function createAccounts({ db, clock, settings }: { db: Database; clock: Clock; settings: Settings }) {
   const countAdmins = db.query<{ n: number }, []>(SQL.COUNT_ADMINS);
   const selectAdmin = db.query<{ id: number; password_hash: string }, [string]>(SQL.SELECT_ADMIN);
   const upsertAdmin = db.query<{ id: number }, [string, string, number, number]>(SQL.UPSERT_ADMIN);
-  const selectSetting = db.query<{ value: string }, [string]>(SQL.SELECT_SETTING);
-  const upsertSetting = db.query(SQL.UPSERT_SETTING);
-  const deleteSetting = db.query(SQL.DELETE_SETTING);
   const insertSession = db.query<Session, [string, number, string, number, number]>(SQL.INSERT_SESSION);
   const selectSession = db.query<Session, [string, number]>(SQL.SELECT_SESSION);
   const deleteSession = db.query(SQL.DELETE_SESSION);
@@ -36,8 +34,8 @@ export function createAccounts({ db, clock }: { db: Database; clock: Clock }) {
   const hasAdmin = () => countAdmins.get()!.n > 0;
 
   const setupTokenMatches = (token: string) => {
-    const stored = selectSetting.get(SETUP_TOKEN_KEY)?.value;
-    return !hasAdmin() && stored !== undefined && constantTimeEqual(stored, sha256Hex(token));
+    const stored = settings.value(SETUP_TOKEN_KEY);
+    return !hasAdmin() && stored !== null && constantTimeEqual(stored, sha256Hex(token));
   };
 
   /**
@@ -55,7 +53,7 @@ export function createAccounts({ db, clock }: { db: Database; clock: Clock }) {
       if (setupToken !== undefined && !setupTokenMatches(setupToken)) return null;
       const { id } = upsertAdmin.get(ADMIN_USERNAME, hash, now, now)!;
       deleteAdminSessions.run(id);
-      deleteSetting.run(SETUP_TOKEN_KEY);
+      settings.setValue(SETUP_TOKEN_KEY, null);
       return id;
     }).immediate();
   }
@@ -69,7 +67,7 @@ export function createAccounts({ db, clock }: { db: Database; clock: Clock }) {
     /** A fresh one-time setup token; only its hash is kept, and it dies when a password is set. */
     issueSetupToken(): string {
       const token = secretToken(24);
-      upsertSetting.run(SETUP_TOKEN_KEY, sha256Hex(token));
+      settings.setValue(SETUP_TOKEN_KEY, sha256Hex(token));
       return token;
     },
     isSetupToken: setupTokenMatches,

@@ -6,9 +6,6 @@ export const SQL = {
   SELECT_ADMIN: "SELECT id, password_hash FROM admins WHERE username = ?",
   UPSERT_ADMIN: `INSERT INTO admins (username, password_hash, created_at, updated_at) VALUES (?, ?, ?, ?)
   ON CONFLICT (username) DO UPDATE SET password_hash = excluded.password_hash, updated_at = excluded.updated_at RETURNING id`,
-  SELECT_SETTING: "SELECT value FROM team_settings WHERE key = ?",
-  UPSERT_SETTING: "INSERT INTO team_settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-  DELETE_SETTING: "DELETE FROM team_settings WHERE key = ?",
   INSERT_SESSION: "INSERT INTO sessions (id_hash, admin_id, csrf_token, created_at, expires_at) VALUES (?, ?, ?, ?, ?) RETURNING *",
   SELECT_SESSION: "SELECT * FROM sessions WHERE id_hash = ? AND expires_at > ?",
   DELETE_SESSION: "DELETE FROM sessions WHERE id_hash = ?",

@@ -18,6 +18,8 @@ export function createSettings({ db }: { db: Database }) {
   const selectAll = db.query<{ key: string; value: string }, []>(SQL.SELECT_SETTINGS);
   const upsert = db.query(SQL.UPSERT_SETTING);
   const probe = db.query(SQL.PROBE);
+  const selectValue = db.query<{ value: string }, [string]>(SQL.SELECT_VALUE);
+  const deleteValue = db.query(SQL.DELETE_VALUE);
 
   // Read on every request and delivery; only update() below changes them (this process owns
   // the data dir while it runs).
@@ -43,6 +45,9 @@ export function createSettings({ db }: { db: Database }) {
 
   return {
     get,
+    /** An internal value kept by another module (not a setting: never in get()). */
+    value: (key: string): string | null => selectValue.get(key)?.value ?? null,
+    setValue: (key: string, value: string | null): void => void (value === null ? deleteValue.run(key) : upsert.run(key, value)),
     /** A tiny write: it fails when the database cannot take writes (health). */
     probe(now: number): void {
       probe.run(String(now));

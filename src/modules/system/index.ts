@@ -10,7 +10,7 @@ import type { Settings } from "../settings/service";
 // asks the filesystem: below this much free space, requests that need new pages fail.
 const MIN_FREE_BYTES = 4 * 1024 * 1024;
 
-function freeBytes(dir: string): number | null {
+export function freeBytesOf(dir: string): number | null {
   try {
     const stats = statfsSync(dir);
     return stats.bavail * stats.bsize;
@@ -19,7 +19,7 @@ function freeBytes(dir: string): number | null {
   }
 }
 
-export function systemRoutes({ clock, metrics, dataDir, deliveries, settings }: { clock: Clock; metrics: Metrics; dataDir: string; deliveries: Deliveries; settings: Settings }) {
+export function systemRoutes({ clock, metrics, dataDir, deliveries, settings, freeBytes = freeBytesOf }: { clock: Clock; metrics: Metrics; dataDir: string; deliveries: Deliveries; settings: Settings; freeBytes?: (dir: string) => number | null }) {
   /** The queue as it is now: deliveries by state, how many wait, and how long the oldest has. */
   function queueGauges(): string[] {
     const counts = deliveries.counts();
