@@ -45,6 +45,7 @@ import { createTags } from "./modules/contacts/tags";
 import { createWebhooks } from "./modules/inbound/service";
 import { createLogs } from "./modules/inbound/logs";
 import { createReceiver } from "./modules/inbound/receiver";
+import { createPreview } from "./modules/inbound/preview";
 import { actionCredentials } from "./modules/inbound/actions";
 import { providerCredentials } from "./modules/channels/providers";
 import { createGroupCommit } from "./db/group-commit";
@@ -105,6 +106,7 @@ export function createServices({ db, clock, publicUrl }: { db: Database; clock: 
   bots.onRemoved(() => webhooks.forgetAll()); // its webhooks went with it (ON DELETE CASCADE)
   groupCommit.beforeCommit(webhooks.persistBuckets);
   groupCommit.beforeCommit(hourly.persist);
+  const preview = createPreview({ webhooks, fields, contacts });
   const receiver = createReceiver({ db, groupCommit, clock, bots, fields, contacts, channels, deliveries, webhooks, logs, hourly });
   // Secrets are not queued: each owner gives them to the worker when a delivery is sent.
   deliveries.registerCredentials("integration", (_, delivery) => integration.credentialsFor(delivery.target_url));
@@ -126,7 +128,7 @@ export function createServices({ db, clock, publicUrl }: { db: Database; clock: 
     if (delivery.kind === "channel_message") messages.setState(delivery.message_id, state === "succeeded" ? "sent" : "failed");
     else messages.touched(delivery.message_id);
   };
-  return { live, onAttempted, groupCommit, hourly, bots, fields, contacts, tags, tokens, accounts, settings, messages, deliveries, channels, webhooks, logs, receiver, integration, relay, subFlows, liveChat };
+  return { live, onAttempted, groupCommit, hourly, preview, bots, fields, contacts, tags, tokens, accounts, settings, messages, deliveries, channels, webhooks, logs, receiver, integration, relay, subFlows, liveChat };
 }
 
 export type Services = ReturnType<typeof createServices>;
@@ -186,7 +188,7 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
     .use(fieldsApi({ auth, bots, fields }))
     .use(contactsApi({ auth, bots, contacts }))
     .use(settingsApi({ auth, settings }))
-    .use(inboundApi({ auth, clock, bots, webhooks, logs, receiver, publicUrl }))
+    .use(inboundApi({ auth, clock, bots, webhooks, logs, receiver, preview: services.preview, publicUrl }))
     .use(messagesApi({ auth, db, contacts, messages, channels }))
     .use(deliveriesApi({ auth, deliveries }))
     .use(liveChatApi({ auth, bots, contacts, integration, relay, subFlows, webhooks }));
@@ -260,6 +262,6 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
     .use(deliveryPages({ accounts, publicUrl, deliveries, views: deliveryViews }))
     .use(liveChatPages({ accounts, clock, bots, contacts, deliveries, deliveryViews, integration, relay, publicUrl }))
     .use(messagingPages({ db, accounts, bots, contacts, messages, deliveries, channels, publicUrl }))
-    .use(webhookPages({ accounts, clock, bots, fields, settings, webhooks, logs, contacts, receiver, publicUrl }));
+    .use(webhookPages({ accounts, clock, bots, fields, settings, webhooks, logs, contacts, receiver, preview: services.preview, publicUrl }));
   return { app, receiveHook };
 }

@@ -105,6 +105,31 @@ describe("inbound webhook management", () => {
     expect(other.mappings[1]).toMatchObject({ stored: 12 });
   });
 
+  test("preview and a real request agree: a deleted field and a phone another contact has are skipped by both, with the same reason", async () => {
+    const field = await (await server.api("POST", `/api/v1/bots/${flowNs}/fields`, { name: "soon_gone", type: "text" })).json();
+    const owner = await (await server.api("POST", `/api/v1/bots/${flowNs}/contacts`, { phone: "+14155552699" })).json();
+    const example = { email: "grace@example.com", other_phone: "+1 415 555 2699", note: "hi" };
+    const webhook = await createWebhook(server, flowNs, {
+      active: true,
+      example,
+      identify: { email: "email" },
+      mappings: [{ path: "other_phone", field: "phone" }, { path: "note", field: "soon_gone" }],
+    });
+    await server.api("DELETE", `/api/v1/bots/${flowNs}/fields/${field.id}`);
+    const preview = await (await server.api("POST", `/api/v1/inbound-webhooks/${webhook.id}/preview`, {})).json();
+    expect(preview.mappings[0]).toMatchObject({ field: "phone", error: `+14155552699 belongs to another contact (${owner.user_ns}); not changed` });
+    expect(preview.mappings[1]).toMatchObject({ field: "soon_gone", error: "the field no longer exists" });
+    // The same body for real: the same two mappings skipped, for the same reasons.
+    await server.api("POST", `/api/v1/bots/${flowNs}/contacts`, { email: "grace@example.com" });
+    expect((await post(hookUrl(server, webhook), example)).status).toBe(200);
+    const [log] = (await (await server.api("GET", `/api/v1/inbound-webhooks/${webhook.id}/logs`)).json()).data;
+    const detail = await (await server.api("GET", `/api/v1/inbound-webhooks/${webhook.id}/logs/${log.id}`)).json();
+    expect(detail.notes).toEqual([
+      `mapping other_phone → phone: ${preview.mappings[0].error}; skipped`,
+      `mapping note → soon_gone: ${preview.mappings[1].error}; skipped`,
+    ]);
+  });
+
   test("delete removes the webhook and its URL stops answering", async () => {
     const webhook = await createWebhook(server, flowNs, { active: true });
     expect((await server.api("DELETE", `/api/v1/inbound-webhooks/${webhook.id}`)).status).toBe(204);

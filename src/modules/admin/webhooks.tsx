@@ -18,6 +18,7 @@ import { WebhookPage } from "../../../views/pages/webhook";
 import { WebhooksSection } from "../../../views/partials/webhooks";
 import { ActionPreview, ActionsSection, ConfigSection, ExampleSection, HeadSection, LimitsSection, TestBody, type ConfigProps } from "../../../views/partials/webhook-editor";
 import { LogDetail, LogRows, LogsSection, ReplayConfirm } from "../../../views/partials/webhook-logs";
+import type { Preview } from "../inbound/preview";
 
 export interface WebhookPagesDeps {
   accounts: Accounts;
@@ -29,6 +30,7 @@ export interface WebhookPagesDeps {
   logs: Logs;
   contacts: Contacts;
   receiver: Receiver;
+  preview: Preview;
   publicUrl: () => string;
 }
 
@@ -45,10 +47,10 @@ function httpBody(text: string | undefined): unknown {
 }
 
 export function webhookPages(deps: WebhookPagesDeps) {
-  const { clock, bots, fields, settings, webhooks, logs, receiver, publicUrl } = deps;
+  const { clock, bots, fields, settings, webhooks, logs, receiver, preview, publicUrl } = deps;
   const urlOf = (webhook: Webhook) => `${publicUrl()}/hooks/${webhook.token}`;
   const config = (webhook: Webhook, extra: { pendingPath?: string; pendingMapping?: ConfigProps["pendingMapping"]; error?: string } = {}) =>
-    ConfigSection({ webhook, fields: fields.list(webhook.bot_id), preview: webhooks.preview(webhook, webhook.example) as never, ...extra });
+    ConfigSection({ webhook, fields: fields.list(webhook.bot_id), preview: preview.preview(webhook, webhook.example) as never, ...extra });
   const contactsOf = (rows: WebhookLog[]) => deps.contacts.byUserNs(rows.flatMap((log) => (log.user_ns ? [log.user_ns] : [])));
   const logsSection = (webhook: Webhook, outcome = "", cursor?: string, detailId?: number) => {
     const page = logs.list(webhook.id, { outcome: outcome || undefined, limit: 25, cursor });
@@ -81,7 +83,7 @@ export function webhookPages(deps: WebhookPagesDeps) {
         url: urlOf(webhook),
         listening: webhooks.isListening(webhook, clock.now()),
         fields: fields.list(webhook.bot_id),
-        preview: webhooks.preview(webhook, webhook.example) as never,
+        preview: preview.preview(webhook, webhook.example) as never,
         outcomes: OUTCOMES,
         logs: page.data,
         contacts: contactsOf(page.data),
@@ -167,7 +169,7 @@ export function webhookPages(deps: WebhookPagesDeps) {
     })
     .post("/webhooks/:id/actions/preview", ({ params, body }) => {
       const webhook = webhooks.get(Number(params.id));
-      return html(ActionPreview({ text: webhooks.previewTemplate(webhook, String(formOf(body).text ?? "")) }));
+      return html(ActionPreview({ text: preview.previewTemplate(webhook, String(formOf(body).text ?? "")) }));
     })
     .post("/webhooks/:id/actions/:index/delete", ({ params }) => {
       const webhook = webhooks.get(Number(params.id));

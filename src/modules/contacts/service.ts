@@ -1,19 +1,20 @@
-// Contacts (bot users): found by user_ns, or by phone/email within their bot; carry tags and
-// custom field values.
+// Contacts (bot users): created, found by user_ns or by phone/email within their bot, changed,
+// deleted; they carry tags and custom field values. Finding many is search.ts's job, the
+// live-chat state live-state.ts's; this service offers all three as one.
 import type { Database } from "bun:sqlite";
 import type { Clock } from "../../lib/clock";
 import { coerceFieldValue } from "../../lib/coerce";
-import { isCountryCode, normaliseEmail, normalisePhone } from "../../lib/contact-identity";
-import { getCountryCallingCode } from "libphonenumber-js/max";
+import { normaliseEmail, normalisePhone } from "../../lib/contact-identity";
 import { newUserNs } from "../../lib/ids";
 import { PAUSED_FOREVER } from "../../lib/pause";
-import { keysetCursor, pageOf } from "../../lib/cursor";
 import { errors } from "../../http/errors";
 import type { Publish } from "../live/events";
 import type { Bot, Bots } from "../bots/service";
 import type { Fields } from "../fields/service";
-import type { CreateContactBody, ListContactsQuery, UpdateContactBody } from "./model";
-import { contactsPage, SQL, SEARCH_MATCH_LIMIT, updateColumnsSql, type ContactFilter } from "./repo";
+import type { CreateContactBody, UpdateContactBody } from "./model";
+import { SQL, updateColumnsSql } from "./repo";
+import { createContactSearch } from "./search";
+import { createLiveChatState } from "./live-state";
 
 export interface Contact {
   id: number;
@@ -46,14 +47,6 @@ export interface ContactFilters {
 
 export { PAUSED_FOREVER } from "../../lib/pause";
 
-
-const PREFIX_END = "\u{10FFFF}";
-
-const cursors = keysetCursor("c");
-
-// LIKE patterns treat % and _ as wildcards; a search for "50%" means the characters.
-const likeContains = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-
 /** The live topic of a contact's live-chat state (paused, agent). */
 export const contactStateTopic = (contactId: number) => `contact-state-${contactId}`;
 
@@ -72,32 +65,11 @@ export function createContacts({ db, clock, bots, fields, publish = () => {} }: 
   const upsertFieldValue = db.query(SQL.UPSERT_FIELD_VALUE);
   const deleteFieldValue = db.query(SQL.DELETE_FIELD_VALUE);
   const insertRow = db.query<Contact, [number, string, string | null, string | null, string | null, string | null, string, number | null, number, number]>(SQL.INSERT_ROW);
-  const updatePaused = db.query(SQL.UPDATE_PAUSED);
   const selectById = db.query<Contact, [number]>(SQL.SELECT_BY_ID);
-  const updateAgent = db.query(SQL.UPDATE_AGENT);
   const deleteContact = db.query(SQL.DELETE_CONTACT);
-  const selectPaused = db.query<Contact & { last_message: string | null }, [number, number]>(SQL.SELECT_PAUSED);
-  const countByState = db.query<{ total: number; paused: number }, [number, number]>(SQL.COUNT_BY_STATE);
-  const prefixMatches = db.query<{ id: number }, any>(SQL.PREFIX_MATCHES);
-  const containsMatches = db.query<{ id: number }, [string]>(SQL.CONTAINS_MATCHES);
 
-  function searchPlan(bot: Bot, q: string): Pick<ContactFilter, "ids" | "prefix" | "contains"> {
-    const digits = q.replace(/[\s().-]/g, "").replace(/^\+/, "");
-    const isDigits = /^\d+$/.test(digits);
-    const callingCode = bot.default_country && isCountryCode(bot.default_country) ? getCountryCallingCode(bot.default_country) : "";
-    const phone = isDigits ? `+${digits}` : "\u0000";
-    const localPhone = isDigits && callingCode ? `+${callingCode}${digits.replace(/^0+/, "")}` : "\u0000";
-    const email = q.toLowerCase();
-    const prefix = prefixMatches.all({ exact: q, bot: bot.id, name: q, nameEnd: q + PREFIX_END, email, emailEnd: email + PREFIX_END, phone, phoneEnd: phone + PREFIX_END, localPhone, localPhoneEnd: localPhone + PREFIX_END });
-    if (prefix.length > SEARCH_MATCH_LIMIT) {
-      const like = `${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-      return { prefix: { like, phoneLike: `${phone}%`, localPhoneLike: `${localPhone}%` } };
-    }
-    if (prefix.length > 0 || q.length < 3) return { ids: prefix.map((row) => row.id) };
-    const contains = containsMatches.all(likeContains(q));
-    if (contains.length <= SEARCH_MATCH_LIMIT) return { ids: contains.map((row) => row.id) };
-    return { contains: likeContains(q) };
-  }
+  const search = createContactSearch({ db, phoneOf, emailOf });
+  const liveState = createLiveChatState({ db, clock, get, stateChanged });
 
   function phoneOf(bot: Bot, raw: string): string {
     const phone = normalisePhone(raw, bot.default_country);
@@ -168,33 +140,10 @@ export function createContacts({ db, clock, bots, fields, publish = () => {} }: 
       if (value === null) deleteFieldValue.run(contactId, fieldId);
       else upsertFieldValue.run(contactId, fieldId, JSON.stringify(value), clock.now());
     },
-    /** Pauses the bot for a contact for `minutes`, or until resumed when null. */
-    pause(userNs: string, minutes: number | null): { contact: Contact; bot: Bot } {
-      const { contact, bot } = get(userNs);
-      updatePaused.run(minutes === null ? PAUSED_FOREVER : clock.now() + minutes * 60_000, clock.now(), contact.id);
-      stateChanged(contact.id);
-      return { contact: selectById.get(contact.id)!, bot };
-    },
-    resume(userNs: string): { contact: Contact; bot: Bot } {
-      const { contact, bot } = get(userNs);
-      updatePaused.run(null, clock.now(), contact.id);
-      stateChanged(contact.id);
-      return { contact: selectById.get(contact.id)!, bot };
-    },
-    assignAgent(userNs: string, agentId: number | null): { contact: Contact; bot: Bot } {
-      const { contact, bot } = get(userNs);
-      updateAgent.run(agentId, clock.now(), contact.id);
-      stateChanged(contact.id);
-      return { contact: selectById.get(contact.id)!, bot };
-    },
+    ...liveState,
     remove(userNs: string): void {
       deleteContact.run(get(userNs).contact.id);
     },
-    /** Contacts whose bot is paused now, most recently active first, with their last message. */
-    paused: (limit = 100) => selectPaused.all(clock.now(), limit),
-    /** How many of the bot's contacts there are, and how many are paused (talking to a person) now. */
-    counts: (botId: number) => countByState.get(clock.now(), botId)!,
-
     create(bot: Bot, input: CreateContactBody): Contact {
       const phone = input.phone?.trim() ? phoneOf(bot, input.phone) : null;
       const email = input.email?.trim() ? emailOf(input.email) : null;
@@ -206,27 +155,7 @@ export function createContacts({ db, clock, bots, fields, publish = () => {} }: 
       }).immediate();
     },
 
-    /** A page of the bot's contacts, newest first: by cursor, or by page number with the total. */
-    list(bot: Bot, query: ListContactsQuery & ContactFilters): { data: Contact[]; next_cursor: string | null; total?: number } {
-      const filter: ContactFilter = { bot: bot.id };
-      if (query.phone) filter.phone = phoneOf(bot, query.phone);
-      if (query.email) filter.email = emailOf(query.email);
-      const q = query.q?.trim();
-      // Few matches are looked up by id; many are met walking the bot's newest contacts.
-      if (q) Object.assign(filter, searchPlan(bot, q));
-      if (query.tag !== undefined) filter.tag = query.tag;
-      if (query.field) filter.field = query.field;
-      const limit = query.limit ?? 50;
-      if (query.page !== undefined) {
-        const page = contactsPage(filter, limit + 1, (query.page - 1) * limit);
-        const total = db.query<{ n: number }, any>(page.count).get(page.params)!.n;
-        return { ...pageOf(db.query<Contact, any>(page.rows).all(page.params), limit, cursors.encode), total };
-      }
-      if (query.cursor) filter.before = cursors.decode(query.cursor) ?? errors.throwInvalidCursor();
-      const page = contactsPage(filter, limit + 1);
-      const rows = db.query<Contact, any>(page.rows).all(page.params);
-      return pageOf(rows, limit, cursors.encode);
-    },
+    list: search.list,
 
     update(userNs: string, patch: UpdateContactBody): { contact: Contact; bot: Bot } {
       const { contact, bot } = get(userNs);

@@ -15,7 +15,9 @@ import { logDetailJson, logSummaryJson, type Logs } from "./logs";
 import { createWebhookBody, listLogsQuery, logDetailJson as logDetailSchema, logSummaryJson as logSummarySchema, previewBody, receiverAnswer, updateWebhookBody, webhookJson } from "./model";
 import type { Receiver } from "./receiver";
 import type { ScanGuard } from "./scan-guard";
-import { webhookToJson, type Webhook, type Webhooks } from "./service";
+import type { Webhook, Webhooks } from "./service";
+import { webhookToJson } from "./webhook-json";
+import type { Preview } from "./preview";
 
 export interface InboundDeps {
   auth: BearerAuth;
@@ -24,13 +26,14 @@ export interface InboundDeps {
   webhooks: Webhooks;
   logs: Logs;
   receiver: Receiver;
+  preview: Preview;
   publicUrl: () => string;
 }
 
 const idParams = t.Object({ id: numericId("id") });
 const logParams = t.Object({ id: numericId("id"), log_id: numericId("log_id") });
 
-export function inboundApi({ auth, clock, bots, webhooks, logs, receiver, publicUrl }: InboundDeps) {
+export function inboundApi({ auth, clock, bots, webhooks, logs, receiver, preview, publicUrl }: InboundDeps) {
   const toJson = (webhook: Webhook) => {
     const now = clock.now();
     return webhookToJson(webhook, webhooks.botOf(webhook), publicUrl(), webhooks.remaining(webhook, now), now);
@@ -78,7 +81,7 @@ export function inboundApi({ auth, clock, bots, webhooks, logs, receiver, public
     }, { params: idParams, detail: { summary: "Whether a live request was captured", responses: documented({ 200: t.Object({ listening: t.Boolean(), captured: t.Boolean(), captured_at: t.Nullable(t.String()), example: t.Any() }) }) } })
     .post("/inbound-webhooks/:id/preview", ({ params, body, scope }) => {
       const webhook = scoped(scope, params.id);
-      return webhooks.preview(webhook, body?.example !== undefined ? body.example : webhook.example);
+      return preview.preview(webhook, body?.example !== undefined ? body.example : webhook.example);
     }, { params: idParams, body: t.Optional(previewBody), detail: { summary: "What identification and mappings would read and store from an example", responses: documented({ 200: t.Object({ identify: t.Record(t.String(), t.Record(t.String(), t.Any())), mappings: t.Array(t.Record(t.String(), t.Any())) }) }) } })
     .get("/inbound-webhooks/:id/logs", ({ params, query, scope }) => {
       const webhook = scoped(scope, params.id);

@@ -2,13 +2,9 @@
 // limit, signing secret and idempotency path.
 import type { Database } from "bun:sqlite";
 import type { Clock } from "../../lib/clock";
-import { coerceFieldValue } from "../../lib/coerce";
-import { normaliseEmail, normalisePhone } from "../../lib/contact-identity";
 import { secretToken } from "../../lib/ids";
-import { parsePath, readAt } from "../../lib/json-path";
-import { renderTemplate } from "../../lib/template";
+import { parsePath } from "../../lib/json-path";
 import { secretBytes } from "../../lib/standard-webhooks";
-import { takeToken, type BucketState } from "../../lib/token-bucket";
 import { errors } from "../../http/errors";
 import type { Bot, Bots } from "../bots/service";
 import { SYSTEM_FIELDS, type Fields } from "../fields/service";
@@ -17,6 +13,7 @@ import { validateActions, type Action } from "./actions";
 import type { IdentifyPaths, Mapping, UpdateWebhookBody } from "./model";
 import type { Publish } from "../live/events";
 import { SQL } from "./repo";
+import { createBuckets } from "./buckets";
 
 export interface WebhookRow {
   id: number;
@@ -79,11 +76,9 @@ export function createWebhooks({ db, clock, bots, fields, settings, publish = ()
   const countByBot = db.query<{ n: number }, [number]>(SQL.COUNT_BY_BOT);
   const update = db.query(SQL.UPDATE_WEBHOOK);
   const remove = db.query(SQL.DELETE_WEBHOOK);
-  const updateBucket = db.query(SQL.UPDATE_BUCKET);
   const startListen = db.query(SQL.START_LISTEN);
   const stopListen = db.query(SQL.STOP_LISTEN);
   const captureExample = db.query(SQL.CAPTURE_EXAMPLE);
-  const selectBucket = db.query<{ bucket_tokens: number; bucket_updated_at: number }, [number]>(SQL.SELECT_BUCKET);
 
   // Parsed settings by id, read on every request: every write below forgets its entry. The
   // bucket is never taken from here; it is read fresh inside the request's transaction.
@@ -103,20 +98,7 @@ export function createWebhooks({ db, clock, bots, fields, settings, publish = ()
     return webhook;
   }
 
-  // Rate-limit buckets live in memory while the server runs: a rejected request then costs no
-  // write. Taken tokens are written back in the same transaction as the requests that took
-  // them (persistBuckets runs before each group commit), so a restart never refills a bucket.
-  const buckets = new Map<number, BucketState>();
-  const takenSinceSaved = new Set<number>();
-
-  function bucketOf(webhook: Webhook): BucketState {
-    const known = buckets.get(webhook.id);
-    if (known) return known;
-    const row = selectBucket.get(webhook.id);
-    const state = { tokens: row?.bucket_tokens ?? webhook.bucket_tokens, updatedAt: row?.bucket_updated_at ?? webhook.bucket_updated_at };
-    buckets.set(webhook.id, state);
-    return state;
-  }
+  const buckets = createBuckets({ db });
 
   function botOf(webhook: Webhook): Bot {
     return bots.getById(webhook.bot_id)!;
@@ -197,12 +179,11 @@ export function createWebhooks({ db, clock, bots, fields, settings, publish = ()
         next.idempotency_path = patch.idempotency_path ? checkPath(patch.idempotency_path, "idempotency_path") : null;
       }
       // A new limit starts from the current fill level, never above the new capacity.
-      const bucket = bucketOf(webhook);
+      const bucket = buckets.of(webhook);
       next.bucket_tokens = patch.rate_limit ? Math.min(bucket.tokens, patch.rate_limit.capacity) : bucket.tokens;
       next.bucket_updated_at = bucket.updatedAt;
       forget(id);
-      buckets.set(id, { tokens: next.bucket_tokens, updatedAt: next.bucket_updated_at });
-      takenSinceSaved.delete(id); // saved just below
+      buckets.saved(id, { tokens: next.bucket_tokens, updatedAt: next.bucket_updated_at }); // by the row's write below
       update.run({
         id,
         name: next.name,
@@ -226,8 +207,7 @@ export function createWebhooks({ db, clock, bots, fields, settings, publish = ()
       get(id);
       forget(id);
       remove.run(id);
-      buckets.delete(id);
-      takenSinceSaved.delete(id);
+      buckets.forget(id);
       idsByToken = null;
     },
 
@@ -254,93 +234,11 @@ export function createWebhooks({ db, clock, bots, fields, settings, publish = ()
     },
 
     /** Takes one token from the webhook's bucket; `restore` puts the bucket back as it was. */
-    takeToken(webhook: Webhook, now: number) {
-      const before = bucketOf(webhook);
-      const result = takeToken(before, { capacity: webhook.rate_capacity, refillSeconds: webhook.rate_refill_seconds }, now);
-      buckets.set(webhook.id, result.state);
-      // A refusal leaves the bucket as it was (only its arithmetic moved on): nothing to save.
-      if (result.allowed) takenSinceSaved.add(webhook.id);
-      return { ...result, restore: () => void buckets.set(webhook.id, before) };
-    },
+    takeToken: (webhook: Webhook, now: number) => buckets.take(webhook, now),
     /** Writes the buckets that changed; called inside the group commit's transaction. */
-    persistBuckets(): void {
-      for (const id of takenSinceSaved) {
-        const state = buckets.get(id);
-        if (state) updateBucket.run(state.tokens, state.updatedAt, id);
-      }
-      takenSinceSaved.clear();
-    },
-    remaining(webhook: Webhook, now: number): number {
-      const perMs = webhook.rate_capacity / (webhook.rate_refill_seconds * 1000);
-      const bucket = bucketOf(webhook);
-      return Math.floor(Math.min(webhook.rate_capacity, bucket.tokens + Math.max(0, now - bucket.updatedAt) * perMs));
-    },
-
-    /** What each identification path and mapping would read and store from an example. */
-    preview(webhook: Webhook, example: unknown) {
-      const bot = botOf(webhook);
-      const byName = fields.byName(webhook.bot_id);
-      const identify = Object.fromEntries(
-        (["user_ns", "phone", "email"] as const)
-          .filter((key) => webhook.identify[key])
-          .map((key) => {
-            const path = webhook.identify[key]!;
-            const value = readAt(example, path);
-            const normalised = value === undefined ? null : key === "phone" ? normalisePhone(value, bot.default_country) : key === "email" ? normaliseEmail(value) : { ok: true as const, value };
-            return [key, { path, value: value ?? null, found: value !== undefined, ...(normalised ? (normalised.ok ? { normalised: normalised.value } : { error: normalised.reason }) : {}) }];
-          }),
-      );
-      const mappings = webhook.mappings.map(({ path, field }) => {
-        const value = readAt(example, path);
-        if (value === undefined) return { path, field, found: false, value: null };
-        const type = byName.get(field)?.type ?? "text";
-        const coerced =
-          field === "phone" ? normalisePhone(value, bot.default_country) : field === "email" ? normaliseEmail(value) : coerceFieldValue(type, value);
-        return coerced.ok ? { path, field, found: true, value, stored: coerced.value } : { path, field, found: true, value, error: coerced.reason };
-      });
-      return { identify, mappings };
-    },
-
-    /** A template as the example request would render it: the contact as the mappings would set it. */
-    previewTemplate(webhook: Webhook, template: string): string {
-      const preview = this.preview(webhook, webhook.example);
-      const contact: Record<string, unknown> = { user_ns: "(the contact's user_ns)" };
-      const values: Record<string, unknown> = {};
-      for (const key of ["phone", "email"] as const) {
-        const found = preview.identify[key];
-        if (found && "normalised" in found) contact[key] = found.normalised;
-      }
-      for (const mapping of preview.mappings) {
-        if (!("stored" in mapping)) continue;
-        if (SYSTEM_FIELDS.includes(mapping.field as never)) contact[mapping.field] = mapping.stored;
-        else values[mapping.field] = mapping.stored;
-      }
-      return renderTemplate(template, { contact, fields: values, payload: webhook.example });
-    },
+    persistBuckets: () => buckets.persist(),
+    remaining: (webhook: Webhook, now: number) => buckets.remaining(webhook, now),
   };
 }
 
 export type Webhooks = ReturnType<typeof createWebhooks>;
-
-export function webhookToJson(webhook: Webhook, bot: Bot, publicUrl: string, remaining: number, now: number) {
-  return {
-    id: webhook.id,
-    flow_ns: bot.flow_ns,
-    name: webhook.name,
-    url: `${publicUrl}/hooks/${webhook.token}`,
-    method: "POST",
-    active: webhook.active === 1,
-    example: webhook.example,
-    identify: webhook.identify,
-    mappings: webhook.mappings,
-    actions: webhook.actions,
-    rate_limit: { capacity: webhook.rate_capacity, refill_seconds: webhook.rate_refill_seconds, remaining },
-    // Write-only after saving: enough shown to recognise it.
-    signing_secret: webhook.signing_secret ? `${webhook.signing_secret.slice(0, 10)}…` : null,
-    idempotency_path: webhook.idempotency_path,
-    listening: webhook.listen_until !== null && webhook.listen_until > now,
-    example_captured_at: webhook.listen_captured_at === null ? null : new Date(webhook.listen_captured_at).toISOString(),
-    created_at: new Date(webhook.created_at).toISOString(),
-    updated_at: new Date(webhook.updated_at).toISOString(),
-  };
-}
