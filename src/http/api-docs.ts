@@ -48,7 +48,8 @@ Every error is \`{ "error": { "code": "snake_case", "message": "human sentence" 
 are 422 \`validation_failed\` naming the field; malformed JSON is 400 \`invalid_json\` on every surface
 (the API, the receiver, channel URLs). API bodies are JSON (or a form) of at most 1 MiB (413
 \`payload_too_large\`), UTF-8 and at most 64 levels deep (400 \`invalid_body\`); other content types
-are 415 \`unsupported_media_type\`. A JSON body is
+are 415 \`unsupported_media_type\`. A signature that is missing or wrong is \`invalid_signature\`: 401 on the
+receiver and on http channel URLs (Standard Webhooks), 403 on Twilio URLs (what Twilio's tools expect). A JSON body is
 always an object (a string, number or array is 422); \`limit\` is a whole number from 1 to 200.
 \`PATCH /settings\` and \`PUT /integrations/webhook\` refuse fields they do not know (422). A method a
 path does not take is 405 \`method_not_allowed\` with \`Allow\`. Under the UChat-style \`/api/…\` an error

@@ -1,5 +1,6 @@
 // The drawn architecture, read from the source's imports: a forbidden edge fails here, named.
 //   deliveries → inbound, livechat, admin   (the worker knows nothing of who queued what)
+//   bots → inbound, contacts, livechat, admin (a bot's deletion is told through bots.onRemoved)
 //   lib → db, http, modules, elysia         (lib is plain functions)
 //   db → modules                             (storage knows no feature)
 //   views → values from modules              (views take data; types only)
@@ -42,6 +43,7 @@ const under = (path: string, prefix: string) => path === prefix || path.startsWi
 
 const RULES: { name: string; broken: (edge: Edge) => boolean }[] = [
   { name: "deliveries does not import inbound, livechat or admin", broken: (e) => under(e.from, "src/modules/deliveries") && ["src/modules/inbound", "src/modules/livechat", "src/modules/admin"].some((m) => under(e.to, m)) },
+  { name: "bots does not import inbound, contacts, livechat or admin", broken: (e) => under(e.from, "src/modules/bots") && ["src/modules/inbound", "src/modules/contacts", "src/modules/livechat", "src/modules/admin"].some((m) => under(e.to, m)) },
   { name: "lib imports no db, http, module or elysia", broken: (e) => under(e.from, "src/lib") && (["src/db", "src/http", "src/modules"].some((m) => under(e.to, m)) || e.to === "elysia") },
   { name: "db imports no module", broken: (e) => under(e.from, "src/db") && under(e.to, "src/modules") },
   { name: "views import only types from modules", broken: (e) => under(e.from, "views") && under(e.to, "src/modules") && !e.typeOnly },
