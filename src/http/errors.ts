@@ -57,6 +57,12 @@ export const errors = {
   channelNotFound: () => new AppError(404, "not_found", "There is no channel at this URL."),
   /** A signed request whose Standard Webhooks signature was refused (401 on the receiver and channel URLs). */
   invalidSignature: (reason: string) => new AppError(401, "invalid_signature", `The signature was not accepted: ${reason}.`),
+  /** Twilio's tools expect 403 for a request its signature does not cover. */
+  invalidTwilioSignature: () => new AppError(403, "invalid_signature", "X-Twilio-Signature does not match this request."),
+  /** The receiver's answers, serialised once (it is the hot path). */
+  noWebhook: () => new AppError(404, "not_found", "There is no webhook at this URL."),
+  tooManyWebhookGuesses: (retryAfterSeconds: number) => new AppError(429, "too_many_requests", "Too many requests for unknown webhooks from this address.", { "retry-after": String(retryAfterSeconds) }),
+  webhookTakesPost: () => new AppError(405, "method_not_allowed", "Webhook URLs take POST only.", { allow: "POST" }),
   unknownSender: (from: string) => new AppError(422, "unknown_sender", `'${from}' is not a contact's user_ns, a valid phone number or an email address.`),
   invalidProviderSettings: (message: string) => new AppError(422, "invalid_provider_settings", message),
   invalidIntegration: (message: string) => new AppError(422, "invalid_integration", message),

@@ -7,7 +7,7 @@ import type { Clock } from "../../lib/clock";
 import { verify } from "../../lib/standard-webhooks";
 import { verifyTwilioSignature } from "../../lib/twilio-signature";
 import { decodeUtf8, MAX_WEBHOOK_BODY_BYTES, notUtf8, parseObjectBody, readBodyCapped, tooLarge } from "../../http/body";
-import { errorBody, errors } from "../../http/errors";
+import { errors } from "../../http/errors";
 import type { ScanGuard } from "../inbound/scan-guard";
 import type { Metrics } from "../system/metrics";
 import { documented, oneOf, pageLimit } from "../../http/schema";
@@ -75,14 +75,14 @@ export interface ChannelRoutesDeps {
 
 export function channelRoutes({ clock, groupCommit, messages, bots, channels, publicUrl, scanGuard, clientIp, metrics }: ChannelRoutesDeps) {
   /** A Twilio form, read and checked against X-Twilio-Signature (Twilio signs the public URL it was given). */
-  async function signedTwilioForm(bot: Bot, request: Request): Promise<[string, string][] | Response> {
+  async function signedTwilioForm(bot: Bot, request: Request): Promise<[string, string][]> {
     const read = await readBodyCapped(request, MAX_WEBHOOK_BODY_BYTES);
     if (!read.ok) throw errors.body(tooLarge(MAX_WEBHOOK_BODY_BYTES));
     const form = [...new URLSearchParams(decodeUtf8(read.bytes).text)];
     const settings = JSON.parse(bot.provider_settings) as TwilioSettings;
     const url = `${publicUrl()}${new URL(request.url).pathname}${new URL(request.url).search}`;
     if (!verifyTwilioSignature(settings.auth_token, url, form, request.headers.get("x-twilio-signature"))) {
-      return Response.json(errorBody("invalid_signature", "X-Twilio-Signature does not match this request."), { status: 403 });
+      throw errors.invalidTwilioSignature();
     }
     return form;
   }
@@ -133,7 +133,6 @@ export function channelRoutes({ clock, groupCommit, messages, bots, channels, pu
     .post("/channels/:channel_token/twilio", async ({ params, request }) => {
       const bot = botFor(request, params.channel_token, "twilio");
       const form = await signedTwilioForm(bot, request);
-      if (form instanceof Response) return form;
       const fields = Object.fromEntries(form);
       if (!fields.From) throw errors.validation("The form has no From.");
       const media = Number(fields.NumMedia ?? 0) > 0 && fields.MediaUrl0 ? { url: fields.MediaUrl0, content_type: fields.MediaContentType0 ?? null } : null;
@@ -162,7 +161,6 @@ export function channelRoutes({ clock, groupCommit, messages, bots, channels, pu
     .post("/channels/:channel_token/twilio/status", async ({ params, request, query, set }) => {
       const bot = botFor(request, params.channel_token, "twilio");
       const form = await signedTwilioForm(bot, request);
-      if (form instanceof Response) return form;
       const fields = Object.fromEntries(form);
       const status = String(fields.MessageStatus ?? fields.SmsStatus ?? "");
       if (!status) throw errors.validation("The form has no MessageStatus.");

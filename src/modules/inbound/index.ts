@@ -3,12 +3,11 @@
 import { Elysia, t } from "elysia";
 import { documented, numericId } from "../../http/schema";
 import type { Clock } from "../../lib/clock";
-import { errorBody } from "../../http/errors";
+import { AppError, errorBody, errors } from "../../http/errors";
 import { SECURITY_HEADERS } from "../../http/security-headers";
 import type { Metrics } from "../system/metrics";
 import type { Bots } from "../bots/service";
 import { scopedBot } from "../bots/index";
-import { errors } from "../../http/errors";
 import type { BearerAuth } from "../tokens/index";
 import type { TokenScope } from "../tokens/scope";
 import { logDetailJson, logSummaryJson, type Logs } from "./logs";
@@ -113,8 +112,9 @@ const PREFLIGHT = {
 // they carry the security headers themselves.
 const HOOK_HEADERS = { ...CORS, ...SECURITY_HEADERS };
 const JSON_HEADERS = { ...HOOK_HEADERS, "content-type": "application/json" };
-const NO_WEBHOOK = JSON.stringify(errorBody("not_found", "There is no webhook at this URL."));
-const SCANNING = JSON.stringify(errorBody("too_many_requests", "Too many requests for unknown webhooks from this address."));
+const asBody = (error: AppError) => JSON.stringify(errorBody(error.code, error.message));
+const NO_WEBHOOK = asBody(errors.noWebhook());
+const SCANNING = asBody(errors.tooManyWebhookGuesses(0));
 
 export interface HookDeps {
   webhooks: Webhooks;
@@ -168,7 +168,9 @@ export function hooksRoutes({ receive, clientIp }: { receive: HookReceiver; clie
       } as never,
     })
     .options("/hooks/:token", () => new Response(null, { status: 204, headers: PREFLIGHT }), { parse: "none", detail: { hide: true } })
-    .all("/hooks/:token", () => Response.json(errorBody("method_not_allowed", "Webhook URLs take POST only."), { status: 405, headers: { allow: "POST" } }), {
+    .all("/hooks/:token", () => {
+      throw errors.webhookTakesPost();
+    }, {
       parse: "none",
       detail: { hide: true },
     });
