@@ -18,9 +18,26 @@ const PRAGMAS = [
 // moves them to a thread of their own (checkpoints.ts); CLI commands keep this.
 export const AUTOMATIC_CHECKPOINT_PAGES = 4000;
 
+/**
+ * Runs a pragma, trying again while another process holds the lock. Switching a fresh file to
+ * WAL can answer SQLITE_BUSY at once, without waiting for busy_timeout (several processes opening
+ * one new file together: a server and a CLI command).
+ */
+function runWaiting(db: Database, pragma: string, deadline: number): void {
+  for (;;) {
+    try {
+      return void db.run(pragma);
+    } catch (error) {
+      if (!String((error as { code?: string }).code ?? "").startsWith("SQLITE_BUSY") || Date.now() > deadline) throw error;
+      Bun.sleepSync(10);
+    }
+  }
+}
+
 export function openDatabase(path: string): Database {
   const db = new Database(path, { create: true, strict: true });
-  for (const pragma of PRAGMAS) db.run(pragma);
+  const deadline = Date.now() + 5_000;
+  for (const pragma of PRAGMAS) runWaiting(db, pragma, deadline);
   db.run(`PRAGMA wal_autocheckpoint = ${AUTOMATIC_CHECKPOINT_PAGES}`);
   return db;
 }
