@@ -6,12 +6,12 @@ BUN := $(CURDIR)/.tools/node_modules/.bin/bun
 BUN_STAMP := .tools/.bun-$(BUN_VERSION)
 DEPS_STAMP := node_modules/.installed
 
-.PHONY: run test build clean bench soak browser netns wrk
+.PHONY: run test build clean bench soak browser netns wrk strace
 
 run: $(DEPS_STAMP)
 	$(BUN) run src/main.ts serve
 
-test: $(DEPS_STAMP) browser netns
+test: $(DEPS_STAMP) browser netns strace
 	$(BUN) x tsc --noEmit --noUnusedLocals -p .
 	$(BUN) test --timeout 30000
 
@@ -41,6 +41,12 @@ soak: build wrk
 
 wrk:
 	@command -v wrk >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
+
+# The durability test watches the compiled binary's fdatasync calls with strace.
+strace:
+	@command -v strace >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq strace >/dev/null; \
+	  else echo "strace is missing: install Debian's 'strace' package for the durability test" >&2; fi; }
 
 clean:
 	rm -rf dist test/.tmp .tools node_modules

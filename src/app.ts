@@ -49,6 +49,9 @@ import { createPreview } from "./modules/inbound/preview";
 import { actionCredentials } from "./modules/inbound/actions";
 import { providerCredentials } from "./modules/channels/providers";
 import { createGroupCommit } from "./db/group-commit";
+import type { Flush } from "./db/wal-flush";
+import { createStageTimes } from "./lib/stage-times";
+import { createSearchIndexer } from "./modules/contacts/search-index";
 import { createHourlyCounts } from "./modules/system/hourly";
 import { createScanGuard } from "./modules/inbound/scan-guard";
 import { hookReceiver, hooksRoutes, inboundApi } from "./modules/inbound/index";
@@ -80,7 +83,7 @@ export interface AppDeps {
   freeBytes?: (dir: string) => number | null;
 }
 
-export function createServices({ db, clock, publicUrl }: { db: Database; clock: Clock; publicUrl?: () => string }) {
+export function createServices({ db, clock, publicUrl, flush }: { db: Database; clock: Clock; publicUrl?: () => string; flush?: Flush }) {
   // What open admin pages hear about (server-sent events); see modules/live.
   const live = createLiveEvents();
   const publish = live.publish;
@@ -100,14 +103,16 @@ export function createServices({ db, clock, publicUrl }: { db: Database; clock: 
   const channels = createChannels({ clock, contacts, messages, deliveries, onInMessage: relay.onInMessage, publicUrl });
   const subFlows = createSubFlows({ db, clock, fields });
   const liveChat = createLiveChat({ db, clock, contacts, fields, channels, deliveries, subFlows });
-  const groupCommit = createGroupCommit(db);
+  const stages = createStageTimes();
+  const groupCommit = createGroupCommit(db, { flush, stages });
   const hourly = createHourlyCounts({ db, clock });
   bots.onRemoved((bot) => fields.forget(bot.id));
   bots.onRemoved(() => webhooks.forgetAll()); // its webhooks went with it (ON DELETE CASCADE)
   groupCommit.beforeCommit(webhooks.persistBuckets);
   groupCommit.beforeCommit(hourly.persist);
   const preview = createPreview({ webhooks, fields, contacts });
-  const receiver = createReceiver({ db, groupCommit, clock, bots, fields, contacts, channels, deliveries, webhooks, logs, hourly });
+  const searchIndexer = createSearchIndexer({ db, groupCommit, stages });
+  const receiver = createReceiver({ db, groupCommit, clock, bots, fields, contacts, channels, deliveries, webhooks, logs, hourly, stages });
   // Secrets are not queued: each owner gives them to the worker when a delivery is sent.
   deliveries.registerCredentials("integration", (_, delivery) => integration.credentialsFor(delivery.target_url));
   deliveries.registerCredentials("channel", (botId, delivery) => providerCredentials(bots.getById(Number(botId)), delivery.target_url));
@@ -128,7 +133,7 @@ export function createServices({ db, clock, publicUrl }: { db: Database; clock: 
     if (delivery.kind === "channel_message") messages.setState(delivery.message_id, state === "succeeded" ? "sent" : "failed");
     else messages.touched(delivery.message_id);
   };
-  return { live, onAttempted, groupCommit, hourly, preview, bots, fields, contacts, tags, tokens, accounts, settings, messages, deliveries, channels, webhooks, logs, receiver, integration, relay, subFlows, liveChat };
+  return { live, onAttempted, groupCommit, stages, searchIndexer, hourly, preview, bots, fields, contacts, tags, tokens, accounts, settings, messages, deliveries, channels, webhooks, logs, receiver, integration, relay, subFlows, liveChat };
 }
 
 export type Services = ReturnType<typeof createServices>;
@@ -251,7 +256,7 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
     )
     .use(docsPages())
     .use(staticRoutes())
-    .use(systemRoutes({ clock, metrics, dataDir: config.dataDir, deliveries, settings, freeBytes: deps.freeBytes }))
+    .use(systemRoutes({ clock, metrics, stages: services.stages, dataDir: config.dataDir, deliveries, settings, freeBytes: deps.freeBytes }))
     .use(channelRoutes({ clock, groupCommit: services.groupCommit, messages, bots, channels, publicUrl, scanGuard, clientIp, metrics }))
     .use(hooksRoutes({ receive: receiveHook, clientIp }))
     .use(api)

@@ -13,7 +13,12 @@ export interface Config {
   trustedProxies: string;
   /** Sets the admin password at start instead of printing a setup link. */
   adminPassword: string | null;
+  /** full: stored answers wait for fsync (survives power loss); normal: survives a process crash. */
+  durability: Durability;
 }
+
+export const DURABILITIES = ["full", "normal"] as const;
+export type Durability = (typeof DURABILITIES)[number];
 
 export class ConfigError extends Error {}
 
@@ -23,6 +28,7 @@ export const SETTINGS = [
   { flag: "data", env: "SWITCHBOARD_DATA", fallback: "./data", help: "directory holding switchboard.db" },
   { flag: "public-url", env: "SWITCHBOARD_PUBLIC_URL", fallback: "", help: "URL the outside world reaches this server at (default: http://HOST:PORT)" },
   { flag: "trusted-proxy", env: "SWITCHBOARD_TRUSTED_PROXY", fallback: "", help: "reverse proxies (CIDR, comma-separated) whose X-Forwarded-For names the client (default: none)" },
+  { flag: "durability", env: "SWITCHBOARD_DURABILITY", fallback: "full", help: "full: what is answered as stored is on disk (survives power loss); normal: survives a crash of the process only" },
 ] as const;
 
 export const ENV_ONLY = [{ env: "SWITCHBOARD_ADMIN_PASSWORD", help: "set the admin password at start (instead of a setup link)" }];
@@ -79,8 +85,10 @@ export function loadConfig(values: Record<string, string | boolean | undefined>,
   } catch (error) {
     throw new ConfigError(`--trusted-proxy: ${(error as Error).message}`);
   }
+  const durability = read("durability").trim();
+  if (!(DURABILITIES as readonly string[]).includes(durability)) throw new ConfigError(`--durability must be one of ${DURABILITIES.join(", ")}, got '${durability}'`);
   const adminPassword = env.SWITCHBOARD_ADMIN_PASSWORD || null;
-  return { host, port, dataDir, publicUrl, trustedProxies, adminPassword };
+  return { host, port, dataDir, publicUrl, trustedProxies, adminPassword, durability: durability as Durability };
 }
 
 /** The URL to print and build links with, once the real port is known. */

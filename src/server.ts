@@ -4,6 +4,7 @@ import type { Database } from "bun:sqlite";
 import { publicUrlFor, type Config } from "./config";
 import { DATABASE_FILE, openDataDir } from "./db/index";
 import { startCheckpoints } from "./db/checkpoints";
+import { createWalFlush } from "./db/wal-flush";
 import { takeLock } from "./db/backup";
 import { systemClock, type Clock } from "./lib/clock";
 import { createApp, createServices, errorResponse, type Services } from "./app";
@@ -87,7 +88,7 @@ export interface ServerOptions {
 }
 
 export async function startServer(config: Config, { log = jsonLogger, announce = console.log, clock = systemClock, workerOptions = {}, freeBytes }: ServerOptions = {}): Promise<RunningServer> {
-  const db = openDataDir(config.dataDir);
+  const db = openDataDir(config.dataDir, config.durability);
   let releaseLock: () => void;
   try {
     releaseLock = takeLock(config.dataDir);
@@ -96,7 +97,8 @@ export async function startServer(config: Config, { log = jsonLogger, announce =
     throw error;
   }
   let url = "";
-  const services = createServices({ db, clock, publicUrl: () => url });
+  const walFlush = config.durability === "full" ? createWalFlush(join(config.dataDir, DATABASE_FILE)) : null;
+  const services = createServices({ db, clock, publicUrl: () => url, flush: walFlush?.flush });
   // Hashing SWITCHBOARD_ADMIN_PASSWORD (argon2id) takes longer than the rest of the start:
   // it runs once the server listens, and logins wait for it.
   let adminReady: Promise<void> = Promise.resolve();
@@ -173,6 +175,7 @@ export async function startServer(config: Config, { log = jsonLogger, announce =
   const port = server.port!;
   url = publicUrlFor(config, port);
   retention.start();
+  services.searchIndexer.start((error) => log({ level: "error", msg: "search index update failed", error: (error as Error).message }));
   worker.start();
   // Started once listening (a thread takes a while to boot): until it runs, the connection
   // checkpoints by itself.
@@ -206,7 +209,9 @@ export async function startServer(config: Config, { log = jsonLogger, announce =
         await adminReady.catch(() => {});
         await worker.stop();
         retention.stop();
+        services.searchIndexer.stop();
         await (await checkpoints).stop();
+        walFlush?.close();
         db.close();
         releaseLock();
         log({ level: "info", msg: "stopped" });

@@ -75,3 +75,79 @@ describe("compiled binary", () => {
     }
   });
 });
+
+type TraceEvent = { kind: "write" | "flush" } | { kind: "answer"; text: string };
+
+/**
+ * What a server run under strace did, in order: writes to the WAL (a commit), flushes of the
+ * WAL (fdatasync, which only the group commit's flush uses; SQLite itself calls fsync) and
+ * HTTP answers (sendto).
+ */
+function traceEvents(trace: string): TraceEvent[] {
+  const events: TraceEvent[] = [];
+  const unfinished = new Set<string>();
+  for (const line of trace.split("\n")) {
+    const tid = line.split(" ", 1)[0]!;
+    if (/pwrite64\(\d+<[^>]*switchboard\.db-wal>/.test(line)) events.push({ kind: "write" });
+    else if (/fdatasync\(\d+<[^>]*switchboard\.db-wal>\) += 0/.test(line)) events.push({ kind: "flush" });
+    else if (/fdatasync\(\d+<[^>]*switchboard\.db-wal> <unfinished/.test(line)) unfinished.add(tid);
+    else if (/<\.\.\. fdatasync resumed>.*= 0/.test(line) && unfinished.delete(tid)) events.push({ kind: "flush" });
+    else if (/sendto\(.*"HTTP\/1\.1 /.test(line)) events.push({ kind: "answer", text: line });
+  }
+  return events;
+}
+
+describe("durability, as the kernel sees it (strace)", () => {
+  /** Runs the binary under strace, sends five leads and one request to an inactive webhook. */
+  async function traced(args: string[]) {
+    const data = tempDir("sb-strace-");
+    const traceFile = join(data, "..", `${data.split("/").at(-1)}.trace`);
+    const token = (await runCli(["token", "create", "all", "--data", data], { cwd: dir, command: [binary] })).stdout.trim().split("\n").at(-1)!;
+    const strace = ["strace", "-f", "-y", "-s", "2000", "-e", "trace=pwrite64,fdatasync,sendto", "-o", traceFile, binary];
+    const server = await spawnServer(["--data", data, ...args], { cwd: dir, command: strace });
+    const api = async (method: string, path: string, body: unknown) =>
+      (await fetch(`${server.url}${path}`, { method, headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: JSON.stringify(body) })).json() as Promise<Record<string, never>>;
+    try {
+      const bot = await api("POST", "/api/v1/bots", { name: "Leads", channel: "whatsapp", default_country: "US" });
+      const lead = await api("POST", `/api/v1/bots/${bot.flow_ns}/inbound-webhooks`, { name: "Lead form" });
+      const leadUrl = (await api("PATCH", `/api/v1/inbound-webhooks/${lead.id}`, { active: true, identify: { phone: "p" } })).url as string;
+      const off = await api("POST", `/api/v1/bots/${bot.flow_ns}/inbound-webhooks`, { name: "Switched off" });
+      const statuses: number[] = [];
+      for (let i = 0; i < 5; i++) statuses.push((await fetch(leadUrl, { method: "POST", body: JSON.stringify({ p: `+1415555070${i}` }) })).status);
+      statuses.push((await fetch(off.url as string, { method: "POST", body: "{}" })).status);
+      expect(statuses).toEqual([200, 200, 200, 200, 200, 409]);
+    } finally {
+      // strace's first line names the server's own pid: the server stops as it would under systemd.
+      const pid = Number((await Bun.file(traceFile).text()).split(" ", 1)[0]);
+      process.kill(pid, "SIGTERM");
+      expect(await server.child.exited).toBe(0);
+    }
+    const events = traceEvents(await Bun.file(traceFile).text());
+    /**
+     * For each answer whose text holds `marker`: whether, since the previous answer, the WAL was
+     * written (its commit) and a flush finished after that write.
+     */
+    const flushedBefore = (marker: string) =>
+      events.flatMap((event, i) => {
+        if (event.kind !== "answer" || !event.text.includes(marker)) return [];
+        let start = i - 1;
+        while (start >= 0 && events[start]!.kind !== "answer") start--;
+        const since = events.slice(start + 1, i).map((e) => e.kind);
+        const committed = since.lastIndexOf("write");
+        return [committed >= 0 && since.lastIndexOf("flush") > committed];
+      });
+    return { leads: flushedBefore("user_ns"), refusals: flushedBefore("webhook_inactive"), flushes: events.filter((e) => e.kind === "flush").length };
+  }
+
+  test("by default, every 200 of /hooks is sent after an fdatasync of the WAL that followed its commit; a 409 does not wait for one", async () => {
+    const { leads, refusals } = await traced([]);
+    expect(leads).toEqual([true, true, true, true, true]);
+    expect(refusals).toEqual([false]);
+  }, 30_000);
+
+  test("with --durability normal, answers are sent without any flush", async () => {
+    const { leads, flushes } = await traced(["--durability", "normal"]);
+    expect(leads).toEqual([false, false, false, false, false]);
+    expect(flushes).toBe(0);
+  }, 30_000);
+});

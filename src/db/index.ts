@@ -3,6 +3,7 @@ import { accessSync, constants, existsSync, mkdirSync, statSync } from "node:fs"
 import { join } from "node:path";
 import type { Database } from "bun:sqlite";
 import { openDatabase } from "./open";
+import type { Durability } from "../config";
 import { migrate } from "./migrate";
 import { migrations } from "./migrations";
 
@@ -10,7 +11,7 @@ export class DataDirError extends Error {}
 
 export const DATABASE_FILE = "switchboard.db";
 
-export function openDataDir(dataDir: string): Database {
+export function openDataDir(dataDir: string, durability: Durability = "full"): Database {
   try {
     if (!existsSync(dataDir)) mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     if (!statSync(dataDir).isDirectory()) throw new Error("it is not a directory");
@@ -20,7 +21,7 @@ export function openDataDir(dataDir: string): Database {
   }
   let db: Database;
   try {
-    db = openDatabase(join(dataDir, DATABASE_FILE));
+    db = openDatabase(join(dataDir, DATABASE_FILE), durability);
   } catch (error) {
     throw new DataDirError(`cannot open ${join(dataDir, DATABASE_FILE)}: ${(error as Error).message}`);
   }

@@ -4,6 +4,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { api, setUpIngest } from "./setup";
+import { stageLines, stageSnapshot } from "./stages";
 
 const SECONDS = process.env.BENCH_SECONDS ?? "6";
 const root = join(import.meta.dir, "..", "..");
@@ -25,8 +26,11 @@ void (async () => { for (;;) if ((await reader.read()).done) return; })();
 
 const call = api(url, token);
 const setup = await setUpIngest(url, token);
+// ingest-new and ingest-repeat: the LEADS workloads of ingest.lua.
 const targets: Record<string, [string, string]> = {
   ingest: [setup.hookUrl, "ingest.lua"],
+  "ingest-new": [setup.hookUrl, "ingest.lua"],
+  "ingest-repeat": [setup.hookUrl, "ingest.lua"],
   unknown: [`${url}/hooks/unknown-token-for-benchmark`, "empty.lua"],
   limited: [setup.limitedUrl, "empty.lua"],
   inactive: [setup.inactiveUrl, "empty.lua"],
@@ -64,8 +68,11 @@ for (const name of only) {
     continue;
   }
   const [target, script] = targets[name]!;
-  const w = Bun.spawnSync(["wrk", "-t2", "-c32", `-d${SECONDS}s`, "--latency", "-s", join(import.meta.dir, script), target]).stdout.toString();
+  const before = await stageSnapshot(url, proc.pid);
+  const leads = name.split("-")[1] ?? "cycle";
+  const w = Bun.spawnSync(["wrk", "-t2", "-c32", `-d${SECONDS}s`, "--latency", "-s", join(import.meta.dir, script), target], { env: { ...process.env, LEADS: leads } }).stdout.toString();
   console.log(name.padEnd(9), /Requests\/sec:\s+(\S+)/.exec(w)?.[1], "req/s  p50", /\s50%\s+(\S+)/.exec(w)?.[1], " p99", /\s99%\s+(\S+)/.exec(w)?.[1], " non2xx", /Non-2xx or 3xx responses: (\d+)/.exec(w)?.[1] ?? 0);
+  if (name.startsWith("ingest")) for (const line of stageLines(before, await stageSnapshot(url, proc.pid))) console.log(line);
 }
 proc.kill("SIGTERM");
 await proc.exited;

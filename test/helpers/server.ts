@@ -27,7 +27,7 @@ export async function startTestServer(overrides: Partial<Config> = {}, options: 
   const announced: string[] = [];
   const logs: Record<string, unknown>[] = [];
   const server = await startServer(
-    { host: "127.0.0.1", port: 0, dataDir, publicUrl: "", trustedProxies: "", adminPassword: null, ...overrides },
+    { host: "127.0.0.1", port: 0, dataDir, publicUrl: "", trustedProxies: "", adminPassword: null, durability: "full", ...overrides },
     { log: (line) => logs.push(line), announce: (line) => announced.push(line), ...options },
   );
   const { token } = server.services.tokens.create("test suite");

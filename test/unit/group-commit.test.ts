@@ -1,6 +1,6 @@
 // Group commit: items of one turn share a transaction; a failing item undoes only its own
 // writes; callers hear back only after the commit.
-import { afterAll, expect, test } from "bun:test";
+import { afterAll, describe, expect, test } from "bun:test";
 import { Database } from "bun:sqlite";
 import { createGroupCommit } from "../../src/db/group-commit";
 
@@ -80,4 +80,64 @@ test("when the commit fails, every item's memory changes are undone and every ca
 
 test("onUndo outside a group's work is a programming error", () => {
   expect(() => group.onUndo(() => {})).toThrow(/inside a group commit/);
+});
+
+describe("with a flush (durable mode)", () => {
+  // A flush the test finishes by hand, so what is answered before and after it is visible.
+  function manualFlush() {
+    const calls: { resolve: () => void; reject: (error: Error) => void }[] = [];
+    const flush = () => new Promise<void>((resolve, reject) => calls.push({ resolve, reject }));
+    return { flush, calls };
+  }
+  const onDisk = new Database(":memory:");
+  onDisk.run("CREATE TABLE t (n INTEGER PRIMARY KEY)");
+  afterAll(() => onDisk.close());
+  const put = onDisk.query("INSERT INTO t (n) VALUES (?)");
+  const synchronous = () => (onDisk.query("PRAGMA synchronous").get() as { synchronous: number }).synchronous;
+
+  test("a caller hears success only after the flush that follows its commit", async () => {
+    const { flush, calls } = manualFlush();
+    const durable = createGroupCommit(onDisk, { flush });
+    let answered = false;
+    const pending = durable.run(() => put.run(1)).then(() => (answered = true));
+    await Bun.sleep(5);
+    expect(onDisk.query("SELECT n FROM t").all()).toEqual([{ n: 1 }]); // committed
+    expect(calls).toHaveLength(1);
+    expect(answered).toBe(false);
+    calls[0]!.resolve();
+    await pending;
+    expect(answered).toBe(true);
+  });
+
+  test("an answer that promises nothing stored is given at the commit, without waiting for the flush", async () => {
+    const { flush, calls } = manualFlush();
+    const durable = createGroupCommit(onDisk, { flush });
+    const order: string[] = [];
+    const refused = durable.run(() => (put.run(2), durable.answerBeforeFlush(), "refused")).then((v) => order.push(v));
+    const stored = durable.run(() => (put.run(3), "stored")).then((v) => order.push(v));
+    await refused;
+    expect(order).toEqual(["refused"]);
+    expect(calls).toHaveLength(1); // one flush serves the batch
+    calls[0]!.resolve();
+    await stored;
+    expect(order).toEqual(["refused", "stored"]);
+  });
+
+  test("a failed flush fails its callers, though the rows committed", async () => {
+    const { flush, calls } = manualFlush();
+    const durable = createGroupCommit(onDisk, { flush });
+    const pending = durable.run(() => put.run(4));
+    await Bun.sleep(5);
+    calls[0]!.reject(new Error("EIO"));
+    expect(pending).rejects.toThrow("EIO");
+  });
+
+  test("the batch commits unsynced (the flush syncs it); the connection stays FULL for other writes", async () => {
+    onDisk.run("PRAGMA synchronous = FULL");
+    const durable = createGroupCommit(onDisk, { flush: async () => {} });
+    let inside = -1;
+    await durable.run(() => (inside = synchronous()));
+    expect(inside).toBe(1); // NORMAL
+    expect(synchronous()).toBe(2); // FULL
+  });
 });

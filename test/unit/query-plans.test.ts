@@ -73,8 +73,10 @@ describe("query plans", () => {
   for (const [name, sql] of [...statements, ...built]) {
     test(`${name} does not scan a table${SCANS_ALLOWED[name] ? ` (allowed: ${SCANS_ALLOWED[name]})` : ""}`, () => {
       const plan = db.query<{ detail: string }, []>(`EXPLAIN QUERY PLAN ${sql}`).all().map((row) => row.detail);
-      // A scan through an index, or a virtual table's own index (the trigram search), is not a table scan.
-      const scans = plan.filter((detail) => /^SCAN /.test(detail) && !/USING (COVERING )?INDEX|VIRTUAL TABLE INDEX|json_each/.test(detail));
+      // A scan through an index, or a virtual table's own index (the trigram search), is not a
+      // table scan; nor is one of the contacts the search indexer has still to index (a few
+      // hundred at most: it empties the table every 200 ms).
+      const scans = plan.filter((detail) => /^SCAN /.test(detail) && !/USING (COVERING )?INDEX|VIRTUAL TABLE INDEX|json_each|^SCAN contacts_search_pending$/.test(detail));
       if (SCANS_ALLOWED[name]) return expect(plan.length).toBeGreaterThan(0);
       expect({ name, scans, plan }).toEqual({ name, scans: [], plan });
     });

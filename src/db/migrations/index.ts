@@ -13,5 +13,6 @@ import deliverySecretRefs from "./0010_delivery_secret_refs";
 import messageRelay from "./0011_message_relay";
 import messageErrors from "./0012_message_errors";
 import tagsAndGender from "./0013_tags_and_gender";
+import searchBehindWrites from "./0014_search_behind_writes";
 
-export const migrations: readonly Migration[] = [init, inboundWebhooks, deliveriesWorker, liveChat, contactSearch, contactNameIndexes, tokenAccess, logsById, hourlyCounts, deliverySecretRefs, messageRelay, messageErrors, tagsAndGender];
+export const migrations: readonly Migration[] = [init, inboundWebhooks, deliveriesWorker, liveChat, contactSearch, contactNameIndexes, tokenAccess, logsById, hourlyCounts, deliverySecretRefs, messageRelay, messageErrors, tagsAndGender, searchBehindWrites];

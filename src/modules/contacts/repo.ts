@@ -2,6 +2,18 @@
 // No other module writes these tables; test/unit/query-plans.test.ts plans each statement.
 export const SEARCH_MATCH_LIMIT = 5000;
 
+/** What the trigram index holds for a contact row. */
+const SEARCH_TEXT = (row: string) =>
+  `coalesce(${row}.first_name, '') || ' ' || coalesce(${row}.last_name, '') || ' ' || coalesce(${row}.phone, '') || ' ' || coalesce(${row}.email, '')`;
+
+/**
+ * Ids of contacts whose text contains the LIKE pattern `param`: from the trigram index, except
+ * contacts changed since it was last brought up to date, which are read from the table itself
+ * (CROSS JOIN: walk those few, never the contacts).
+ */
+const CONTAINS = (param: string) => `SELECT rowid AS id FROM contacts_search WHERE text LIKE ${param} ESCAPE '\\' AND rowid NOT IN (SELECT contact_id FROM contacts_search_pending)
+  UNION ALL SELECT c.id FROM contacts_search_pending CROSS JOIN contacts c ON c.id = contacts_search_pending.contact_id WHERE ${SEARCH_TEXT("c")} LIKE ${param} ESCAPE '\\'`;
+
 export const SQL = {
   INSERT_CONTACT: `INSERT INTO contacts (bot_id, user_ns, phone, email, first_name, last_name, gender, created_at, updated_at)
   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
@@ -34,7 +46,12 @@ export const SQL = {
   UNION SELECT id FROM contacts WHERE bot_id = $bot AND phone >= $phone AND phone < $phoneEnd
   UNION SELECT id FROM contacts WHERE bot_id = $bot AND phone >= $localPhone AND phone < $localPhoneEnd
   LIMIT ${SEARCH_MATCH_LIMIT + 1}`,
-  CONTAINS_MATCHES: `SELECT rowid AS id FROM contacts_search WHERE text LIKE ? ESCAPE '\\' LIMIT ${SEARCH_MATCH_LIMIT + 1}`,
+  CONTAINS_MATCHES: `${CONTAINS("$like")} LIMIT ${SEARCH_MATCH_LIMIT + 1}`,
+  // The search indexer: a batch of noted contacts, brought into the index and forgotten.
+  SELECT_SEARCH_PENDING: "SELECT contact_id FROM contacts_search_pending ORDER BY contact_id LIMIT ?",
+  UNINDEX_CONTACTS: "DELETE FROM contacts_search WHERE rowid IN (SELECT value FROM json_each(?))",
+  INDEX_CONTACTS: `INSERT INTO contacts_search (rowid, text) SELECT c.id, ${SEARCH_TEXT("c")} FROM contacts c WHERE c.id IN (SELECT value FROM json_each(?))`,
+  FORGET_SEARCH_PENDING: "DELETE FROM contacts_search_pending WHERE contact_id IN (SELECT value FROM json_each(?))",
   COUNT_BY_STATE: "SELECT count(*) AS total, count(*) FILTER (WHERE paused_until > ?) AS paused FROM contacts WHERE bot_id = ?",
   SELECT_TAGS_BY_BOT: "SELECT * FROM tags WHERE bot_id = ? ORDER BY name",
   SELECT_TAG_BY_ID: "SELECT * FROM tags WHERE bot_id = ? AND id = ?",
@@ -75,7 +92,7 @@ export function contactsPage(filter: ContactFilter, limit: number, offset?: numb
   if (filter.email !== undefined) add("email = $email", { email: filter.email });
   if (filter.ids) add("id IN (SELECT value FROM json_each($ids))", { ids: JSON.stringify(filter.ids) });
   if (filter.prefix) add("(first_name LIKE $like ESCAPE '\\' OR last_name LIKE $like ESCAPE '\\' OR email LIKE $like ESCAPE '\\' OR phone LIKE $phoneLike OR phone LIKE $localPhoneLike)", filter.prefix);
-  if (filter.contains !== undefined) add("id IN (SELECT rowid FROM contacts_search WHERE text LIKE $contains ESCAPE '\\')", { contains: filter.contains });
+  if (filter.contains !== undefined) add(`id IN (${CONTAINS("$contains")})`, { contains: filter.contains });
   if (filter.tag !== undefined) add("EXISTS (SELECT 1 FROM json_each(tags) WHERE value = $tag)", { tag: filter.tag });
   if (filter.field) add("id IN (SELECT contact_id FROM contact_field_values WHERE field_id = $field AND value = $fieldValue)", { field: filter.field.id, fieldValue: filter.field.value });
   const count = `SELECT count(*) AS n FROM contacts WHERE ${where.join(" AND ")}`;

@@ -20,7 +20,7 @@ const likeContains = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c
 
 export function createContactSearch({ db, phoneOf, emailOf }: { db: Database; phoneOf: (bot: Bot, raw: string) => string; emailOf: (raw: string) => string }) {
   const prefixMatches = db.query<{ id: number }, any>(SQL.PREFIX_MATCHES);
-  const containsMatches = db.query<{ id: number }, [string]>(SQL.CONTAINS_MATCHES);
+  const containsMatches = db.query<{ id: number }, { like: string }>(SQL.CONTAINS_MATCHES);
 
   function searchPlan(bot: Bot, q: string): Pick<ContactFilter, "ids" | "prefix" | "contains"> {
     const digits = q.replace(/[\s().-]/g, "").replace(/^\+/, "");
@@ -35,7 +35,7 @@ export function createContactSearch({ db, phoneOf, emailOf }: { db: Database; ph
       return { prefix: { like, phoneLike: `${phone}%`, localPhoneLike: `${localPhone}%` } };
     }
     if (prefix.length > 0 || q.length < 3) return { ids: prefix.map((row) => row.id) };
-    const contains = containsMatches.all(likeContains(q));
+    const contains = containsMatches.all({ like: likeContains(q) });
     if (contains.length <= SEARCH_MATCH_LIMIT) return { ids: contains.map((row) => row.id) };
     return { contains: likeContains(q) };
   }

@@ -10,6 +10,7 @@ import { PAUSED_FOREVER, type Contact, type Contacts } from "../contacts/service
 import type { Credentials, Deliveries } from "../deliveries/service";
 import { SYSTEM_FIELDS, type CustomField } from "../fields/service";
 import type { Channels } from "../channels/service";
+import type { StageTimes } from "../../lib/stage-times";
 
 export type Action =
   | { type: "send_text"; text: string }
@@ -93,6 +94,8 @@ export interface ActionDeps {
   channels: Channels;
   deliveries: Deliveries;
   now: () => number;
+  /** The receiver counts where its time goes (see lib/stage-times). */
+  stages?: StageTimes;
 }
 
 export interface ActionRun {
@@ -157,11 +160,22 @@ function change(run: ActionRun, values: Partial<Pick<Contact, ContactColumn>>): 
 
 /** Inserts or updates the contact's row and its pending field values; returns the stored contact. */
 export function storeContact(run: ActionRun, deps: ActionDeps): Contact {
-  if (!run.stored) run.contact = deps.contacts.insertRow(run.contact);
-  else if (run.changed.size > 0) run.contact = deps.contacts.updateColumns(run.contact, [...run.changed]);
+  const writeRow = () => {
+    if (!run.stored) run.contact = deps.contacts.insertRow(run.contact);
+    else if (run.changed.size > 0) run.contact = deps.contacts.updateColumns(run.contact, [...run.changed]);
+  };
+  const writeValues = () => {
+    for (const [fieldId, { value }] of run.pendingFields) deps.contacts.setFieldValue(run.contact.id, fieldId, value);
+  };
+  if (deps.stages) {
+    deps.stages.time("contact_write", writeRow);
+    deps.stages.time("field_values", writeValues);
+  } else {
+    writeRow();
+    writeValues();
+  }
   run.stored = true;
   run.changed.clear();
-  for (const [fieldId, { value }] of run.pendingFields) deps.contacts.setFieldValue(run.contact.id, fieldId, value);
   run.pendingFields.clear();
   return run.contact;
 }

@@ -1,5 +1,6 @@
 // POST /hooks/{token}: every step of DESIGN.md "Inbound webhook behaviour", decided and
-// committed in one transaction (with its log row) before the answer is sent.
+// committed in one transaction (with its log row) before the answer is sent; an answer that
+// says something was stored also waits for the flush to disk.
 import type { Database } from "bun:sqlite";
 import type { Clock } from "../../lib/clock";
 import type { GroupCommit } from "../../db/group-commit";
@@ -19,6 +20,7 @@ import type { Outcome } from "./model";
 import type { Webhook, Webhooks } from "./service";
 import type { HourlyCounts } from "../system/hourly";
 import { SQL } from "./repo";
+import { createStageTimes, type StageTimes } from "../../lib/stage-times";
 
 export const IDEMPOTENCY_WINDOW_MS = 24 * 3600 * 1000;
 const MAX_STORED_KEY_LENGTH = 200;
@@ -35,6 +37,7 @@ export interface ReceiverDeps {
   webhooks: Webhooks;
   logs: Logs;
   hourly?: HourlyCounts;
+  stages?: StageTimes;
 }
 
 export interface Answer {
@@ -74,6 +77,7 @@ const fail = (outcome: Outcome, status: number, code: string, message: string, h
 
 export function createReceiver(deps: ReceiverDeps) {
   const { db, clock, webhooks, logs, contacts, fields } = deps;
+  const stages = deps.stages ?? createStageTimes();
   const selectIdempotent = db.query<{ status: number; response: string }, [number, string, number]>(SQL.SELECT_IDEMPOTENT);
   const upsertIdempotent = db.query(SQL.UPSERT_IDEMPOTENT);
 
@@ -138,23 +142,25 @@ export function createReceiver(deps: ReceiverDeps) {
     }
 
     const bot = webhooks.botOf(webhook);
-    const identified = identifyContact(bot, webhook.identify, body, contacts);
+    const identified = stages.time("identify", () => identifyContact(bot, webhook.identify, body, contacts));
     if (!identified.ok) {
       return { ...fail("user_not_identified", 422, "user_not_identified", `No contact could be identified: ${identified.reason}.`), notes: identified.notes, idempotencyKey: key };
     }
 
     const run = newRun(bot, identified.contact, !identified.created, fields.byName(bot.id), body, identified.notes, `webhook:${webhook.id}`);
-    const actionDeps = { contacts, channels: deps.channels, deliveries: deps.deliveries, now: () => now };
-    for (const mapping of webhook.mappings) {
-      const value = readAt(body, mapping.path);
-      if (value === undefined) {
-        run.notes.push(`mapping ${mapping.path} → ${mapping.field}: nothing at that path`);
-        continue;
+    const actionDeps = { contacts, channels: deps.channels, deliveries: deps.deliveries, now: () => now, stages };
+    stages.time("field_values", () => {
+      for (const mapping of webhook.mappings) {
+        const value = readAt(body, mapping.path);
+        if (value === undefined) {
+          run.notes.push(`mapping ${mapping.path} → ${mapping.field}: nothing at that path`);
+          continue;
+        }
+        const skipped = writeField(mapping.field, value, run, actionDeps);
+        if (skipped) run.notes.push(`mapping ${mapping.path} → ${skipped}; skipped`);
       }
-      const skipped = writeField(mapping.field, value, run, actionDeps);
-      if (skipped) run.notes.push(`mapping ${mapping.path} → ${skipped}; skipped`);
-    }
-    runActions(webhook.actions, run, actionDeps); // and stores the contact
+    });
+    stages.time("actions", () => runActions(webhook.actions, run, actionDeps)); // and stores the contact
 
     return {
       outcome: "processed",
@@ -171,32 +177,40 @@ export function createReceiver(deps: ReceiverDeps) {
   function handle(incoming: Incoming): Promise<Answer & { logId: number; outcome: Outcome }> {
     return deps.groupCommit.run(() => {
       const now = clock.now();
-      const decision = decide(incoming, now);
-      if (decision.idempotencyKey && decision.outcome !== "duplicate") {
-        upsertIdempotent.run(incoming.webhook.id, decision.idempotencyKey, decision.answer.status, JSON.stringify(decision.answer.body), now);
-      }
-      const bodyText = decodeUtf8(incoming.bytes.subarray(0, LOGGED_BODY_BYTES)).text;
-      const logId = logs.insert({
-        webhook_id: incoming.webhook.id,
-        received_at: now,
-        source_ip: incoming.sourceIp,
-        headers: JSON.stringify(redactHeaders(incoming.headers)),
-        body: bodyText,
-        body_truncated: incoming.tooLarge || incoming.bytes.byteLength > LOGGED_BODY_BYTES ? 1 : 0,
-        outcome: decision.outcome,
-        status: decision.answer.status,
-        user_ns: decision.userNs ?? null,
-        created_contact: decision.created ? 1 : 0,
-        fields_written: JSON.stringify(decision.written ?? {}),
-        notes: JSON.stringify(decision.notes ?? []),
-        error: decision.error ?? null,
-        response: JSON.stringify(decision.answer.body),
-        duration_ms: Math.round((performance.now() - incoming.startedAt) * 100) / 100,
-        replay_of: incoming.replayOf ?? null,
-      });
-      deps.hourly?.add("webhook_requests");
-      return { ...decision.answer, logId, outcome: decision.outcome };
+      const decision = stages.time("body", () => decide(incoming, now));
+      return stages.time("log_row", () => logged(incoming, decision, now));
     });
+  }
+
+  /** The decision's log row (and idempotency record), in the same transaction. */
+  function logged(incoming: Incoming, decision: Decision, now: number): Answer & { logId: number; outcome: Outcome } {
+    if (decision.idempotencyKey && decision.outcome !== "duplicate") {
+      upsertIdempotent.run(incoming.webhook.id, decision.idempotencyKey, decision.answer.status, JSON.stringify(decision.answer.body), now);
+    }
+    const bodyText = decodeUtf8(incoming.bytes.subarray(0, LOGGED_BODY_BYTES)).text;
+    const logId = logs.insert({
+      webhook_id: incoming.webhook.id,
+      received_at: now,
+      source_ip: incoming.sourceIp,
+      headers: JSON.stringify(redactHeaders(incoming.headers)),
+      body: bodyText,
+      body_truncated: incoming.tooLarge || incoming.bytes.byteLength > LOGGED_BODY_BYTES ? 1 : 0,
+      outcome: decision.outcome,
+      status: decision.answer.status,
+      user_ns: decision.userNs ?? null,
+      created_contact: decision.created ? 1 : 0,
+      fields_written: JSON.stringify(decision.written ?? {}),
+      notes: JSON.stringify(decision.notes ?? []),
+      error: decision.error ?? null,
+      response: JSON.stringify(decision.answer.body),
+      duration_ms: Math.round((performance.now() - incoming.startedAt) * 100) / 100,
+      replay_of: incoming.replayOf ?? null,
+    });
+    deps.hourly?.add("webhook_requests");
+    // A refusal stores nothing but its log row: it need not wait for the disk. A repeat still
+    // waits, as its first answer may not be on disk yet.
+    if (decision.answer.status >= 400) deps.groupCommit.answerBeforeFlush();
+    return { ...decision.answer, logId, outcome: decision.outcome };
   }
 
   return {

@@ -1,6 +1,7 @@
 // Operational routes: /healthz and /metrics.
 import { Elysia } from "elysia";
 import type { Metrics } from "./metrics";
+import type { StageTimes } from "../../lib/stage-times";
 import type { Clock } from "../../lib/clock";
 import { statfsSync } from "node:fs";
 import { DELIVERY_STATES, type Deliveries } from "../deliveries/service";
@@ -19,7 +20,7 @@ export function freeBytesOf(dir: string): number | null {
   }
 }
 
-export function systemRoutes({ clock, metrics, dataDir, deliveries, settings, freeBytes = freeBytesOf }: { clock: Clock; metrics: Metrics; dataDir: string; deliveries: Deliveries; settings: Settings; freeBytes?: (dir: string) => number | null }) {
+export function systemRoutes({ clock, metrics, stages, dataDir, deliveries, settings, freeBytes = freeBytesOf }: { clock: Clock; metrics: Metrics; stages: StageTimes; dataDir: string; deliveries: Deliveries; settings: Settings; freeBytes?: (dir: string) => number | null }) {
   /** The queue as it is now: deliveries by state, how many wait, and how long the oldest has. */
   function queueGauges(): string[] {
     const counts = deliveries.counts();
@@ -57,7 +58,7 @@ export function systemRoutes({ clock, metrics, dataDir, deliveries, settings, fr
         },
       } as never,
     })
-    .get("/metrics", () => new Response(metrics.render(queueGauges()), { headers: { "content-type": "text/plain; version=0.0.4" } }), {
+    .get("/metrics", () => new Response(metrics.render([...queueGauges(), ...stages.lines()]), { headers: { "content-type": "text/plain; version=0.0.4" } }), {
       detail: { summary: "Prometheus metrics", responses: { 200: { description: "The Prometheus text exposition format, version 0.0.4.", content: { "text/plain": { schema: { type: "string" } } } } } } as never,
     });
 }
