@@ -1,9 +1,13 @@
-// Property tests: the path syntax and type coercion hold for any input fast-check invents.
+// Property tests: the path syntax, type coercion, body parsing and phone normalisation hold for
+// any input fast-check invents.
 import { describe, expect, test } from "bun:test";
 import fc from "fast-check";
 import { formatPath, parsePath, readPath } from "../../src/lib/json-path";
 import { coerceFieldValue, FIELD_TYPES } from "../../src/lib/coerce";
 import { parseObjectBody } from "../../src/http/body";
+import { normalisePhone } from "../../src/lib/contact-identity";
+import { getCountries, getCountryCallingCode, parsePhoneNumberFromString } from "libphonenumber-js/max";
+import examples from "libphonenumber-js/examples.mobile.json";
 
 // A fixed seed: 20261123the suite must not pass or fail by luck. Change it to explore new inputs.
 fc.configureGlobal({ seed: 20261123 });
@@ -102,6 +106,36 @@ describe("body parsing", () => {
         expect({ text: text.slice(0, 80), ok: parsed.ok }).toEqual({ text: text.slice(0, 80), ok: expected });
       }),
       { numRuns: 3000 },
+    );
+  });
+});
+
+describe("phone normalisation", () => {
+  // Numbers near real ones: a country's example mobile number with digits changed, added,
+  // dropped or a national 0 put after the country code; and any digits at all.
+  const countries = getCountries().filter((country) => (examples as Record<string, string>)[country]);
+  const nearReal = fc
+    .tuple(fc.constantFrom(...countries), fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 9 })), { maxLength: 4 }), fc.constantFrom("", "0", "drop", "add"))
+    .map(([country, changes, edit]) => {
+      const digits = (examples as Record<string, string>)[country]!.split("");
+      for (const [at, digit] of changes) digits[at % digits.length] = String(digit);
+      let national = digits.join("");
+      if (edit === "0") national = `0${national}`;
+      if (edit === "drop") national = national.slice(0, -1);
+      if (edit === "add") national += "5";
+      return `+${getCountryCallingCode(country)}${national}`;
+    });
+  const anyDigits = fc.stringMatching(/^\+[1-9]\d{1,14}$/);
+
+  test("an E.164 number is accepted, and written, exactly as the full parse of libphonenumber-js does", () => {
+    fc.assert(
+      fc.property(fc.oneof(nearReal, anyDigits), fc.constantFrom("US", "GB", null), (text, country) => {
+        const full = parsePhoneNumberFromString(text, (country ?? undefined) as never);
+        const expected = full?.isValid() ? full.number : null;
+        const got = normalisePhone(text, country);
+        expect(got.ok ? got.value : null).toBe(expected);
+      }),
+      { numRuns: 5000 },
     );
   });
 });
