@@ -19,8 +19,9 @@ build: dist/switchboard
 
 # Identifiers are not minified: with them renamed, Elysia's compiled query validators let
 # `limit=1.5` and `limit=0` through (test/binary.test.ts checks validation survives the build).
+# --bytecode ships the code compiled ahead of time: cold start 155 → about 100 ms.
 dist/switchboard: $(DEPS_STAMP) $(shell find src views public -type f 2>/dev/null) package.json Makefile
-	$(BUN) build src/main.ts --compile --minify-whitespace --minify-syntax --sourcemap \
+	$(BUN) build src/main.ts --compile --bytecode --format=esm --minify-whitespace --minify-syntax --sourcemap \
 	  --no-compile-autoload-dotenv --no-compile-autoload-bunfig --outfile dist/switchboard src/db/checkpoint-worker.ts
 
 # Load tests on 127.0.0.1 only; prints every figure with its target, writes test/bench/results/.

@@ -8,7 +8,13 @@ const load = (args: string[], env: Record<string, string> = {}) => loadConfig(pa
 
 describe("configuration", () => {
   test("nothing given: the documented defaults", () => {
-    expect(load([])).toMatchObject({ host: "127.0.0.1", port: 8080, dataDir: resolve("./data"), publicUrl: "", trustedProxies: "", adminPassword: null });
+    expect(load([])).toMatchObject({ host: "127.0.0.1", port: 8080, dataDir: resolve("./data"), publicUrl: "", trustedProxies: "", adminPassword: null, durability: "full" });
+  });
+
+  test("durability: full by default, normal from the environment or the flag, anything else refused", () => {
+    expect(load([], { SWITCHBOARD_DURABILITY: "normal" }).durability).toBe("normal");
+    expect(load(["--durability", "full"], { SWITCHBOARD_DURABILITY: "normal" }).durability).toBe("full");
+    expect(() => load(["--durability", "off"])).toThrow(/--durability must be one of full, normal/);
   });
 
   test("the environment beats the defaults", () => {
