@@ -11,7 +11,7 @@ import { SQL } from "./repo";
 const INDEX_EVERY_MS = 200;
 const BATCH = 2000;
 
-export function createSearchIndexer({ db, groupCommit, stages }: { db: Database; groupCommit: GroupCommit; stages?: StageTimes }) {
+export function createSearchIndexer({ db, groupCommit, stages }: { db: Database; groupCommit: GroupCommit; stages: StageTimes }) {
   const selectPending = db.query<{ contact_id: number }, [number]>(SQL.SELECT_SEARCH_PENDING);
   const unindex = db.query(SQL.UNINDEX_CONTACTS);
   const index = db.query(SQL.INDEX_CONTACTS);
@@ -19,14 +19,18 @@ export function createSearchIndexer({ db, groupCommit, stages }: { db: Database;
   let timer: ReturnType<typeof setInterval> | null = null;
   let running = false;
 
-  /** Indexes up to BATCH waiting contacts, inside the caller's transaction; returns how many. */
+  /**
+   * Indexes up to BATCH waiting contacts; returns how many. Safe to repeat: a contact still
+   * noted after a crash is unindexed and indexed again.
+   */
   function indexBatch(): number {
-    const ids = JSON.stringify(selectPending.all(BATCH).map((row) => row.contact_id));
-    if (ids === "[]") return 0;
-    unindex.run(ids);
-    index.run(ids);
-    forget.run(ids);
-    return JSON.parse(ids).length;
+    const ids = selectPending.all(BATCH).map((row) => row.contact_id);
+    if (ids.length === 0) return 0;
+    const list = JSON.stringify(ids);
+    unindex.run(list);
+    index.run(list);
+    forget.run(list);
+    return ids.length;
   }
 
   async function run(): Promise<void> {
@@ -35,7 +39,7 @@ export function createSearchIndexer({ db, groupCommit, stages }: { db: Database;
     try {
       await groupCommit.run(() => {
         groupCommit.answerBeforeFlush(); // derived data: nothing waits for it to reach the disk
-        return stages ? stages.time("search_index", indexBatch) : indexBatch();
+        return stages.time("search_index", indexBatch);
       });
     } finally {
       running = false;
