@@ -6,6 +6,10 @@ import type { PropsWithChildren } from "@kitajs/html";
 const HTMX_CONFIG = JSON.stringify({
   includeIndicatorStyles: false,
   allowEval: false,
+  // Swapped-in content is wired up (its hx- attributes processed) in the same task that
+  // inserts it. With htmx's default 20 ms settle, a form that is already on screen could be
+  // submitted in those 20 ms as a plain, non-htmx form. No style here animates the settle.
+  defaultSettleDelay: 0,
   responseHandling: [
     { code: "204", swap: false },
     { code: "[23]..", swap: true },
