@@ -67,6 +67,8 @@ export const errors = {
   invalidProviderSettings: (message: string) => new AppError(422, "invalid_provider_settings", message),
   invalidIntegration: (message: string) => new AppError(422, "invalid_integration", message),
   invalidAction: (index: number, message: string) => new AppError(422, "invalid_action", `actions[${index}]: ${message}.`),
+  invalidCondition: (where: string, message: string) => new AppError(422, "invalid_condition", `${where}: ${message}.`),
+  invalidReply: (where: string, message: string) => new AppError(422, "invalid_reply", `${where}: ${message}.`),
   invalidPath: (where: string, path: string, reason: string) => new AppError(422, "invalid_path", `${where}: '${path}' is not a valid path (${reason}).`),
   invalidSigningSecret: () => new AppError(422, "invalid_signing_secret", "The signing secret must be 'whsec_' followed by base64 of 16 to 128 random bytes."),
   /** A "Name: value" line in a form's headers box that has no name. */

@@ -10,6 +10,15 @@ export function oneOf(values: readonly string[], options: { description?: string
   return t.UnionEnum(values as [string, ...string[]], { ...options, default: undefined, error: `must be one of: ${values.join(", ")}` });
 }
 
+/**
+ * A body part whose shape the document shows but the service checks, so a refusal names the
+ * exact part at fault (`conditions.rules[1].value: ...`); the validator's own message for a
+ * nullable union would only say "Expected union value".
+ */
+export function checkedByService(schema: object, description: string) {
+  return t.Any({ ...(JSON.parse(JSON.stringify(schema)) as object), description });
+}
+
 /** `limit` of a list route: a whole number from 1 to 200 (a query string is text, so numeric). */
 export function pageLimit(options: { default?: number } = {}) {
   return t.Optional(t.Numeric({ minimum: 1, maximum: 200, multipleOf: 1, ...options, error: "query parameter 'limit' must be a whole number from 1 to 200" }));

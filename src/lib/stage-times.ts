@@ -5,10 +5,12 @@
 
 export const INGEST_STAGES = {
   body: "decoding and parsing the body, bucket, signature and idempotency checks",
+  conditions: "the webhook's conditions on the payload",
   identify: "finding or creating the contact in memory, phone and email normalisation included",
   contact_write: "the contact's INSERT or UPDATE and its indexes",
   field_values: "mapping payload values to custom fields and writing their rows",
   actions: "the webhook's actions (tags, messages, requests queued), less the writes above",
+  reply: "rendering the webhook's reply template",
   log_row: "the request's log row and idempotency record",
   commit: "the group commit's transaction: BEGIN, savepoints, saved buckets and counts, COMMIT",
   search_index: "the contact search index, brought up to date in batches behind the writes",

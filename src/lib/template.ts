@@ -38,6 +38,18 @@ export function renderTemplate(template: string, context: TemplateContext | (() 
   });
 }
 
+const SOLE_PLACEHOLDER = /^\s*\{\{\s*([^{}]+?)\s*\}\}\s*$/;
+
+/**
+ * When `template` is one placeholder and nothing else, the value it names as it is (undefined
+ * or null when missing); otherwise `placeholder` is false.
+ */
+export function readPlaceholder(template: string, context: TemplateContext | (() => TemplateContext)): { placeholder: boolean; value?: unknown } {
+  const name = SOLE_PLACEHOLDER.exec(template)?.[1];
+  if (name === undefined) return { placeholder: false };
+  return { placeholder: true, value: lookup(name, typeof context === "function" ? context() : context) };
+}
+
 /** Renders every string inside a JSON value (keys stay as written). */
 export function renderDeep(value: unknown, context: TemplateContext | (() => TemplateContext)): unknown {
   if (typeof value === "string") return renderTemplate(value, context);

@@ -109,7 +109,7 @@ describe("admin page", () => {
         (name) =>
           new Promise<boolean>((resolve) => {
             const observer = new MutationObserver(() => {
-              if (![...document.querySelectorAll("#contact-list a")].some((a) => a.textContent === name)) return;
+              if (!Array.from(document.querySelectorAll("#contact-list a")).some((a) => a.textContent === name)) return;
               observer.disconnect();
               resolve(document.querySelector("#contacts.htmx-added, #contacts .htmx-added") === null);
             });

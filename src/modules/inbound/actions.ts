@@ -11,15 +11,20 @@ import type { Credentials, Deliveries } from "../deliveries/service";
 import { SYSTEM_FIELDS, type CustomField } from "../fields/service";
 import type { Channels } from "../channels/service";
 import type { StageTimes } from "../../lib/stage-times";
+import { ConditionError, evaluateConditions, explainFailure, newBudget, validateConditions, type Budget, type Conditions } from "../../lib/conditions";
 
-export type Action =
+export type Action = (
   | { type: "send_text"; text: string }
   | { type: "add_tag"; tag: string }
   | { type: "remove_tag"; tag: string }
   | { type: "set_field"; field: string; value: string }
   | { type: "pause_bot"; minutes: number | null }
   | { type: "resume_bot" }
-  | { type: "http_request"; url: string; method: string; headers: Record<string, string>; body: unknown };
+  | { type: "http_request"; url: string; method: string; headers: Record<string, string>; body: unknown }
+) & {
+  /** Run this action only when the payload meets these (one webhook can branch like a subflow). */
+  when?: Conditions;
+};
 
 export const ACTION_TYPES = ["send_text", "add_tag", "remove_tag", "set_field", "pause_bot", "resume_bot", "http_request"] as const;
 const HTTP_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"];
@@ -44,49 +49,60 @@ function text(raw: Record<string, unknown>, key: string, index: number, max = 40
 export function validateActions(raw: unknown[], fieldsByName: Map<string, CustomField>): Action[] {
   return raw.map((item, index): Action => {
     if (!item || typeof item !== "object" || Array.isArray(item)) throw invalid(index, "an action is an object with a 'type'");
-    const action = item as Record<string, unknown>;
-    switch (action.type) {
-      case "send_text":
-        return { type: "send_text", text: text(action, "text", index) };
-      case "add_tag":
-      case "remove_tag":
-        return { type: action.type, tag: text(action, "tag", index, 100).trim() };
-      case "set_field": {
-        const field = text(action, "field", index, 64);
-        if (!fieldsByName.has(field) && !(SYSTEM_FIELDS as readonly string[]).includes(field)) throw invalid(index, `this bot has no field named '${field}'`);
-        const value = action.value;
-        if (typeof value !== "string" && typeof value !== "number" && typeof value !== "boolean") throw invalid(index, "set_field needs 'value' (a string template, number or boolean)");
-        return { type: "set_field", field, value: String(value) };
-      }
-      case "pause_bot": {
-        const minutes = action.minutes ?? null;
-        if (minutes !== null && (!Number.isInteger(minutes) || (minutes as number) < 1 || (minutes as number) > 525_600)) {
-          throw invalid(index, "pause_bot 'minutes' is a whole number from 1 to 525600, or null for until resumed");
-        }
-        return { type: "pause_bot", minutes: minutes as number | null };
-      }
-      case "resume_bot":
-        return { type: "resume_bot" };
-      case "http_request": {
-        const url = text(action, "url", index, 2048).trim();
-        const problem = urlTemplateProblem(url);
-        if (problem) throw invalid(index, `http_request 'url' ${problem}`);
-        const method = String(action.method ?? "POST").toUpperCase();
-        if (!HTTP_METHODS.includes(method)) throw invalid(index, `http_request 'method' must be one of ${HTTP_METHODS.join(", ")}`);
-        const headers = action.headers ?? {};
-        if (typeof headers !== "object" || Array.isArray(headers) || Object.values(headers as object).some((v) => typeof v !== "string")) {
-          throw invalid(index, "http_request 'headers' is an object of string values");
-        }
-        for (const [name, value] of Object.entries(headers as Record<string, string>)) {
-          if (!/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/.test(name)) throw invalid(index, `'${name}' is not a valid header name`);
-          if (LINE_BREAK.test(value)) throw invalid(index, `the value of header '${name}' may not contain line breaks`);
-        }
-        return { type: "http_request", url, method, headers: headers as Record<string, string>, body: action.body ?? null };
-      }
-      default:
-        throw invalid(index, `unknown type '${String(action.type)}'; use one of ${ACTION_TYPES.join(", ")}`);
+    const action = validateAction(item as Record<string, unknown>, index, fieldsByName);
+    const when = (item as { when?: unknown }).when;
+    if (when === undefined || when === null) return action;
+    try {
+      return { ...action, when: validateConditions(when, `actions[${index}].when`)! };
+    } catch (error) {
+      if (error instanceof ConditionError) throw errors.invalidCondition(error.where, error.message);
+      throw error;
     }
   });
+}
+
+function validateAction(action: Record<string, unknown>, index: number, fieldsByName: Map<string, CustomField>): Action {
+  switch (action.type) {
+    case "send_text":
+      return { type: "send_text", text: text(action, "text", index) };
+    case "add_tag":
+    case "remove_tag":
+      return { type: action.type, tag: text(action, "tag", index, 100).trim() };
+    case "set_field": {
+      const field = text(action, "field", index, 64);
+      if (!fieldsByName.has(field) && !(SYSTEM_FIELDS as readonly string[]).includes(field)) throw invalid(index, `this bot has no field named '${field}'`);
+      const value = action.value;
+      if (typeof value !== "string" && typeof value !== "number" && typeof value !== "boolean") throw invalid(index, "set_field needs 'value' (a string template, number or boolean)");
+      return { type: "set_field", field, value: String(value) };
+    }
+    case "pause_bot": {
+      const minutes = action.minutes ?? null;
+      if (minutes !== null && (!Number.isInteger(minutes) || (minutes as number) < 1 || (minutes as number) > 525_600)) {
+        throw invalid(index, "pause_bot 'minutes' is a whole number from 1 to 525600, or null for until resumed");
+      }
+      return { type: "pause_bot", minutes: minutes as number | null };
+    }
+    case "resume_bot":
+      return { type: "resume_bot" };
+    case "http_request": {
+      const url = text(action, "url", index, 2048).trim();
+      const problem = urlTemplateProblem(url);
+      if (problem) throw invalid(index, `http_request 'url' ${problem}`);
+      const method = String(action.method ?? "POST").toUpperCase();
+      if (!HTTP_METHODS.includes(method)) throw invalid(index, `http_request 'method' must be one of ${HTTP_METHODS.join(", ")}`);
+      const headers = action.headers ?? {};
+      if (typeof headers !== "object" || Array.isArray(headers) || Object.values(headers as object).some((v) => typeof v !== "string")) {
+        throw invalid(index, "http_request 'headers' is an object of string values");
+      }
+      for (const [name, value] of Object.entries(headers as Record<string, string>)) {
+        if (!/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/.test(name)) throw invalid(index, `'${name}' is not a valid header name`);
+        if (LINE_BREAK.test(value)) throw invalid(index, `the value of header '${name}' may not contain line breaks`);
+      }
+      return { type: "http_request", url, method, headers: headers as Record<string, string>, body: action.body ?? null };
+    }
+    default:
+      throw invalid(index, `unknown type '${String(action.type)}'; use one of ${ACTION_TYPES.join(", ")}`);
+  }
 }
 
 export interface ActionDeps {
@@ -117,13 +133,15 @@ export interface ActionRun {
    * values stay there and are read again when it is sent, never copied into the queue.
    */
   savedIn: string | null;
+  /** The request's regex budget, shared by its conditions and its actions' (lib/conditions). */
+  budget: Budget;
 }
 
 type ContactColumn = "phone" | "email" | "first_name" | "last_name" | "tags" | "paused_until";
 
 /** A run's starting state for a contact: `stored` false for one identification just created. */
-export function newRun(bot: Bot, contact: Contact, stored: boolean, fieldsByName: Map<string, CustomField>, payload: unknown, notes: string[] = [], savedIn: string | null = null): ActionRun {
-  return { bot, contact, stored, changed: new Set(), pendingFields: new Map(), fieldsByName, payload, notes, written: {}, savedIn };
+export function newRun(bot: Bot, contact: Contact, stored: boolean, fieldsByName: Map<string, CustomField>, payload: unknown, notes: string[] = [], savedIn: string | null = null, budget = newBudget()): ActionRun {
+  return { bot, contact, stored, changed: new Set(), pendingFields: new Map(), fieldsByName, payload, notes, written: {}, savedIn, budget };
 }
 
 type HttpRequest = Extract<Action, { type: "http_request" }>;
@@ -180,7 +198,7 @@ export function storeContact(run: ActionRun, deps: ActionDeps): Contact {
   return run.contact;
 }
 
-function templateContext(run: ActionRun, deps: ActionDeps): TemplateContext {
+export function templateContext(run: ActionRun, deps: ActionDeps): TemplateContext {
   const contact = run.contact;
   const fields = run.stored ? deps.contacts.fieldValues(contact.id) : {};
   for (const { name, value } of run.pendingFields.values()) {
@@ -197,6 +215,10 @@ function templateContext(run: ActionRun, deps: ActionDeps): TemplateContext {
 /** Runs the actions in order (a failing one is noted and the rest still run), then stores the contact. */
 export function runActions(actions: Action[], run: ActionRun, deps: ActionDeps): void {
   actions.forEach((action, index) => {
+    if (action.when) {
+      const check = evaluateConditions(action.when, run.payload, run.budget);
+      if (!check.holds) return void run.notes.push(`actions[${index}] ${action.type}: skipped, its condition did not hold (${explainFailure(action.when, check.results)})`);
+    }
     // Built only when a template has a placeholder: it reads the contact's field values.
     let built: TemplateContext | null = null;
     const context = () => (built ??= templateContext(run, deps));

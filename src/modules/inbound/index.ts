@@ -11,7 +11,7 @@ import { scopedBot } from "../bots/index";
 import type { BearerAuth } from "../tokens/index";
 import type { TokenScope } from "../tokens/scope";
 import { logDetailJson, logSummaryJson, type Logs } from "./logs";
-import { createWebhookBody, listLogsQuery, logDetailJson as logDetailSchema, logSummaryJson as logSummarySchema, previewBody, receiverAnswer, updateWebhookBody, webhookJson } from "./model";
+import { createWebhookBody, listLogsQuery, logDetailJson as logDetailSchema, logSummaryJson as logSummarySchema, previewBody, receiverAnswer, filteredAnswer, replyAnswer, updateWebhookBody, webhookJson } from "./model";
 import type { Receiver } from "./receiver";
 import type { ScanGuard } from "./scan-guard";
 import type { Webhook, Webhooks } from "./service";
@@ -155,10 +155,10 @@ export function hooksRoutes({ receive, clientIp }: { receive: HookReceiver; clie
       parse: "none",
       detail: {
         summary: "Receive a request from an outside system",
-        description: "JSON object or form-encoded body, at most 256 KiB and 64 levels deep. Answers 200 {ok, user_ns, created} or an error; the guide lists the checks in order.",
+        description: "JSON object or form-encoded body, at most 256 KiB and 64 levels deep. Answers 200 {ok, user_ns, created}, 200 {ok, filtered: true} when the webhook's conditions do not hold, the webhook's reply (200, 201 or 202 with its rendered body) when it has one, or an error; the guide lists the checks in order.",
         requestBody: { required: true, content: { "application/json": { schema: { type: "object", additionalProperties: true } }, "application/x-www-form-urlencoded": { schema: { type: "object", additionalProperties: true } } } },
         responses: {
-          ...documented({ 200: receiverAnswer }),
+          ...documented({ 200: t.Union([receiverAnswer, filteredAnswer, replyAnswer]), 201: replyAnswer, 202: replyAnswer }),
           400: { description: "The body is not a JSON object or a form (`invalid_body`)." },
           401: { description: "The Standard Webhooks signature is missing or wrong (`invalid_signature`)." },
           409: { description: "The webhook is inactive (`webhook_inactive`)." },

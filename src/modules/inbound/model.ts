@@ -1,5 +1,7 @@
 import { t } from "elysia";
-import { pageLimit } from "../../http/schema";
+import { checkedByService, oneOf, pageLimit } from "../../http/schema";
+import { CONDITION_OPS, MAX_RULES } from "../../lib/conditions";
+import { REPLY_STATUSES } from "./reply";
 
 export const createWebhookBody = t.Object({ name: t.String({ minLength: 1, maxLength: 100 }) });
 
@@ -16,6 +18,24 @@ export const mapping = t.Object({
 });
 export type Mapping = typeof mapping.static;
 
+export const conditionRule = t.Object({
+  path: t.String({ minLength: 1, maxLength: 300, description: "Path into the body, e.g. order.total" }),
+  op: oneOf(CONDITION_OPS, {
+    description: "exists / missing take no value; greater_than / less_than compare numbers; matches is an RE2 pattern (no lookaround or backreferences), found anywhere in the value unless anchored",
+  }),
+  value: t.Optional(t.Union([t.String({ maxLength: 1000 }), t.Number(), t.Boolean(), t.Null()])),
+}, { title: "ConditionRule" });
+
+export const conditions = t.Object({
+  match: t.Optional(t.UnionEnum(["all", "any"], { default: "all", description: "Whether every rule must hold, or one is enough" })),
+  rules: t.Array(conditionRule, { minItems: 1, maxItems: MAX_RULES }),
+}, { title: "Conditions" });
+
+export const reply = t.Object({
+  status: t.Optional(t.UnionEnum(REPLY_STATUSES as unknown as [number, ...number[]], { default: 200 })),
+  body: t.Any({ description: "Any JSON. Strings may hold {{user_ns}}, {{created}}, {{tags}}, {{first_name}}, {{field_name}}, {{payload.path}}; a string that is one placeholder takes the value as it is." }),
+}, { title: "WebhookReply" });
+
 export const updateWebhookBody = t.Object({
   name: t.Optional(t.String({ minLength: 1, maxLength: 100 })),
   active: t.Optional(t.Boolean()),
@@ -31,12 +51,14 @@ export const updateWebhookBody = t.Object({
   ),
   signing_secret: t.Optional(t.Nullable(t.String({ maxLength: 200, description: "whsec_ + base64 (Standard Webhooks), or null to stop checking." }))),
   idempotency_path: t.Optional(t.Nullable(t.String({ maxLength: 300 }))),
+  conditions: t.Optional(checkedByService(t.Nullable(conditions), "Process a request only when its body meets these; otherwise answer 200 {ok, filtered: true} and log it as filtered. null removes them.")),
+  reply: t.Optional(checkedByService(t.Nullable(reply), "The answer to a processed request instead of {ok, user_ns, created}. null restores the default.")),
 });
 export type UpdateWebhookBody = typeof updateWebhookBody.static;
 
 export const previewBody = t.Object({ example: t.Optional(t.Any()) });
 
-export const OUTCOMES = ["processed", "rate_limited", "webhook_inactive", "invalid_body", "too_large", "invalid_signature", "duplicate", "user_not_identified"] as const;
+export const OUTCOMES = ["processed", "rate_limited", "webhook_inactive", "invalid_body", "too_large", "invalid_signature", "duplicate", "user_not_identified", "filtered"] as const;
 export type Outcome = (typeof OUTCOMES)[number];
 
 export const listLogsQuery = t.Object({
@@ -61,6 +83,8 @@ export const webhookJson = t.Object({
   rate_limit: t.Object({ capacity: t.Integer(), refill_seconds: t.Integer(), remaining: t.Integer() }),
   signing_secret: t.Nullable(t.String({ description: "Its first characters only: write-only" })),
   idempotency_path: t.Nullable(t.String()),
+  conditions: t.Nullable(conditions),
+  reply: t.Nullable(reply),
   listening: t.Boolean(),
   example_captured_at: t.Nullable(t.String()),
   created_at: t.String(),
@@ -91,3 +115,5 @@ export const logDetailJson = t.Object({
 }, { title: "WebhookLogDetail" });
 
 export const receiverAnswer = t.Object({ ok: t.Literal(true), user_ns: t.String(), created: t.Boolean({ description: "Whether the contact was created by this request" }) });
+export const filteredAnswer = t.Object({ ok: t.Literal(true), filtered: t.Literal(true, { description: "The webhook's conditions did not hold: nothing was identified, mapped or run" }) }, { title: "FilteredAnswer" });
+export const replyAnswer = t.Unknown({ description: "The webhook's reply template, rendered after the run", title: "WebhookReplyAnswer" });

@@ -13,7 +13,8 @@ import type { Contacts } from "../contacts/service";
 import type { Deliveries } from "../deliveries/service";
 import type { Fields } from "../fields/service";
 import type { Channels } from "../channels/service";
-import { newRun, runActions, writeField } from "./actions";
+import { newRun, runActions, templateContext, writeField, type ActionDeps, type ActionRun } from "./actions";
+import type { TemplateContext } from "../../lib/template";
 import { identifyContact } from "./identify";
 import { LOGGED_BODY_BYTES, redactHeaders, type Logs } from "./logs";
 import type { Outcome } from "./model";
@@ -21,6 +22,8 @@ import type { Webhook, Webhooks } from "./service";
 import type { HourlyCounts } from "../system/hourly";
 import { SQL } from "./repo";
 import { createStageTimes, type StageTimes } from "../../lib/stage-times";
+import { evaluateConditions, explainFailure, newBudget } from "../../lib/conditions";
+import { renderReply } from "./reply";
 
 export const IDEMPOTENCY_WINDOW_MS = 24 * 3600 * 1000;
 const MAX_STORED_KEY_LENGTH = 200;
@@ -74,6 +77,14 @@ const fail = (outcome: Outcome, status: number, code: string, message: string, h
   error: message,
 });
 
+
+const FILTERED = { ok: true, filtered: true };
+
+/** What a reply template can name: the stored contact, its fields and tags, the payload. */
+function replyContext(run: ActionRun, created: boolean, deps: ActionDeps): TemplateContext {
+  const context = templateContext(run, deps);
+  return { ...context, contact: { ...context.contact, tags: JSON.parse(run.contact.tags) as string[], created } };
+}
 
 export function createReceiver(deps: ReceiverDeps) {
   const { db, clock, webhooks, logs, contacts, fields } = deps;
@@ -141,13 +152,23 @@ export function createReceiver(deps: ReceiverDeps) {
       }
     }
 
+    // Conditions come before anything is identified, mapped or run: a filtered request only logs.
+    const budget = newBudget();
+    if (webhook.conditions) {
+      const conditions = webhook.conditions;
+      const check = stages.time("conditions", () => evaluateConditions(conditions, body, budget));
+      if (!check.holds) {
+        return { outcome: "filtered", answer: { status: 200, body: FILTERED }, notes: [`filtered: ${explainFailure(webhook.conditions, check.results)}`], idempotencyKey: key };
+      }
+    }
+
     const bot = webhooks.botOf(webhook);
     const identified = stages.time("identify", () => identifyContact(bot, webhook.identify, body, contacts));
     if (!identified.ok) {
       return { ...fail("user_not_identified", 422, "user_not_identified", `No contact could be identified: ${identified.reason}.`), notes: identified.notes, idempotencyKey: key };
     }
 
-    const run = newRun(bot, identified.contact, !identified.created, fields.byName(bot.id), body, identified.notes, `webhook:${webhook.id}`);
+    const run = newRun(bot, identified.contact, !identified.created, fields.byName(bot.id), body, identified.notes, `webhook:${webhook.id}`, budget);
     const actionDeps = { contacts, channels: deps.channels, deliveries: deps.deliveries, now: () => now, stages };
     stages.time("field_values", () => {
       for (const mapping of webhook.mappings) {
@@ -162,9 +183,12 @@ export function createReceiver(deps: ReceiverDeps) {
     });
     stages.time("actions", () => runActions(webhook.actions, run, actionDeps)); // and stores the contact
 
+    const answer: Answer = webhook.reply
+      ? { status: webhook.reply.status, body: stages.time("reply", () => renderReply(webhook.reply!.body, () => replyContext(run, identified.created, actionDeps))) }
+      : { status: 200, body: { ok: true, user_ns: identified.contact.user_ns, created: identified.created } };
     return {
       outcome: "processed",
-      answer: { status: 200, body: { ok: true, user_ns: identified.contact.user_ns, created: identified.created } },
+      answer,
       userNs: identified.contact.user_ns,
       created: identified.created,
       written: run.written,

@@ -29,7 +29,8 @@ export const SQL = {
   COUNT_BY_BOT: "SELECT count(*) AS n FROM inbound_webhooks WHERE bot_id = ?",
   UPDATE_WEBHOOK: `UPDATE inbound_webhooks SET name = $name, active = $active, example = $example, identify = $identify, mappings = $mappings,
   actions = $actions, rate_capacity = $rate_capacity, rate_refill_seconds = $rate_refill_seconds, bucket_tokens = $bucket_tokens,
-  bucket_updated_at = $bucket_updated_at, signing_secret = $signing_secret, idempotency_path = $idempotency_path, updated_at = $updated_at
+  bucket_updated_at = $bucket_updated_at, signing_secret = $signing_secret, idempotency_path = $idempotency_path, conditions = $conditions,
+  reply = $reply, updated_at = $updated_at
   WHERE id = $id`,
   DELETE_WEBHOOK: "DELETE FROM inbound_webhooks WHERE id = ?",
   UPDATE_BUCKET: "UPDATE inbound_webhooks SET bucket_tokens = ?, bucket_updated_at = ? WHERE id = ?",

@@ -14,6 +14,8 @@ import type { IdentifyPaths, Mapping, UpdateWebhookBody } from "./model";
 import type { Publish } from "../live/events";
 import { SQL } from "./repo";
 import { createBuckets } from "./buckets";
+import { ConditionError, validateConditions, type Conditions } from "../../lib/conditions";
+import { validateReply, type Reply } from "./reply";
 
 export interface WebhookRow {
   id: number;
@@ -33,13 +35,19 @@ export interface WebhookRow {
   idempotency_path: string | null;
   listen_until: number | null;
   listen_captured_at: number | null;
+  conditions: string | null;
+  reply: string | null;
   created_at: number;
   updated_at: number;
 }
 
 /** A webhook with its JSON columns parsed. */
-export interface Webhook extends Omit<WebhookRow, "identify" | "mappings" | "actions" | "example"> {
+export interface Webhook extends Omit<WebhookRow, "identify" | "mappings" | "actions" | "example" | "conditions" | "reply"> {
   example: unknown;
+  /** When set, a request is processed only if its payload meets them; otherwise it is filtered. */
+  conditions: Conditions | null;
+  /** The answer to a processed request, instead of the default {ok, user_ns, created}. */
+  reply: Reply | null;
   identify: IdentifyPaths;
   mappings: Mapping[];
   actions: Action[];
@@ -59,6 +67,8 @@ export function parseWebhook(row: WebhookRow): Webhook {
     identify: JSON.parse(row.identify),
     mappings: JSON.parse(row.mappings),
     actions: JSON.parse(row.actions),
+    conditions: row.conditions === null ? null : JSON.parse(row.conditions),
+    reply: row.reply === null ? null : JSON.parse(row.reply),
   };
 }
 
@@ -165,6 +175,19 @@ export function createWebhooks({ db, clock, bots, fields, settings, publish = ()
         });
       }
       if (patch.actions !== undefined) next.actions = validateActions(patch.actions, byName);
+      if (patch.conditions !== undefined) {
+        try {
+          next.conditions = validateConditions(patch.conditions, "conditions");
+        } catch (error) {
+          if (error instanceof ConditionError) throw errors.invalidCondition(error.where, error.message);
+          throw error;
+        }
+      }
+      if (patch.reply !== undefined) {
+        const checked = validateReply(patch.reply);
+        if (!checked.ok) throw errors.invalidReply(checked.where, checked.message);
+        next.reply = checked.reply;
+      }
       if (patch.rate_limit !== undefined) {
         next.rate_capacity = patch.rate_limit.capacity;
         next.rate_refill_seconds = patch.rate_limit.refill_seconds;
@@ -198,6 +221,8 @@ export function createWebhooks({ db, clock, bots, fields, settings, publish = ()
         bucket_updated_at: next.bucket_updated_at,
         signing_secret: next.signing_secret,
         idempotency_path: next.idempotency_path,
+        conditions: next.conditions === null ? null : JSON.stringify(next.conditions),
+        reply: next.reply === null ? null : JSON.stringify(next.reply),
         updated_at: clock.now(),
       } as never);
       return get(id);

@@ -19,6 +19,8 @@ export function webhookToJson(webhook: Webhook, bot: Bot, publicUrl: string, rem
     // Write-only after saving: enough shown to recognise it.
     signing_secret: webhook.signing_secret ? `${webhook.signing_secret.slice(0, 10)}…` : null,
     idempotency_path: webhook.idempotency_path,
+    conditions: webhook.conditions,
+    reply: webhook.reply,
     listening: webhook.listen_until !== null && webhook.listen_until > now,
     example_captured_at: webhook.listen_captured_at === null ? null : new Date(webhook.listen_captured_at).toISOString(),
     created_at: new Date(webhook.created_at).toISOString(),
