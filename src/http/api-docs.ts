@@ -75,18 +75,22 @@ a repeated key becomes an array; at most 10,000 fields and 1,000 values for one 
    within 24 h returns the first answer again without running anything (logged as \`duplicate\`).
    With a \`signing_secret\` the key is always the signed \`webhook-id\` (an unsigned header cannot
    make a captured message new). Keys are compared whole, however long;
-7. identification: the value at \`identify.user_ns\` names a contact of this bot; else the phone (E.164,
+7. conditions: when the webhook has \`conditions\` and the body does not meet them, nothing is
+   identified, mapped or run: 200 \`{"ok": true, "filtered": true}\`, logged as \`filtered\` with the
+   rule that failed (see Conditions);
+8. identification: the value at \`identify.user_ns\` names a contact of this bot; else the phone (E.164,
    read with the bot's default country) or email (trimmed, lowercased) matches one (the phone wins when
    they match different contacts); else, when the bot's channel may start conversations (sms, whatsapp,
    voice, email, test) and the phone is valid, a contact is created; else 422 \`user_not_identified\`;
-8. mappings write custom or system fields (\`first_name\`, \`last_name\`, \`email\`, \`phone\`), coerced to the
+9. mappings write custom or system fields (\`first_name\`, \`last_name\`, \`email\`, \`phone\`), coerced to the
    field's type; a value that cannot be coerced is skipped and noted in the log;
-9. actions run in order;
-10. all of it and the log row are committed in one transaction, then 200 \`{"ok": true, "user_ns", "created"}\`.
+10. actions run in order, each only when its own \`when\` conditions hold;
+11. all of it and the log row are committed in one transaction (and flushed to disk), then 200
+   \`{"ok": true, "user_ns", "created"}\`, or the webhook's \`reply\` when it has one (see Reply).
 
 Every request to a known token is one log row with an outcome: \`processed\`, \`rate_limited\`,
 \`webhook_inactive\`, \`invalid_body\`, \`too_large\`, \`invalid_signature\`, \`duplicate\`,
-\`user_not_identified\`. Header values named like authorization, cookie, secret, token, signature or
+\`user_not_identified\`, \`filtered\`. Header values named like authorization, cookie, secret, token, signature or
 api key are stored as \`[redacted]\`; bodies are kept up to 64 KiB. Logs older than the
 \`log_retention_days\` setting (default 30) are pruned hourly.
 
@@ -94,6 +98,33 @@ api key are stored as \`[redacted]\`; bodies are kept up to 64 KiB. Logs older t
 Paths point into the JSON body with dots and brackets: \`contact.email\`, \`contact.phones[0]\`,
 \`data["first name"]\`, \`items[2]['sku']\`; a leading \`$.\` is allowed. Keys that contain dots, spaces or
 brackets need the quoted form. A path that finds nothing reads as missing (mapping skipped, noted).
+
+## Conditions
+\`conditions\` on a webhook, and \`when\` on any action, are \`{"match": "all" | "any", "rules": [...]}\`
+with 1 to 20 rules \`{"path", "op", "value"}\` read from the body:
+
+| op | holds when the value at \`path\` |
+| --- | --- |
+| \`equals\`, \`not_equals\` | is (is not) \`value\`; numbers compare as numbers, so \`"100"\` equals \`100\` |
+| \`contains\` | is text containing \`value\`, or a list with an item equal to it |
+| \`starts_with\` | is text (or a number) starting with \`value\` |
+| \`exists\`, \`missing\` | is there and not null (is absent or null); no \`value\` |
+| \`greater_than\`, \`less_than\` | is a number (or numeric text) above (below) \`value\`, a number |
+| \`matches\` | is text the RE2 pattern \`value\` finds (anywhere unless anchored; \`(?i)\` ignores case) |
+
+Patterns run in RE2 (no lookaround, no backreferences), whose time grows with the value's length,
+never exponentially. Each request has a budget of 4,000,000 steps (a pattern's compiled size times
+the length of the value it reads): a match that would go over it is stopped, counts as not holding,
+and the log says so. A bad definition is refused with 422 \`invalid_condition\` naming the part
+(\`conditions.rules[1].value: ...\`). A skipped action is noted in the log with the rule that failed.
+
+## Reply
+\`reply\` \`{"status": 200 | 201 | 202, "body": <any JSON>}\` answers a processed request instead of
+\`{ok, user_ns, created}\`, rendered after the actions: strings in the body take the templates below
+plus \`{{created}}\` and \`{{tags}}\`; a string that is one placeholder and nothing else takes the value
+as it is (a number stays a number, tags a list); a missing value renders as \`""\`. Errors keep the
+error shape, a filtered request gets \`{"ok": true, "filtered": true}\`, and a repeat (idempotency)
+gets the first reply again. \`null\` restores the default.
 
 ## Actions
 Run after mapping, in order; a failing one is noted and the rest still run.

@@ -6,7 +6,7 @@ import type { WebhookLog } from "../../src/modules/inbound/logs";
 import type { Webhook } from "../../src/modules/inbound/service";
 import type { Contact } from "../../src/modules/contacts/service";
 import { Crumbs, Layout, Live } from "../layout";
-import { ActionsSection, ConfigSection, ExampleSection, HeadSection, LimitsSection, TestSection, type ConfigProps } from "../partials/webhook-editor";
+import { ActionsSection, ConditionsSection, ConfigSection, ExampleSection, HeadSection, LimitsSection, ReplySection, TestSection, type ConditionsPreview, type ConfigProps } from "../partials/webhook-editor";
 import { LogsSection } from "../partials/webhook-logs";
 
 export interface WebhookPageProps {
@@ -17,6 +17,7 @@ export interface WebhookPageProps {
   listening: boolean;
   fields: CustomField[];
   preview: ConfigProps["preview"];
+  conditionsPreview: ConditionsPreview;
   logs: WebhookLog[];
   contacts: Map<string, Contact>;
   nextCursor: string | null;
@@ -36,8 +37,10 @@ export function WebhookPage(props: WebhookPageProps) {
       <Live topic={`example-${webhook.id}`} url={`/admin/webhooks/${webhook.id}/example`} target="wh-example">
         <ExampleSection webhook={webhook} listening={listening} now={props.now} />
       </Live>
+      <ConditionsSection webhook={webhook} preview={props.conditionsPreview} />
       <ConfigSection webhook={webhook} fields={fields} preview={preview} />
       <ActionsSection webhook={webhook} fields={fields} />
+      <ReplySection webhook={webhook} />
       <LimitsSection webhook={webhook} />
       <TestSection webhook={webhook} path={new URL(url).pathname} />
       <Live topic={`logs-${webhook.id}`} url={`/admin/webhooks/${webhook.id}/logs/rows`} target="wh-log-rows" include="#wh-logs select[name=outcome]">

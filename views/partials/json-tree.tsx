@@ -7,6 +7,7 @@ const PICKS = [
   ["phone", "phone"],
   ["email", "email"],
   ["map", "map to field"],
+  ["condition", "only when equal"],
 ] as const;
 
 function preview(value: unknown): string {
@@ -22,7 +23,7 @@ function Leaf({ webhookId, segments, value }: { webhookId: number; segments: Pat
       <span class="picks">
         {PICKS.map(([as, label]) => (
           <button type="button" class="pick small secondary" hx-post={`/admin/webhooks/${webhookId}/pick`} hx-vals={JSON.stringify({ path, as })}
-            hx-target="#wh-config" hx-swap="outerHTML" title={`Use ${path} as ${label}`} data-path={path} data-as={as}>
+            hx-target={as === "condition" ? "#wh-conditions" : "#wh-config"} hx-swap="outerHTML" title={`Use ${path} as ${label}`} data-path={path} data-as={as}>
             {label}
           </button>
         ))}

@@ -5,6 +5,7 @@ import type { Webhook } from "../../src/modules/inbound/service";
 import type { CustomField } from "../../src/modules/fields/service";
 import { ErrorText } from "../layout";
 import { JsonTree } from "./json-tree";
+import { describeRule, type ConditionOp, type RuleResult } from "../../src/lib/conditions";
 
 const base = (webhook: Webhook) => `/admin/webhooks/${webhook.id}`;
 const pretty = (value: unknown) => (value === null || value === undefined ? "" : JSON.stringify(value, null, 2));
@@ -277,6 +278,7 @@ export function ActionsSection({ webhook, fields, typed, preview, error }: { web
           {webhook.actions.map((action, index) => (
             <li>
               <span safe>{describeAction(action)}</span>{" "}
+              {action.when ? <span class="muted small-text" safe>{`only when ${action.when.rules.map(describeRule).join(action.when.match === "all" ? " and " : " or ")}`}</span> : ""}{" "}
               <button type="button" class="danger small" hx-post={`${base(webhook)}/actions/${index}/delete`} hx-target="#wh-actions" hx-swap="outerHTML">
                 Remove
               </button>
@@ -355,6 +357,12 @@ export function ActionsSection({ webhook, fields, typed, preview, error }: { web
             </textarea>
           </label>
         </For>
+        <details class="wide" open={typed?.when_path ? true : undefined}>
+          <summary>Only when… (optional)</summary>
+          <div class="row">
+            <RuleInputs prefix="when_" typed={typed} />
+          </div>
+        </details>
         <div class="row">
           <button type="submit">Add action</button>
         </div>
@@ -442,6 +450,183 @@ export function TestSection({ webhook, path }: { webhook: Webhook; path: string 
         </button>
       </div>
       <pre id="wh-test-result" class="result" hidden></pre>
+    </section>
+  );
+}
+
+const OP_CHOICES: [ConditionOp, string][] = [
+  ["equals", "equals"],
+  ["not_equals", "does not equal"],
+  ["contains", "contains"],
+  ["starts_with", "starts with"],
+  ["exists", "exists"],
+  ["missing", "is missing"],
+  ["greater_than", "is greater than"],
+  ["less_than", "is less than"],
+  ["matches", "matches (RE2 pattern)"],
+];
+
+/** Path, operator and value inputs of one rule (`prefix` tells an action's apart). */
+function RuleInputs({ prefix = "", typed, required }: { prefix?: string; typed?: Record<string, string | undefined>; required?: boolean }) {
+  const value = (key: string) => typed?.[`${prefix}${key}`] ?? "";
+  return (
+    <>
+      <label>
+        Path
+        <input name={`${prefix}path`} value={value("path")} required={required} placeholder="order.total" />
+      </label>
+      <label>
+        Operator
+        <select name={`${prefix}op`}>
+          {OP_CHOICES.map(([op, label]) => (
+            <option value={op} selected={value("op") === op}>
+              {label}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        Value
+        <input name={`${prefix}value`} value={value("value")} placeholder="100, paid, (?i)^vip" />
+      </label>
+    </>
+  );
+}
+
+/** A rule from a form: numbers typed as numbers, `true`/`false` as booleans, no value for exists/missing. */
+export function ruleFromForm(form: Record<string, string | undefined>, prefix = ""): Record<string, unknown> {
+  const op = form[`${prefix}op`] ?? "equals";
+  const raw = form[`${prefix}value`] ?? "";
+  const rule: Record<string, unknown> = { path: (form[`${prefix}path`] ?? "").trim(), op };
+  if (op === "exists" || op === "missing") return rule;
+  const trimmed = raw.trim();
+  if (op === "equals" || op === "not_equals") rule.value = trimmed === "true" ? true : trimmed === "false" ? false : trimmed === "null" ? null : raw;
+  else rule.value = raw;
+  return rule;
+}
+
+export interface ConditionsPreview {
+  /** Null without an example. */
+  results: RuleResult[] | null;
+  holds: boolean | null;
+  explanation?: string;
+}
+
+export function ConditionsSection({ webhook, preview, typed, error }: { webhook: Webhook; preview: ConditionsPreview; typed?: Record<string, string | undefined>; error?: string }) {
+  const conditions = webhook.conditions;
+  return (
+    <section id="wh-conditions" class="card">
+      <h2>Conditions</h2>
+      <p class="muted small-text">
+        Process a request only when its body meets these. Otherwise nothing is identified, mapped or run: it is answered {'{"ok": true, "filtered": true}'} and logged as
+        filtered. In the example, a value's "only when equal" button adds a rule.
+      </p>
+      {conditions === null ? (
+        <p class="muted">No conditions: every request is processed.</p>
+      ) : (
+        <>
+          <form class="row" hx-post={`${base(webhook)}/conditions/match`} hx-trigger="change" hx-target="#wh-conditions" hx-swap="outerHTML">
+            <label>
+              Process when
+              <select name="match">
+                <option value="all" selected={conditions.match === "all"}>
+                  all rules hold
+                </option>
+                <option value="any" selected={conditions.match === "any"}>
+                  any rule holds
+                </option>
+              </select>
+            </label>
+          </form>
+          <table id="wh-rules">
+            <thead>
+              <tr>
+                <th>Rule</th>
+                <th>On the example</th>
+                <th></th>
+              </tr>
+            </thead>
+            <tbody>
+              {conditions.rules.map((rule, index) => {
+                const result = preview.results?.[index];
+                return (
+                  <tr>
+                    <td>
+                      <code safe>{describeRule(rule)}</code>
+                    </td>
+                    {!result ? (
+                      <td class="muted">—</td>
+                    ) : result.holds ? (
+                      <td class="ok">holds</td>
+                    ) : (
+                      <td class="error" safe>{result.stopped ?? `does not hold (found ${result.actual === undefined ? "nothing" : JSON.stringify(result.actual)})`}</td>
+                    )}
+                    <td class="actions">
+                      <button type="button" class="danger small" hx-post={`${base(webhook)}/conditions/${index}/delete`} hx-target="#wh-conditions" hx-swap="outerHTML">
+                        Remove
+                      </button>
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+          <p id="wh-conditions-verdict" class={preview.holds === false ? "error" : "muted"} safe>
+            {preview.holds === null ? "No example yet to check them against." : preview.holds ? "The example meets them: it would be processed." : `The example would be filtered: ${preview.explanation}`}
+          </p>
+        </>
+      )}
+      <form class="row" id="wh-add-rule" hx-post={`${base(webhook)}/conditions`} hx-target="#wh-conditions" hx-swap="outerHTML">
+        <RuleInputs typed={typed} required />
+        <button type="submit" class="secondary">Add rule</button>
+      </form>
+      <ErrorText message={error} />
+    </section>
+  );
+}
+
+export function ReplySection({ webhook, typed, error }: { webhook: Webhook; typed?: { status?: string; body?: string }; error?: string }) {
+  const status = typed?.status ?? String(webhook.reply?.status ?? 200);
+  return (
+    <section id="wh-reply" class="card">
+      <h2>Reply to the caller</h2>
+      <p class="muted small-text">
+        {webhook.reply
+          ? "A processed request is answered with this, rendered after the actions ran. Errors keep the error shape; a filtered request gets {\"ok\": true, \"filtered\": true}."
+          : 'Processed requests are answered {"ok": true, "user_ns": …, "created": …}. Set a body to answer with what the caller needs instead.'}{" "}
+        Placeholders: {"{{user_ns}}"}, {"{{created}}"}, {"{{tags}}"}, {"{{first_name}}"}, {"{{field_name}}"}, {"{{payload.some.path}}"}; a string that is one placeholder keeps the value's type.
+      </p>
+      <form hx-post={`${base(webhook)}/reply`} hx-target="#wh-reply" hx-swap="outerHTML">
+        <div class="row">
+          <label>
+            Status
+            <select name="status">
+              {["200", "201", "202"].map((code) => (
+                <option value={code} selected={status === code}>
+                  {code}
+                </option>
+              ))}
+            </select>
+          </label>
+        </div>
+        <label>
+          Body (JSON)
+          <textarea name="body" rows="6" spellcheck="false" class="code" placeholder='{"id": "{{user_ns}}", "status": "received"}' safe>
+            {typed?.body ?? pretty(webhook.reply?.body)}
+          </textarea>
+        </label>
+        <div class="row">
+          <button type="submit" class="secondary">Save reply</button>
+          {webhook.reply ? (
+            <button type="button" class="secondary" hx-post={`${base(webhook)}/reply`} hx-vals='{"default":"1"}' hx-target="#wh-reply" hx-swap="outerHTML">
+              Use the default answer
+            </button>
+          ) : (
+            ""
+          )}
+        </div>
+      </form>
+      <ErrorText message={error} />
     </section>
   );
 }

@@ -16,7 +16,8 @@ import type { Accounts } from "./accounts";
 import { formError, formOf, html, redirect, section, sessionGuard, type Markup } from "./http";
 import { WebhookPage } from "../../../views/pages/webhook";
 import { WebhooksSection } from "../../../views/partials/webhooks";
-import { ActionPreview, ActionsSection, ConfigSection, ExampleSection, HeadSection, LimitsSection, TestBody, type ConfigProps } from "../../../views/partials/webhook-editor";
+import { ActionPreview, ActionsSection, ConditionsSection, ConfigSection, ExampleSection, HeadSection, LimitsSection, ReplySection, ruleFromForm, TestBody, type ConfigProps } from "../../../views/partials/webhook-editor";
+import { readAt } from "../../lib/json-path";
 import { LogDetail, LogRows, LogsSection, ReplayConfirm } from "../../../views/partials/webhook-logs";
 import type { Preview } from "../inbound/preview";
 
@@ -56,9 +57,13 @@ export function webhookPages(deps: WebhookPagesDeps) {
     const page = logs.list(webhook.id, { outcome: outcome || undefined, limit: 25, cursor });
     return LogsSection({ webhookId: webhook.id, logs: page.data, contacts: contactsOf(page.data), outcomes: OUTCOMES, outcome, nextCursor: page.next_cursor, detail: detailId ? logs.get(webhook.id, detailId) : undefined });
   };
+  const conditionsSection = (webhook: Webhook, extra: { typed?: Record<string, string | undefined>; error?: string } = {}) =>
+    ConditionsSection({ webhook, preview: preview.previewConditions(webhook), ...extra });
   // The mapping previews change with the example: swap them too, out of band.
   const withOob = (markup: Markup, id: string) => String(markup).replace(`id="${id}"`, `id="${id}" hx-swap-oob="true"`);
   const outOfBand = (markup: Markup) => withOob(markup, "wh-config");
+  /** Everything that previews the example, swapped out of band when the example changes. */
+  const examplePreviews = (webhook: Webhook) => outOfBand(config(webhook)) + withOob(conditionsSection(webhook), "wh-conditions") + withOob(TestBody({ webhook }), "wh-test-body");
   /** Runs a change through the same validation as the API; its error shows in the section. */
   const change = (id: number, patch: Parameters<Webhooks["update"]>[1], render: (webhook: Webhook, error?: string) => Markup) =>
     section(() => render(webhooks.update(id, patch)), (error) => render(webhooks.get(id), error));
@@ -84,6 +89,7 @@ export function webhookPages(deps: WebhookPagesDeps) {
         listening: webhooks.isListening(webhook, clock.now()),
         fields: fields.list(webhook.bot_id),
         preview: preview.preview(webhook, webhook.example) as never,
+        conditionsPreview: preview.previewConditions(webhook),
         outcomes: OUTCOMES,
         logs: page.data,
         contacts: contactsOf(page.data),
@@ -107,7 +113,7 @@ export function webhookPages(deps: WebhookPagesDeps) {
       const webhook = webhooks.get(Number(params.id));
       const listening = webhooks.isListening(webhook, clock.now());
       // A captured request fills the tree, the mapping previews and the test panel at once.
-      const oob = listening ? "" : outOfBand(config(webhook)) + withOob(TestBody({ webhook }), "wh-test-body");
+      const oob = listening ? "" : examplePreviews(webhook);
       return html(String(ExampleSection({ webhook, listening, now: clock.now() })) + oob);
     })
     .post("/webhooks/:id/listen/cancel", ({ params }) => html(ExampleSection({ webhook: webhooks.stopListening(Number(params.id)), listening: false, now: clock.now() })))
@@ -121,7 +127,7 @@ export function webhookPages(deps: WebhookPagesDeps) {
         return html(ExampleSection({ webhook: webhooks.get(id), listening: false, now: clock.now(), typed: text, error: `That is not valid JSON: ${(error as Error).message}` }), 422);
       }
       const webhook = webhooks.update(id, { example });
-      return html(String(ExampleSection({ webhook, listening: webhooks.isListening(webhook, clock.now()), now: clock.now() })) + outOfBand(config(webhook)) + withOob(TestBody({ webhook }), "wh-test-body"));
+      return html(String(ExampleSection({ webhook, listening: webhooks.isListening(webhook, clock.now()), now: clock.now() })) + examplePreviews(webhook));
     })
     .post("/webhooks/:id/listen", ({ params }) => html(ExampleSection({ webhook: webhooks.startListening(Number(params.id)), listening: true, now: clock.now() })))
     .post("/webhooks/:id/pick", ({ params, body }) => {
@@ -129,8 +135,51 @@ export function webhookPages(deps: WebhookPagesDeps) {
       const webhook = webhooks.get(Number(params.id));
       const path = String(form.path ?? "");
       if (form.as === "map") return html(config(webhook, { pendingPath: path }));
-      if (form.as !== "user_ns" && form.as !== "phone" && form.as !== "email") throw errors.validation("Pick user_ns, phone, email or map.");
+      if (form.as === "condition") {
+        // "Only when equal to this": the example's value at the path (a scalar; else "exists").
+        const value = readAt(webhook.example, path);
+        const rule = value === null || ["string", "number", "boolean"].includes(typeof value) ? { path, op: "equals", value } : { path, op: "exists" };
+        const rules = [...(webhook.conditions?.rules ?? []), rule];
+        return change(webhook.id, { conditions: { match: webhook.conditions?.match ?? "all", rules } }, (w, error) => conditionsSection(w, { error }));
+      }
+      if (form.as !== "user_ns" && form.as !== "phone" && form.as !== "email") throw errors.validation("Pick user_ns, phone, email, map or condition.");
       return change(webhook.id, { identify: { ...webhook.identify, [form.as]: path } }, (w, error) => config(w, { error }));
+    })
+    .post("/webhooks/:id/conditions", ({ params, body }) => {
+      const form = formOf(body);
+      const webhook = webhooks.get(Number(params.id));
+      const rules = [...(webhook.conditions?.rules ?? []), ruleFromForm(form)];
+      return section(
+        () => conditionsSection(webhooks.update(webhook.id, { conditions: { match: webhook.conditions?.match ?? "all", rules } as never })),
+        (error) => conditionsSection(webhooks.get(webhook.id), { typed: form, error }),
+      );
+    })
+    .post("/webhooks/:id/conditions/match", ({ params, body }) => {
+      const webhook = webhooks.get(Number(params.id));
+      if (!webhook.conditions) return html(conditionsSection(webhook));
+      const match = formOf(body).match === "any" ? "any" : "all";
+      return change(webhook.id, { conditions: { ...webhook.conditions, match } }, (w, error) => conditionsSection(w, { error }));
+    })
+    .post("/webhooks/:id/conditions/:index/delete", ({ params }) => {
+      const webhook = webhooks.get(Number(params.id));
+      const rules = (webhook.conditions?.rules ?? []).filter((_, i) => i !== Number(params.index));
+      const conditions = webhook.conditions && rules.length > 0 ? { ...webhook.conditions, rules } : null;
+      return change(webhook.id, { conditions }, (w, error) => conditionsSection(w, { error }));
+    })
+    .post("/webhooks/:id/reply", ({ params, body }) => {
+      const form = formOf(body);
+      const id = Number(params.id);
+      if (form.default === "1") return change(id, { reply: null }, (webhook, error) => ReplySection({ webhook, error }));
+      const text = String(form.body ?? "").trim();
+      const typed = { status: form.status, body: text };
+      let replyBody: unknown;
+      try {
+        replyBody = JSON.parse(text);
+      } catch (error) {
+        return html(ReplySection({ webhook: webhooks.get(id), typed, error: `The body is not valid JSON: ${(error as Error).message}` }), 422);
+      }
+      const reply = { status: Number(form.status ?? 200), body: replyBody };
+      return section(() => ReplySection({ webhook: webhooks.update(id, { reply } as never) }), (error) => ReplySection({ webhook: webhooks.get(id), typed, error }));
     })
     .post("/webhooks/:id/identify", ({ params, body }) => {
       const form = formOf(body);
@@ -163,6 +212,7 @@ export function webhookPages(deps: WebhookPagesDeps) {
       if (form.type === "set_field") Object.assign(action, { field: form.field, value: form.value ?? "" });
       if (form.type === "pause_bot") action.minutes = form.minutes ? Number(form.minutes) : null;
       if (form.type === "http_request") Object.assign(action, { url: form.url ?? "", method: form.method ?? "POST", body: httpBody(form.body) });
+      if (form.when_path?.trim()) action.when = { match: "all", rules: [ruleFromForm(form, "when_")] };
       // A refused action comes back as typed, with its type still chosen.
       const render = (w: Webhook, error?: string) => ActionsSection({ webhook: w, fields: fields.list(w.bot_id), typed: error ? form : undefined, error });
       return change(webhook.id, { actions: [...webhook.actions, action] }, render);

@@ -4,6 +4,7 @@
 import { normaliseEmail, normalisePhone } from "../../lib/contact-identity";
 import { readAt } from "../../lib/json-path";
 import { renderTemplate } from "../../lib/template";
+import { evaluateConditions, evaluateRule, explainFailure, newBudget, type RuleResult } from "../../lib/conditions";
 import type { Contacts } from "../contacts/service";
 import type { Fields } from "../fields/service";
 import { SYSTEM_FIELDS } from "../fields/service";
@@ -46,6 +47,16 @@ export function createPreview({ webhooks, fields, contacts }: { webhooks: Webhoo
 
   return {
     preview,
+    /** Each rule of the webhook's conditions on its example, and whether the example would pass. */
+    previewConditions(webhook: Webhook): { results: RuleResult[] | null; holds: boolean | null; explanation?: string } {
+      const { conditions, example } = webhook;
+      if (!conditions || example === null || example === undefined) return { results: null, holds: null };
+      // Every rule is shown, including those a request would not need to evaluate.
+      const budget = newBudget();
+      const results = conditions.rules.map((rule) => evaluateRule(rule, example, budget));
+      const decided = evaluateConditions(conditions, example);
+      return { results, holds: decided.holds, explanation: decided.holds ? undefined : explainFailure(conditions, decided.results) };
+    },
     /** A template as the example request would render it: the contact as the mappings would set it. */
     previewTemplate(webhook: Webhook, template: string): string {
       const { identify, mappings } = preview(webhook, webhook.example);
