@@ -126,6 +126,11 @@ as it is (a number stays a number, tags a list); a missing value renders as \`""
 error shape, a filtered request gets \`{"ok": true, "filtered": true}\`, and a repeat (idempotency)
 gets the first reply again. \`null\` restores the default.
 
+## Test payloads
+\`/api/v1/inbound-webhooks/{id}/test-payloads\` keeps up to 20 named JSON bodies per webhook (unique
+names; 409 \`test_payload_exists\`, \`test_payload_limit_reached\`; 422 \`invalid_test_payload\` for a
+body that is not a JSON object or is over 64 KiB). The admin's test panel picks one and sends it.
+
 ## Actions
 Run after mapping, in order; a failing one is noted and the rest still run.
 

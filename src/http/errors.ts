@@ -69,6 +69,8 @@ export const errors = {
   invalidAction: (index: number, message: string) => new AppError(422, "invalid_action", `actions[${index}]: ${message}.`),
   invalidCondition: (where: string, message: string) => new AppError(422, "invalid_condition", `${where}: ${message}.`),
   invalidReply: (where: string, message: string) => new AppError(422, "invalid_reply", `${where}: ${message}.`),
+  testPayloadExists: (name: string) => new AppError(409, "test_payload_exists", `This webhook already has a test payload named '${name}'.`),
+  testPayloadLimitReached: (limit: number) => new AppError(409, "test_payload_limit_reached", `A webhook keeps at most ${limit} test payloads; delete one first.`),
   invalidPath: (where: string, path: string, reason: string) => new AppError(422, "invalid_path", `${where}: '${path}' is not a valid path (${reason}).`),
   invalidSigningSecret: () => new AppError(422, "invalid_signing_secret", "The signing secret must be 'whsec_' followed by base64 of 16 to 128 random bytes."),
   /** A "Name: value" line in a form's headers box that has no name. */

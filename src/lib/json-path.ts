@@ -60,9 +60,18 @@ export function readPath(value: unknown, segments: readonly PathSegment[]): unkn
   return current;
 }
 
+// Saved paths are read on every request: each is parsed once. Bounded, as API clients can send
+// paths of their own (templates, previews).
+const parsedPaths = new Map<string, ParsedPath>();
+
 /** Convenience for a path already known to be valid (checked when it was saved). */
 export function readAt(value: unknown, path: string): unknown {
-  const parsed = parsePath(path);
+  let parsed = parsedPaths.get(path);
+  if (!parsed) {
+    parsed = parsePath(path);
+    if (parsedPaths.size >= 10_000) parsedPaths.clear();
+    parsedPaths.set(path, parsed);
+  }
   return parsed.ok ? readPath(value, parsed.segments) : undefined;
 }
 

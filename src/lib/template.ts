@@ -27,6 +27,9 @@ function lookup(name: string, context: TemplateContext): unknown {
 
 export const hasPlaceholder = (template: string) => template.search(PLACEHOLDER) !== -1;
 
+/** The names a template's placeholders read, e.g. ["first_name", "payload.order.id"]. */
+export const placeholderNames = (template: string): string[] => [...template.matchAll(PLACEHOLDER)].map((match) => match[1]!);
+
 /** `context` may be a function: it is then called only when the template has a placeholder. */
 export function renderTemplate(template: string, context: TemplateContext | (() => TemplateContext), encode: Encoder = asIs): string {
   let resolved: TemplateContext | null = null;

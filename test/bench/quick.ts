@@ -31,6 +31,8 @@ const targets: Record<string, [string, string]> = {
   ingest: [setup.hookUrl, "ingest.lua"],
   "ingest-new": [setup.hookUrl, "ingest.lua"],
   "ingest-repeat": [setup.hookUrl, "ingest.lua"],
+  // The same webhook with three conditions and a reply template (BENCH_ONLY=conditioned-repeat).
+  "conditioned-repeat": [setup.conditionedUrl, "ingest.lua"],
   unknown: [`${url}/hooks/unknown-token-for-benchmark`, "empty.lua"],
   limited: [setup.limitedUrl, "empty.lua"],
   inactive: [setup.inactiveUrl, "empty.lua"],
@@ -72,7 +74,7 @@ for (const name of only) {
   const leads = name.split("-")[1] ?? "cycle";
   const w = Bun.spawnSync(["wrk", "-t2", "-c32", `-d${SECONDS}s`, "--latency", "-s", join(import.meta.dir, script), target], { env: { ...process.env, LEADS: leads } }).stdout.toString();
   console.log(name.padEnd(9), /Requests\/sec:\s+(\S+)/.exec(w)?.[1], "req/s  p50", /\s50%\s+(\S+)/.exec(w)?.[1], " p99", /\s99%\s+(\S+)/.exec(w)?.[1], " non2xx", /Non-2xx or 3xx responses: (\d+)/.exec(w)?.[1] ?? 0);
-  if (name.startsWith("ingest")) for (const line of stageLines(before, await stageSnapshot(url, proc.pid))) console.log(line);
+  if (name.startsWith("ingest") || name.startsWith("conditioned")) for (const line of stageLines(before, await stageSnapshot(url, proc.pid))) console.log(line);
 }
 proc.kill("SIGTERM");
 await proc.exited;

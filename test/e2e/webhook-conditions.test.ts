@@ -1,5 +1,6 @@
 // Conditions, action conditions and the reply, built in the webhook editor in a real browser:
-// a rule from the example tree, its preview on the example, a test request filtered, a reply.
+// a rule from the example tree, its preview on the example, a test request filtered, a reply;
+// and the test panel's saved payloads.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { Browser, Page } from "playwright-core";
 import { join } from "node:path";
@@ -108,5 +109,45 @@ describe("conditions in the webhook editor", () => {
     await page.waitForSelector("#wh-reply button:text('Use the default answer')", { state: "detached" });
     expect(server.services.webhooks.get(webhookId).reply).toBeNull();
     expect((await sendTest({ phone: "+14155550305", order: { status: "paid" } })).body).toEqual({ ok: true, user_ns: expect.any(String), created: true });
+  });
+});
+
+describe("saved test payloads", () => {
+  test("save the body under a name, pick it after a reload, send it; the example stays a choice", async () => {
+    const vip = { phone: "+14155550306", order: { status: "paid", total: 2000 }, plan: "gold" };
+    await page.fill("#wh-test-body", JSON.stringify(vip));
+    await page.fill("#wh-test-save input[name=name]", "Big order");
+    await page.click("#wh-test-save button[type=submit]");
+    await page.waitForSelector("#wh-test-pick option:checked:text('Big order')", { state: "attached" });
+    expect(server.services.testPayloads.list(webhookId).map((p) => [p.name, p.body])).toEqual([["Big order", vip]]);
+
+    await page.reload();
+    expect(JSON.parse(await page.inputValue("#wh-test-body"))).toEqual(example);
+    await page.selectOption("#wh-test-pick", { label: "Big order" });
+    await page.waitForFunction(() => (document.querySelector("#wh-test-body") as HTMLTextAreaElement).value.includes("2000"));
+    expect(JSON.parse(await page.inputValue("#wh-test-body"))).toEqual(vip);
+    const sent = await sendTest(vip);
+    expect(sent.status).toBe(200);
+    await page.selectOption("#wh-test-pick", { label: "the example" });
+    await page.waitForFunction(() => !(document.querySelector("#wh-test-body") as HTMLTextAreaElement).value.includes("2000"));
+  });
+
+  test("a body that is not JSON is not saved, and stays as typed with the error", async () => {
+    await page.fill("#wh-test-body", "{oops");
+    await page.fill("#wh-test-save input[name=name]", "Broken");
+    await page.click("#wh-test-save button[type=submit]");
+    await page.waitForSelector("#wh-test .error:has-text('not valid JSON')");
+    expect(await page.inputValue("#wh-test-body")).toBe("{oops");
+    expect(server.services.testPayloads.list(webhookId)).toHaveLength(1);
+  });
+
+  test("delete the chosen payload after confirming", async () => {
+    await page.selectOption("#wh-test-pick", { label: "Big order" });
+    await page.waitForSelector("#wh-test button:text('Delete this payload')");
+    page.once("dialog", (dialog) => dialog.accept());
+    await page.click("#wh-test button:text('Delete this payload')");
+    await page.waitForSelector("#wh-test button:text('Delete this payload')", { state: "detached" });
+    expect(server.services.testPayloads.list(webhookId)).toEqual([]);
+    expect(await page.$$eval("#wh-test-pick option", (options) => options.map((o) => o.textContent?.trim()))).toEqual(["the example"]);
   });
 });

@@ -8,6 +8,7 @@ import type { Contact } from "../../src/modules/contacts/service";
 import { Crumbs, Layout, Live } from "../layout";
 import { ActionsSection, ConditionsSection, ConfigSection, ExampleSection, HeadSection, LimitsSection, ReplySection, TestSection, type ConditionsPreview, type ConfigProps } from "../partials/webhook-editor";
 import { LogsSection } from "../partials/webhook-logs";
+import type { TestPayload } from "../../src/modules/inbound/test-payloads";
 
 export interface WebhookPageProps {
   csrf: string;
@@ -18,6 +19,7 @@ export interface WebhookPageProps {
   fields: CustomField[];
   preview: ConfigProps["preview"];
   conditionsPreview: ConditionsPreview;
+  testPayloads: TestPayload[];
   logs: WebhookLog[];
   contacts: Map<string, Contact>;
   nextCursor: string | null;
@@ -42,7 +44,7 @@ export function WebhookPage(props: WebhookPageProps) {
       <ActionsSection webhook={webhook} fields={fields} />
       <ReplySection webhook={webhook} />
       <LimitsSection webhook={webhook} />
-      <TestSection webhook={webhook} path={new URL(url).pathname} />
+      <TestSection webhook={webhook} path={new URL(url).pathname} payloads={props.testPayloads} />
       <Live topic={`logs-${webhook.id}`} url={`/admin/webhooks/${webhook.id}/logs/rows`} target="wh-log-rows" include="#wh-logs select[name=outcome]">
         <LogsSection webhookId={webhook.id} logs={props.logs} contacts={props.contacts} outcomes={props.outcomes} outcome="" nextCursor={props.nextCursor} />
       </Live>

@@ -6,6 +6,7 @@ import type { CustomField } from "../../src/modules/fields/service";
 import { ErrorText } from "../layout";
 import { JsonTree } from "./json-tree";
 import { describeRule, type ConditionOp, type RuleResult } from "../../src/lib/conditions";
+import type { TestPayload } from "../../src/modules/inbound/test-payloads";
 
 const base = (webhook: Webhook) => `/admin/webhooks/${webhook.id}`;
 const pretty = (value: unknown) => (value === null || value === undefined ? "" : JSON.stringify(value, null, 2));
@@ -429,26 +430,57 @@ export function LimitsSection({ webhook, newSecret, error }: { webhook: Webhook;
   );
 }
 
-/** The body the test panel sends: the example (swapped on its own when one is captured). */
-export function TestBody({ webhook }: { webhook: Webhook }) {
+/** The body the test panel sends: a saved payload's, or the example. */
+export function TestBody({ webhook, payload, typed }: { webhook: Webhook; payload?: TestPayload; typed?: string }) {
   return (
-    <textarea id="wh-test-body" rows="8" spellcheck="false" class="code" aria-label="Test request body" safe>
-      {pretty(webhook.example) || "{}"}
+    <textarea id="wh-test-body" name="body" rows="8" spellcheck="false" class="code" aria-label="Test request body" safe>
+      {typed ?? (payload ? pretty(payload.body) : pretty(webhook.example) || "{}")}
     </textarea>
   );
 }
 
-export function TestSection({ webhook, path }: { webhook: Webhook; path: string }) {
+export function TestSection({ webhook, path, payloads, selected, typed, error }: { webhook: Webhook; path: string; payloads: TestPayload[]; selected?: TestPayload; typed?: { body?: string; name?: string }; error?: string }) {
   return (
     <section id="wh-test" class="card">
       <h2>Send a test request</h2>
-      <p class="muted small-text">Posts this body to the webhook URL from your browser, exactly as an outside system would.</p>
-      <TestBody webhook={webhook} />
+      <p class="muted small-text">Posts this body to the webhook URL from your browser, exactly as an outside system would. Save bodies you send often under a name.</p>
       <div class="row">
+        <label>
+          Body
+          <select name="payload" id="wh-test-pick" hx-get={`${base(webhook)}/test`} hx-target="#wh-test" hx-swap="outerHTML">
+            <option value="" selected={!selected}>
+              the example
+            </option>
+            {payloads.map((payload) => (
+              <option value={String(payload.id)} selected={selected?.id === payload.id} safe>
+                {payload.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        {selected ? (
+          <button type="button" class="danger small" hx-post={`${base(webhook)}/test-payloads/${selected.id}/delete`} hx-target="#wh-test" hx-swap="outerHTML"
+            hx-confirm={`Delete the saved payload '${selected.name}'?`}>
+            Delete this payload
+          </button>
+        ) : (
+          ""
+        )}
+      </div>
+      <TestBody webhook={webhook} payload={selected} typed={typed?.body} />
+      <div class="row spaced">
         <button type="button" id="wh-test-send" data-test-url={path} data-test-body="#wh-test-body" data-test-result="#wh-test-result">
           Send test request
         </button>
+        <form class="row" id="wh-test-save" hx-post={`${base(webhook)}/test-payloads`} hx-include="#wh-test-body" hx-target="#wh-test" hx-swap="outerHTML">
+          <label>
+            Save this body as
+            <input name="name" maxlength="100" required placeholder="VIP lead" value={typed?.name ?? selected?.name ?? ""} />
+          </label>
+          <button type="submit" class="secondary">Save</button>
+        </form>
       </div>
+      <ErrorText message={error} />
       <pre id="wh-test-result" class="result" hidden></pre>
     </section>
   );

@@ -16,10 +16,11 @@ import type { Accounts } from "./accounts";
 import { formError, formOf, html, redirect, section, sessionGuard, type Markup } from "./http";
 import { WebhookPage } from "../../../views/pages/webhook";
 import { WebhooksSection } from "../../../views/partials/webhooks";
-import { ActionPreview, ActionsSection, ConditionsSection, ConfigSection, ExampleSection, HeadSection, LimitsSection, ReplySection, ruleFromForm, TestBody, type ConfigProps } from "../../../views/partials/webhook-editor";
+import { ActionPreview, ActionsSection, ConditionsSection, ConfigSection, ExampleSection, HeadSection, LimitsSection, ReplySection, ruleFromForm, TestSection, type ConfigProps } from "../../../views/partials/webhook-editor";
 import { readAt } from "../../lib/json-path";
 import { LogDetail, LogRows, LogsSection, ReplayConfirm } from "../../../views/partials/webhook-logs";
 import type { Preview } from "../inbound/preview";
+import type { TestPayloads } from "../inbound/test-payloads";
 
 export interface WebhookPagesDeps {
   accounts: Accounts;
@@ -32,6 +33,7 @@ export interface WebhookPagesDeps {
   contacts: Contacts;
   receiver: Receiver;
   preview: Preview;
+  testPayloads: TestPayloads;
   publicUrl: () => string;
 }
 
@@ -48,7 +50,7 @@ function httpBody(text: string | undefined): unknown {
 }
 
 export function webhookPages(deps: WebhookPagesDeps) {
-  const { clock, bots, fields, settings, webhooks, logs, receiver, preview, publicUrl } = deps;
+  const { clock, bots, fields, settings, webhooks, logs, receiver, preview, testPayloads, publicUrl } = deps;
   const urlOf = (webhook: Webhook) => `${publicUrl()}/hooks/${webhook.token}`;
   const config = (webhook: Webhook, extra: { pendingPath?: string; pendingMapping?: ConfigProps["pendingMapping"]; error?: string } = {}) =>
     ConfigSection({ webhook, fields: fields.list(webhook.bot_id), preview: preview.preview(webhook, webhook.example) as never, ...extra });
@@ -63,7 +65,9 @@ export function webhookPages(deps: WebhookPagesDeps) {
   const withOob = (markup: Markup, id: string) => String(markup).replace(`id="${id}"`, `id="${id}" hx-swap-oob="true"`);
   const outOfBand = (markup: Markup) => withOob(markup, "wh-config");
   /** Everything that previews the example, swapped out of band when the example changes. */
-  const examplePreviews = (webhook: Webhook) => outOfBand(config(webhook)) + withOob(conditionsSection(webhook), "wh-conditions") + withOob(TestBody({ webhook }), "wh-test-body");
+  const examplePreviews = (webhook: Webhook) => outOfBand(config(webhook)) + withOob(conditionsSection(webhook), "wh-conditions") + withOob(testSection(webhook), "wh-test");
+  const testSection = (webhook: Webhook, extra: { selected?: number; typed?: { body?: string; name?: string }; error?: string } = {}) =>
+    TestSection({ webhook, path: new URL(urlOf(webhook)).pathname, payloads: testPayloads.list(webhook.id), selected: extra.selected ? testPayloads.get(webhook.id, extra.selected) : undefined, typed: extra.typed, error: extra.error });
   /** Runs a change through the same validation as the API; its error shows in the section. */
   const change = (id: number, patch: Parameters<Webhooks["update"]>[1], render: (webhook: Webhook, error?: string) => Markup) =>
     section(() => render(webhooks.update(id, patch)), (error) => render(webhooks.get(id), error));
@@ -90,6 +94,7 @@ export function webhookPages(deps: WebhookPagesDeps) {
         fields: fields.list(webhook.bot_id),
         preview: preview.preview(webhook, webhook.example) as never,
         conditionsPreview: preview.previewConditions(webhook),
+        testPayloads: testPayloads.list(webhook.id),
         outcomes: OUTCOMES,
         logs: page.data,
         contacts: contactsOf(page.data),
@@ -180,6 +185,29 @@ export function webhookPages(deps: WebhookPagesDeps) {
       }
       const reply = { status: Number(form.status ?? 200), body: replyBody };
       return section(() => ReplySection({ webhook: webhooks.update(id, { reply } as never) }), (error) => ReplySection({ webhook: webhooks.get(id), typed, error }));
+    })
+    .get("/webhooks/:id/test", ({ params, query }) => html(testSection(webhooks.get(Number(params.id)), { selected: Number(query.payload) || undefined })))
+    .post("/webhooks/:id/test-payloads", ({ params, body }) => {
+      const form = formOf(body);
+      const webhook = webhooks.get(Number(params.id));
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(String(form.body ?? ""));
+      } catch (error) {
+        return html(testSection(webhook, { typed: { body: form.body, name: form.name }, error: `The body is not valid JSON: ${(error as Error).message}` }), 422);
+      }
+      // A name already saved is that payload's new body: "Save" keeps a payload up to date.
+      const name = String(form.name ?? "").trim();
+      const existing = testPayloads.list(webhook.id).find((payload) => payload.name === name);
+      return section(
+        () => testSection(webhook, { selected: (existing ? testPayloads.update(webhook.id, existing.id, { body: parsed }) : testPayloads.create(webhook.id, { name, body: parsed })).id }),
+        (error) => testSection(webhook, { typed: { body: form.body, name: form.name }, error }),
+      );
+    })
+    .post("/webhooks/:id/test-payloads/:payload_id/delete", ({ params }) => {
+      const webhook = webhooks.get(Number(params.id));
+      testPayloads.remove(webhook.id, Number(params.payload_id));
+      return html(testSection(webhook));
     })
     .post("/webhooks/:id/identify", ({ params, body }) => {
       const form = formOf(body);

@@ -198,9 +198,10 @@ export function storeContact(run: ActionRun, deps: ActionDeps): Contact {
   return run.contact;
 }
 
-export function templateContext(run: ActionRun, deps: ActionDeps): TemplateContext {
+/** `readFields` false leaves the stored field values out (a template that names none). */
+export function templateContext(run: ActionRun, deps: ActionDeps, readFields = true): TemplateContext {
   const contact = run.contact;
-  const fields = run.stored ? deps.contacts.fieldValues(contact.id) : {};
+  const fields = run.stored && readFields ? deps.contacts.fieldValues(contact.id) : {};
   for (const { name, value } of run.pendingFields.values()) {
     if (value === null) delete fields[name];
     else fields[name] = value;

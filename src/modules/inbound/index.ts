@@ -11,12 +11,13 @@ import { scopedBot } from "../bots/index";
 import type { BearerAuth } from "../tokens/index";
 import type { TokenScope } from "../tokens/scope";
 import { logDetailJson, logSummaryJson, type Logs } from "./logs";
-import { createWebhookBody, listLogsQuery, logDetailJson as logDetailSchema, logSummaryJson as logSummarySchema, previewBody, receiverAnswer, filteredAnswer, replyAnswer, updateWebhookBody, webhookJson } from "./model";
+import { createWebhookBody, listLogsQuery, logDetailJson as logDetailSchema, logSummaryJson as logSummarySchema, previewBody, receiverAnswer, filteredAnswer, replyAnswer, createTestPayloadBody, updateTestPayloadBody, testPayloadJson, updateWebhookBody, webhookJson } from "./model";
 import type { Receiver } from "./receiver";
 import type { ScanGuard } from "./scan-guard";
 import type { Webhook, Webhooks } from "./service";
 import { webhookToJson } from "./webhook-json";
 import type { Preview } from "./preview";
+import type { TestPayloads } from "./test-payloads";
 
 export interface InboundDeps {
   auth: BearerAuth;
@@ -26,13 +27,15 @@ export interface InboundDeps {
   logs: Logs;
   receiver: Receiver;
   preview: Preview;
+  testPayloads: TestPayloads;
   publicUrl: () => string;
 }
 
 const idParams = t.Object({ id: numericId("id") });
 const logParams = t.Object({ id: numericId("id"), log_id: numericId("log_id") });
+const payloadParams = t.Object({ id: numericId("id"), payload_id: numericId("payload_id") });
 
-export function inboundApi({ auth, clock, bots, webhooks, logs, receiver, preview, publicUrl }: InboundDeps) {
+export function inboundApi({ auth, clock, bots, webhooks, logs, receiver, preview, testPayloads, publicUrl }: InboundDeps) {
   const toJson = (webhook: Webhook) => {
     const now = clock.now();
     return webhookToJson(webhook, webhooks.botOf(webhook), publicUrl(), webhooks.remaining(webhook, now), now);
@@ -58,7 +61,7 @@ export function inboundApi({ auth, clock, bots, webhooks, logs, receiver, previe
     .patch("/inbound-webhooks/:id", ({ params, body, scope }) => toJson(webhooks.update(scoped(scope, params.id).id, body)), {
       params: idParams,
       body: updateWebhookBody,
-      detail: { summary: "Change an inbound webhook: name, active, example, identify, mappings, actions, rate_limit, signing_secret, idempotency_path", responses: documented({ 200: webhookJson }) },
+      detail: { summary: "Change an inbound webhook: name, active, example, identify, mappings, actions, conditions, reply, rate_limit, signing_secret, idempotency_path", responses: documented({ 200: webhookJson }) },
     })
     .delete("/inbound-webhooks/:id", ({ params, set, scope }) => {
       webhooks.remove(scoped(scope, params.id).id);
@@ -91,6 +94,35 @@ export function inboundApi({ auth, clock, bots, webhooks, logs, receiver, previe
       params: logParams,
       detail: { summary: "One logged request with headers (secrets redacted) and body", responses: documented({ 200: logDetailSchema }) },
     })
+    .get("/inbound-webhooks/:id/test-payloads", ({ params, scope }) => ({ data: testPayloads.list(scoped(scope, params.id).id) }), {
+      params: idParams,
+      detail: { summary: "The webhook's saved test payloads, by name", responses: documented({ 200: t.Object({ data: t.Array(testPayloadJson) }) }) },
+    })
+    .post("/inbound-webhooks/:id/test-payloads", ({ params, body, set, scope }) => {
+      const payload = testPayloads.create(scoped(scope, params.id).id, body);
+      set.status = 201;
+      return payload;
+    }, {
+      params: idParams,
+      body: createTestPayloadBody,
+      detail: {
+        summary: "Save a named test payload (at most 20 per webhook)",
+        responses: documented({ 201: testPayloadJson }, { 409: "The name is taken (`test_payload_exists`) or the webhook has 20 already (`test_payload_limit_reached`)." }),
+      },
+    })
+    .get("/inbound-webhooks/:id/test-payloads/:payload_id", ({ params, scope }) => testPayloads.get(scoped(scope, params.id).id, params.payload_id), {
+      params: payloadParams,
+      detail: { summary: "One saved test payload", responses: documented({ 200: testPayloadJson }) },
+    })
+    .patch("/inbound-webhooks/:id/test-payloads/:payload_id", ({ params, body, scope }) => testPayloads.update(scoped(scope, params.id).id, params.payload_id, body), {
+      params: payloadParams,
+      body: updateTestPayloadBody,
+      detail: { summary: "Rename a test payload or change its body", responses: documented({ 200: testPayloadJson }, { 409: "Another payload has that name (`test_payload_exists`)." }) },
+    })
+    .delete("/inbound-webhooks/:id/test-payloads/:payload_id", ({ params, set, scope }) => {
+      testPayloads.remove(scoped(scope, params.id).id, params.payload_id);
+      set.status = 204;
+    }, { params: payloadParams, detail: { summary: "Delete a test payload", responses: documented({ 204: null }) } })
     .post("/inbound-webhooks/:id/logs/:log_id/replay", async ({ params, scope }) => {
       const answer = await receiver.replay(scoped(scope, params.id), params.log_id);
       return { log_id: answer.logId, status: answer.status, response: answer.body };

@@ -117,3 +117,19 @@ export const logDetailJson = t.Object({
 export const receiverAnswer = t.Object({ ok: t.Literal(true), user_ns: t.String(), created: t.Boolean({ description: "Whether the contact was created by this request" }) });
 export const filteredAnswer = t.Object({ ok: t.Literal(true), filtered: t.Literal(true, { description: "The webhook's conditions did not hold: nothing was identified, mapped or run" }) }, { title: "FilteredAnswer" });
 export const replyAnswer = t.Unknown({ description: "The webhook's reply template, rendered after the run", title: "WebhookReplyAnswer" });
+
+export const createTestPayloadBody = t.Object({
+  name: t.String({ minLength: 1, maxLength: 100 }),
+  body: t.Record(t.String(), t.Any(), { description: "A JSON object, as the receiver takes (at most 64 KiB)" }),
+});
+export const updateTestPayloadBody = t.Object({
+  name: t.Optional(t.String({ minLength: 1, maxLength: 100 })),
+  body: t.Optional(t.Record(t.String(), t.Any())),
+});
+export const testPayloadJson = t.Object({
+  id: t.Integer(),
+  name: t.String(),
+  body: t.Record(t.String(), t.Any()),
+  created_at: t.String(),
+  updated_at: t.String(),
+}, { title: "TestPayload" });

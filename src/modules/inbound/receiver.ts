@@ -23,7 +23,7 @@ import type { HourlyCounts } from "../system/hourly";
 import { SQL } from "./repo";
 import { createStageTimes, type StageTimes } from "../../lib/stage-times";
 import { evaluateConditions, explainFailure, newBudget } from "../../lib/conditions";
-import { renderReply } from "./reply";
+import { renderReply, replyNames, type Reply } from "./reply";
 
 export const IDEMPOTENCY_WINDOW_MS = 24 * 3600 * 1000;
 const MAX_STORED_KEY_LENGTH = 200;
@@ -80,9 +80,13 @@ const fail = (outcome: Outcome, status: number, code: string, message: string, h
 
 const FILTERED = { ok: true, filtered: true };
 
-/** What a reply template can name: the stored contact, its fields and tags, the payload. */
-function replyContext(run: ActionRun, created: boolean, deps: ActionDeps): TemplateContext {
-  const context = templateContext(run, deps);
+/**
+ * What a reply template can name: the stored contact, its fields and tags, the payload. The
+ * field values are read only when the reply names one of the bot's fields.
+ */
+function replyContext(run: ActionRun, reply: Reply, created: boolean, deps: ActionDeps): TemplateContext {
+  const namesAField = [...replyNames(reply)].some((name) => run.fieldsByName.has(name));
+  const context = templateContext(run, deps, namesAField);
   return { ...context, contact: { ...context.contact, tags: JSON.parse(run.contact.tags) as string[], created } };
 }
 
@@ -183,8 +187,10 @@ export function createReceiver(deps: ReceiverDeps) {
     });
     stages.time("actions", () => runActions(webhook.actions, run, actionDeps)); // and stores the contact
 
+    // Built once, and only when the reply names something (it reads the contact's field values).
+    let context: TemplateContext | null = null;
     const answer: Answer = webhook.reply
-      ? { status: webhook.reply.status, body: stages.time("reply", () => renderReply(webhook.reply!.body, () => replyContext(run, identified.created, actionDeps))) }
+      ? { status: webhook.reply.status, body: stages.time("reply", () => renderReply(webhook.reply!.body, () => (context ??= replyContext(run, webhook.reply!, identified.created, actionDeps)))) }
       : { status: 200, body: { ok: true, user_ns: identified.contact.user_ns, created: identified.created } };
     return {
       outcome: "processed",

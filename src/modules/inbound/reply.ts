@@ -1,6 +1,6 @@
 // A webhook's own answer to its caller (n8n's "Respond to Webhook"): a status and a JSON body
 // template rendered after the run, so a web form or a partner system gets back what it needs.
-import { readPlaceholder, renderTemplate, type TemplateContext } from "../../lib/template";
+import { placeholderNames, readPlaceholder, renderTemplate, type TemplateContext } from "../../lib/template";
 
 export const REPLY_STATUSES = [200, 201, 202] as const;
 export interface Reply {
@@ -35,4 +35,21 @@ export function renderReply(body: unknown, context: TemplateContext | (() => Tem
   if (Array.isArray(body)) return body.map((item) => renderReply(item, context));
   if (body && typeof body === "object") return Object.fromEntries(Object.entries(body).map(([key, item]) => [key, renderReply(item, context)]));
   return body;
+}
+
+const namesByBody = new WeakMap<object, Set<string>>();
+
+/** Every placeholder name in the reply's strings (worked out once per saved reply). */
+export function replyNames(reply: Reply): Set<string> {
+  let names = namesByBody.get(reply);
+  if (!names) {
+    names = new Set();
+    const visit = (value: unknown): void => {
+      if (typeof value === "string") for (const name of placeholderNames(value)) names!.add(name);
+      else if (value && typeof value === "object") for (const item of Object.values(value)) visit(item);
+    };
+    visit(reply.body);
+    namesByBody.set(reply, names);
+  }
+  return names;
 }

@@ -38,4 +38,11 @@ export const SQL = {
   START_LISTEN: "UPDATE inbound_webhooks SET listen_until = ?, listen_captured_at = NULL WHERE id = ?",
   STOP_LISTEN: "UPDATE inbound_webhooks SET listen_until = NULL WHERE id = ?",
   CAPTURE_EXAMPLE: "UPDATE inbound_webhooks SET example = ?, listen_until = NULL, listen_captured_at = ?, updated_at = ? WHERE id = ?",
+  // Saved test payloads (migration 16).
+  SELECT_TEST_PAYLOADS: "SELECT * FROM webhook_test_payloads WHERE webhook_id = ? ORDER BY name",
+  SELECT_TEST_PAYLOAD: "SELECT * FROM webhook_test_payloads WHERE webhook_id = ? AND id = ?",
+  COUNT_TEST_PAYLOADS: "SELECT count(*) AS n FROM webhook_test_payloads WHERE webhook_id = ?",
+  INSERT_TEST_PAYLOAD: "INSERT INTO webhook_test_payloads (webhook_id, name, body, created_at, updated_at) VALUES (?, ?, ?, ?, ?) RETURNING *",
+  UPDATE_TEST_PAYLOAD: "UPDATE webhook_test_payloads SET name = ?, body = ?, updated_at = ? WHERE webhook_id = ? AND id = ? RETURNING *",
+  DELETE_TEST_PAYLOAD: "DELETE FROM webhook_test_payloads WHERE webhook_id = ? AND id = ?",
 } as const;
