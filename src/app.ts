@@ -47,6 +47,7 @@ import { createLogs } from "./modules/inbound/logs";
 import { createReceiver } from "./modules/inbound/receiver";
 import { createPreview } from "./modules/inbound/preview";
 import { createTestPayloads } from "./modules/inbound/test-payloads";
+import { createReplays } from "./modules/inbound/replays";
 import { actionCredentials } from "./modules/inbound/actions";
 import { providerCredentials } from "./modules/channels/providers";
 import { createGroupCommit } from "./db/group-commit";
@@ -115,6 +116,7 @@ export function createServices({ db, clock, publicUrl, flush }: { db: Database; 
   const testPayloads = createTestPayloads({ db, clock });
   const searchIndexer = createSearchIndexer({ db, groupCommit, stages });
   const receiver = createReceiver({ db, groupCommit, clock, bots, fields, contacts, channels, deliveries, webhooks, logs, hourly, stages });
+  const replays = createReplays({ db, clock, webhooks, receiver });
   // Secrets are not queued: each owner gives them to the worker when a delivery is sent.
   deliveries.registerCredentials("integration", (_, delivery) => integration.credentialsFor(delivery.target_url));
   deliveries.registerCredentials("channel", (botId, delivery) => providerCredentials(bots.getById(Number(botId)), delivery.target_url));
@@ -135,7 +137,7 @@ export function createServices({ db, clock, publicUrl, flush }: { db: Database; 
     if (delivery.kind === "channel_message") messages.setState(delivery.message_id, state === "succeeded" ? "sent" : "failed");
     else messages.touched(delivery.message_id);
   };
-  return { live, onAttempted, groupCommit, stages, searchIndexer, hourly, preview, testPayloads, bots, fields, contacts, tags, tokens, accounts, settings, messages, deliveries, channels, webhooks, logs, receiver, integration, relay, subFlows, liveChat };
+  return { live, onAttempted, groupCommit, stages, searchIndexer, hourly, preview, testPayloads, replays, bots, fields, contacts, tags, tokens, accounts, settings, messages, deliveries, channels, webhooks, logs, receiver, integration, relay, subFlows, liveChat };
 }
 
 export type Services = ReturnType<typeof createServices>;
@@ -195,7 +197,7 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
     .use(fieldsApi({ auth, bots, fields }))
     .use(contactsApi({ auth, bots, contacts }))
     .use(settingsApi({ auth, settings }))
-    .use(inboundApi({ auth, clock, bots, webhooks, logs, receiver, preview: services.preview, testPayloads: services.testPayloads, publicUrl }))
+    .use(inboundApi({ auth, clock, bots, webhooks, logs, receiver, preview: services.preview, testPayloads: services.testPayloads, replays: services.replays, publicUrl }))
     .use(messagesApi({ auth, db, contacts, messages, channels }))
     .use(deliveriesApi({ auth, deliveries }))
     .use(liveChatApi({ auth, bots, contacts, integration, relay, subFlows, webhooks }));
@@ -269,6 +271,6 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
     .use(deliveryPages({ accounts, publicUrl, deliveries, views: deliveryViews }))
     .use(liveChatPages({ accounts, clock, bots, contacts, deliveries, deliveryViews, integration, relay, publicUrl }))
     .use(messagingPages({ db, accounts, bots, contacts, messages, deliveries, channels, publicUrl }))
-    .use(webhookPages({ accounts, clock, bots, fields, settings, webhooks, logs, contacts, receiver, preview: services.preview, testPayloads: services.testPayloads, publicUrl }));
+    .use(webhookPages({ accounts, clock, bots, fields, settings, webhooks, logs, contacts, receiver, preview: services.preview, testPayloads: services.testPayloads, replays: services.replays, publicUrl }));
   return { app, receiveHook };
 }

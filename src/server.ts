@@ -176,6 +176,7 @@ export async function startServer(config: Config, { log = jsonLogger, announce =
   url = publicUrlFor(config, port);
   retention.start();
   services.searchIndexer.start((error) => log({ level: "error", msg: "search index update failed", error: (error as Error).message }));
+  services.replays.startRunner((error) => log({ level: "error", msg: "bulk replay failed", error: (error as Error).message }));
   worker.start();
   // Started once listening (a thread takes a while to boot): until it runs, the connection
   // checkpoints by itself.
@@ -208,6 +209,7 @@ export async function startServer(config: Config, { log = jsonLogger, announce =
         await server.stop();
         await adminReady.catch(() => {});
         await worker.stop();
+        await services.replays.stopRunner();
         retention.stop();
         services.searchIndexer.stop();
         await (await checkpoints).stop();

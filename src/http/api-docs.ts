@@ -126,6 +126,19 @@ as it is (a number stays a number, tags a list); a missing value renders as \`""
 error shape, a filtered request gets \`{"ok": true, "filtered": true}\`, and a repeat (idempotency)
 gets the first reply again. \`null\` restores the default.
 
+## Replay in bulk
+\`POST /api/v1/inbound-webhooks/{id}/replays/preview\` with a filter (\`outcome\`, \`from\`, \`to\`: ISO
+times, from included, to not) says how many logged requests match (\`count\`), up to which log row
+(\`until_log_id\`), and what each replay runs (mappings, actions, and which of them act outside
+Switchboard again). \`POST .../replays\` with the same filter, \`until_log_id\` and \`expected_count\`
+starts the job (202); if the filter no longer matches that many (logs pruned meanwhile) it is 409
+\`replay_count_changed\`. Jobs run in the background, one request at a time and at most 50 a second
+for the whole installation, each a new log row with \`replay_of\`, as a single replay (the rate
+limit, the active switch, the signature and idempotency are skipped). Progress is written with each
+replay, so a restart resumes where it stopped without replaying anything twice. \`GET .../replays\`
+and \`GET .../replays/{replay_id}\` show \`done\` of \`total\`; \`POST .../replays/{replay_id}/cancel\` stops
+a job before its next request.
+
 ## Test payloads
 \`/api/v1/inbound-webhooks/{id}/test-payloads\` keeps up to 20 named JSON bodies per webhook (unique
 names; 409 \`test_payload_exists\`, \`test_payload_limit_reached\`; 422 \`invalid_test_payload\` for a

@@ -71,6 +71,9 @@ export const errors = {
   invalidReply: (where: string, message: string) => new AppError(422, "invalid_reply", `${where}: ${message}.`),
   testPayloadExists: (name: string) => new AppError(409, "test_payload_exists", `This webhook already has a test payload named '${name}'.`),
   testPayloadLimitReached: (limit: number) => new AppError(409, "test_payload_limit_reached", `A webhook keeps at most ${limit} test payloads; delete one first.`),
+  nothingToReplay: () => new AppError(422, "nothing_to_replay", "No logged request of this webhook matches the filter."),
+  replayCountChanged: (expected: number, now: number) =>
+    new AppError(409, "replay_count_changed", `The filter matched ${expected} requests when confirmed and matches ${now} now (logs were pruned); confirm again.`),
   invalidPath: (where: string, path: string, reason: string) => new AppError(422, "invalid_path", `${where}: '${path}' is not a valid path (${reason}).`),
   invalidSigningSecret: () => new AppError(422, "invalid_signing_secret", "The signing secret must be 'whsec_' followed by base64 of 16 to 128 random bytes."),
   /** A "Name: value" line in a form's headers box that has no name. */

@@ -151,3 +151,20 @@ describe("saved test payloads", () => {
     expect(await page.$$eval("#wh-test-pick option", (options) => options.map((o) => o.textContent?.trim()))).toEqual(["the example"]);
   });
 });
+
+describe("replay in bulk", () => {
+  test("check what a filter matches, confirm, and watch the job finish", async () => {
+    const filtered = server.db.query("SELECT count(*) AS n FROM webhook_logs WHERE webhook_id = ? AND outcome = 'filtered'").get(webhookId) as { n: number };
+    expect(filtered.n).toBeGreaterThan(0);
+    await page.selectOption("#wh-bulk-replay select[name=outcome]", "filtered");
+    await page.click("#wh-bulk-replay button:text('Check what would be replayed')");
+    await page.waitForSelector("#bulk-confirm");
+    expect(await page.textContent("#bulk-confirm")).toContain(`${filtered.n} logged request${filtered.n === 1 ? "" : "s"} match`);
+    expect(await page.textContent("#bulk-confirm")).toContain("Add tag: gold-customer, only when plan equals \"gold\"");
+    await page.click("#bulk-replay-start");
+    await page.waitForSelector(`#wh-bulk-replay .replay-state:has-text('${filtered.n} of ${filtered.n} replayed (outcome filtered): done')`, { timeout: 10_000 });
+    const replays = server.db.query("SELECT count(*) AS n FROM webhook_logs WHERE webhook_id = ? AND replay_of IS NOT NULL").get(webhookId) as { n: number };
+    expect(replays.n).toBe(filtered.n);
+    await page.locator("#wh-bulk-replay").screenshot({ path: join(SCREENSHOTS, "bulk-replay.png"), caret: "initial" });
+  });
+});

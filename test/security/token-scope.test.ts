@@ -51,6 +51,15 @@ function failedDelivery(botId: number): string {
 const botIdOf = (flowNs: string) => server.services.bots.get(flowNs).id;
 const freshTag = (fx: Fixture) => server.services.tags.ensure(botIdOf(fx.flowNs), `tag ${unique()}`).tag;
 
+const webhookOf = (id: number) => server.services.webhooks.get(id);
+const testPayload = () => server.services.testPayloads.create(a.webhookId, { name: `t${unique()}`, body: { n: 1 } }).id;
+/** What a preview of every logged request of webhook A says, as a start request's body. */
+function replayConfirmation() {
+  const preview = server.services.replays.preview(webhookOf(a.webhookId), {});
+  return { until_log_id: preview.until_log_id, expected_count: preview.count };
+}
+const bulkReplay = () => server.services.replays.start(webhookOf(a.webhookId), replayConfirmation()).id;
+
 const TABLE: Record<string, Row> = {
   "POST /api/v1/bots": { reach: "installation", ok: 201, request: () => ({ path: "/api/v1/bots", body: { name: "New", channel: "sms" } }) },
   "GET /api/v1/bots": { reach: "filtered", ok: 200, request: () => ({ path: "/api/v1/bots" }) },
@@ -88,6 +97,16 @@ const TABLE: Record<string, Row> = {
   "GET /api/v1/inbound-webhooks/:id/logs": { reach: "bot", ok: 200, request: () => ({ path: `/api/v1/inbound-webhooks/${a.webhookId}/logs` }) },
   "GET /api/v1/inbound-webhooks/:id/logs/:log_id": { reach: "bot", ok: 200, request: () => ({ path: `/api/v1/inbound-webhooks/${a.webhookId}/logs/${a.logId}` }) },
   "POST /api/v1/inbound-webhooks/:id/logs/:log_id/replay": { reach: "bot", ok: 200, request: () => ({ path: `/api/v1/inbound-webhooks/${a.webhookId}/logs/${a.logId}/replay` }) },
+  "GET /api/v1/inbound-webhooks/:id/test-payloads": { reach: "bot", ok: 200, request: () => ({ path: `/api/v1/inbound-webhooks/${a.webhookId}/test-payloads` }) },
+  "POST /api/v1/inbound-webhooks/:id/test-payloads": { reach: "bot", ok: 201, request: () => ({ path: `/api/v1/inbound-webhooks/${a.webhookId}/test-payloads`, body: { name: `p${unique()}`, body: { a: 1 } } }) },
+  "GET /api/v1/inbound-webhooks/:id/test-payloads/:payload_id": { reach: "bot", ok: 200, request: () => ({ path: `/api/v1/inbound-webhooks/${a.webhookId}/test-payloads/${testPayload()}` }) },
+  "PATCH /api/v1/inbound-webhooks/:id/test-payloads/:payload_id": { reach: "bot", ok: 200, request: () => ({ path: `/api/v1/inbound-webhooks/${a.webhookId}/test-payloads/${testPayload()}`, body: { body: { b: 2 } } }) },
+  "DELETE /api/v1/inbound-webhooks/:id/test-payloads/:payload_id": { reach: "bot", ok: 204, request: () => ({ path: `/api/v1/inbound-webhooks/${a.webhookId}/test-payloads/${testPayload()}` }) },
+  "POST /api/v1/inbound-webhooks/:id/replays/preview": { reach: "bot", ok: 200, request: () => ({ path: `/api/v1/inbound-webhooks/${a.webhookId}/replays/preview`, body: {} }) },
+  "POST /api/v1/inbound-webhooks/:id/replays": { reach: "bot", ok: 202, request: () => ({ path: `/api/v1/inbound-webhooks/${a.webhookId}/replays`, body: replayConfirmation() }) },
+  "GET /api/v1/inbound-webhooks/:id/replays": { reach: "bot", ok: 200, request: () => ({ path: `/api/v1/inbound-webhooks/${a.webhookId}/replays` }) },
+  "GET /api/v1/inbound-webhooks/:id/replays/:replay_id": { reach: "bot", ok: 200, request: () => ({ path: `/api/v1/inbound-webhooks/${a.webhookId}/replays/${bulkReplay()}` }) },
+  "POST /api/v1/inbound-webhooks/:id/replays/:replay_id/cancel": { reach: "bot", ok: 200, request: () => ({ path: `/api/v1/inbound-webhooks/${a.webhookId}/replays/${bulkReplay()}/cancel` }) },
   "POST /api/v1/inbound-webhooks/:id/sub-flow": { reach: "bot", ok: 201, request: () => ({ path: `/api/v1/inbound-webhooks/${a.webhookId}/sub-flow`, body: { name: `from hook ${unique()}` } }) },
   "POST /api/v1/contacts/:user_ns/messages": { reach: "bot", ok: 201, request: () => ({ path: `/api/v1/contacts/${a.userNs}/messages`, body: { text: "Hello" } }) },
   "GET /api/v1/contacts/:user_ns/messages": { reach: "bot", ok: 200, request: () => ({ path: `/api/v1/contacts/${a.userNs}/messages` }) },

@@ -9,6 +9,8 @@ import { Crumbs, Layout, Live } from "../layout";
 import { ActionsSection, ConditionsSection, ConfigSection, ExampleSection, HeadSection, LimitsSection, ReplySection, TestSection, type ConditionsPreview, type ConfigProps } from "../partials/webhook-editor";
 import { LogsSection } from "../partials/webhook-logs";
 import type { TestPayload } from "../../src/modules/inbound/test-payloads";
+import type { ReplayJson } from "../../src/modules/inbound/replays";
+import { BulkReplaySection } from "../partials/bulk-replay";
 
 export interface WebhookPageProps {
   csrf: string;
@@ -20,6 +22,7 @@ export interface WebhookPageProps {
   preview: ConfigProps["preview"];
   conditionsPreview: ConditionsPreview;
   testPayloads: TestPayload[];
+  replays: ReplayJson[];
   logs: WebhookLog[];
   contacts: Map<string, Contact>;
   nextCursor: string | null;
@@ -48,6 +51,7 @@ export function WebhookPage(props: WebhookPageProps) {
       <Live topic={`logs-${webhook.id}`} url={`/admin/webhooks/${webhook.id}/logs/rows`} target="wh-log-rows" include="#wh-logs select[name=outcome]">
         <LogsSection webhookId={webhook.id} logs={props.logs} contacts={props.contacts} outcomes={props.outcomes} outcome="" nextCursor={props.nextCursor} />
       </Live>
+      <BulkReplaySection webhook={webhook} outcomes={props.outcomes} jobs={props.replays} />
       <form class="gap" method="post" action={`/admin/webhooks/${webhook.id}/delete`} hx-post={`/admin/webhooks/${webhook.id}/delete`}
         hx-confirm="Delete this webhook and its logs? Its URL stops working at once.">
         <input type="hidden" name="_csrf" value={csrf} />

@@ -1,10 +1,10 @@
 /** @jsxImportSource @kitajs/html */
 // The inbound webhook editor's sections. Each is swapped on its own by its id.
-import type { Action } from "../../src/modules/inbound/actions";
 import type { Webhook } from "../../src/modules/inbound/service";
 import type { CustomField } from "../../src/modules/fields/service";
 import { ErrorText } from "../layout";
 import { JsonTree } from "./json-tree";
+import { describeAction, describeWhen } from "../../src/modules/inbound/describe";
 import { describeRule, type ConditionOp, type RuleResult } from "../../src/lib/conditions";
 import type { TestPayload } from "../../src/modules/inbound/test-payloads";
 
@@ -229,25 +229,6 @@ export function ConfigSection({ webhook, fields, preview, pendingPath, pendingMa
   );
 }
 
-export function describeAction(action: Action): string {
-  switch (action.type) {
-    case "send_text":
-      return `Send text: ${action.text}`;
-    case "add_tag":
-      return `Add tag: ${action.tag}`;
-    case "remove_tag":
-      return `Remove tag: ${action.tag}`;
-    case "set_field":
-      return `Set ${action.field} to ${action.value}`;
-    case "pause_bot":
-      return action.minutes === null ? "Pause the bot until resumed" : `Pause the bot for ${action.minutes} minutes`;
-    case "resume_bot":
-      return "Resume the bot";
-    case "http_request":
-      return `${action.method} ${action.url}`;
-  }
-}
-
 const ACTION_CHOICES = [
   ["send_text", "send text"],
   ["add_tag", "add tag"],
@@ -278,8 +259,8 @@ export function ActionsSection({ webhook, fields, typed, preview, error }: { web
         <ol class="actions-list">
           {webhook.actions.map((action, index) => (
             <li>
-              <span safe>{describeAction(action)}</span>{" "}
-              {action.when ? <span class="muted small-text" safe>{`only when ${action.when.rules.map(describeRule).join(action.when.match === "all" ? " and " : " or ")}`}</span> : ""}{" "}
+              <span safe>{describeAction({ ...action, when: undefined })}</span>{" "}
+              {action.when ? <span class="muted small-text" safe>{`only when ${describeWhen(action)}`}</span> : ""}{" "}
               <button type="button" class="danger small" hx-post={`${base(webhook)}/actions/${index}/delete`} hx-target="#wh-actions" hx-swap="outerHTML">
                 Remove
               </button>
@@ -439,15 +420,17 @@ export function TestBody({ webhook, payload, typed }: { webhook: Webhook; payloa
   );
 }
 
-export function TestSection({ webhook, path, payloads, selected, typed, error }: { webhook: Webhook; path: string; payloads: TestPayload[]; selected?: TestPayload; typed?: { body?: string; name?: string }; error?: string }) {
+/**
+ * Which body the panel sends (the example or a saved payload) and the body itself: swapped on
+ * its own, so a captured example or a pick never wipes the answer shown below it.
+ */
+export function TestSource({ webhook, payloads, selected, typed }: { webhook: Webhook; payloads: TestPayload[]; selected?: TestPayload; typed?: string }) {
   return (
-    <section id="wh-test" class="card">
-      <h2>Send a test request</h2>
-      <p class="muted small-text">Posts this body to the webhook URL from your browser, exactly as an outside system would. Save bodies you send often under a name.</p>
+    <div id="wh-test-source">
       <div class="row">
         <label>
           Body
-          <select name="payload" id="wh-test-pick" hx-get={`${base(webhook)}/test`} hx-target="#wh-test" hx-swap="outerHTML">
+          <select name="payload" id="wh-test-pick" hx-get={`${base(webhook)}/test`} hx-target="#wh-test-source" hx-swap="outerHTML">
             <option value="" selected={!selected}>
               the example
             </option>
@@ -467,7 +450,17 @@ export function TestSection({ webhook, path, payloads, selected, typed, error }:
           ""
         )}
       </div>
-      <TestBody webhook={webhook} payload={selected} typed={typed?.body} />
+      <TestBody webhook={webhook} payload={selected} typed={typed} />
+    </div>
+  );
+}
+
+export function TestSection({ webhook, path, payloads, selected, typed, error }: { webhook: Webhook; path: string; payloads: TestPayload[]; selected?: TestPayload; typed?: { body?: string; name?: string }; error?: string }) {
+  return (
+    <section id="wh-test" class="card">
+      <h2>Send a test request</h2>
+      <p class="muted small-text">Posts this body to the webhook URL from your browser, exactly as an outside system would. Save bodies you send often under a name.</p>
+      <TestSource webhook={webhook} payloads={payloads} selected={selected} typed={typed?.body} />
       <div class="row spaced">
         <button type="button" id="wh-test-send" data-test-url={path} data-test-body="#wh-test-body" data-test-result="#wh-test-result">
           Send test request

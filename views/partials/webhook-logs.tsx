@@ -1,9 +1,8 @@
 /** @jsxImportSource @kitajs/html */
 // The request log of a webhook (#wh-logs) and one request in full (#wh-log-detail).
 import type { WebhookLog } from "../../src/modules/inbound/logs";
-import type { Action } from "../../src/modules/inbound/actions";
 import type { Webhook } from "../../src/modules/inbound/service";
-import { describeAction } from "./webhook-editor";
+import { actsOutside, describeAction } from "../../src/modules/inbound/describe";
 import { contactName, utc } from "../format";
 import type { Contact } from "../../src/modules/contacts/service";
 
@@ -161,21 +160,9 @@ export function LogDetail({ webhookId, log }: { webhookId: number; log?: Webhook
   );
 }
 
-/** What each kind of action does outside Switchboard when it runs again. */
-function effect(action: Action): string | null {
-  switch (action.type) {
-    case "send_text":
-      return "sends the text to the contact again";
-    case "http_request":
-      return "calls the URL again";
-    default:
-      return null;
-  }
-}
-
 /** Before a replay: what it will run, and whether anything leaves the machine. */
 export function ReplayConfirm({ webhook, log }: { webhook: Webhook; log: WebhookLog }) {
-  const outside = webhook.actions.filter((action) => effect(action) !== null).length;
+  const outside = webhook.actions.filter((action) => actsOutside(action) !== null).length;
   return (
     <div id="wh-log-detail" class="detail confirm">
       <h3 safe>{`Replay request #${log.id}?`}</h3>
@@ -188,7 +175,7 @@ export function ReplayConfirm({ webhook, log }: { webhook: Webhook; log: Webhook
           {webhook.actions.map((action) => (
             <li>
               <span safe>{describeAction(action)}</span>
-              {effect(action) ? <strong safe>{` (${effect(action)})`}</strong> : ""}
+              {actsOutside(action) ? <strong safe>{` (${actsOutside(action)})`}</strong> : ""}
             </li>
           ))}
         </ol>

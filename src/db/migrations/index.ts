@@ -16,5 +16,6 @@ import tagsAndGender from "./0013_tags_and_gender";
 import searchBehindWrites from "./0014_search_behind_writes";
 import conditionsAndReplies from "./0015_conditions_and_replies";
 import testPayloads from "./0016_test_payloads";
+import bulkReplays from "./0017_bulk_replays";
 
-export const migrations: readonly Migration[] = [init, inboundWebhooks, deliveriesWorker, liveChat, contactSearch, contactNameIndexes, tokenAccess, logsById, hourlyCounts, deliverySecretRefs, messageRelay, messageErrors, tagsAndGender, searchBehindWrites, conditionsAndReplies, testPayloads];
+export const migrations: readonly Migration[] = [init, inboundWebhooks, deliveriesWorker, liveChat, contactSearch, contactNameIndexes, tokenAccess, logsById, hourlyCounts, deliverySecretRefs, messageRelay, messageErrors, tagsAndGender, searchBehindWrites, conditionsAndReplies, testPayloads, bulkReplays];

@@ -16,11 +16,13 @@ import type { Accounts } from "./accounts";
 import { formError, formOf, html, redirect, section, sessionGuard, type Markup } from "./http";
 import { WebhookPage } from "../../../views/pages/webhook";
 import { WebhooksSection } from "../../../views/partials/webhooks";
-import { ActionPreview, ActionsSection, ConditionsSection, ConfigSection, ExampleSection, HeadSection, LimitsSection, ReplySection, ruleFromForm, TestSection, type ConfigProps } from "../../../views/partials/webhook-editor";
+import { ActionPreview, ActionsSection, ConditionsSection, ConfigSection, ExampleSection, HeadSection, LimitsSection, ReplySection, ruleFromForm, TestSection, TestSource, type ConfigProps } from "../../../views/partials/webhook-editor";
 import { readAt } from "../../lib/json-path";
 import { LogDetail, LogRows, LogsSection, ReplayConfirm } from "../../../views/partials/webhook-logs";
 import type { Preview } from "../inbound/preview";
 import type { TestPayloads } from "../inbound/test-payloads";
+import type { Replays } from "../inbound/replays";
+import { BulkReplayJob, BulkReplaySection, type BulkFilter } from "../../../views/partials/bulk-replay";
 
 export interface WebhookPagesDeps {
   accounts: Accounts;
@@ -34,8 +36,12 @@ export interface WebhookPagesDeps {
   receiver: Receiver;
   preview: Preview;
   testPayloads: TestPayloads;
+  replays: Replays;
   publicUrl: () => string;
 }
+
+/** A datetime-local value ("2026-11-23T10:00") read as UTC, as the form says; empty stays empty. */
+const utcTime = (value: string | undefined) => (value?.trim() ? (/(Z|[+-]\d\d:\d\d)$/.test(value.trim()) ? value.trim() : `${value.trim()}Z`) : undefined);
 
 /** An http_request body from the form: JSON when it parses (rendered value by value), else text. */
 function httpBody(text: string | undefined): unknown {
@@ -50,7 +56,11 @@ function httpBody(text: string | undefined): unknown {
 }
 
 export function webhookPages(deps: WebhookPagesDeps) {
-  const { clock, bots, fields, settings, webhooks, logs, receiver, preview, testPayloads, publicUrl } = deps;
+  const { clock, bots, fields, settings, webhooks, logs, receiver, preview, testPayloads, replays, publicUrl } = deps;
+  const bulkFilter = (form: Record<string, string | undefined>): BulkFilter => ({ outcome: form.outcome ?? "", from: form.from ?? "", to: form.to ?? "" });
+  const asReplayFilter = (filter: BulkFilter) => ({ outcome: filter.outcome || undefined, from: utcTime(filter.from), to: utcTime(filter.to) });
+  const bulkSection = (webhook: Webhook, extra: { filter?: BulkFilter; confirm?: { count: number; until_log_id: number }; error?: string } = {}) =>
+    BulkReplaySection({ webhook, outcomes: OUTCOMES, jobs: replays.list(webhook), ...extra });
   const urlOf = (webhook: Webhook) => `${publicUrl()}/hooks/${webhook.token}`;
   const config = (webhook: Webhook, extra: { pendingPath?: string; pendingMapping?: ConfigProps["pendingMapping"]; error?: string } = {}) =>
     ConfigSection({ webhook, fields: fields.list(webhook.bot_id), preview: preview.preview(webhook, webhook.example) as never, ...extra });
@@ -65,7 +75,7 @@ export function webhookPages(deps: WebhookPagesDeps) {
   const withOob = (markup: Markup, id: string) => String(markup).replace(`id="${id}"`, `id="${id}" hx-swap-oob="true"`);
   const outOfBand = (markup: Markup) => withOob(markup, "wh-config");
   /** Everything that previews the example, swapped out of band when the example changes. */
-  const examplePreviews = (webhook: Webhook) => outOfBand(config(webhook)) + withOob(conditionsSection(webhook), "wh-conditions") + withOob(testSection(webhook), "wh-test");
+  const examplePreviews = (webhook: Webhook) => outOfBand(config(webhook)) + withOob(conditionsSection(webhook), "wh-conditions") + withOob(TestSource({ webhook, payloads: testPayloads.list(webhook.id) }), "wh-test-source");
   const testSection = (webhook: Webhook, extra: { selected?: number; typed?: { body?: string; name?: string }; error?: string } = {}) =>
     TestSection({ webhook, path: new URL(urlOf(webhook)).pathname, payloads: testPayloads.list(webhook.id), selected: extra.selected ? testPayloads.get(webhook.id, extra.selected) : undefined, typed: extra.typed, error: extra.error });
   /** Runs a change through the same validation as the API; its error shows in the section. */
@@ -95,6 +105,7 @@ export function webhookPages(deps: WebhookPagesDeps) {
         preview: preview.preview(webhook, webhook.example) as never,
         conditionsPreview: preview.previewConditions(webhook),
         testPayloads: testPayloads.list(webhook.id),
+        replays: replays.list(webhook),
         outcomes: OUTCOMES,
         logs: page.data,
         contacts: contactsOf(page.data),
@@ -186,7 +197,11 @@ export function webhookPages(deps: WebhookPagesDeps) {
       const reply = { status: Number(form.status ?? 200), body: replyBody };
       return section(() => ReplySection({ webhook: webhooks.update(id, { reply } as never) }), (error) => ReplySection({ webhook: webhooks.get(id), typed, error }));
     })
-    .get("/webhooks/:id/test", ({ params, query }) => html(testSection(webhooks.get(Number(params.id)), { selected: Number(query.payload) || undefined })))
+    .get("/webhooks/:id/test", ({ params, query }) => {
+      const webhook = webhooks.get(Number(params.id));
+      const selected = Number(query.payload) ? testPayloads.get(webhook.id, Number(query.payload)) : undefined;
+      return html(TestSource({ webhook, payloads: testPayloads.list(webhook.id), selected }));
+    })
     .post("/webhooks/:id/test-payloads", ({ params, body }) => {
       const form = formOf(body);
       const webhook = webhooks.get(Number(params.id));
@@ -208,6 +223,28 @@ export function webhookPages(deps: WebhookPagesDeps) {
       const webhook = webhooks.get(Number(params.id));
       testPayloads.remove(webhook.id, Number(params.payload_id));
       return html(testSection(webhook));
+    })
+    .get("/webhooks/:id/replays/check", ({ params, query }) => {
+      const webhook = webhooks.get(Number(params.id));
+      const filter = bulkFilter(query as Record<string, string>);
+      return section(() => bulkSection(webhook, { filter, confirm: replays.preview(webhook, asReplayFilter(filter)) }), (error) => bulkSection(webhook, { filter, error }));
+    })
+    .post("/webhooks/:id/replays", ({ params, body }) => {
+      const webhook = webhooks.get(Number(params.id));
+      const form = formOf(body);
+      const filter = bulkFilter(form);
+      return section(() => {
+        replays.start(webhook, { ...asReplayFilter(filter), until_log_id: Number(form.until_log_id), expected_count: Number(form.expected_count) });
+        return bulkSection(webhook);
+      }, (error) => bulkSection(webhook, { filter, error }));
+    })
+    .get("/webhooks/:id/replays/:replay_id", ({ params }) => {
+      const webhook = webhooks.get(Number(params.id));
+      return html(BulkReplayJob({ webhook, job: replays.get(webhook, Number(params.replay_id)) }));
+    })
+    .post("/webhooks/:id/replays/:replay_id/cancel", ({ params }) => {
+      const webhook = webhooks.get(Number(params.id));
+      return html(BulkReplayJob({ webhook, job: replays.cancel(webhook, Number(params.replay_id)) }));
     })
     .post("/webhooks/:id/identify", ({ params, body }) => {
       const form = formOf(body);

@@ -11,13 +11,15 @@ import { scopedBot } from "../bots/index";
 import type { BearerAuth } from "../tokens/index";
 import type { TokenScope } from "../tokens/scope";
 import { logDetailJson, logSummaryJson, type Logs } from "./logs";
-import { createWebhookBody, listLogsQuery, logDetailJson as logDetailSchema, logSummaryJson as logSummarySchema, previewBody, receiverAnswer, filteredAnswer, replyAnswer, createTestPayloadBody, updateTestPayloadBody, testPayloadJson, updateWebhookBody, webhookJson } from "./model";
+import { createWebhookBody, listLogsQuery, logDetailJson as logDetailSchema, logSummaryJson as logSummarySchema, previewBody, receiverAnswer, filteredAnswer, replyAnswer, createTestPayloadBody, updateTestPayloadBody, testPayloadJson, replayFilter, startReplayBody, replayJson as replayJsonSchema, replayPreviewJson, updateWebhookBody, webhookJson } from "./model";
 import type { Receiver } from "./receiver";
 import type { ScanGuard } from "./scan-guard";
 import type { Webhook, Webhooks } from "./service";
 import { webhookToJson } from "./webhook-json";
 import type { Preview } from "./preview";
 import type { TestPayloads } from "./test-payloads";
+import type { Replays } from "./replays";
+import { actsOutside, describeAction } from "./describe";
 
 export interface InboundDeps {
   auth: BearerAuth;
@@ -28,14 +30,16 @@ export interface InboundDeps {
   receiver: Receiver;
   preview: Preview;
   testPayloads: TestPayloads;
+  replays: Replays;
   publicUrl: () => string;
 }
 
 const idParams = t.Object({ id: numericId("id") });
 const logParams = t.Object({ id: numericId("id"), log_id: numericId("log_id") });
 const payloadParams = t.Object({ id: numericId("id"), payload_id: numericId("payload_id") });
+const replayParams = t.Object({ id: numericId("id"), replay_id: numericId("replay_id") });
 
-export function inboundApi({ auth, clock, bots, webhooks, logs, receiver, preview, testPayloads, publicUrl }: InboundDeps) {
+export function inboundApi({ auth, clock, bots, webhooks, logs, receiver, preview, testPayloads, replays, publicUrl }: InboundDeps) {
   const toJson = (webhook: Webhook) => {
     const now = clock.now();
     return webhookToJson(webhook, webhooks.botOf(webhook), publicUrl(), webhooks.remaining(webhook, now), now);
@@ -123,6 +127,45 @@ export function inboundApi({ auth, clock, bots, webhooks, logs, receiver, previe
       testPayloads.remove(scoped(scope, params.id).id, params.payload_id);
       set.status = 204;
     }, { params: payloadParams, detail: { summary: "Delete a test payload", responses: documented({ 204: null }) } })
+    .post("/inbound-webhooks/:id/replays/preview", ({ params, body, scope }) => {
+      const webhook = scoped(scope, params.id);
+      return {
+        ...replays.preview(webhook, body),
+        mappings: webhook.mappings.length,
+        actions: webhook.actions.map((action) => ({ action: describeAction(action), acts_outside: actsOutside(action) })),
+      };
+    }, {
+      params: idParams,
+      body: replayFilter,
+      detail: {
+        summary: "Before a bulk replay: how many logged requests match the filter, and what each replay will run",
+        responses: documented({ 200: replayPreviewJson }),
+      },
+    })
+    .post("/inbound-webhooks/:id/replays", ({ params, body, set, scope }) => {
+      const job = replays.start(scoped(scope, params.id), body);
+      set.status = 202;
+      return job;
+    }, {
+      params: idParams,
+      body: startReplayBody,
+      detail: {
+        summary: "Replay the logged requests matching a filter, after a preview: in the background, at most 50 a second",
+        responses: documented({ 202: replayJsonSchema }, { 409: "The filter no longer matches expected_count requests (`replay_count_changed`): preview again." }),
+      },
+    })
+    .get("/inbound-webhooks/:id/replays", ({ params, scope }) => ({ data: replays.list(scoped(scope, params.id)) }), {
+      params: idParams,
+      detail: { summary: "The webhook's bulk replays, newest first (the last 20)", responses: documented({ 200: t.Object({ data: t.Array(replayJsonSchema) }) }) },
+    })
+    .get("/inbound-webhooks/:id/replays/:replay_id", ({ params, scope }) => replays.get(scoped(scope, params.id), params.replay_id), {
+      params: replayParams,
+      detail: { summary: "A bulk replay's progress", responses: documented({ 200: replayJsonSchema }) },
+    })
+    .post("/inbound-webhooks/:id/replays/:replay_id/cancel", ({ params, scope }) => replays.cancel(scoped(scope, params.id), params.replay_id), {
+      params: replayParams,
+      detail: { summary: "Stop a bulk replay before its next request (those replayed stay replayed)", responses: documented({ 200: replayJsonSchema }) },
+    })
     .post("/inbound-webhooks/:id/logs/:log_id/replay", async ({ params, scope }) => {
       const answer = await receiver.replay(scoped(scope, params.id), params.log_id);
       return { log_id: answer.logId, status: answer.status, response: answer.body };

@@ -133,3 +133,31 @@ export const testPayloadJson = t.Object({
   created_at: t.String(),
   updated_at: t.String(),
 }, { title: "TestPayload" });
+
+export const replayFilter = t.Object({
+  outcome: t.Optional(oneOf(OUTCOMES, { description: "Only logged requests with this outcome" })),
+  from: t.Optional(t.String({ format: "date-time", description: "Received at or after (ISO 8601)" })),
+  to: t.Optional(t.String({ format: "date-time", description: "Received before (ISO 8601)" })),
+});
+export const startReplayBody = t.Object({
+  ...replayFilter.properties,
+  until_log_id: t.Integer({ minimum: 0, description: "From the preview: the newest log row the confirmation covered" }),
+  expected_count: t.Integer({ minimum: 1, description: "From the preview: how many requests the caller confirmed" }),
+});
+export const replayPreviewJson = t.Object({
+  count: t.Integer(),
+  until_log_id: t.Integer(),
+  mappings: t.Integer(),
+  actions: t.Array(t.Object({ action: t.String(), acts_outside: t.Nullable(t.String({ description: "What it does outside Switchboard again (a text sent, a request made)" })) })),
+}, { title: "ReplayPreview" });
+export const replayJson = t.Object({
+  id: t.Integer(),
+  webhook_id: t.Integer(),
+  filter: t.Object({ outcome: t.Nullable(t.String()), from: t.Nullable(t.String()), to: t.Nullable(t.String()) }),
+  until_log_id: t.Integer(),
+  total: t.Integer(),
+  done: t.Integer(),
+  state: t.UnionEnum(["running", "done", "cancelled"]),
+  created_at: t.String(),
+  finished_at: t.Nullable(t.String()),
+}, { title: "BulkReplay" });

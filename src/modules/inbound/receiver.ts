@@ -203,12 +203,17 @@ export function createReceiver(deps: ReceiverDeps) {
     };
   }
 
-  /** Decides, logs and commits (grouped with concurrent requests); answers after the commit. */
-  function handle(incoming: Incoming): Promise<Answer & { logId: number; outcome: Outcome }> {
+  /**
+   * Decides, logs and commits (grouped with concurrent requests); answers after the commit.
+   * `alongside` writes in the same transaction (a bulk replay's progress).
+   */
+  function handle(incoming: Incoming, alongside?: (logId: number) => void): Promise<Answer & { logId: number; outcome: Outcome }> {
     return deps.groupCommit.run(() => {
       const now = clock.now();
       const decision = stages.time("body", () => decide(incoming, now));
-      return stages.time("log_row", () => logged(incoming, decision, now));
+      const answer = stages.time("log_row", () => logged(incoming, decision, now));
+      alongside?.(answer.logId);
+      return answer;
     });
   }
 
@@ -251,7 +256,7 @@ export function createReceiver(deps: ReceiverDeps) {
     },
 
     /** Processes a logged body again with today's settings, as a new log row. */
-    replay(webhook: Webhook, logId: number): Promise<Answer & { logId: number; outcome: Outcome }> {
+    replay(webhook: Webhook, logId: number, alongside?: (newLogId: number) => void): Promise<Answer & { logId: number; outcome: Outcome }> {
       const log = logs.get(webhook.id, logId);
       const headers = new Headers(JSON.parse(log.headers) as Record<string, string>);
       headers.set("x-switchboard-replay-of", String(log.id));
@@ -263,7 +268,7 @@ export function createReceiver(deps: ReceiverDeps) {
         tooLarge: log.body_truncated === 1,
         startedAt: performance.now(),
         replayOf: log.id,
-      });
+      }, alongside);
     },
   };
 }

@@ -45,4 +45,18 @@ export const SQL = {
   INSERT_TEST_PAYLOAD: "INSERT INTO webhook_test_payloads (webhook_id, name, body, created_at, updated_at) VALUES (?, ?, ?, ?, ?) RETURNING *",
   UPDATE_TEST_PAYLOAD: "UPDATE webhook_test_payloads SET name = ?, body = ?, updated_at = ? WHERE webhook_id = ? AND id = ? RETURNING *",
   DELETE_TEST_PAYLOAD: "DELETE FROM webhook_test_payloads WHERE webhook_id = ? AND id = ?",
+  // Bulk replays (migration 17). A filter is a log id range, an optional outcome and a time range
+  // (0 and the largest integer when open): each shape walks one index of webhook_logs.
+  LAST_LOG_ID: "SELECT max(id) AS id FROM webhook_logs WHERE webhook_id = ?",
+  COUNT_REPLAYABLE: "SELECT count(*) AS n FROM webhook_logs WHERE webhook_id = ? AND id > ? AND id <= ? AND received_at >= ? AND received_at < ?",
+  COUNT_REPLAYABLE_BY_OUTCOME: "SELECT count(*) AS n FROM webhook_logs WHERE webhook_id = ? AND outcome = ? AND id > ? AND id <= ? AND received_at >= ? AND received_at < ?",
+  NEXT_REPLAYABLE: "SELECT id FROM webhook_logs WHERE webhook_id = ? AND id > ? AND id <= ? AND received_at >= ? AND received_at < ? ORDER BY id LIMIT ?",
+  NEXT_REPLAYABLE_BY_OUTCOME: "SELECT id FROM webhook_logs WHERE webhook_id = ? AND outcome = ? AND id > ? AND id <= ? AND received_at >= ? AND received_at < ? ORDER BY id LIMIT ?",
+  INSERT_REPLAY: `INSERT INTO webhook_replays (webhook_id, outcome, from_ms, to_ms, until_log_id, total, created_at)
+  VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING *`,
+  SELECT_REPLAY: "SELECT * FROM webhook_replays WHERE webhook_id = ? AND id = ?",
+  SELECT_REPLAYS: "SELECT * FROM webhook_replays WHERE webhook_id = ? ORDER BY id DESC LIMIT 20",
+  SELECT_RUNNING_REPLAYS: "SELECT * FROM webhook_replays WHERE state = 'running' ORDER BY id",
+  ADVANCE_REPLAY: "UPDATE webhook_replays SET done = done + 1, after_id = ? WHERE id = ?",
+  FINISH_REPLAY: "UPDATE webhook_replays SET state = ?, finished_at = ? WHERE id = ? AND state = 'running'",
 } as const;
