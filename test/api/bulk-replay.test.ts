@@ -74,7 +74,7 @@ describe("bulk replay", () => {
     const after = (await json(await server.api("POST", `${replays(webhook.id)}/preview`, { from: middle }))).body;
     expect([before.count, after.count]).toEqual([2, 3]);
     const backwards = await json(await server.api("POST", `${replays(webhook.id)}/preview`, { from: middle, to: middle }));
-    expect(backwards).toEqual({ status: 422, body: { error: { code: "validation_failed", message: "field 'to': must be after 'from'" } } });
+    expect(backwards).toEqual({ status: 422, body: { error: { code: "invalid_replay_filter", message: "to: must be after 'from'" } } });
   });
 
   test("paced: 100 replays take at least two seconds (at most 50 a second)", async () => {

@@ -3,7 +3,7 @@
 // their actions will do, then the job's progress (fetched every second while it runs).
 import type { Webhook } from "../../src/modules/inbound/service";
 import type { ReplayJson } from "../../src/modules/inbound/replays";
-import { actsOutside, describeAction } from "../../src/modules/inbound/describe";
+import { actsOutside, describeAction } from "../describe";
 import { ErrorText } from "../layout";
 
 const base = (webhook: Webhook) => `/admin/webhooks/${webhook.id}/replays`;

@@ -4,7 +4,7 @@ import type { Webhook } from "../../src/modules/inbound/service";
 import type { CustomField } from "../../src/modules/fields/service";
 import { ErrorText } from "../layout";
 import { JsonTree } from "./json-tree";
-import { describeAction, describeWhen } from "../../src/modules/inbound/describe";
+import { describeAction, describeWhen } from "../describe";
 import { describeRule, type ConditionOp, type RuleResult } from "../../src/lib/conditions";
 import type { TestPayload } from "../../src/modules/inbound/test-payloads";
 

@@ -2,7 +2,7 @@
 // The request log of a webhook (#wh-logs) and one request in full (#wh-log-detail).
 import type { WebhookLog } from "../../src/modules/inbound/logs";
 import type { Webhook } from "../../src/modules/inbound/service";
-import { actsOutside, describeAction } from "../../src/modules/inbound/describe";
+import { actsOutside, describeAction } from "../describe";
 import { contactName, utc } from "../format";
 import type { Contact } from "../../src/modules/contacts/service";
 

@@ -19,7 +19,7 @@ import { webhookToJson } from "./webhook-json";
 import type { Preview } from "./preview";
 import type { TestPayloads } from "./test-payloads";
 import type { Replays } from "./replays";
-import { actsOutside, describeAction } from "./describe";
+import { actsOutside, describeAction } from "../../../views/describe";
 
 export interface InboundDeps {
   auth: BearerAuth;

@@ -62,12 +62,12 @@ function parseFilter(filter: ReplayFilter): { outcome: string | null; from: numb
     const text = filter[name];
     if (text === undefined || text === null || text === "") return null;
     const ms = Date.parse(text);
-    if (!Number.isFinite(ms)) throw errors.validation(`field '${name}': an ISO 8601 time, e.g. 2026-11-23T10:00:00Z`);
+    if (!Number.isFinite(ms)) throw errors.validation(`${name}: an ISO 8601 time, e.g. 2026-11-23T10:00:00Z`, "invalid_replay_filter");
     return ms;
   };
   const from = time("from");
   const to = time("to");
-  if (from !== null && to !== null && from >= to) throw errors.validation("field 'to': must be after 'from'");
+  if (from !== null && to !== null && from >= to) throw errors.validation("to: must be after 'from'", "invalid_replay_filter");
   return { outcome, from, to };
 }
 

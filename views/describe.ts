@@ -1,6 +1,6 @@
 // Actions as a person reads them: in the editor, before a replay, in the API's replay preview.
-import { describeRule } from "../../lib/conditions";
-import type { Action } from "./actions";
+import { describeRule } from "../src/lib/conditions";
+import type { Action } from "../src/modules/inbound/actions";
 
 export function describeAction(action: Action): string {
   const what = (() => {
