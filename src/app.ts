@@ -48,6 +48,7 @@ import { createReceiver } from "./modules/inbound/receiver";
 import { createPreview } from "./modules/inbound/preview";
 import { createTestPayloads } from "./modules/inbound/test-payloads";
 import { createReplays } from "./modules/inbound/replays";
+import { createResponseHandling } from "./modules/inbound/response-handling";
 import { actionCredentials } from "./modules/inbound/actions";
 import { providerCredentials } from "./modules/channels/providers";
 import { createGroupCommit } from "./db/group-commit";
@@ -128,10 +129,32 @@ export function createServices({ db, clock, publicUrl, flush }: { db: Database; 
     const [flowId, ...action] = ref.split(":");
     return actionCredentials(subFlows.byId(Number(flowId))?.actions ?? null, action.join(":"));
   });
-  /** Inside each finished attempt's transaction: a message follows its delivery, and pages hear of it. */
-  const onAttempted = (delivery: Delivery, state: Delivery["state"]) => {
+  const responseHandling = createResponseHandling({
+    bots,
+    fields,
+    contacts,
+    channels,
+    deliveries,
+    now: () => clock.now(),
+    actionsOf: (source, id) => (source === "webhook" ? webhooks.find(id)?.actions : subFlows.byId(id)?.actions) ?? null,
+  });
+  /**
+   * Inside each finished attempt's transaction: a message follows its delivery, an
+   * http_request's action handles the answer, and pages hear of it.
+   */
+  const onAttempted = (delivery: Delivery, state: Delivery["state"], answer: { status: number | null; body: string | null }) => {
     publish("deliveries");
     if (state === "pending") return;
+    if (delivery.kind === "http_request") {
+      try {
+        // In a savepoint: a failure here undoes its own writes, never the attempt's record
+        // (which would send the request again).
+        const followUp = db.transaction(() => responseHandling.handle(delivery, state, answer.status, answer.body))();
+        if (followUp) deliveries.recordFollowUp(delivery.id, followUp);
+      } catch (error) {
+        deliveries.recordFollowUp(delivery.id, { outcome: null, written: {}, tags: [], actions: 0, notes: [`the response handling failed: ${(error as Error).message}`] });
+      }
+    }
     publish("dashboard");
     if (delivery.message_id === null) return;
     if (delivery.kind === "channel_message") messages.setState(delivery.message_id, state === "succeeded" ? "sent" : "failed");

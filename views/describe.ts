@@ -18,7 +18,7 @@ export function describeAction(action: Action): string {
       case "resume_bot":
         return "Resume the bot";
       case "http_request":
-        return `${action.method} ${action.url}`;
+        return action.response ? `${action.method} ${action.url}, then ${describeResponse(action.response)}` : `${action.method} ${action.url}`;
     }
   })();
   return action.when ? `${what}, only when ${describeWhen(action)}` : what;
@@ -39,4 +39,16 @@ export function actsOutside(action: Action): string | null {
     default:
       return null;
   }
+}
+
+/** An http_request's response handling in a line: "saves 2 values, tags from 1 path; on success 1 action, on failure 1". */
+function describeResponse(response: NonNullable<Extract<Action, { type: "http_request" }>["response"]>): string {
+  const parts = [
+    response.mappings.length ? `saves ${response.mappings.map((m) => `${m.path} → ${m.field}`).join(", ")}` : "",
+    response.tags.length ? `tags from ${response.tags.join(", ")}` : "",
+    ...(["on_success", "on_client_error", "on_server_error", "on_failure"] as const).map((branch) =>
+      response[branch].length ? `${branch.replace("on_", "on ").replace("_", " ")}: ${response[branch].map(describeAction).join("; ")}` : "",
+    ),
+  ].filter(Boolean);
+  return parts.length ? parts.join("; ") : "nothing with the response";
 }

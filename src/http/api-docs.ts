@@ -173,6 +173,17 @@ Values come from outside and are encoded for where they land:
 - a rendered tag over 100 characters (or a 201st tag), a \`set_field\` value over 4,096 characters
   and a first or last name over 200 are not stored; the log notes each.
 
+An \`http_request\` may say what to do with its answer, in \`response\` (UChat's External Request):
+\`mappings\` (\`[{path, field}]\`, paths into the response's JSON, written to custom or system fields),
+\`tags\` (paths whose text, or list of texts, become tags), and follow-up actions by outcome:
+\`on_success\` (2xx), \`on_client_error\` (a final 4xx), \`on_server_error\` (5xx to the last try) and
+\`on_failure\` (failed for good otherwise; also for a 4xx or 5xx whose own list is empty). It runs when
+the delivery finishes, in the same transaction as its last attempt, so its messages queue after the
+contact's earlier ones; in follow-ups, \`{{payload.…}}\` and \`when\` read the response's JSON. Up to
+64 KiB of the answer is read for it. Follow-ups make no HTTP request of their own (422
+\`invalid_action\`). The delivery's \`follow_up\` says what was done (outcome, fields written, tags
+added, actions run, notes), as do its detail page and the contact's page.
+
 Header values written in an \`http_request\` action (no placeholder) are its configuration: they are
 not copied into the queue but read from the saved action when the request is sent; if the action
 was changed or removed meanwhile, the delivery fails with that reason.

@@ -17,7 +17,7 @@ import type { TeamSettings } from "../../src/modules/settings/service";
 import { InstallationSection } from "./operations";
 import { ChannelSection, ConversationSection } from "../partials/channel";
 import { ContactStateSection, LiveChatModeSection } from "./livechat";
-import { contactName, fieldValueText } from "../format";
+import { utc, contactName, fieldValueText, requestLine } from "../format";
 import { LastDayCharts, type HourRow } from "../partials/hourly-chart";
 
 export function BotsPage({ csrf, bots, channels, lastDay }: { csrf: string; bots: Bot[]; channels: string[]; lastDay: HourRow[] }) {
@@ -72,6 +72,8 @@ export interface ContactPageProps {
   fields: CustomField[];
   messages: Message[];
   relays: Map<number, Delivery>;
+  /** The contact's HTTP requests (http_request actions), newest first. */
+  requests: Delivery[];
   liveChatWarning: string | null;
   now: number;
 }
@@ -85,7 +87,7 @@ export function BotName({ bot, oob }: { bot: Bot; oob?: boolean }) {
   );
 }
 
-export function ContactPage({ csrf, bot, contact, values, fields, messages, relays, liveChatWarning, now }: ContactPageProps) {
+export function ContactPage({ csrf, bot, contact, values, fields, messages, relays, requests, liveChatWarning, now }: ContactPageProps) {
   const name = contactName(contact);
   const tags = JSON.parse(contact.tags) as string[];
   return (
@@ -133,7 +135,38 @@ export function ContactPage({ csrf, bot, contact, values, fields, messages, rela
           </table>
         )}
       </section>
+      <ContactRequests requests={requests} />
     </Layout>
+  );
+}
+
+/** The contact's HTTP requests and what their response handling did: its timeline beside the conversation. */
+function ContactRequests({ requests }: { requests: Delivery[] }) {
+  if (requests.length === 0) return "";
+  return (
+    <section class="card" id="contact-requests">
+      <h2>HTTP requests</h2>
+      <ul class="timeline">
+        {requests.map((delivery) => {
+          const followUp = delivery.follow_up ? (JSON.parse(delivery.follow_up) as { outcome: string | null; written: Record<string, unknown>; tags: string[]; actions: number }) : null;
+          const did = followUp
+            ? [
+                Object.keys(followUp.written).length ? `wrote ${Object.keys(followUp.written).join(", ")}` : "",
+                followUp.tags.length ? `tagged ${followUp.tags.join(", ")}` : "",
+                followUp.actions ? `${followUp.actions} follow-up action${followUp.actions === 1 ? "" : "s"}` : "",
+              ].filter(Boolean)
+            : [];
+          return (
+            <li>
+              <span class="muted" safe>{`${utc(delivery.created_at)} UTC`}</span>{" "}
+              <a href={`/admin/deliveries/${delivery.public_id}`} safe>{requestLine(delivery)}</a>{" "}
+              <span class={`badge state-${delivery.state}`} safe>{delivery.last_status ? `${delivery.state}, HTTP ${delivery.last_status}` : delivery.state}</span>
+              {did.length ? <span safe>{` → ${did.join("; ")}`}</span> : ""}
+            </li>
+          );
+        })}
+      </ul>
+    </section>
   );
 }
 

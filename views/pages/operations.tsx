@@ -156,6 +156,28 @@ function prettyBody(body: string): string {
   }
 }
 
+/** What an http_request's response handling did with the answer (fields, tags, follow-ups). */
+export function FollowUpShown({ followUp }: { followUp: string | null }) {
+  if (!followUp) return "";
+  const done = JSON.parse(followUp) as { outcome: string | null; written: Record<string, unknown>; tags: string[]; actions: number; notes: string[] };
+  const written = Object.entries(done.written);
+  return (
+    <div id="delivery-follow-up">
+      <h4>With the response</h4>
+      <ul>
+        {done.outcome ? <li safe>{`Outcome ${done.outcome}: ${done.actions} follow-up action${done.actions === 1 ? "" : "s"} ran`}</li> : ""}
+        {written.length ? <li safe>{`Fields written: ${written.map(([field, value]) => `${field} = ${JSON.stringify(value)}`).join(", ")}`}</li> : ""}
+        {done.tags.length ? <li safe>{`Tags added: ${done.tags.join(", ")}`}</li> : ""}
+        {done.notes.map((note) => (
+          <li class="warning" safe>
+            {note}
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
 export function DeliveryDetail({ detail }: { detail?: DeliveryDetailView }) {
   if (!detail) return <div id="delivery-detail"></div>;
   const { delivery, attempts, cause, request } = detail;
@@ -199,6 +221,7 @@ export function DeliveryDetail({ detail }: { detail?: DeliveryDetailView }) {
           </table>
         </div>
       )}
+      <FollowUpShown followUp={delivery.follow_up} />
       {delivery.state === "failed" ? (
         <button type="button" hx-post={`/admin/deliveries/${delivery.public_id}/retry`} hx-target="#deliveries" hx-swap="outerHTML">
           Retry now

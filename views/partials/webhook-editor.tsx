@@ -338,6 +338,12 @@ export function ActionsSection({ webhook, fields, typed, preview, error }: { web
               {value("body")}
             </textarea>
           </label>
+          <label class="wide">
+            With the response (JSON; optional): values to save, tag paths, follow-up actions by outcome
+            <textarea name="response" rows="3" class="code" placeholder='{"mappings": [{"path": "customer.id", "field": "crm_id"}], "tags": ["customer.segment"], "on_success": [{"type": "add_tag", "tag": "synced"}], "on_failure": [{"type": "add_tag", "tag": "sync-failed"}]}' safe>
+              {value("response")}
+            </textarea>
+          </label>
         </For>
         <details class="wide" open={typed?.when_path ? true : undefined}>
           <summary>Only when… (optional)</summary>

@@ -17,5 +17,6 @@ import searchBehindWrites from "./0014_search_behind_writes";
 import conditionsAndReplies from "./0015_conditions_and_replies";
 import testPayloads from "./0016_test_payloads";
 import bulkReplays from "./0017_bulk_replays";
+import followUps from "./0018_follow_ups";
 
-export const migrations: readonly Migration[] = [init, inboundWebhooks, deliveriesWorker, liveChat, contactSearch, contactNameIndexes, tokenAccess, logsById, hourlyCounts, deliverySecretRefs, messageRelay, messageErrors, tagsAndGender, searchBehindWrites, conditionsAndReplies, testPayloads, bulkReplays];
+export const migrations: readonly Migration[] = [init, inboundWebhooks, deliveriesWorker, liveChat, contactSearch, contactNameIndexes, tokenAccess, logsById, hourlyCounts, deliverySecretRefs, messageRelay, messageErrors, tagsAndGender, searchBehindWrites, conditionsAndReplies, testPayloads, bulkReplays, followUps];

@@ -77,7 +77,11 @@ export function deliveryPages({ accounts, publicUrl, deliveries, views }: { acco
       return html(isHtmx ? DeliveriesSection(view) : DeliveriesPage({ csrf: session!.csrf_token, view }));
     })
     .get("/deliveries/list", ({ query }) => html(DeliveryList(views.list(filterOf(query)))))
-    .get("/deliveries/:id", ({ params }) => html(DeliveryDetail({ detail: views.detail(deliveries.get(params.id)) })))
+    .get("/deliveries/:id", ({ params, session, isHtmx }) => {
+      const detail = views.detail(deliveries.get(params.id));
+      // Opened from a link elsewhere (a contact's requests): the whole page, with it shown.
+      return html(isHtmx ? DeliveryDetail({ detail }) : DeliveriesPage({ csrf: session!.csrf_token, view: { ...views.list({}), detail } }));
+    })
     .post("/deliveries/:id/retry", ({ params }) => {
       const delivery = deliveries.retry(params.id);
       return html(DeliveriesSection({ ...views.list(), detail: views.detail(delivery), notice: "Queued again." }));

@@ -213,6 +213,7 @@ export function adminRoutes(deps: AdminDeps) {
         values: contacts.fieldValues(contact.id),
         fields: fields.list(bot.id),
         messages: recent,
+        requests: deliveries.byOrderingKey(`http:${contact.id}`, 20),
         relays: deliveries.forMessages("relay", recent.map((m) => m.id)),
         liveChatWarning: liveChatWarning(bot, deps.integration.get()),
         now: deps.clock.now(),

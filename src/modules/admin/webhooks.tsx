@@ -277,6 +277,13 @@ export function webhookPages(deps: WebhookPagesDeps) {
       if (form.type === "set_field") Object.assign(action, { field: form.field, value: form.value ?? "" });
       if (form.type === "pause_bot") action.minutes = form.minutes ? Number(form.minutes) : null;
       if (form.type === "http_request") Object.assign(action, { url: form.url ?? "", method: form.method ?? "POST", body: httpBody(form.body) });
+      if (form.type === "http_request" && form.response?.trim()) {
+        try {
+          action.response = JSON.parse(form.response);
+        } catch (error) {
+          return html(ActionsSection({ webhook, fields: fields.list(webhook.bot_id), typed: form, error: `'With the response' is not valid JSON: ${(error as Error).message}` }), 422);
+        }
+      }
       if (form.when_path?.trim()) action.when = { match: "all", rules: [ruleFromForm(form, "when_")] };
       // A refused action comes back as typed, with its type still chosen.
       const render = (w: Webhook, error?: string) => ActionsSection({ webhook: w, fields: fields.list(w.bot_id), typed: error ? form : undefined, error });

@@ -114,6 +114,8 @@ export function createContacts({ db, clock, bots, fields, publish = () => {} }: 
     findByPhone: (botId: number, phone: string): Contact | null => selectByPhone.get(botId, phone),
     findByEmail: (botId: number, email: string): Contact | null => selectByEmail.get(botId, email),
     reload: (id: number): Contact => selectById.get(id)!,
+    /** The contact with this id, or null (deleted since it was noted somewhere). */
+    byId: (id: number): Contact | null => selectById.get(id) ?? null,
     /** Several contacts at once, by user_ns (a page of log rows names them). */
     byUserNs(userNsList: string[]): Map<string, Contact> {
       if (userNsList.length === 0) return new Map();

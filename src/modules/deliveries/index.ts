@@ -18,6 +18,13 @@ const deliveryJson = t.Object({
   last_status: t.Nullable(t.Integer()),
   last_response: t.Nullable(t.String()),
   last_error: t.Nullable(t.String()),
+  follow_up: t.Nullable(t.Object({
+    outcome: t.Nullable(t.UnionEnum(["2xx", "4xx", "5xx", "failed"])),
+    written: t.Record(t.String(), t.Any()),
+    tags: t.Array(t.String()),
+    actions: t.Integer(),
+    notes: t.Array(t.String()),
+  }, { description: "An http_request's response handling, once the delivery finished: fields written and tags added from the response, follow-up actions run" })),
   created_at: t.String(),
   updated_at: t.String(),
 }, { title: "Delivery" });

@@ -30,6 +30,8 @@ export const SQL = {
   INSERT_ATTEMPT: "INSERT INTO delivery_attempts (delivery_id, started_at, duration_ms, status, response, error) VALUES (?, ?, ?, ?, ?, ?)",
   FINISH: `UPDATE deliveries SET state = ?, attempts = attempts + 1, next_attempt_at = ?, lease_until = NULL, last_status = ?,
   last_response = ?, last_error = ?, updated_at = ? WHERE id = ?`,
+  RECORD_FOLLOW_UP: "UPDATE deliveries SET follow_up = ? WHERE id = ?",
+  SELECT_BY_ORDERING_KEY: "SELECT * FROM deliveries WHERE ordering_key = ? ORDER BY id DESC LIMIT ?",
 } as const;
 
 /** A page of deliveries, newest first: by kind, state, part of the target URL, below an id. */

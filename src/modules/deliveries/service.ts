@@ -35,6 +35,8 @@ export interface Delivery {
   last_status: number | null;
   last_response: string | null;
   last_error: string | null;
+  /** What the owner did with the answer when it finished (an http_request's response handling), as JSON. */
+  follow_up: string | null;
   created_at: number;
   updated_at: number;
 }
@@ -80,6 +82,8 @@ export function createDeliveries({ db, clock, onEnqueue, publish = () => {} }: {
   const selectAttempts = db.query<Attempt, [number]>(SQL.SELECT_ATTEMPTS);
   const countByState = db.query<{ state: DeliveryState; n: number }, []>(SQL.COUNT_BY_STATE);
   const oldestPending = db.query<{ created_at: number }, []>(SQL.OLDEST_PENDING);
+  const recordFollowUp = db.query(SQL.RECORD_FOLLOW_UP);
+  const selectByOrderingKey = db.query<Delivery, [string, number]>(SQL.SELECT_BY_ORDERING_KEY);
   const deleteFinishedBefore = db.query(SQL.DELETE_FINISHED_BEFORE);
   const selectForMessages = db.query<Delivery, [string, string]>(SQL.SELECT_FOR_MESSAGES);
   const retryOne = db.query(SQL.RETRY_ONE);
@@ -126,6 +130,14 @@ export function createDeliveries({ db, clock, onEnqueue, publish = () => {} }: {
       headers.push(["webhook-id", delivery.public_id], ["webhook-timestamp", "(the time of each attempt)"]);
       if (credentials.ok && credentials.secret) headers.push(["webhook-signature", "v1,… (signed with the saved secret at each attempt)"]);
       return { headers, body: delivery.method === "GET" || delivery.method === "HEAD" ? null : delivery.body };
+    },
+
+    /** The newest deliveries of one ordering key (a contact's HTTP requests: `http:{contact id}`). */
+    byOrderingKey: (key: string, limit: number): Delivery[] => selectByOrderingKey.all(key, limit),
+
+    /** Keeps what was done with a finished delivery's answer; inside the attempt's transaction. */
+    recordFollowUp(id: number, followUp: unknown): void {
+      recordFollowUp.run(JSON.stringify(followUp), id);
     },
 
     /** Queues a delivery; call inside the transaction that decided it. */
@@ -218,6 +230,7 @@ export function deliveryToJson(delivery: Delivery) {
     last_status: delivery.last_status,
     last_response: delivery.last_response,
     last_error: delivery.last_error,
+    follow_up: delivery.follow_up === null ? null : JSON.parse(delivery.follow_up),
     created_at: new Date(delivery.created_at).toISOString(),
     updated_at: new Date(delivery.updated_at).toISOString(),
   };

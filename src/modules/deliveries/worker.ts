@@ -15,6 +15,8 @@ import { SQL } from "./repo";
 import { readStreamCapped } from "../../http/body";
 
 export const RESPONSE_BYTES_KEPT = 2048;
+/** An http_request's answer is read this far, for its action's response handling (only the first RESPONSE_BYTES_KEPT are kept). */
+export const RESPONSE_BYTES_READ = 64 * 1024;
 /** A lease outlives the timeout by this much before another claim may take the row. */
 const LEASE_MARGIN_MS = 30_000;
 const IDLE_CHECK_MS = 5_000;
@@ -32,8 +34,11 @@ export interface WorkerDeps {
   log?: (line: Record<string, unknown>) => void;
   hourly?: HourlyCounts;
   metrics?: Metrics;
-  /** Hears every finished attempt inside its transaction (a message's state follows its delivery). */
-  onAttempted?: (delivery: Delivery, state: Delivery["state"]) => void;
+  /**
+   * Hears every finished attempt inside its transaction (a message's state follows its
+   * delivery; an http_request's action reads the answer).
+   */
+  onAttempted?: (delivery: Delivery, state: Delivery["state"], answer: { status: number | null; body: string | null }) => void;
 }
 
 /** The start of an answer's body, as text: what an attempt keeps of it. */
@@ -94,6 +99,7 @@ export function createWorker(deps: WorkerDeps) {
     const started = performance.now();
     let status: number | null = null;
     let response: string | null = null;
+    let fullResponse: string | null = null;
     let error: string | null = null;
     let retryAfter: number | undefined;
     let refused = false;
@@ -123,7 +129,8 @@ export function createWorker(deps: WorkerDeps) {
         } as RequestInit);
         status = answer.status;
         retryAfter = parseRetryAfter(answer.headers.get("retry-after"), clock.now());
-        response = await readCapped(answer, RESPONSE_BYTES_KEPT);
+        fullResponse = await readCapped(answer, delivery.kind === "http_request" ? RESPONSE_BYTES_READ : RESPONSE_BYTES_KEPT);
+        response = fullResponse.length > RESPONSE_BYTES_KEPT ? fullResponse.slice(0, RESPONSE_BYTES_KEPT) : fullResponse;
       }
     } catch (caught) {
       if (stopController.signal.aborted) {
@@ -146,7 +153,7 @@ export function createWorker(deps: WorkerDeps) {
       insertAttempt.run(delivery.id, startedAt, durationMs, status, response, error);
       if (state !== "pending") deps.hourly?.add(state === "succeeded" ? "deliveries_succeeded" : "deliveries_failed");
       finish.run(state, delay === null ? now : now + delay, status, response, error, now, delivery.id);
-      deps.onAttempted?.(delivery, state);
+      deps.onAttempted?.(delivery, state, { status, body: fullResponse });
     };
     // Results finishing together share one commit when a group commit is at hand.
     if (deps.groupCommit) await deps.groupCommit.run(record);

@@ -5,6 +5,8 @@ import { coerceFieldValue } from "../../lib/coerce";
 import { normaliseEmail, normalisePhone } from "../../lib/contact-identity";
 import { bodyEncoder, hasPlaceholder, renderDeep, renderTemplate, renderUrl, urlTemplateProblem, type TemplateContext } from "../../lib/template";
 import { sha256Hex } from "../../lib/ids";
+import { parsePath } from "../../lib/json-path";
+import { AppError } from "../../http/errors";
 import type { Bot } from "../bots/service";
 import { PAUSED_FOREVER, type Contact, type Contacts } from "../contacts/service";
 import type { Credentials, Deliveries } from "../deliveries/service";
@@ -20,11 +22,26 @@ export type Action = (
   | { type: "set_field"; field: string; value: string }
   | { type: "pause_bot"; minutes: number | null }
   | { type: "resume_bot" }
-  | { type: "http_request"; url: string; method: string; headers: Record<string, string>; body: unknown }
+  | { type: "http_request"; url: string; method: string; headers: Record<string, string>; body: unknown; response?: ResponseConfig }
 ) & {
   /** Run this action only when the payload meets these (one webhook can branch like a subflow). */
   when?: Conditions;
 };
+
+/**
+ * What an http_request does with its answer (see response-handling.ts): paths into the
+ * response's JSON written to fields and added as tags on success, and follow-up actions by
+ * outcome. Follow-ups make no HTTP requests of their own.
+ */
+export interface ResponseConfig {
+  mappings: { path: string; field: string }[];
+  tags: string[];
+  on_success: Action[];
+  on_client_error: Action[];
+  on_server_error: Action[];
+  on_failure: Action[];
+}
+const FOLLOW_UP_BRANCHES = ["on_success", "on_client_error", "on_server_error", "on_failure"] as const;
 
 export const ACTION_TYPES = ["send_text", "add_tag", "remove_tag", "set_field", "pause_bot", "resume_bot", "http_request"] as const;
 const HTTP_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"];
@@ -98,11 +115,52 @@ function validateAction(action: Record<string, unknown>, index: number, fieldsBy
         if (!/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/.test(name)) throw invalid(index, `'${name}' is not a valid header name`);
         if (LINE_BREAK.test(value)) throw invalid(index, `the value of header '${name}' may not contain line breaks`);
       }
-      return { type: "http_request", url, method, headers: headers as Record<string, string>, body: action.body ?? null };
+      const response = action.response === undefined || action.response === null ? undefined : validateResponse(action.response, index, fieldsByName);
+      return { type: "http_request", url, method, headers: headers as Record<string, string>, body: action.body ?? null, ...(response ? { response } : {}) };
     }
     default:
       throw invalid(index, `unknown type '${String(action.type)}'; use one of ${ACTION_TYPES.join(", ")}`);
   }
+}
+
+function validateResponse(raw: unknown, index: number, fieldsByName: Map<string, CustomField>): ResponseConfig {
+  const refuse = (part: string, message: string) => invalid(index, `response${part}: ${message}`);
+  if (!raw || typeof raw !== "object" || Array.isArray(raw)) throw refuse("", "an object with mappings, tags, on_success, on_client_error, on_server_error, on_failure");
+  const given = raw as Record<string, unknown>;
+  const list = (key: string, max: number): unknown[] => {
+    const value = given[key] ?? [];
+    if (!Array.isArray(value)) throw refuse(`.${key}`, "a list");
+    if (value.length > max) throw refuse(`.${key}`, `at most ${max}`);
+    return value;
+  };
+  const path = (value: unknown, part: string): string => {
+    const parsed = typeof value === "string" ? parsePath(value) : null;
+    if (!parsed?.ok) throw refuse(part, `'${String(value)}' is not a path into the response's JSON${parsed && !parsed.ok ? ` (${parsed.reason})` : ""}`);
+    return (value as string).trim();
+  };
+  const mappings = list("mappings", 20).map((item, i) => {
+    const mapping = (item ?? {}) as { path?: unknown; field?: unknown };
+    const field = typeof mapping.field === "string" ? mapping.field.trim() : "";
+    if (!fieldsByName.has(field) && !(SYSTEM_FIELDS as readonly string[]).includes(field)) throw refuse(`.mappings[${i}].field`, `this bot has no field named '${field}'`);
+    return { path: path(mapping.path, `.mappings[${i}].path`), field };
+  });
+  const tags = list("tags", 10).map((item, i) => path(item, `.tags[${i}]`));
+  const branches = Object.fromEntries(
+    FOLLOW_UP_BRANCHES.map((branch) => {
+      const actions = list(branch, 10);
+      actions.forEach((action, i) => {
+        if ((action as { type?: unknown } | null)?.type === "http_request") throw refuse(`.${branch}[${i}]`, "a follow-up makes no HTTP request of its own");
+      });
+      try {
+        return [branch, validateActions(actions, fieldsByName)];
+      } catch (error) {
+        // Named from the action down: actions[0]: response.on_success[1]: …
+        if (error instanceof AppError && error.code === "invalid_action") throw invalid(index, `response.${branch}${error.message.replace(/^actions/, "").replace(/\.$/, "")}`);
+        throw error;
+      }
+    }),
+  ) as Pick<ResponseConfig, (typeof FOLLOW_UP_BRANCHES)[number]>;
+  return { mappings, tags, ...branches };
 }
 
 export interface ActionDeps {
@@ -152,23 +210,27 @@ const fingerprint = (action: HttpRequest) => sha256Hex(JSON.stringify([action.ur
 /** Header values written in the action itself (no placeholder): the owner's secrets. */
 const configuredHeaders = (action: HttpRequest) => Object.fromEntries(Object.entries(action.headers).filter(([, value]) => !hasPlaceholder(value)));
 
-/**
- * The configured header values of the action a delivery was queued from (`index:fingerprint`
- * within its saved actions), as saved now: the credential source for http_request deliveries.
- */
-export function actionCredentials(actions: Action[] | null, ref: string): Credentials {
+/** The saved http_request a delivery was queued from (`index:fingerprint`), unless changed or removed since. */
+export function savedAction(actions: Action[] | null, ref: string): HttpRequest | null {
   const [index, print] = ref.split(":");
   const action = actions?.[Number(index)];
-  if (!action || action.type !== "http_request" || fingerprint(action) !== print) {
-    return { ok: false, reason: "the action that queued it was changed or removed; its configured headers are not sent" };
-  }
+  return action && action.type === "http_request" && fingerprint(action) === print ? action : null;
+}
+
+/**
+ * The configured header values of the action a delivery was queued from, as saved now: the
+ * credential source for http_request deliveries.
+ */
+export function actionCredentials(actions: Action[] | null, ref: string): Credentials {
+  const action = savedAction(actions, ref);
+  if (!action) return { ok: false, reason: "the action that queued it was changed or removed; its configured headers are not sent" };
   return { ok: true, headers: configuredHeaders(action), secret: null };
 }
 
 // What a request sets on its contact is kept in memory and written once, by storeContact: a new
 // lead with a name, a tag and two fields is one INSERT and two field rows, and an UPDATE names
 // only the columns that changed (each named column costs its index an update).
-function change(run: ActionRun, values: Partial<Pick<Contact, ContactColumn>>): void {
+export function change(run: ActionRun, values: Partial<Pick<Contact, ContactColumn>>): void {
   for (const [key, value] of Object.entries(values) as [ContactColumn, never][]) {
     if (run.contact[key] === value) continue;
     run.contact = { ...run.contact, [key]: value };
