@@ -49,6 +49,8 @@ import { createPreview } from "./modules/inbound/preview";
 import { createTestPayloads } from "./modules/inbound/test-payloads";
 import { createReplays } from "./modules/inbound/replays";
 import { createResponseHandling } from "./modules/inbound/response-handling";
+import { createCsvExport } from "./modules/contacts/csv-export";
+import { createCsvImports } from "./modules/contacts/csv-import";
 import { actionCredentials } from "./modules/inbound/actions";
 import { providerCredentials } from "./modules/channels/providers";
 import { createGroupCommit } from "./db/group-commit";
@@ -86,7 +88,8 @@ export interface AppDeps {
   freeBytes?: (dir: string) => number | null;
 }
 
-export function createServices({ db, clock, publicUrl, flush }: { db: Database; clock: Clock; publicUrl?: () => string; flush?: Flush }) {
+/** `importsDir`: where uploaded CSV files wait for their import (in the data directory). */
+export function createServices({ db, clock, publicUrl, flush, importsDir = null }: { db: Database; clock: Clock; publicUrl?: () => string; flush?: Flush; importsDir?: string | null }) {
   // What open admin pages hear about (server-sent events); see modules/live.
   const live = createLiveEvents();
   const publish = live.publish;
@@ -115,6 +118,8 @@ export function createServices({ db, clock, publicUrl, flush }: { db: Database; 
   groupCommit.beforeCommit(hourly.persist);
   const preview = createPreview({ webhooks, fields, contacts });
   const testPayloads = createTestPayloads({ db, clock });
+  const csvExport = createCsvExport({ db, contacts, fields });
+  const csvImports = createCsvImports({ db, clock, dir: importsDir, bots, fields, contacts });
   const searchIndexer = createSearchIndexer({ db, groupCommit, stages });
   const receiver = createReceiver({ db, groupCommit, clock, bots, fields, contacts, channels, deliveries, webhooks, logs, hourly, stages });
   const replays = createReplays({ db, clock, webhooks, receiver });
@@ -160,10 +165,13 @@ export function createServices({ db, clock, publicUrl, flush }: { db: Database; 
     if (delivery.kind === "channel_message") messages.setState(delivery.message_id, state === "succeeded" ? "sent" : "failed");
     else messages.touched(delivery.message_id);
   };
-  return { live, onAttempted, groupCommit, stages, searchIndexer, hourly, preview, testPayloads, replays, bots, fields, contacts, tags, tokens, accounts, settings, messages, deliveries, channels, webhooks, logs, receiver, integration, relay, subFlows, liveChat };
+  return { live, onAttempted, groupCommit, stages, searchIndexer, hourly, preview, testPayloads, replays, csvExport, csvImports, bots, fields, contacts, tags, tokens, accounts, settings, messages, deliveries, channels, webhooks, logs, receiver, integration, relay, subFlows, liveChat };
 }
 
 export type Services = ReturnType<typeof createServices>;
+
+/** Routes that read their own bodies: raw and signed (channels, webhooks), or a CSV upload. */
+const readsOwnBody = (path: string) => /^\/(channels|hooks)\//.test(path) || /^\/api\/v1\/bots\/[^/]+\/contact-imports$/.test(path) || /^\/admin\/bots\/[^/]+\/import$/.test(path);
 
 const STORAGE_ERRORS = /^SQLITE_(FULL|READONLY|IOERR|BUSY|LOCKED|CANTOPEN|CORRUPT|NOTADB)/;
 
@@ -218,7 +226,7 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
   const api = new Elysia({ name: "api-v1", prefix: "/api/v1" })
     .use(botsApi({ auth, bots, publicUrl }))
     .use(fieldsApi({ auth, bots, fields }))
-    .use(contactsApi({ auth, bots, contacts }))
+    .use(contactsApi({ auth, bots, contacts, csvExport: services.csvExport, csvImports: services.csvImports }))
     .use(settingsApi({ auth, settings }))
     .use(inboundApi({ auth, clock, bots, webhooks, logs, receiver, preview: services.preview, testPayloads: services.testPayloads, replays: services.replays, publicUrl }))
     .use(messagesApi({ auth, db, contacts, messages, channels }))
@@ -243,7 +251,7 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
     // encoding and type bound; Elysia then parses it for the route's schema. Channel and webhook
     // URLs read their own bodies, raw and signed.
     .onRequest(async ({ request }) => {
-      if (!request.body || /^\/(channels|hooks)\//.test(new URL(request.url).pathname)) return;
+      if (!request.body || readsOwnBody(new URL(request.url).pathname)) return;
       const checked = await checkRequestBody(request.clone());
       if (!checked.ok) throw errors.body(checked);
     })
@@ -289,7 +297,7 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
     .use(api)
     .use(subscriberApi(subscriberDeps))
     .use(subscriberFlowApi(subscriberDeps))
-    .use(adminRoutes({ config, clock, clientIp, adminReady: deps.adminReady ?? (() => Promise.resolve()), accounts, loginLimiter: createLoginLimiter({ clock: deps.clock }), metrics, hourly: services.hourly, bots, fields, contacts, tokens, settings, webhooks, messages, deliveries, integration, publicUrl }))
+    .use(adminRoutes({ config, clock, clientIp, adminReady: deps.adminReady ?? (() => Promise.resolve()), accounts, loginLimiter: createLoginLimiter({ clock: deps.clock }), metrics, hourly: services.hourly, bots, fields, contacts, csvExport: services.csvExport, tokens, settings, webhooks, messages, deliveries, integration, publicUrl }))
     .use(liveRoutes({ accounts, publicUrl, live: services.live, keepOpen: deps.keepOpen }))
     .use(deliveryPages({ accounts, publicUrl, deliveries, views: deliveryViews }))
     .use(liveChatPages({ accounts, clock, bots, contacts, deliveries, deliveryViews, integration, relay, publicUrl }))

@@ -98,7 +98,7 @@ export async function startServer(config: Config, { log = jsonLogger, announce =
   }
   let url = "";
   const walFlush = config.durability === "full" ? createWalFlush(join(config.dataDir, DATABASE_FILE)) : null;
-  const services = createServices({ db, clock, publicUrl: () => url, flush: walFlush?.flush });
+  const services = createServices({ db, clock, publicUrl: () => url, flush: walFlush?.flush, importsDir: join(config.dataDir, "imports") });
   // Hashing SWITCHBOARD_ADMIN_PASSWORD (argon2id) takes longer than the rest of the start:
   // it runs once the server listens, and logins wait for it.
   let adminReady: Promise<void> = Promise.resolve();
@@ -177,6 +177,7 @@ export async function startServer(config: Config, { log = jsonLogger, announce =
   retention.start();
   services.searchIndexer.start((error) => log({ level: "error", msg: "search index update failed", error: (error as Error).message }));
   services.replays.startRunner((error) => log({ level: "error", msg: "bulk replay failed", error: (error as Error).message }));
+  services.csvImports.startRunner((error) => log({ level: "error", msg: "contact import failed", error: (error as Error).message }));
   worker.start();
   // Started once listening (a thread takes a while to boot): until it runs, the connection
   // checkpoints by itself.
@@ -210,6 +211,7 @@ export async function startServer(config: Config, { log = jsonLogger, announce =
         await adminReady.catch(() => {});
         await worker.stop();
         await services.replays.stopRunner();
+        await services.csvImports.stopRunner();
         retention.stop();
         services.searchIndexer.stop();
         await (await checkpoints).stop();

@@ -38,13 +38,22 @@ export function ContactList({ bot, contacts, nextCursor, q }: { bot: Bot; contac
           </tbody>
         </table>
       )}
-      {more ? (
-        <a href={more} hx-get={more} hx-target="#contact-list" hx-swap="outerHTML" class="button secondary">
-          Older contacts
+      <div class="row">
+        {more ? (
+          <a href={more} hx-get={more} hx-target="#contact-list" hx-swap="outerHTML" class="button secondary">
+            Older contacts
+          </a>
+        ) : (
+          ""
+        )}
+        {/* A plain link: the browser downloads the file (htmx leaves it alone). */}
+        <a href={`/admin/bots/${bot.flow_ns}/contacts/export${q ? `?q=${encodeURIComponent(q)}` : ""}`} class="button secondary" id="contacts-export" download="">
+          {q ? "Export these as CSV" : "Export all as CSV"}
         </a>
-      ) : (
-        ""
-      )}
+        <a href={`/admin/bots/${bot.flow_ns}/import`} class="button secondary" id="contacts-import">
+          Import CSV
+        </a>
+      </div>
     </div>
   );
 }

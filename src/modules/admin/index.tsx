@@ -9,6 +9,8 @@ import { errors } from "../../http/errors";
 import { CHANNEL_NAMES, CHANNELS } from "../bots/channels";
 import type { Bot, Bots } from "../bots/service";
 import type { Contacts } from "../contacts/service";
+import type { CsvExport } from "../contacts/csv-export";
+import { csvResponse } from "../contacts/index";
 import type { Fields } from "../fields/service";
 import type { Tokens } from "../tokens/service";
 import type { Settings } from "../settings/service";
@@ -44,6 +46,7 @@ export interface AdminDeps {
   bots: Bots;
   fields: Fields;
   contacts: Contacts;
+  csvExport: CsvExport;
   tokens: Tokens;
   settings: Settings;
   webhooks: Webhooks;
@@ -191,6 +194,10 @@ export function adminRoutes(deps: AdminDeps) {
       const q = String(query.q ?? "");
       const page = contacts.list(bot, { q, cursor: query.cursor || undefined, limit: 25 });
       return html(ContactList({ bot, contacts: page.data, nextCursor: page.next_cursor, q }));
+    })
+    .get("/bots/:flow_ns/contacts/export", ({ params, query }) => {
+      const bot = bots.get(params.flow_ns);
+      return csvResponse(deps.csvExport.stream(bot, String(query.q ?? "").trim() || undefined), bot.flow_ns);
     })
     .post("/bots/:flow_ns/contacts", ({ params, body, isHtmx }) => {
       const bot = bots.get(params.flow_ns);

@@ -48,3 +48,28 @@ export const contactJson = t.Object({
   created_at: t.String(),
   updated_at: t.String(),
 });
+
+export const importJson = t.Object({
+  id: t.Integer(),
+  flow_ns: t.String(),
+  file_name: t.String(),
+  state: t.UnionEnum(["uploaded", "checking", "checked", "importing", "done", "refused", "failed"], { description: "refused: the import found refused rows and wrote nothing (run it with skip_invalid to import the rest)" }),
+  columns: t.Array(t.String()),
+  sample: t.Array(t.Array(t.String()), { description: "The first rows, as read" }),
+  rows: t.Integer(),
+  mapping: t.Record(t.String(), t.Nullable(t.String())),
+  match_by: t.String(),
+  existing: t.String(),
+  progress: t.Object({ processed: t.Integer(), total: t.Integer() }),
+  report: t.Nullable(t.Object({
+    dry_run: t.Boolean(),
+    phase: t.String(),
+    created: t.Integer(),
+    updated: t.Integer(),
+    skipped: t.Integer(),
+    refused: t.Integer(),
+    problems: t.Array(t.Object({ line: t.Integer({ description: "Line of the file; the header is line 1" }), reason: t.String() }), { description: "The first 100" }),
+  })),
+  created_at: t.String(),
+  updated_at: t.String(),
+}, { title: "ContactImport" });

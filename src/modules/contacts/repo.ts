@@ -27,6 +27,9 @@ export const SQL = {
   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
   SELECT_FIELD_VALUES: `SELECT f.name, v.value FROM contact_field_values v JOIN custom_fields f ON f.id = v.field_id
   WHERE v.contact_id = ? ORDER BY f.name`,
+  // A page of contacts' values at once (the CSV export).
+  SELECT_FIELD_VALUES_OF_MANY: `SELECT v.contact_id, f.name, v.value FROM contact_field_values v JOIN custom_fields f ON f.id = v.field_id
+  WHERE v.contact_id IN (SELECT value FROM json_each(?))`,
   UPSERT_FIELD_VALUE: `INSERT INTO contact_field_values (contact_id, field_id, value, updated_at) VALUES (?, ?, ?, ?)
   ON CONFLICT (contact_id, field_id) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
   DELETE_FIELD_VALUE: "DELETE FROM contact_field_values WHERE contact_id = ? AND field_id = ?",
@@ -58,6 +61,18 @@ export const SQL = {
   SELECT_TAG_BY_NAME: "SELECT * FROM tags WHERE bot_id = ? AND name = ?",
   INSERT_TAG: "INSERT INTO tags (bot_id, name) VALUES (?, ?) RETURNING *",
   DELETE_TAG: "DELETE FROM tags WHERE id = ?",
+  // CSV imports (migration 19). Changing the mapping makes an earlier dry run's report stale.
+  INSERT_IMPORT: `INSERT INTO contact_imports (bot_id, file_name, columns, sample, rows, mapping, created_at, updated_at)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
+  SELECT_IMPORT: "SELECT * FROM contact_imports WHERE id = ?",
+  SELECT_IMPORTS: "SELECT * FROM contact_imports WHERE bot_id = ? ORDER BY id DESC LIMIT 20",
+  SELECT_ACTIVE_IMPORT: "SELECT * FROM contact_imports WHERE state IN ('checking', 'importing') ORDER BY id LIMIT 1",
+  CONFIGURE_IMPORT: `UPDATE contact_imports SET mapping = ?, match_by = ?, existing = ?, state = 'uploaded', processed = 0, report = NULL, updated_at = ?
+  WHERE id = ?`,
+  START_IMPORT: "UPDATE contact_imports SET state = ?, dry_run = ?, skip_invalid = ?, processed = 0, report = NULL, updated_at = ? WHERE id = ?",
+  SET_IMPORT_STATE: "UPDATE contact_imports SET state = ?, report = ?, updated_at = ? WHERE id = ?",
+  SET_IMPORT_PROGRESS: "UPDATE contact_imports SET processed = ?, report = ?, updated_at = ? WHERE id = ?",
+  DELETE_IMPORT: "DELETE FROM contact_imports WHERE id = ?",
   // Only the bot's contacts that carry the tag are rewritten, keeping the others' order.
   UNTAG_CONTACTS: `UPDATE contacts SET tags = (SELECT json_group_array(value) FROM json_each(contacts.tags) WHERE value != $name)
   WHERE bot_id = $bot AND EXISTS (SELECT 1 FROM json_each(contacts.tags) WHERE value = $name)`,
