@@ -51,6 +51,7 @@ import { createReplays } from "./modules/inbound/replays";
 import { createResponseHandling } from "./modules/inbound/response-handling";
 import { createCsvExport } from "./modules/contacts/csv-export";
 import { createCsvImports } from "./modules/contacts/csv-import";
+import { importPages } from "./modules/admin/imports";
 import { actionCredentials } from "./modules/inbound/actions";
 import { providerCredentials } from "./modules/channels/providers";
 import { createGroupCommit } from "./db/group-commit";
@@ -302,6 +303,7 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
     .use(deliveryPages({ accounts, publicUrl, deliveries, views: deliveryViews }))
     .use(liveChatPages({ accounts, clock, bots, contacts, deliveries, deliveryViews, integration, relay, publicUrl }))
     .use(messagingPages({ db, accounts, bots, contacts, messages, deliveries, channels, publicUrl }))
+    .use(importPages({ accounts, publicUrl, bots, fields, csvImports: services.csvImports }))
     .use(webhookPages({ accounts, clock, bots, fields, settings, webhooks, logs, contacts, receiver, preview: services.preview, testPayloads: services.testPayloads, replays: services.replays, publicUrl }));
   return { app, receiveHook };
 }

@@ -139,6 +139,27 @@ replay, so a restart resumes where it stopped without replaying anything twice. 
 and \`GET .../replays/{replay_id}\` show \`done\` of \`total\`; \`POST .../replays/{replay_id}/cancel\` stops
 a job before its next request.
 
+## Contacts as CSV
+\`GET /api/v1/bots/{flow_ns}/contacts/export\` (optionally \`?q=\`, as the contact search) streams a CSV:
+\`user_ns, first_name, last_name, phone, email, gender, tags\` (joined with \`; \`), \`created_at,
+updated_at\`, then every custom field by name (JSON values as JSON). It is read page by page as it
+is sent, so its memory does not grow with the number of contacts.
+
+Importing goes in steps. \`POST /api/v1/bots/{flow_ns}/contact-imports?file_name=…\` with the CSV as the
+body (a header row first; at most 100 MiB) keeps the file and answers its columns, row count, first
+rows and a suggested mapping (an export's own headers map back to themselves; Mobile, E-mail,
+First name and the like are recognised). \`PATCH /api/v1/contact-imports/{id}\` sets \`mapping\` (column →
+\`user_ns\`, \`phone\`, \`email\`, \`first_name\`, \`last_name\`, \`gender\`, \`tags\`, a custom field, or null),
+\`match_by\` (\`auto\`: user_ns, then phone, then email; or one of them) and \`existing\` (\`update\` or
+\`skip\`). \`POST .../dry-run\` reads every row without writing and reports how many would be created,
+updated, skipped and refused, with the first 100 refusals by line (the header is line 1): an
+unusable phone or email, a value its field cannot hold, a line with the wrong number of values or
+that is not CSV, a new contact without phone or email. \`POST .../run\` imports: phones and emails
+normalised as everywhere, empty cells change nothing, tags are added to the contact's; if any row
+would be refused it writes nothing (state \`refused\`) unless \`{"skip_invalid": true}\`, which imports
+the rest and reports the refused. Both run in the background, in batches of 500 rows, each one
+transaction with its progress; \`GET /api/v1/contact-imports/{id}\` shows \`progress\` and \`report\`.
+
 ## Test payloads
 \`/api/v1/inbound-webhooks/{id}/test-payloads\` keeps up to 20 named JSON bodies per webhook (unique
 names; 409 \`test_payload_exists\`, \`test_payload_limit_reached\`; 422 \`invalid_test_payload\` for a

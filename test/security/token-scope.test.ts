@@ -58,6 +58,8 @@ function replayConfirmation() {
   const preview = server.services.replays.preview(webhookOf(a.webhookId), {});
   return { until_log_id: preview.until_log_id, expected_count: preview.count };
 }
+/** A fresh upload to bot A, as its import's id. */
+const contactImport = async () => (await server.services.csvImports.upload(server.services.bots.get(a.flowNs), "t.csv", new TextEncoder().encode(`phone\n+1415555${String(1000 + unique()).padStart(4, "0")}\n`))).id;
 const bulkReplay = () => server.services.replays.start(webhookOf(a.webhookId), replayConfirmation()).id;
 
 const TABLE: Record<string, Row> = {
@@ -82,6 +84,14 @@ const TABLE: Record<string, Row> = {
   },
   "POST /api/v1/bots/:flow_ns/contacts": { reach: "bot", ok: 201, request: () => ({ path: `/api/v1/bots/${a.flowNs}/contacts`, body: { phone: phone() } }) },
   "GET /api/v1/bots/:flow_ns/contacts": { reach: "bot", ok: 200, request: () => ({ path: `/api/v1/bots/${a.flowNs}/contacts` }) },
+  "GET /api/v1/bots/:flow_ns/contacts/export": { reach: "bot", ok: 200, request: () => ({ path: `/api/v1/bots/${a.flowNs}/contacts/export` }) },
+  "POST /api/v1/bots/:flow_ns/contact-imports": { reach: "bot", ok: 201, request: () => ({ path: `/api/v1/bots/${a.flowNs}/contact-imports`, body: "phone,first_name\n+14155550100,Ada\n" }) },
+  "GET /api/v1/bots/:flow_ns/contact-imports": { reach: "bot", ok: 200, request: () => ({ path: `/api/v1/bots/${a.flowNs}/contact-imports` }) },
+  "GET /api/v1/contact-imports/:id": { reach: "bot", ok: 200, request: async () => ({ path: `/api/v1/contact-imports/${await contactImport()}` }) },
+  "PATCH /api/v1/contact-imports/:id": { reach: "bot", ok: 200, request: async () => ({ path: `/api/v1/contact-imports/${await contactImport()}`, body: { existing: "skip" } }) },
+  "POST /api/v1/contact-imports/:id/dry-run": { reach: "bot", ok: 202, request: async () => ({ path: `/api/v1/contact-imports/${await contactImport()}/dry-run` }) },
+  "POST /api/v1/contact-imports/:id/run": { reach: "bot", ok: 202, request: async () => ({ path: `/api/v1/contact-imports/${await contactImport()}/run`, body: {} }) },
+  "DELETE /api/v1/contact-imports/:id": { reach: "bot", ok: 204, request: async () => ({ path: `/api/v1/contact-imports/${await contactImport()}` }) },
   "GET /api/v1/contacts/:user_ns": { reach: "bot", ok: 200, request: () => ({ path: `/api/v1/contacts/${a.userNs}` }) },
   "PATCH /api/v1/contacts/:user_ns": { reach: "bot", ok: 200, request: () => ({ path: `/api/v1/contacts/${a.userNs}`, body: { first_name: "Ada" } }) },
   "GET /api/v1/settings": { reach: "installation", ok: 200, request: () => ({ path: "/api/v1/settings" }) },
