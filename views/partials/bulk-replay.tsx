@@ -3,7 +3,8 @@
 // their actions will do, then the job's progress (fetched every second while it runs).
 import type { Webhook } from "../../src/modules/inbound/service";
 import type { ReplayJson } from "../../src/modules/inbound/replays";
-import { actsOutside, describeAction } from "../describe";
+import { actsOutside } from "../describe";
+import { ReplayedActions } from "./webhook-logs";
 import { ErrorText } from "../layout";
 
 const base = (webhook: Webhook) => `/admin/webhooks/${webhook.id}/replays`;
@@ -83,18 +84,7 @@ export function BulkReplaySection({ webhook, outcomes, jobs, filter, confirm, er
         ) : (
           <div class="detail confirm" id="bulk-confirm">
             <p safe>{`${confirm.count} logged request${confirm.count === 1 ? "" : "s"} match. Each runs again as a new log row: identification, ${webhook.mappings.length} mapping${webhook.mappings.length === 1 ? "" : "s"}${webhook.actions.length ? " and these actions:" : ", and no actions."}`}</p>
-            {webhook.actions.length ? (
-              <ol>
-                {webhook.actions.map((action) => (
-                  <li>
-                    <span safe>{describeAction(action)}</span>
-                    {actsOutside(action) ? <strong safe>{` (${actsOutside(action)})`}</strong> : ""}
-                  </li>
-                ))}
-              </ol>
-            ) : (
-              ""
-            )}
+            <ReplayedActions webhook={webhook} />
             {outside ? <p class="warning" safe>{`${outside} of them ${outside === 1 ? "acts" : "act"} outside Switchboard: up to ${confirm.count} times again.`}</p> : ""}
             <form class="row" hx-post={base(webhook)} hx-target="#wh-bulk-replay" hx-swap="outerHTML">
               <input type="hidden" name="outcome" value={filter.outcome} />

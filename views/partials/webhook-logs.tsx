@@ -160,6 +160,21 @@ export function LogDetail({ webhookId, log }: { webhookId: number; log?: Webhook
   );
 }
 
+/** Before a replay (one or in bulk): the webhook's actions in order, and what each does outside Switchboard again. */
+export function ReplayedActions({ webhook, id }: { webhook: Webhook; id?: string }) {
+  if (!webhook.actions.length) return "";
+  return (
+    <ol id={id}>
+      {webhook.actions.map((action) => (
+        <li>
+          <span safe>{describeAction(action)}</span>
+          {actsOutside(action) ? <strong safe>{` (${actsOutside(action)})`}</strong> : ""}
+        </li>
+      ))}
+    </ol>
+  );
+}
+
 /** Before a replay: what it will run, and whether anything leaves the machine. */
 export function ReplayConfirm({ webhook, log }: { webhook: Webhook; log: WebhookLog }) {
   const outside = webhook.actions.filter((action) => actsOutside(action) !== null).length;
@@ -170,18 +185,7 @@ export function ReplayConfirm({ webhook, log }: { webhook: Webhook; log: Webhook
         It runs again with today's settings, as a new log row: identification, {webhook.mappings.length} mapping{webhook.mappings.length === 1 ? "" : "s"}
         {webhook.actions.length ? " and these actions, in order:" : ", and no actions."} The rate limit, the active switch, the signature and idempotency are skipped.
       </p>
-      {webhook.actions.length ? (
-        <ol id="replay-actions">
-          {webhook.actions.map((action) => (
-            <li>
-              <span safe>{describeAction(action)}</span>
-              {actsOutside(action) ? <strong safe>{` (${actsOutside(action)})`}</strong> : ""}
-            </li>
-          ))}
-        </ol>
-      ) : (
-        ""
-      )}
+      <ReplayedActions webhook={webhook} id="replay-actions" />
       {outside ? <p class="warning" safe>{`${outside} of them ${outside === 1 ? "acts" : "act"} outside Switchboard again: the contact or the other system gets it twice.`}</p> : ""}
       <div class="row">
         <button type="button" id="replay-now" hx-post={`/admin/webhooks/${webhook.id}/logs/${log.id}/replay`} hx-target="#wh-logs" hx-swap="outerHTML">

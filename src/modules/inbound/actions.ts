@@ -5,7 +5,7 @@ import { coerceFieldValue } from "../../lib/coerce";
 import { normaliseEmail, normalisePhone } from "../../lib/contact-identity";
 import { bodyEncoder, hasPlaceholder, renderDeep, renderTemplate, renderUrl, urlTemplateProblem, type TemplateContext } from "../../lib/template";
 import { sha256Hex } from "../../lib/ids";
-import { parsePath } from "../../lib/json-path";
+import { parsePath, readAt } from "../../lib/json-path";
 import { AppError } from "../../http/errors";
 import type { Bot } from "../bots/service";
 import { PAUSED_FOREVER, type Contact, type Contacts } from "../contacts/service";
@@ -357,6 +357,22 @@ export function runActions(actions: Action[], run: ActionRun, deps: ActionDeps):
     }
   });
   storeContact(run, deps);
+}
+
+/**
+ * Writes the values the mappings' paths find in `source` into the run's contact; what is
+ * missing or cannot be stored is noted, named with `label` ("mapping", "response").
+ */
+export function writeMappings(mappings: readonly { path: string; field: string }[], source: unknown, label: string, run: ActionRun, deps: ActionDeps): void {
+  for (const mapping of mappings) {
+    const value = readAt(source, mapping.path);
+    if (value === undefined) {
+      run.notes.push(`${label} ${mapping.path} → ${mapping.field}: nothing at that path`);
+      continue;
+    }
+    const skipped = writeField(mapping.field, value, run, deps);
+    if (skipped) run.notes.push(`${label} ${mapping.path} → ${skipped}; skipped`);
+  }
 }
 
 /**

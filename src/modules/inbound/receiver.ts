@@ -13,7 +13,7 @@ import type { Contacts } from "../contacts/service";
 import type { Deliveries } from "../deliveries/service";
 import type { Fields } from "../fields/service";
 import type { Channels } from "../channels/service";
-import { newRun, runActions, templateContext, writeField, type ActionDeps, type ActionRun } from "./actions";
+import { newRun, runActions, templateContext, writeMappings, type ActionDeps, type ActionRun } from "./actions";
 import type { TemplateContext } from "../../lib/template";
 import { identifyContact } from "./identify";
 import { LOGGED_BODY_BYTES, redactHeaders, type Logs } from "./logs";
@@ -174,17 +174,7 @@ export function createReceiver(deps: ReceiverDeps) {
 
     const run = newRun(bot, identified.contact, !identified.created, fields.byName(bot.id), body, identified.notes, `webhook:${webhook.id}`, budget);
     const actionDeps = { contacts, channels: deps.channels, deliveries: deps.deliveries, now: () => now, stages };
-    stages.time("field_values", () => {
-      for (const mapping of webhook.mappings) {
-        const value = readAt(body, mapping.path);
-        if (value === undefined) {
-          run.notes.push(`mapping ${mapping.path} → ${mapping.field}: nothing at that path`);
-          continue;
-        }
-        const skipped = writeField(mapping.field, value, run, actionDeps);
-        if (skipped) run.notes.push(`mapping ${mapping.path} → ${skipped}; skipped`);
-      }
-    });
+    stages.time("field_values", () => writeMappings(webhook.mappings, body, "mapping", run, actionDeps));
     stages.time("actions", () => runActions(webhook.actions, run, actionDeps)); // and stores the contact
 
     // Built once, and only when the reply names something (it reads the contact's field values).

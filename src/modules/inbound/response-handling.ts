@@ -9,7 +9,7 @@ import type { Channels } from "../channels/service";
 import type { Contacts } from "../contacts/service";
 import type { Deliveries, Delivery } from "../deliveries/service";
 import type { Fields } from "../fields/service";
-import { change, MAX_TAG_LENGTH, MAX_TAGS, newRun, runActions, savedAction, writeField, type Action, type ResponseConfig } from "./actions";
+import { change, MAX_TAG_LENGTH, MAX_TAGS, newRun, runActions, savedAction, writeMappings, type Action, type ResponseConfig } from "./actions";
 
 export type ResponseOutcome = "2xx" | "4xx" | "5xx" | "failed";
 
@@ -91,15 +91,7 @@ export function createResponseHandling(deps: ResponseHandlingDeps) {
       const actionDeps = { contacts: deps.contacts, channels: deps.channels, deliveries: deps.deliveries, now: deps.now };
 
       if (outcome === "2xx" && json !== undefined) {
-        for (const mapping of handling.mappings) {
-          const value = readAt(json, mapping.path);
-          if (value === undefined) {
-            followUp.notes.push(`response ${mapping.path} → ${mapping.field}: nothing at that path`);
-            continue;
-          }
-          const skipped = writeField(mapping.field, value, run, actionDeps);
-          if (skipped) followUp.notes.push(`response ${mapping.path} → ${skipped}; skipped`);
-        }
+        writeMappings(handling.mappings, json, "response", run, actionDeps);
         const tags = new Set(JSON.parse(run.contact.tags) as string[]);
         for (const path of handling.tags) {
           const found = readAt(json, path);
