@@ -2,6 +2,8 @@
 // the import: upload, mapping, dry run, refusals by line, import with and without skipping them.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { parse } from "csv-parse/sync";
+import { existsSync, statSync } from "node:fs";
+import { join } from "node:path";
 import { startTestServer, type TestServer } from "../helpers/server";
 import { count, createBot } from "../helpers/inbound";
 
@@ -69,10 +71,11 @@ describe("CSV import", () => {
     ",NoPhone,free,1,", // line 7: nothing to match or create by
   ].join("\n");
 
-  test("upload answers the columns, row count, first rows and a suggested mapping", async () => {
+  test("upload answers the columns, row count, first rows and a suggested mapping; the file is kept 0600", async () => {
     const response = await upload(file);
     expect(response.status).toBe(201);
     const job = await response.json();
+    expect(statSync(join(server.dataDir, "imports", `${job.id}.csv`)).mode & 0o777).toBe(0o600);
     expect(job).toMatchObject({
       file_name: "leads.csv",
       state: "uploaded",
@@ -117,6 +120,8 @@ describe("CSV import", () => {
     const ada = server.services.contacts.findByPhone(botId, "+14155550900")!;
     expect(ada).toMatchObject({ first_name: "Ada", tags: '["vip","beta"]' }); // tags added to, never removed; empty cells change nothing
     expect(server.services.contacts.fieldValues(ada.id)).toEqual({ plan: "enterprise", seats: 40 });
+    // The uploaded file holds personal data: kept 0600 while needed, removed once imported.
+    expect(existsSync(join(server.dataDir, "imports", `${job.id}.csv`))).toBe(false);
     const again = await server.api("POST", `/api/v1/contact-imports/${job.id}/run`, { skip_invalid: true });
     expect(again.status).toBe(409);
     expect((await again.json()).error.code).toBe("import_finished");

@@ -6,7 +6,7 @@
 // counts it, and the event loop is given back between batches, so live traffic keeps flowing
 // and a restart resumes where the last batch ended.
 import type { Database } from "bun:sqlite";
-import { createReadStream, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { createReadStream, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "csv-parse";
 import type { Clock } from "../../lib/clock";
@@ -85,7 +85,7 @@ export type ImportJson = ReturnType<typeof importJson>;
 /** The field a header names, when it is one (an export's own headers map back to themselves). */
 function suggest(header: string, fieldNames: Set<string>): string | null {
   const key = header.trim().toLowerCase().replace(/[\s-]+/g, "_");
-  const aliases: Record<string, string> = { mobile: "phone", phone_number: "phone", cell: "phone", e_mail: "email", email_address: "email", first: "first_name", firstname: "first_name", given_name: "first_name", last: "last_name", lastname: "last_name", surname: "last_name", family_name: "last_name" };
+  const aliases: Record<string, string> = { mobile: "phone", phone_number: "phone", cell: "phone", e_mail: "email", email_address: "email", name: "first_name", first: "first_name", firstname: "first_name", given_name: "first_name", last: "last_name", lastname: "last_name", surname: "last_name", family_name: "last_name" };
   const target = aliases[key] ?? key;
   if ((CONTACT_TARGETS as readonly string[]).includes(target)) return target;
   return fieldNames.has(header.trim()) ? header.trim() : null;
@@ -322,6 +322,8 @@ export function createCsvImports({ db, clock, dir, bots, fields, contacts }: { d
         continue;
       }
       setState.run(dryRun ? "checked" : "done", JSON.stringify({ ...report, phase: "finished" }), clock.now(), job.id);
+      // Imported: the file is not needed again (an import runs once), and it holds personal data.
+      if (!dryRun) rmSync(fileOf(job.id), { force: true });
       return;
     }
   }
@@ -373,8 +375,9 @@ export function createCsvImports({ db, clock, dir, bots, fields, contacts }: { d
         const mapping = Object.fromEntries(columns.map((column) => [column, suggest(column, fieldNames)]));
         const now = clock.now();
         const created = insert.get(bot.id, fileName.slice(0, 200) || "contacts.csv", JSON.stringify(columns), JSON.stringify(sample), rows, JSON.stringify(mapping), now, now)!;
-        // Renamed once its row exists: the file is named by the import it belongs to.
-        await Bun.write(fileOf(created.id), Bun.file(staging));
+        // Renamed once its row exists (the file is named by the import it belongs to); it keeps
+        // its 0600 mode: it holds people's contact details.
+        renameSync(staging, fileOf(created.id));
         return importJson(created, bot);
       } catch (error) {
         if (error instanceof AppError) throw error;
