@@ -6,7 +6,7 @@
 // value's length, so each request has a budget of such steps: a rule that would go over it is
 // stopped and counts as not matching. The budget is counted, not timed, so a replay decides the
 // same way on any machine and under any load.
-import { RE2JS } from "re2js";
+import type { RE2JS } from "re2js";
 import { parsePath, readAt } from "./json-path";
 
 export const CONDITION_OPS = ["equals", "not_equals", "contains", "starts_with", "exists", "missing", "greater_than", "less_than", "matches"] as const;
@@ -108,10 +108,15 @@ interface Regex {
 
 const regexes = new Map<string, Regex>();
 
+// Loaded the first time a pattern is compiled: most installations never use one, and the
+// engine would otherwise cost every start.
+let engine: typeof RE2JS | null = null;
+const loadRe2 = (): typeof RE2JS => (engine ??= (require("re2js") as typeof import("re2js")).RE2JS);
+
 function compiled(pattern: string): Regex {
   let regex = regexes.get(pattern);
   if (!regex) {
-    const re = RE2JS.compile(pattern);
+    const re = loadRe2().compile(pattern);
     // RE2JS does not publish its program size; the pattern's length is a floor if that changes.
     const internal = (re as unknown as { re2Input?: { prog?: { numInst?: () => number } } }).re2Input?.prog?.numInst?.();
     regex = { re, size: Math.max(internal ?? 0, pattern.length) };

@@ -3,7 +3,6 @@
 // memory of one page. Columns: the contact's own, then every custom field by name. Tags are
 // joined with "; " (the import splits them the same way).
 import type { Database } from "bun:sqlite";
-import { stringify } from "csv-stringify/sync";
 import type { Bot } from "../bots/service";
 import type { Fields } from "../fields/service";
 import type { Contact, Contacts } from "./service";
@@ -50,7 +49,9 @@ export function createCsvExport({ db, contacts, fields }: { db: Database; contac
       let cursor: string | undefined;
       let started = false;
       return new ReadableStream<Uint8Array>({
-        pull(controller) {
+        // The CSV library is loaded on the first export, not at every start.
+        async pull(controller) {
+          const { stringify } = await import("csv-stringify/sync");
           if (!started) {
             started = true;
             controller.enqueue(encoder.encode(stringify([[...CONTACT_COLUMNS, ...fieldNames]])));

@@ -8,7 +8,6 @@
 import type { Database } from "bun:sqlite";
 import { createReadStream, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { parse } from "csv-parse";
 import type { Clock } from "../../lib/clock";
 import { coerceFieldValue } from "../../lib/coerce";
 import { normaliseEmail, normalisePhone } from "../../lib/contact-identity";
@@ -59,6 +58,9 @@ interface ImportRow {
   created_at: number;
   updated_at: number;
 }
+
+// The CSV parser is loaded when a file is first read, not at every start.
+const csvParse = () => import("csv-parse");
 
 const emptyReport = (dryRun: boolean, phase: ImportReport["phase"]): ImportReport => ({ dry_run: dryRun, phase, created: 0, updated: 0, skipped: 0, refused: 0, problems: [] });
 
@@ -125,6 +127,7 @@ export function createCsvImports({ db, clock, dir, bots, fields, contacts }: { d
 
   /** Each record of the file with its line (header skipped), from `skip` records on; unreadable lines go to `onBadLine`. */
   async function* records(id: number, skip: number, onBadLine: (line: number, reason: string) => void): AsyncGenerator<{ values: string[]; line: number }> {
+    const { parse } = await csvParse();
     let index = 0;
     // Lines before `skip` were reported by the run that read them (before a restart).
     const report = (line: number, reason: string) => index >= skip && onBadLine(line, reason);
@@ -349,6 +352,7 @@ export function createCsvImports({ db, clock, dir, bots, fields, contacts }: { d
     async upload(bot: Bot, fileName: string, bytes: Uint8Array): Promise<ImportJson> {
       if (!dir) throw errors.validation("This server has no data directory to keep an upload in.");
       if (bytes.byteLength === 0) throw errors.validation("The file is empty.", "invalid_csv");
+      const { parse } = await csvParse();
       mkdirSync(dir, { recursive: true, mode: 0o700 });
       const staging = join(dir, `upload-${crypto.randomUUID()}.csv`);
       writeFileSync(staging, bytes, { mode: 0o600 });
