@@ -105,7 +105,7 @@ export function createServices({ db, clock, publicUrl, flush, importsDir = null 
   const deliveries = createDeliveries({ db, clock, publish });
   const webhooks = createWebhooks({ db, clock, bots, fields, settings, publish });
   const logs = createLogs({ db, publish });
-  const integration = createIntegration({ db });
+  const integration = createIntegration({ db, clock });
   const relay = createRelay({ clock, contacts, messages, deliveries, integration, settings });
   const channels = createChannels({ clock, contacts, messages, deliveries, onInMessage: relay.onInMessage, publicUrl });
   const subFlows = createSubFlows({ db, clock, fields });
@@ -126,7 +126,7 @@ export function createServices({ db, clock, publicUrl, flush, importsDir = null 
   const replays = createReplays({ db, clock, webhooks, receiver });
   // Secrets are not queued: each owner gives them to the worker when a delivery is sent.
   deliveries.registerCredentials("integration", (_, delivery) => integration.credentialsFor(delivery.target_url));
-  deliveries.registerCredentials("channel", (botId, delivery) => providerCredentials(bots.getById(Number(botId)), delivery.target_url));
+  deliveries.registerCredentials("channel", (botId, delivery) => providerCredentials(bots.getById(Number(botId)), delivery.target_url, clock.now()));
   deliveries.registerCredentials("webhook", (ref) => {
     const [webhookId, ...action] = ref.split(":");
     return actionCredentials(webhooks.find(Number(webhookId))?.actions ?? null, action.join(":"));
@@ -225,14 +225,14 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
   // Each controller puts the token guard on its own routes and checks what the token reaches.
   const auth = bearerAuth({ tokens });
   const api = new Elysia({ name: "api-v1", prefix: "/api/v1" })
-    .use(botsApi({ auth, bots, publicUrl }))
+    .use(botsApi({ auth, clock, bots, publicUrl }))
     .use(fieldsApi({ auth, bots, fields }))
     .use(contactsApi({ auth, bots, contacts, csvExport: services.csvExport, csvImports: services.csvImports }))
     .use(settingsApi({ auth, settings }))
     .use(inboundApi({ auth, clock, bots, webhooks, logs, receiver, preview: services.preview, testPayloads: services.testPayloads, replays: services.replays, publicUrl }))
     .use(messagesApi({ auth, db, contacts, messages, channels }))
     .use(deliveriesApi({ auth, deliveries }))
-    .use(liveChatApi({ auth, bots, contacts, integration, relay, subFlows, webhooks }));
+    .use(liveChatApi({ auth, clock, bots, contacts, integration, relay, subFlows, webhooks }));
 
   const subscriberDeps = { tokens, bots, contacts, fields, tags: services.tags, messages, webhooks, subFlows, liveChat, publicUrl };
   // One allowance of guesses per address for webhook and channel URLs together.

@@ -25,7 +25,22 @@ export function sign(secret: string, id: string, timestampSeconds: number, body:
   return `v1,${createHmac("sha256", key).update(`${id}.${timestampSeconds}.${body}`).digest("base64")}`;
 }
 
+/** The `webhook-signature` header for several secrets at once (a rotation's overlap): one signature each. */
+export function signAll(secrets: readonly string[], id: string, timestampSeconds: number, body: string): string {
+  return secrets.map((secret) => sign(secret, id, timestampSeconds, body)).join(" ");
+}
+
 export type Verification = { ok: true } | { ok: false; reason: string };
+
+/** Verifies against each of `secrets` (a rotation's overlap): one matching signature is enough. */
+export function verifyAny(secrets: readonly string[], headers: { id?: string | null; timestamp?: string | null; signature?: string | null }, body: string, nowMs: number): Verification {
+  let last: Verification = { ok: false, reason: "no signing secret" };
+  for (const secret of secrets) {
+    last = verify(secret, headers, body, nowMs);
+    if (last.ok) return last;
+  }
+  return last;
+}
 
 export function verify(secret: string, headers: { id?: string | null; timestamp?: string | null; signature?: string | null }, body: string, nowMs: number): Verification {
   const { id, timestamp, signature } = headers;

@@ -61,7 +61,7 @@ afterAll(async () => {
 describe("live-chat relay", () => {
   test("the integration's header values and secret are write-only", async () => {
     const integration = await (await server.api("GET", "/api/v1/integrations/webhook")).json();
-    expect(integration).toEqual({ url: `${platform.url}/livechat`, headers: [{ name: "X-Platform-Key", value: "********" }], secret: "********", enabled: true });
+    expect(integration).toEqual({ url: `${platform.url}/livechat`, headers: [{ name: "X-Platform-Key", value: "********" }], secret: "********", previous_secret_expires_at: null, enabled: true });
     const bad = await server.api("PUT", "/api/v1/integrations/webhook", { url: "gopher://x" });
     expect(bad.status).toBe(422);
   });

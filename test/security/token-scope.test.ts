@@ -67,6 +67,8 @@ const TABLE: Record<string, Row> = {
   "GET /api/v1/bots": { reach: "filtered", ok: 200, request: () => ({ path: "/api/v1/bots" }) },
   "GET /api/v1/bots/:flow_ns": { reach: "bot", ok: 200, request: () => ({ path: `/api/v1/bots/${a.flowNs}` }) },
   "PATCH /api/v1/bots/:flow_ns": { reach: "bot", ok: 200, request: () => ({ path: `/api/v1/bots/${a.flowNs}`, body: { name: "Bot A" } }) },
+  // Bot A's provider (test) signs nothing: the scope is checked before that 409.
+  "POST /api/v1/bots/:flow_ns/rotate-secret": { reach: "bot", ok: 409, request: () => ({ path: `/api/v1/bots/${a.flowNs}/rotate-secret`, body: {} }) },
   "DELETE /api/v1/bots/:flow_ns": {
     reach: "installation",
     ok: 204,
@@ -101,6 +103,7 @@ const TABLE: Record<string, Row> = {
   "GET /api/v1/inbound-webhooks/:id": { reach: "bot", ok: 200, request: () => ({ path: `/api/v1/inbound-webhooks/${a.webhookId}` }) },
   "PATCH /api/v1/inbound-webhooks/:id": { reach: "bot", ok: 200, request: () => ({ path: `/api/v1/inbound-webhooks/${a.webhookId}`, body: { name: "Form A" } }) },
   "DELETE /api/v1/inbound-webhooks/:id": { reach: "bot", ok: 204, request: async () => ({ path: `/api/v1/inbound-webhooks/${(await createWebhook(server, a.flowNs)).id}` }) },
+  "POST /api/v1/inbound-webhooks/:id/rotate-secret": { reach: "bot", ok: 200, request: () => ({ path: `/api/v1/inbound-webhooks/${a.webhookId}/rotate-secret`, body: { overlap_hours: 0 } }) },
   "POST /api/v1/inbound-webhooks/:id/listen": { reach: "bot", ok: 200, request: () => ({ path: `/api/v1/inbound-webhooks/${a.webhookId}/listen` }) },
   "GET /api/v1/inbound-webhooks/:id/listen": { reach: "bot", ok: 200, request: () => ({ path: `/api/v1/inbound-webhooks/${a.webhookId}/listen` }) },
   "POST /api/v1/inbound-webhooks/:id/preview": { reach: "bot", ok: 200, request: () => ({ path: `/api/v1/inbound-webhooks/${a.webhookId}/preview`, body: { example: { phone: "+14155552671" } } }) },
@@ -126,6 +129,7 @@ const TABLE: Record<string, Row> = {
   "POST /api/v1/deliveries/:id/retry": { reach: "bot", ok: 200, request: () => ({ path: `/api/v1/deliveries/${failedDelivery(botIdOf(a.flowNs))}/retry` }) },
   "GET /api/v1/integrations/webhook": { reach: "installation", ok: 200, request: () => ({ path: "/api/v1/integrations/webhook" }) },
   "PUT /api/v1/integrations/webhook": { reach: "installation", ok: 200, request: () => ({ path: "/api/v1/integrations/webhook", body: { enabled: false } }) },
+  "POST /api/v1/integrations/webhook/rotate-secret": { reach: "installation", ok: 200, request: () => ({ path: "/api/v1/integrations/webhook/rotate-secret", body: {} }) },
   "POST /api/v1/integrations/webhook/test": { reach: "installation", ok: 200, request: () => ({ path: "/api/v1/integrations/webhook/test" }) },
   "POST /api/v1/contacts/:user_ns/pause": { reach: "bot", ok: 200, request: () => ({ path: `/api/v1/contacts/${a.userNs}/pause`, body: { minutes: 5 } }) },
   "POST /api/v1/contacts/:user_ns/resume": { reach: "bot", ok: 200, request: () => ({ path: `/api/v1/contacts/${a.userNs}/resume` }) },

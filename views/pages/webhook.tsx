@@ -46,7 +46,7 @@ export function WebhookPage(props: WebhookPageProps) {
       <ConfigSection webhook={webhook} fields={fields} preview={preview} />
       <ActionsSection webhook={webhook} fields={fields} />
       <ReplySection webhook={webhook} />
-      <LimitsSection webhook={webhook} />
+      <LimitsSection webhook={webhook} now={props.now} />
       <TestSection webhook={webhook} path={new URL(url).pathname} payloads={props.testPayloads} />
       <Live topic={`logs-${webhook.id}`} url={`/admin/webhooks/${webhook.id}/logs/rows`} target="wh-log-rows" include="#wh-logs select[name=outcome]">
         <LogsSection webhookId={webhook.id} logs={props.logs} contacts={props.contacts} outcomes={props.outcomes} outcome="" nextCursor={props.nextCursor} />

@@ -3,6 +3,7 @@
 import type { Webhook } from "../../src/modules/inbound/service";
 import type { CustomField } from "../../src/modules/fields/service";
 import { ErrorText } from "../layout";
+import { utc } from "../format";
 import { JsonTree } from "./json-tree";
 import { describeAction, describeWhen } from "../describe";
 import { describeRule, type ConditionOp, type RuleResult } from "../../src/lib/conditions";
@@ -369,7 +370,8 @@ export function ActionPreview({ text }: { text?: string }) {
   );
 }
 
-export function LimitsSection({ webhook, newSecret, error }: { webhook: Webhook; newSecret?: string; error?: string }) {
+export function LimitsSection({ webhook, newSecret, error, now }: { webhook: Webhook; newSecret?: string; error?: string; now: number }) {
+  const previousUntil = webhook.previous_signing_secret && webhook.previous_secret_until && webhook.previous_secret_until > now ? webhook.previous_secret_until : null;
   return (
     <section id="wh-limits" class="card">
       <h2>Limits and security</h2>
@@ -412,6 +414,11 @@ export function LimitsSection({ webhook, newSecret, error }: { webhook: Webhook;
         )}
       </div>
       {newSecret ? <p class="muted small-text">Copy it now: it is shown once. Senders sign with it; unsigned requests then get 401.</p> : ""}
+      {previousUntil ? (
+        <p class="muted small-text" id="wh-previous-secret" safe>{`The previous secret still verifies until ${utc(previousUntil)} UTC, so senders can switch to the new one.`}</p>
+      ) : (
+        ""
+      )}
       <ErrorText message={error} />
     </section>
   );

@@ -2,7 +2,7 @@
 // Admin routes for inbound webhooks: create from the bot page, and the editor's sections.
 import { Elysia } from "elysia";
 import type { Clock } from "../../lib/clock";
-import { generateSecret } from "../../lib/standard-webhooks";
+import { DEFAULT_OVERLAP_HOURS } from "../../lib/secret-rotation";
 import { errors } from "../../http/errors";
 import type { Bots } from "../bots/service";
 import type { Fields } from "../fields/service";
@@ -304,14 +304,20 @@ export function webhookPages(deps: WebhookPagesDeps) {
       const refill = Number(form.refill_seconds);
       const id = Number(params.id);
       if (!Number.isInteger(capacity) || capacity < 1 || !Number.isInteger(refill) || refill < 1) {
-        return html(LimitsSection({ webhook: webhooks.get(id), error: "Requests and seconds must be whole numbers of at least 1." }), 422);
+        return html(LimitsSection({ webhook: webhooks.get(id), error: "Requests and seconds must be whole numbers of at least 1.", now: clock.now() }), 422);
       }
       const patch = { rate_limit: { capacity, refill_seconds: refill }, idempotency_path: form.idempotency_path?.trim() || null };
-      return change(id, patch, (webhook, error) => LimitsSection({ webhook, error }));
+      return change(id, patch, (webhook, error) => LimitsSection({ webhook, error, now: clock.now() }));
     })
     .post("/webhooks/:id/secret", ({ params, body }) => {
-      const secret = formOf(body).do === "generate" ? generateSecret() : null;
-      return html(LimitsSection({ webhook: webhooks.update(Number(params.id), { signing_secret: secret }), newSecret: secret ?? undefined }));
+      const id = Number(params.id);
+      const action = formOf(body).do;
+      // Rotating keeps the current secret valid for a day beside the new one; removing is at once.
+      if (action === "generate") {
+        const { webhook, secret } = webhooks.rotateSecret(id, DEFAULT_OVERLAP_HOURS);
+        return html(LimitsSection({ webhook, newSecret: secret, now: clock.now() }));
+      }
+      return html(LimitsSection({ webhook: webhooks.update(id, { signing_secret: null }), now: clock.now() }));
     })
     .get("/webhooks/:id/logs", ({ params, query }) => html(logsSection(webhooks.get(Number(params.id)), String(query.outcome ?? ""), query.cursor || undefined)))
     .get("/webhooks/:id/logs/rows", ({ params, query }) => {

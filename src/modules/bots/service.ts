@@ -4,6 +4,8 @@ import type { Clock } from "../../lib/clock";
 import { isCountryCode } from "../../lib/contact-identity";
 import { newFlowNs, secretToken } from "../../lib/ids";
 import { inboundPath, maskProviderSettings, validateProviderSettings, type ProviderName } from "../channels/providers";
+import { generateSecret } from "../../lib/standard-webhooks";
+import { rotate } from "../../lib/secret-rotation";
 import { errors } from "../../http/errors";
 import { CHANNELS, type Channel, type LiveChatMode } from "./channels";
 import type { CreateBotBody, UpdateBotBody } from "./model";
@@ -85,6 +87,20 @@ export function createBots({ db, clock }: { db: Database; clock: Clock }) {
         bot.id,
       )!;
     },
+    /**
+     * A new signing secret for an http channel (shown once); the current one keeps signing and
+     * verifying beside it for `overlapHours`.
+     */
+    rotateChannelSecret(flowNs: string, overlapHours: number): { bot: Bot; secret: string } {
+      const bot = get(flowNs);
+      if (bot.provider !== "http") throw errors.noChannelSecret(bot.provider);
+      const settings = JSON.parse(bot.provider_settings) as Record<string, unknown>;
+      const secret = generateSecret();
+      const now = clock.now();
+      const rotated = rotate({ secret: (settings.secret as string | null) ?? null }, secret, now, overlapHours);
+      const updated = update.get(bot.name, bot.channel, bot.default_country, bot.live_chat, bot.provider, JSON.stringify({ ...settings, ...rotated }), now, bot.id)!;
+      return { bot: updated, secret };
+    },
     /** What deleting this bot deletes with it. */
     footprint: (bot: Bot): BotFootprint => countFootprint.get({ bot: bot.id })!,
     /** Caches of this bot's rows elsewhere register here to be dropped when it is deleted. */
@@ -101,7 +117,7 @@ export function createBots({ db, clock }: { db: Database; clock: Clock }) {
 
 export type Bots = ReturnType<typeof createBots>;
 
-export function botToJson(bot: Bot, publicUrl: string) {
+export function botToJson(bot: Bot, publicUrl: string, now: number) {
   const inbound = inboundPath(bot.provider, bot.channel_token);
   return {
     flow_ns: bot.flow_ns,
@@ -111,7 +127,7 @@ export function botToJson(bot: Bot, publicUrl: string) {
     default_country: bot.default_country,
     live_chat: bot.live_chat,
     provider: bot.provider,
-    provider_settings: maskProviderSettings(JSON.parse(bot.provider_settings)),
+    provider_settings: maskProviderSettings(JSON.parse(bot.provider_settings), now),
     inbound_url: inbound ? `${publicUrl}${inbound}` : null,
     created_at: new Date(bot.created_at).toISOString(),
     updated_at: new Date(bot.updated_at).toISOString(),

@@ -4,7 +4,8 @@ import { Elysia, t } from "elysia";
 import type { Database } from "bun:sqlite";
 import type { GroupCommit } from "../../db/group-commit";
 import type { Clock } from "../../lib/clock";
-import { verify } from "../../lib/standard-webhooks";
+import { verifyAny } from "../../lib/standard-webhooks";
+import { validSecrets } from "../../lib/secret-rotation";
 import { verifyTwilioSignature } from "../../lib/twilio-signature";
 import { decodeUtf8, MAX_WEBHOOK_BODY_BYTES, notUtf8, parseObjectBody, readBodyCapped, tooLarge } from "../../http/body";
 import { errors } from "../../http/errors";
@@ -108,7 +109,9 @@ export function channelRoutes({ clock, groupCommit, messages, bots, channels, pu
       const settings = JSON.parse(bot.provider_settings) as HttpSettings;
       if (settings.secret) {
         const headers = request.headers;
-        const check = verify(settings.secret, { id: headers.get("webhook-id"), timestamp: headers.get("webhook-timestamp"), signature: headers.get("webhook-signature") }, text.text, clock.now());
+        // During a rotation's overlap the previous secret verifies too.
+        const secrets = validSecrets({ secret: settings.secret, previous_secret: settings.previous_secret, previous_until: settings.previous_until }, clock.now());
+        const check = verifyAny(secrets, { id: headers.get("webhook-id"), timestamp: headers.get("webhook-timestamp"), signature: headers.get("webhook-signature") }, text.text, clock.now());
         if (!check.ok) throw errors.invalidSignature(check.reason);
       }
       const parsed = parseObjectBody(text.text, request.headers.get("content-type"));

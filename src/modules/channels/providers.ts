@@ -2,6 +2,7 @@
 // needs. Each provider turns an out message into the HTTP request the relay worker will send.
 import { errors } from "../../http/errors";
 import { secretBytes } from "../../lib/standard-webhooks";
+import { previousExpiry, validSecrets } from "../../lib/secret-rotation";
 import { escapeXml } from "../../lib/template";
 import { keepOrReplace, MASK, originOf, secretsMayStay } from "../../lib/write-only";
 import type { Bot } from "../bots/service";
@@ -16,6 +17,9 @@ export interface HttpSettings {
   url: string;
   headers?: Record<string, string>;
   secret?: string | null;
+  /** During a rotation's overlap (see lib/secret-rotation). */
+  previous_secret?: string | null;
+  previous_until?: number | null;
 }
 
 export interface TwilioSettings {
@@ -73,7 +77,9 @@ export function validateProviderSettings(provider: ProviderName, raw: unknown, p
       const mayStay = secretsMayStay(previous.url as string | undefined, url);
       const secret = keepOrReplace(input.secret, previous.secret, mayStay) ?? null;
       if (secret !== null && (typeof secret !== "string" || !secretBytes(secret))) throw invalid("secret must be 'whsec_' followed by base64 of 16 to 128 bytes, or null.");
-      return { url, headers: headerMap(input.headers, previous.headers, mayStay), secret };
+      // A rotation's overlap lasts while the secret it rotated to stays (see rotateChannelSecret).
+      const overlap = mayStay && secret !== null && secret === previous.secret && previous.previous_secret ? { previous_secret: previous.previous_secret, previous_until: previous.previous_until } : {};
+      return { url, headers: headerMap(input.headers, previous.headers, mayStay), secret, ...overlap };
     }
     case "twilio": {
       const sid = input.account_sid;
@@ -95,11 +101,13 @@ export function validateProviderSettings(provider: ProviderName, raw: unknown, p
 
 const SECRET_KEYS = ["secret", "auth_token"];
 
-/** Settings as clients see them: secrets write-only. */
-export function maskProviderSettings(settings: Record<string, unknown>): Record<string, unknown> {
+/** Settings as clients see them: secrets write-only; a rotation's previous secret only by when it expires. */
+export function maskProviderSettings(settings: Record<string, unknown>, now: number): Record<string, unknown> {
   const headers = isRecord(settings.headers) ? Object.fromEntries(Object.keys(settings.headers).map((name) => [name, MASK])) : undefined;
+  const { previous_secret, previous_until, ...shown } = settings;
+  const expiry = previous_secret ? previousExpiry({ secret: null, previous_secret: previous_secret as string, previous_until: previous_until as number }, now) : null;
   return Object.fromEntries(
-    Object.entries({ ...settings, ...(headers ? { headers } : {}) }).map(([key, value]) => [key, SECRET_KEYS.includes(key) && value ? MASK : value]),
+    Object.entries({ ...shown, ...(headers ? { headers } : {}), ...(expiry ? { previous_secret_expires_at: expiry } : {}) }).map(([key, value]) => [key, SECRET_KEYS.includes(key) && value ? MASK : value]),
   );
 }
 
@@ -161,7 +169,7 @@ export function outMessageDelivery(bot: Bot & { provider: ProviderName; provider
  * The secrets a queued channel message is sent with, read from the bot's settings as they are
  * now, and only while they still belong to the message's target origin.
  */
-export function providerCredentials(bot: Bot | null, targetUrl: string | null): Credentials {
+export function providerCredentials(bot: Bot | null, targetUrl: string | null, now: number): Credentials {
   if (!bot) return { ok: false, reason: "its bot no longer exists" };
   const settings = JSON.parse(bot.provider_settings) as Record<string, unknown>;
   const configured = bot.provider === "http" ? (settings as unknown as HttpSettings).url : bot.provider === "twilio" ? ((settings as unknown as TwilioSettings).base_url ?? TWILIO_DEFAULT_BASE_URL) : null;
@@ -170,7 +178,9 @@ export function providerCredentials(bot: Bot | null, targetUrl: string | null): 
   }
   if (bot.provider === "http") {
     const http = settings as unknown as HttpSettings;
-    return { ok: true, headers: http.headers ?? {}, secret: http.secret ?? null };
+    // During a rotation's overlap the message carries both signatures.
+    const [secret = null, previousSecret = null] = validSecrets({ secret: http.secret ?? null, previous_secret: http.previous_secret, previous_until: http.previous_until }, now);
+    return { ok: true, headers: http.headers ?? {}, secret, previousSecret };
   }
   const twilio = settings as unknown as TwilioSettings;
   return { ok: true, headers: { authorization: `Basic ${Buffer.from(`${twilio.account_sid}:${twilio.auth_token}`).toString("base64")}` }, secret: null };

@@ -69,7 +69,8 @@ export interface NewDelivery {
 }
 
 /** What the worker adds to a delivery when sending, or why it must not be sent. */
-export type Credentials = { ok: true; headers: Record<string, string>; secret: string | null } | { ok: false; reason: string };
+/** `previousSecret`: during a secret rotation's overlap, a second signature is sent with it. */
+export type Credentials = { ok: true; headers: Record<string, string>; secret: string | null; previousSecret?: string | null } | { ok: false; reason: string };
 export type CredentialSource = (id: string, delivery: Delivery) => Credentials;
 export const NO_CREDENTIALS: Credentials = { ok: true, headers: {}, secret: null };
 

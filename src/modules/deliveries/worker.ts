@@ -6,7 +6,7 @@ import type { Clock } from "../../lib/clock";
 import type { HourlyCounts } from "../system/hourly";
 import type { Metrics } from "../system/metrics";
 import type { GroupCommit } from "../../db/group-commit";
-import { sign } from "../../lib/standard-webhooks";
+import { signAll } from "../../lib/standard-webhooks";
 import type { Settings } from "../settings/service";
 import type { Deliveries, Delivery } from "./service";
 import { judge, parseRetryAfter, retryDelayMs } from "./retry";
@@ -86,7 +86,9 @@ export function createWorker(deps: WorkerDeps) {
     if (!credentials.ok) return credentials;
     const timestamp = Math.floor(clock.now() / 1000);
     const named = { ...(JSON.parse(delivery.headers) as Record<string, string>), ...credentials.headers, "webhook-id": delivery.public_id, "webhook-timestamp": String(timestamp) };
-    const signed = credentials.secret ? { ...named, "webhook-signature": sign(credentials.secret, delivery.public_id, timestamp, delivery.body ?? "") } : named;
+    // Space-separated signatures, one per secret, while a rotation overlaps (Standard Webhooks).
+    const secrets = [credentials.secret, credentials.previousSecret].filter((secret): secret is string => !!secret);
+    const signed = secrets.length ? { ...named, "webhook-signature": signAll(secrets, delivery.public_id, timestamp, delivery.body ?? "") } : named;
     try {
       return { ok: true, headers: new Headers(signed) };
     } catch (error) {

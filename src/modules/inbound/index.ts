@@ -11,7 +11,7 @@ import { scopedBot } from "../bots/index";
 import type { BearerAuth } from "../tokens/index";
 import type { TokenScope } from "../tokens/scope";
 import { logDetailJson, logSummaryJson, type Logs } from "./logs";
-import { createWebhookBody, listLogsQuery, logDetailJson as logDetailSchema, logSummaryJson as logSummarySchema, previewBody, receiverAnswer, filteredAnswer, replyAnswer, createTestPayloadBody, updateTestPayloadBody, testPayloadJson, replayFilter, startReplayBody, replayJson as replayJsonSchema, replayPreviewJson, updateWebhookBody, webhookJson } from "./model";
+import { createWebhookBody, listLogsQuery, logDetailJson as logDetailSchema, logSummaryJson as logSummarySchema, previewBody, receiverAnswer, filteredAnswer, replyAnswer, createTestPayloadBody, updateTestPayloadBody, testPayloadJson, replayFilter, startReplayBody, replayJson as replayJsonSchema, replayPreviewJson, rotateSecretBody, rotatedSecretJson, updateWebhookBody, webhookJson } from "./model";
 import type { Receiver } from "./receiver";
 import type { ScanGuard } from "./scan-guard";
 import type { Webhook, Webhooks } from "./service";
@@ -19,6 +19,7 @@ import { webhookToJson } from "./webhook-json";
 import type { Preview } from "./preview";
 import type { TestPayloads } from "./test-payloads";
 import type { Replays } from "./replays";
+import { DEFAULT_OVERLAP_HOURS } from "../../lib/secret-rotation";
 import { actsOutside, describeAction } from "../../../views/describe";
 
 export interface InboundDeps {
@@ -66,6 +67,17 @@ export function inboundApi({ auth, clock, bots, webhooks, logs, receiver, previe
       params: idParams,
       body: updateWebhookBody,
       detail: { summary: "Change an inbound webhook: name, active, example, identify, mappings, actions, conditions, reply, rate_limit, signing_secret, idempotency_path", responses: documented({ 200: webhookJson }) },
+    })
+    .post("/inbound-webhooks/:id/rotate-secret", ({ params, body, scope }) => {
+      const { webhook, secret } = webhooks.rotateSecret(scoped(scope, params.id).id, body?.overlap_hours ?? DEFAULT_OVERLAP_HOURS);
+      return { signing_secret: secret, previous_signing_secret_expires_at: toJson(webhook).previous_signing_secret_expires_at };
+    }, {
+      params: idParams,
+      body: t.Optional(rotateSecretBody),
+      detail: {
+        summary: "A new signing secret (shown once); the current one keeps verifying for overlap_hours (default 24), so senders can switch at their own pace",
+        responses: documented({ 200: rotatedSecretJson }),
+      },
     })
     .delete("/inbound-webhooks/:id", ({ params, set, scope }) => {
       webhooks.remove(scoped(scope, params.id).id);

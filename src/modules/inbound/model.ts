@@ -82,6 +82,7 @@ export const webhookJson = t.Object({
   actions: t.Array(t.Record(t.String(), t.Any())),
   rate_limit: t.Object({ capacity: t.Integer(), refill_seconds: t.Integer(), remaining: t.Integer() }),
   signing_secret: t.Nullable(t.String({ description: "Its first characters only: write-only" })),
+  previous_signing_secret_expires_at: t.Nullable(t.String({ description: "After a rotation: until when the previous secret still verifies" })),
   idempotency_path: t.Nullable(t.String()),
   conditions: t.Nullable(conditions),
   reply: t.Nullable(reply),
@@ -161,3 +162,11 @@ export const replayJson = t.Object({
   created_at: t.String(),
   finished_at: t.Nullable(t.String()),
 }, { title: "BulkReplay" });
+
+export const rotateSecretBody = t.Object({
+  overlap_hours: t.Optional(t.Integer({ minimum: 0, maximum: 168, default: 24, description: "How long the current secret keeps working beside the new one (0: it stops at once)" })),
+});
+export const rotatedSecretJson = t.Object({
+  signing_secret: t.String({ description: "The new secret, shown this once" }),
+  previous_signing_secret_expires_at: t.Nullable(t.String()),
+}, { title: "RotatedSecret" });

@@ -5,7 +5,8 @@ import type { Database } from "bun:sqlite";
 import type { Clock } from "../../lib/clock";
 import type { GroupCommit } from "../../db/group-commit";
 import { readAt } from "../../lib/json-path";
-import { verify } from "../../lib/standard-webhooks";
+import { verifyAny } from "../../lib/standard-webhooks";
+import { validSecrets } from "../../lib/secret-rotation";
 import { sha256Hex } from "../../lib/ids";
 import { decodeUtf8, MAX_WEBHOOK_BODY_BYTES, notUtf8, parseObjectBody, readBodyCapped, tooLarge } from "../../http/body";
 import type { Bots } from "../bots/service";
@@ -144,7 +145,9 @@ export function createReceiver(deps: ReceiverDeps) {
     const body = read.value;
 
     if (!replay && webhook.signing_secret) {
-      const check = verify(webhook.signing_secret, { id: headers.get("webhook-id"), timestamp: headers.get("webhook-timestamp"), signature: headers.get("webhook-signature") }, decoded.text, now);
+      // During a rotation's overlap the previous secret verifies too.
+      const secrets = validSecrets({ secret: webhook.signing_secret, previous_secret: webhook.previous_signing_secret, previous_until: webhook.previous_secret_until }, now);
+      const check = verifyAny(secrets, { id: headers.get("webhook-id"), timestamp: headers.get("webhook-timestamp"), signature: headers.get("webhook-signature") }, decoded.text, now);
       if (!check.ok) return fail("invalid_signature", 401, "invalid_signature", `The signature was not accepted: ${check.reason}.`);
     }
 

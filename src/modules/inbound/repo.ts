@@ -30,13 +30,14 @@ export const SQL = {
   UPDATE_WEBHOOK: `UPDATE inbound_webhooks SET name = $name, active = $active, example = $example, identify = $identify, mappings = $mappings,
   actions = $actions, rate_capacity = $rate_capacity, rate_refill_seconds = $rate_refill_seconds, bucket_tokens = $bucket_tokens,
   bucket_updated_at = $bucket_updated_at, signing_secret = $signing_secret, idempotency_path = $idempotency_path, conditions = $conditions,
-  reply = $reply, updated_at = $updated_at
+  reply = $reply, previous_signing_secret = $previous_signing_secret, previous_secret_until = $previous_secret_until, updated_at = $updated_at
   WHERE id = $id`,
   DELETE_WEBHOOK: "DELETE FROM inbound_webhooks WHERE id = ?",
   UPDATE_BUCKET: "UPDATE inbound_webhooks SET bucket_tokens = ?, bucket_updated_at = ? WHERE id = ?",
   SELECT_BUCKET: "SELECT bucket_tokens, bucket_updated_at FROM inbound_webhooks WHERE id = ?",
   START_LISTEN: "UPDATE inbound_webhooks SET listen_until = ?, listen_captured_at = NULL WHERE id = ?",
   STOP_LISTEN: "UPDATE inbound_webhooks SET listen_until = NULL WHERE id = ?",
+  ROTATE_SECRET: "UPDATE inbound_webhooks SET signing_secret = ?, previous_signing_secret = ?, previous_secret_until = ?, updated_at = ? WHERE id = ?",
   CAPTURE_EXAMPLE: "UPDATE inbound_webhooks SET example = ?, listen_until = NULL, listen_captured_at = ?, updated_at = ? WHERE id = ?",
   // Saved test payloads (migration 16).
   SELECT_TEST_PAYLOADS: "SELECT * FROM webhook_test_payloads WHERE webhook_id = ? ORDER BY name",

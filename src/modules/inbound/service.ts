@@ -4,7 +4,8 @@ import type { Database } from "bun:sqlite";
 import type { Clock } from "../../lib/clock";
 import { secretToken } from "../../lib/ids";
 import { parsePath } from "../../lib/json-path";
-import { secretBytes } from "../../lib/standard-webhooks";
+import { generateSecret, secretBytes } from "../../lib/standard-webhooks";
+import { rotate } from "../../lib/secret-rotation";
 import { errors } from "../../http/errors";
 import type { Bot, Bots } from "../bots/service";
 import { SYSTEM_FIELDS, type Fields } from "../fields/service";
@@ -37,6 +38,9 @@ export interface WebhookRow {
   listen_captured_at: number | null;
   conditions: string | null;
   reply: string | null;
+  /** During a rotation's overlap: the secret before the current one, and until when it verifies. */
+  previous_signing_secret: string | null;
+  previous_secret_until: number | null;
   created_at: number;
   updated_at: number;
 }
@@ -89,6 +93,7 @@ export function createWebhooks({ db, clock, bots, fields, settings, publish = ()
   const startListen = db.query(SQL.START_LISTEN);
   const stopListen = db.query(SQL.STOP_LISTEN);
   const captureExample = db.query(SQL.CAPTURE_EXAMPLE);
+  const rotateSecret = db.query(SQL.ROTATE_SECRET);
 
   // Parsed settings by id, read on every request: every write below forgets its entry. The
   // bucket is never taken from here; it is read fresh inside the request's transaction.
@@ -196,7 +201,10 @@ export function createWebhooks({ db, clock, bots, fields, settings, publish = ()
         if (patch.signing_secret !== null && !secretBytes(patch.signing_secret)) {
           throw errors.invalidSigningSecret();
         }
+        // Set outright: no overlap (rotateSecret keeps the old one valid for a while).
         next.signing_secret = patch.signing_secret;
+        next.previous_signing_secret = null;
+        next.previous_secret_until = null;
       }
       if (patch.idempotency_path !== undefined) {
         next.idempotency_path = patch.idempotency_path ? checkPath(patch.idempotency_path, "idempotency_path") : null;
@@ -223,9 +231,25 @@ export function createWebhooks({ db, clock, bots, fields, settings, publish = ()
         idempotency_path: next.idempotency_path,
         conditions: next.conditions === null ? null : JSON.stringify(next.conditions),
         reply: next.reply === null ? null : JSON.stringify(next.reply),
+        previous_signing_secret: next.previous_signing_secret,
+        previous_secret_until: next.previous_secret_until,
         updated_at: clock.now(),
       } as never);
       return get(id);
+    },
+
+    /**
+     * A new signing secret; the current one keeps verifying for `overlapHours` (senders switch at
+     * their own pace). Answers the new secret: it is shown this once.
+     */
+    rotateSecret(id: number, overlapHours: number): { webhook: Webhook; secret: string } {
+      const webhook = get(id);
+      const secret = generateSecret();
+      const now = clock.now();
+      const rotated = rotate({ secret: webhook.signing_secret }, secret, now, overlapHours);
+      forget(id);
+      rotateSecret.run(rotated.secret, rotated.previous_secret, rotated.previous_until, now, id);
+      return { webhook: get(id), secret };
     },
 
     remove(id: number): void {

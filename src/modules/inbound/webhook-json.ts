@@ -2,6 +2,7 @@
 // tokens; the signing secret only by its first characters (write-only).
 import type { Bot } from "../bots/service";
 import type { Webhook } from "./service";
+import { previousExpiry } from "../../lib/secret-rotation";
 
 export function webhookToJson(webhook: Webhook, bot: Bot, publicUrl: string, remaining: number, now: number) {
   return {
@@ -18,6 +19,7 @@ export function webhookToJson(webhook: Webhook, bot: Bot, publicUrl: string, rem
     rate_limit: { capacity: webhook.rate_capacity, refill_seconds: webhook.rate_refill_seconds, remaining },
     // Write-only after saving: enough shown to recognise it.
     signing_secret: webhook.signing_secret ? `${webhook.signing_secret.slice(0, 10)}…` : null,
+    previous_signing_secret_expires_at: previousExpiry({ secret: webhook.signing_secret, previous_secret: webhook.previous_signing_secret, previous_until: webhook.previous_secret_until }, now),
     idempotency_path: webhook.idempotency_path,
     conditions: webhook.conditions,
     reply: webhook.reply,

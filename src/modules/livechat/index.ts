@@ -12,6 +12,8 @@ import type { Webhooks } from "../inbound/service";
 import type { BearerAuth } from "../tokens/index";
 import type { TokenScope } from "../tokens/scope";
 import { integrationToJson, type Integration } from "./integration";
+import type { Clock } from "../../lib/clock";
+import { DEFAULT_OVERLAP_HOURS } from "../../lib/secret-rotation";
 import type { Relay } from "./relay";
 import { subFlowToJson, type SubFlows } from "./subflows";
 
@@ -26,12 +28,13 @@ const integrationJson = t.Object({
   url: t.Nullable(t.String()),
   headers: t.Array(t.Object({ name: t.String(), value: t.String({ description: "Always ********: write-only" }) })),
   secret: t.Nullable(t.String({ description: "******** when set: write-only" })),
+  previous_secret_expires_at: t.Nullable(t.String({ description: "After a rotation: until when relays also carry the previous secret's signature" })),
   enabled: t.Boolean(),
 }, { title: "IntegrationWebhook" });
 const subFlowJson = t.Object({ sub_flow_ns: t.String(), name: t.String(), actions: t.Array(t.Record(t.String(), t.Any())), created_at: t.String() }, { title: "SubFlowV1" });
 const contactAnswer = documented({ 200: contactSchema });
 
-export function liveChatApi({ auth, bots, contacts, integration, relay, subFlows, webhooks }: { auth: BearerAuth; bots: Bots; contacts: Contacts; integration: Integration; relay: Relay; subFlows: SubFlows; webhooks: Webhooks }) {
+export function liveChatApi({ auth, clock, bots, contacts, integration, relay, subFlows, webhooks }: { auth: BearerAuth; clock: Clock; bots: Bots; contacts: Contacts; integration: Integration; relay: Relay; subFlows: SubFlows; webhooks: Webhooks }) {
   const contactJson = ({ contact, bot }: ReturnType<Contacts["get"]>) => contactToJson(contact, bot, contacts.fieldValues(contact.id));
   // Checked before the body is: a scoped token learns nothing about the integration.
   const installationWide = { transform: ({ scope }: { scope: TokenScope }) => scope.installation() };
@@ -39,12 +42,23 @@ export function liveChatApi({ auth, bots, contacts, integration, relay, subFlows
   const reach = (scope: TokenScope, userNs: string) => scopedContact(contacts, scope, userNs).contact.user_ns;
   return new Elysia({ name: "livechat-api", detail: { tags: ["Live chat"] } })
     .use(auth)
-    .get("/integrations/webhook", () => integrationToJson(integration.get()), {
+    .get("/integrations/webhook", () => integrationToJson(integration.get(), clock.now()), {
       ...installationWide, detail: { summary: "The live-chat integration webhook (header values and secret masked)", responses: documented({ 200: integrationJson }) } })
-    .put("/integrations/webhook", ({ body }) => integrationToJson(integration.put(body)), {
+    .put("/integrations/webhook", ({ body }) => integrationToJson(integration.put(body), clock.now()), {
       transform: [installationWide.transform, refuseUnknownFields(integrationBody)],
       body: integrationBody,
       detail: { summary: "Set the integration webhook: url, headers (name/value pairs), secret (whsec_…), enabled", responses: documented({ 200: integrationJson }) },
+    })
+    .post("/integrations/webhook/rotate-secret", ({ body }) => {
+      const { integration: rotated, secret } = integration.rotateSecret(body?.overlap_hours ?? DEFAULT_OVERLAP_HOURS);
+      return { secret, previous_secret_expires_at: integrationToJson(rotated, clock.now()).previous_secret_expires_at };
+    }, {
+      ...installationWide,
+      body: t.Optional(t.Object({ overlap_hours: t.Optional(t.Integer({ minimum: 0, maximum: 168, default: 24, description: "How long relays also carry the current secret's signature (0: not at all)" })) })),
+      detail: {
+        summary: "A new signing secret for the integration (shown once); for overlap_hours (default 24) every relay carries both signatures, space-separated",
+        responses: documented({ 200: t.Object({ secret: t.String(), previous_secret_expires_at: t.Nullable(t.String()) }, { title: "RotatedIntegrationSecret" }) }),
+      },
     })
     .post("/integrations/webhook/test", () => {
       if (!integration.get().url) throw errors.integrationNotConfigured();

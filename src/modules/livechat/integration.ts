@@ -1,12 +1,14 @@
 // Settings → Integrations → Webhook: where paused contacts' messages are relayed.
 import type { Database } from "bun:sqlite";
 import { errors } from "../../http/errors";
-import { secretBytes } from "../../lib/standard-webhooks";
+import { generateSecret, secretBytes } from "../../lib/standard-webhooks";
+import { previousExpiry, rotate, validSecrets, type RotatingSecret } from "../../lib/secret-rotation";
+import type { Clock } from "../../lib/clock";
 import { keepOrReplace, MASK, originOf, secretsMayStay } from "../../lib/write-only";
 import type { Credentials } from "../deliveries/service";
 import { SQL } from "./repo";
 
-export interface IntegrationWebhook {
+export interface IntegrationWebhook extends RotatingSecret {
   url: string | null;
   headers: Record<string, string>;
   secret: string | null;
@@ -24,7 +26,7 @@ const KEY = "integration_webhook";
 
 const invalid = errors.invalidIntegration;
 
-export function createIntegration({ db }: { db: Database }) {
+export function createIntegration({ db, clock }: { db: Database; clock: Clock }) {
   const select = db.query<{ value: string }, [string]>(SQL.SELECT);
   const upsert = db.query(SQL.UPSERT);
 
@@ -47,7 +49,19 @@ export function createIntegration({ db }: { db: Database }) {
       if (!current.url || originOf(current.url) !== originOf(targetUrl)) {
         return { ok: false, reason: "the integration webhook no longer points where this was queued to go; its secrets are not sent there" };
       }
-      return { ok: true, headers: current.headers, secret: current.secret };
+      // During a rotation's overlap the relay is signed with both secrets.
+      const [secret = null, previousSecret = null] = validSecrets(current, clock.now());
+      return { ok: true, headers: current.headers, secret, previousSecret };
+    },
+    /** A new secret (shown once); the current one keeps signing beside it for `overlapHours`. */
+    rotateSecret(overlapHours: number): { integration: IntegrationWebhook; secret: string } {
+      const current = get();
+      if (!current.url) throw invalid("Set a url before giving the integration a secret.");
+      const secret = generateSecret();
+      const next = { ...current, ...rotate(current, secret, clock.now(), overlapHours) };
+      upsert.run(KEY, JSON.stringify(next));
+      cached = null;
+      return { integration: next, secret };
     },
     /**
      * Header values and the secret are write-only: a masked or missing value keeps the saved
@@ -79,7 +93,9 @@ export function createIntegration({ db }: { db: Database }) {
       if (secret !== null && !secretBytes(secret)) throw invalid("secret must be 'whsec_' followed by base64 of 16 to 128 bytes, or null.");
       const enabled = input.enabled ?? current.enabled;
       if (enabled && !url) throw invalid("Set a url before enabling the integration.");
-      const next = { url, headers, secret, enabled };
+      // A secret set outright ends any overlap; one kept as it was keeps it.
+      const rotation = secret === current.secret ? { previous_secret: current.previous_secret ?? null, previous_until: current.previous_until ?? null } : { previous_secret: null, previous_until: null };
+      const next = { url, headers, secret, enabled, ...(mayStay ? rotation : { previous_secret: null, previous_until: null }) };
       upsert.run(KEY, JSON.stringify(next));
       cached = null;
       return next;
@@ -89,11 +105,12 @@ export function createIntegration({ db }: { db: Database }) {
 
 export type Integration = ReturnType<typeof createIntegration>;
 
-export function integrationToJson(integration: IntegrationWebhook) {
+export function integrationToJson(integration: IntegrationWebhook, now: number) {
   return {
     url: integration.url,
     headers: Object.entries(integration.headers).map(([name]) => ({ name, value: MASK })),
     secret: integration.secret ? MASK : null,
+    previous_secret_expires_at: previousExpiry(integration, now),
     enabled: integration.enabled,
   };
 }
