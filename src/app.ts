@@ -302,7 +302,7 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
     .use(liveRoutes({ accounts, publicUrl, live: services.live, keepOpen: deps.keepOpen }))
     .use(deliveryPages({ accounts, publicUrl, deliveries, views: deliveryViews }))
     .use(liveChatPages({ accounts, clock, bots, contacts, deliveries, deliveryViews, integration, relay, publicUrl }))
-    .use(messagingPages({ db, accounts, bots, contacts, messages, deliveries, channels, publicUrl }))
+    .use(messagingPages({ db, clock, accounts, bots, contacts, messages, deliveries, channels, publicUrl }))
     .use(importPages({ accounts, publicUrl, bots, fields, csvImports: services.csvImports }))
     .use(webhookPages({ accounts, clock, bots, fields, settings, webhooks, logs, contacts, receiver, preview: services.preview, testPayloads: services.testPayloads, replays: services.replays, publicUrl }));
   return { app, receiveHook };

@@ -160,6 +160,16 @@ would be refused it writes nothing (state \`refused\`) unless \`{"skip_invalid":
 the rest and reports the refused. Both run in the background, in batches of 500 rows, each one
 transaction with its progress; \`GET /api/v1/contact-imports/{id}\` shows \`progress\` and \`report\`.
 
+## Rotating signing secrets
+\`POST /api/v1/inbound-webhooks/{id}/rotate-secret\`, \`POST /api/v1/integrations/webhook/rotate-secret\` and
+\`POST /api/v1/bots/{flow_ns}/rotate-secret\` (http channels; 409 \`no_channel_secret\` otherwise) make a new
+\`whsec_\` secret and answer it once. For \`overlap_hours\` (default 24, at most 168; 0 ends the old one at
+once) the previous secret keeps working beside it: requests signed with either are accepted, and
+outbound relays and messages carry both signatures in \`webhook-signature\`, space-separated, as
+Standard Webhooks allows; after that only the new one. The webhook, the integration and the bot's
+\`provider_settings\` show \`previous_…_expires_at\` meanwhile. Setting a secret outright (PATCH/PUT)
+ends any overlap.
+
 ## Test payloads
 \`/api/v1/inbound-webhooks/{id}/test-payloads\` keeps up to 20 named JSON bodies per webhook (unique
 names; 409 \`test_payload_exists\`, \`test_payload_limit_reached\`; 422 \`invalid_test_payload\` for a

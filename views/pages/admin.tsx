@@ -46,15 +46,16 @@ export interface BotPageProps {
   nextCursor: string | null;
   channels: readonly string[];
   footprint: Footprint;
+  now: number;
 }
 
-export function BotPage({ csrf, liveChatWarning, bot, fields, fieldTypes, webhooks, maxWebhooks, inboundUrl, contacts, nextCursor, channels, footprint }: BotPageProps) {
+export function BotPage({ csrf, liveChatWarning, bot, fields, fieldTypes, webhooks, maxWebhooks, inboundUrl, contacts, nextCursor, channels, footprint, now }: BotPageProps) {
   return (
     <Layout title={bot.name} csrf={csrf} active="bots">
       <Crumbs steps={[{ label: "Bots", href: "/admin" }]} />
       <BotName bot={bot} />
       <BotSettingsSection bot={bot} channels={channels} />
-      <ChannelSection bot={bot} inboundUrl={inboundUrl} />
+      <ChannelSection bot={bot} inboundUrl={inboundUrl} now={now} />
       <LiveChatModeSection bot={bot} warning={liveChatWarning} />
       <WebhooksSection bot={bot} webhooks={webhooks} max={maxWebhooks} />
       <FieldsSection bot={bot} fields={fields} types={fieldTypes} />

@@ -82,7 +82,8 @@ export function LiveChatModeSection({ bot, warning, error }: { bot: Bot; warning
   );
 }
 
-export function IntegrationSection({ integration, error, saved, testDelivery }: { integration: IntegrationWebhook; error?: string; saved?: boolean; testDelivery?: { delivery: Delivery; attempts: Attempt[] } }) {
+export function IntegrationSection({ integration, error, saved, testDelivery, newSecret, now }: { integration: IntegrationWebhook; error?: string; saved?: boolean; testDelivery?: { delivery: Delivery; attempts: Attempt[] }; newSecret?: string; now: number }) {
+  const previousUntil = integration.previous_secret && integration.previous_until && integration.previous_until > now ? integration.previous_until : null;
   const headerLines = Object.keys(integration.headers).map((name) => `${name}: ********`).join("\n");
   return (
     <section id="integration" class="card">
@@ -117,9 +118,25 @@ export function IntegrationSection({ integration, error, saved, testDelivery }: 
           ) : (
             ""
           )}
+          {integration.url ? (
+            <button type="button" class="secondary" id="rotate-secret" hx-post="/admin/integration/rotate-secret" hx-target="#integration" hx-swap="outerHTML"
+              hx-confirm="Make a new signing secret? The current one keeps signing beside it for 24 hours, so your platform can switch.">
+              {integration.secret ? "Rotate secret" : "Generate secret"}
+            </button>
+          ) : (
+            ""
+          )}
           {saved ? <span class="muted" role="status">Saved.</span> : ""}
         </div>
       </form>
+      {newSecret ? (
+        <p id="new-secret">
+          New secret, shown once: <code safe>{newSecret}</code>
+        </p>
+      ) : (
+        ""
+      )}
+      {previousUntil ? <p class="muted small-text" id="previous-secret" safe>{`Until ${when(previousUntil)} UTC every relay also carries the previous secret's signature (two, space-separated), so your platform can switch.`}</p> : ""}
       {testDelivery ? (
         <div id="test-event" class="detail" {...(testDelivery.delivery.state === "pending" || testDelivery.delivery.state === "sending" ? { "hx-get": `/admin/integration/test/${testDelivery.delivery.public_id}`, "hx-trigger": "load delay:500ms", "hx-target": "#integration", "hx-swap": "outerHTML" } : {})}>
           <p>
@@ -137,11 +154,11 @@ export function IntegrationSection({ integration, error, saved, testDelivery }: 
   );
 }
 
-export function IntegrationPage({ csrf, integration, relays }: { csrf: string; integration: IntegrationWebhook; relays: Parameters<typeof DeliveriesSection>[0] }) {
+export function IntegrationPage({ csrf, integration, relays, now }: { csrf: string; integration: IntegrationWebhook; relays: Parameters<typeof DeliveriesSection>[0]; now: number }) {
   return (
     <Layout title="Integration" csrf={csrf} active="integration" live={["deliveries"]}>
       <h1>Integration</h1>
-      <IntegrationSection integration={integration} />
+      <IntegrationSection integration={integration} now={now} />
       <h2>Recent relay deliveries</h2>
       <Live topic="deliveries" url="/admin/deliveries/list?kind=relay" target="delivery-list">
         <DeliveriesSection {...relays} />

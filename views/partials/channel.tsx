@@ -5,12 +5,13 @@ import type { Contact } from "../../src/modules/contacts/service";
 import type { Message } from "../../src/modules/messages/service";
 import type { Delivery } from "../../src/modules/deliveries/service";
 import { ErrorText } from "../layout";
-import { relayNote } from "../format";
+import { relayNote, utc } from "../format";
 
 const SAVED = "saved: leave empty to keep";
 
-export function ChannelSection({ bot, inboundUrl, typed, error, saved }: { bot: Bot; inboundUrl: string | null; typed?: Record<string, string | undefined>; error?: string; saved?: boolean }) {
+export function ChannelSection({ bot, inboundUrl, typed, error, saved, newSecret, now }: { bot: Bot; inboundUrl: string | null; typed?: Record<string, string | undefined>; error?: string; saved?: boolean; newSecret?: string; now: number }) {
   const settings = JSON.parse(bot.provider_settings) as Record<string, any>;
+  const previousUntil = bot.provider === "http" && settings.previous_secret && settings.previous_until > now ? (settings.previous_until as number) : null;
   const action = `/admin/bots/${bot.flow_ns}/channel`;
   const headerLines = Object.keys(settings.headers ?? {}).map((name) => `${name}: ********`).join("\n");
   // A refused change shows what was typed (never a secret: those inputs stay empty).
@@ -74,8 +75,27 @@ export function ChannelSection({ bot, inboundUrl, typed, error, saved }: { bot: 
             <small class="muted small-text">Changing it to another site clears the saved auth token: enter it again.</small>
           </label>
         </fieldset>
-        <button type="submit">Save channel</button> {saved ? <span class="muted" role="status">Saved.</span> : ""}
+        <div class="row">
+          <button type="submit">Save channel</button>
+          {bot.provider === "http" ? (
+            <button type="button" class="secondary" id="rotate-channel-secret" hx-post={`${action}/rotate-secret`} hx-target="#channel" hx-swap="outerHTML"
+              hx-confirm="Make a new signing secret? The current one keeps signing and verifying beside it for 24 hours, so your gateway can switch.">
+              {settings.secret ? "Rotate secret" : "Generate secret"}
+            </button>
+          ) : (
+            ""
+          )}
+          {saved ? <span class="muted" role="status">Saved.</span> : ""}
+        </div>
       </form>
+      {newSecret ? (
+        <p id="new-channel-secret">
+          New secret, shown once: <code safe>{newSecret}</code>
+        </p>
+      ) : (
+        ""
+      )}
+      {previousUntil ? <p class="muted small-text" id="previous-channel-secret" safe>{`Until ${utc(previousUntil)} UTC messages carry both secrets' signatures and incoming ones verify with either.`}</p> : ""}
       {inboundUrl ? (
         <div class="copy-row gap">
           <span>Inbound URL for contacts' messages:</span>

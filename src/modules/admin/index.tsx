@@ -149,6 +149,7 @@ export function adminRoutes(deps: AdminDeps) {
         nextCursor: page.next_cursor,
         channels: CHANNEL_NAMES,
         footprint: bots.footprint(bot),
+        now: deps.clock.now(),
       }));
     })
     .post("/bots/:flow_ns/settings", ({ params, body }) => {

@@ -1,6 +1,7 @@
 /** @jsxImportSource @kitajs/html */
 // Admin routes for live chat: the integration webhook, the inbox of paused contacts, a
 // contact's pause/resume/agent, and a bot's live-chat mode.
+import { DEFAULT_OVERLAP_HOURS } from "../../lib/secret-rotation";
 import { Elysia } from "elysia";
 import type { Clock } from "../../lib/clock";
 import { errors } from "../../http/errors";
@@ -51,23 +52,29 @@ export function liveChatPages({ accounts, clock, bots, contacts, deliveries, del
     .use(sessionGuard({ accounts, publicUrl }))
     .get("/inbox", ({ session }) => html(InboxPage({ csrf: session!.csrf_token, view: inbox() })))
     .get("/inbox/list", () => html(InboxList(inbox())))
-    .get("/integration", ({ session }) => html(IntegrationPage({ csrf: session!.csrf_token, integration: integration.get(), relays: relays() })))
+    .get("/integration", ({ session }) => html(IntegrationPage({ csrf: session!.csrf_token, integration: integration.get(), relays: relays(), now: clock.now() })))
     .post("/integration", ({ body }) => {
       const form = formOf(body);
       return section(() => {
         const headers = parseHeaderLines(String(form.headers ?? ""), "invalid_integration");
         const saved = integration.put({ url: form.url ?? null, headers, secret: form.secret?.trim() || undefined, enabled: form.enabled === "1" });
-        return IntegrationSection({ integration: saved, saved: true });
-      }, (error) => IntegrationSection({ integration: integration.get(), error }));
+        return IntegrationSection({ integration: saved, saved: true, now: clock.now() });
+      }, (error) => IntegrationSection({ integration: integration.get(), error, now: clock.now() }));
     })
+    .post("/integration/rotate-secret", () =>
+      section(() => {
+        const { integration: rotated, secret } = integration.rotateSecret(DEFAULT_OVERLAP_HOURS);
+        return IntegrationSection({ integration: rotated, newSecret: secret, now: clock.now() });
+      }, (error) => IntegrationSection({ integration: integration.get(), error, now: clock.now() })),
+    )
     .post("/integration/test", () => {
       if (!integration.get().url) throw errors.integrationNotConfigured();
       const delivery = deliveries.get(relay.sendTestEvent());
-      return html(IntegrationSection({ integration: integration.get(), testDelivery: { delivery, attempts: [] } }));
+      return html(IntegrationSection({ integration: integration.get(), testDelivery: { delivery, attempts: [] }, now: clock.now() }));
     })
     .get("/integration/test/:id", ({ params }) => {
       const delivery = deliveries.get(params.id);
-      return html(IntegrationSection({ integration: integration.get(), testDelivery: { delivery, attempts: deliveries.attempts(delivery) } }));
+      return html(IntegrationSection({ integration: integration.get(), testDelivery: { delivery, attempts: deliveries.attempts(delivery) }, now: clock.now() }));
     })
     .get("/contacts/:user_ns/state", ({ params }) => html(state(params.user_ns)))
     .post("/contacts/:user_ns/pause", ({ params, body }) => {

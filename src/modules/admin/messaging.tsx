@@ -1,5 +1,7 @@
 /** @jsxImportSource @kitajs/html */
 // Admin routes for a bot's channel provider and a contact's conversation.
+import { DEFAULT_OVERLAP_HOURS } from "../../lib/secret-rotation";
+import type { Clock } from "../../lib/clock";
 import { Elysia } from "elysia";
 import type { Database } from "bun:sqlite";
 import { errors } from "../../http/errors";
@@ -15,6 +17,7 @@ import { ChannelSection, ConversationSection, MessageList } from "../../../views
 
 export interface MessagingPagesDeps {
   db: Database;
+  clock: Clock;
   accounts: Accounts;
   bots: Bots;
   contacts: Contacts;
@@ -53,7 +56,7 @@ function providerSettingsFrom(form: Form): { provider: string; settings: Record<
   return { provider, settings: {} };
 }
 
-export function messagingPages({ db, accounts, bots, contacts, messages, deliveries, channels, publicUrl }: MessagingPagesDeps) {
+export function messagingPages({ db, clock, accounts, bots, contacts, messages, deliveries, channels, publicUrl }: MessagingPagesDeps) {
   const conversationOf = (userNs: string) => {
     const { contact, bot } = contacts.get(userNs);
     const recent = messages.recent(contact.id, 100);
@@ -65,11 +68,18 @@ export function messagingPages({ db, accounts, bots, contacts, messages, deliver
     .use(sessionGuard({ accounts, publicUrl }))
     .post("/bots/:flow_ns/channel", ({ params, body }) => {
       const form = formOf(body);
-      const render = (bot: Bot, error?: string, saved?: boolean) => ChannelSection({ bot, inboundUrl: inboundUrlOf(bot, publicUrl()), typed: error ? form : undefined, error, saved });
+      const render = (bot: Bot, error?: string, saved?: boolean) => ChannelSection({ bot, inboundUrl: inboundUrlOf(bot, publicUrl()), typed: error ? form : undefined, error, saved, now: clock.now() });
       return section(() => {
         const { provider, settings } = providerSettingsFrom(form);
         return render(bots.update(params.flow_ns, { provider: provider as never, provider_settings: settings }), undefined, true);
       }, (error) => render(bots.get(params.flow_ns), error));
+    })
+    .post("/bots/:flow_ns/channel/rotate-secret", ({ params }) => {
+      const render = (bot: Bot, extra: { error?: string; newSecret?: string }) => ChannelSection({ bot, inboundUrl: inboundUrlOf(bot, publicUrl()), now: clock.now(), ...extra });
+      return section(() => {
+        const { bot, secret } = bots.rotateChannelSecret(params.flow_ns, DEFAULT_OVERLAP_HOURS);
+        return render(bot, { newSecret: secret });
+      }, (error) => render(bots.get(params.flow_ns), { error }));
     })
     .get("/contacts/:user_ns/messages", ({ params }) => html(MessageList(conversationOf(params.user_ns))))
     .post("/contacts/:user_ns/send", ({ params, body }) => {
