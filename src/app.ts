@@ -231,7 +231,7 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
     .use(settingsApi({ auth, settings }))
     .use(inboundApi({ auth, clock, bots, webhooks, logs, receiver, preview: services.preview, testPayloads: services.testPayloads, replays: services.replays, publicUrl }))
     .use(messagesApi({ auth, db, contacts, messages, channels }))
-    .use(deliveriesApi({ auth, deliveries }))
+    .use(deliveriesApi({ auth, deliveries, bots }))
     .use(liveChatApi({ auth, clock, bots, contacts, integration, relay, subFlows, webhooks }));
 
   const subscriberDeps = { tokens, bots, contacts, fields, tags: services.tags, messages, webhooks, subFlows, liveChat, publicUrl };

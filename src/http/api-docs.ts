@@ -160,6 +160,15 @@ would be refused it writes nothing (state \`refused\`) unless \`{"skip_invalid":
 the rest and reports the refused. Both run in the background, in batches of 500 rows, each one
 transaction with its progress; \`GET /api/v1/contact-imports/{id}\` shows \`progress\` and \`report\`.
 
+## Retrying failed deliveries in bulk
+\`POST /api/v1/deliveries/retry/preview\` with a filter (\`kind\`: channel_message, relay or http_request;
+\`target\`: part of the URL; \`bot\`: a flow_ns; \`from\`/\`to\`: when they failed) says how many failed
+deliveries it picks, up to which id, and how long the retry takes. \`POST /api/v1/deliveries/retry\` with
+\`{"state": "failed"}\`, the same filter, \`until_id\` and \`expected_count\` queues exactly those again,
+paced at 20 a second (each due 50 ms after the one before), so a target that was down is not met
+by all of them at once; 409 \`retry_count_changed\` if the filter no longer picks that many. Without
+\`expected_count\` the route keeps its first meaning: every failed delivery (since \`since\`) at once.
+
 ## Rotating signing secrets
 \`POST /api/v1/inbound-webhooks/{id}/rotate-secret\`, \`POST /api/v1/integrations/webhook/rotate-secret\` and
 \`POST /api/v1/bots/{flow_ns}/rotate-secret\` (http channels; 409 \`no_channel_secret\` otherwise) make a new

@@ -77,6 +77,8 @@ export const errors = {
   importBusy: () => new AppError(409, "import_running", "This import is running; wait for it to end."),
   importFinished: () => new AppError(409, "import_finished", "This import is done; upload the file again to import it once more."),
   noChannelSecret: (provider: string) => new AppError(409, "no_channel_secret", `The bot's provider is '${provider}': only an http channel has a signing secret to rotate.`),
+  nothingToRetry: () => new AppError(422, "nothing_to_retry", "No failed delivery matches the filter."),
+  retryCountChanged: (expected: number, now: number) => new AppError(409, "retry_count_changed", `The filter matched ${expected} failed deliveries when confirmed and matches ${now} now; confirm again.`),
   invalidPath: (where: string, path: string, reason: string) => new AppError(422, "invalid_path", `${where}: '${path}' is not a valid path (${reason}).`),
   invalidSigningSecret: () => new AppError(422, "invalid_signing_secret", "The signing secret must be 'whsec_' followed by base64 of 16 to 128 random bytes."),
   /** A "Name: value" line in a form's headers box that has no name. */

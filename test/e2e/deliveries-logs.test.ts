@@ -127,3 +127,20 @@ describe("webhook logs", () => {
   });
 
 });
+
+describe("bulk retry", () => {
+  test("Retry failed… says how many and how paced, and sends exactly those again", async () => {
+    // Both deliveries of the lead failed (as if the gateway had been down).
+    server.db.query("UPDATE deliveries SET state = 'failed', next_attempt_at = ?").run(Number.MAX_SAFE_INTEGER);
+    const sentBefore = gateway.received.length;
+    await page.goto(`${server.url}/admin/deliveries`);
+    await page.click("#retry-check");
+    await page.waitForSelector("#retry-confirm");
+    expect(await page.textContent("#retry-confirm")).toContain("2 failed deliveries will be sent again, 20 a second (about 1 s)");
+    await page.click("#retry-confirmed");
+    await page.waitForSelector("#deliveries .notice:has-text('2 failed deliveries queued again, paced')");
+    for (let i = 0; i < 100 && gateway.received.length < sentBefore + 2; i++) await Bun.sleep(20);
+    expect(gateway.received.length).toBe(sentBefore + 2);
+    expect(server.db.query("SELECT count(*) AS n FROM deliveries WHERE state = 'failed'").get()).toEqual({ n: 0 });
+  });
+});

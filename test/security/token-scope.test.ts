@@ -124,6 +124,7 @@ const TABLE: Record<string, Row> = {
   "POST /api/v1/contacts/:user_ns/messages": { reach: "bot", ok: 201, request: () => ({ path: `/api/v1/contacts/${a.userNs}/messages`, body: { text: "Hello" } }) },
   "GET /api/v1/contacts/:user_ns/messages": { reach: "bot", ok: 200, request: () => ({ path: `/api/v1/contacts/${a.userNs}/messages` }) },
   "GET /api/v1/deliveries": { reach: "installation", ok: 200, request: () => ({ path: "/api/v1/deliveries" }) },
+  "POST /api/v1/deliveries/retry/preview": { reach: "installation", ok: 200, request: () => ({ path: "/api/v1/deliveries/retry/preview", body: {} }) },
   "POST /api/v1/deliveries/retry": { reach: "installation", ok: 200, request: () => ({ path: "/api/v1/deliveries/retry", body: { state: "failed" } }) },
   "GET /api/v1/deliveries/:id": { reach: "bot", ok: 200, request: () => ({ path: `/api/v1/deliveries/${a.deliveryId}` }) },
   "POST /api/v1/deliveries/:id/retry": { reach: "bot", ok: 200, request: () => ({ path: `/api/v1/deliveries/${failedDelivery(botIdOf(a.flowNs))}/retry` }) },

@@ -7,7 +7,7 @@ import { tempDir } from "../helpers/server";
 import { SQL as admin } from "../../src/modules/admin/repo";
 import { SQL as bots } from "../../src/modules/bots/repo";
 import { contactsPage, SQL as contacts, updateColumnsSql } from "../../src/modules/contacts/repo";
-import { deliveriesPage, SQL as deliveries } from "../../src/modules/deliveries/repo";
+import { deliveriesPage, failedMatching, SQL as deliveries } from "../../src/modules/deliveries/repo";
 import { SQL as fields } from "../../src/modules/fields/repo";
 import { SQL as inbound } from "../../src/modules/inbound/repo";
 import { SQL as livechat } from "../../src/modules/livechat/repo";
@@ -44,6 +44,9 @@ const built: [string, string][] = [
   ["deliveries page", deliveriesPage({}, 51).sql],
   ["deliveries page by state", deliveriesPage({ state: "failed", before: 100 }, 51).sql],
   ["deliveries page by kind and target", deliveriesPage({ kind: "relay", target: "crm" }, 51).sql],
+  ["failed deliveries to retry", failedMatching({}).ids],
+  ["failed deliveries to retry, counted by kind, bot and time", failedMatching({ kind: "relay", botId: 1, from: 0, to: 1 }).count],
+  ["failed deliveries to retry by target", failedMatching({ target: "crm" }).ids],
 ];
 
 /** Scans that are right: a table that holds a handful of rows, or one read whole on purpose. */

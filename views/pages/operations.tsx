@@ -26,6 +26,8 @@ export interface DeliveriesView {
   nextCursor: string | null;
   detail?: DeliveryDetailView;
   notice?: string;
+  /** A bulk retry waiting for its confirmation (see /admin/deliveries/retry-check). */
+  retryConfirm?: { count: number; until_id: number; seconds: number; per_second: number };
 }
 
 export interface DeliveryDetailView {
@@ -59,9 +61,8 @@ export function DeliveryList(view: DeliveriesView) {
           <span class={`badge state-${s}`} safe>{`${s}: ${counts[s] ?? 0}`}</span>
         ))}
         {(counts.failed ?? 0) > 0 ? (
-          <button type="button" class="secondary small" hx-post="/admin/deliveries/retry-failed" hx-target="#deliveries" hx-swap="outerHTML"
-            hx-confirm="Queue every failed delivery again?">
-            Retry all failed
+          <button type="button" class="secondary small" id="retry-check" hx-get={`/admin/deliveries/retry-check?${listQuery(view)}`} hx-target="#deliveries" hx-swap="outerHTML">
+            {view.target ? "Retry the failed ones to this target…" : "Retry failed…"}
           </button>
         ) : (
           ""
@@ -120,11 +121,31 @@ export function DeliveryList(view: DeliveriesView) {
   );
 }
 
+/** Before a bulk retry: how many the filter picks, and how long the paced retry takes. */
+function RetryConfirm({ confirm, view }: { confirm: NonNullable<DeliveriesView["retryConfirm"]>; view: DeliveriesView }) {
+  const what = `${confirm.count} failed ${confirm.count === 1 ? "delivery" : "deliveries"}${view.target ? ` to a URL containing '${view.target}'` : ""}${view.kind ? ` (${view.kind})` : ""}`;
+  return (
+    <div class="detail confirm" id="retry-confirm">
+      <p safe>{`${what} will be sent again, ${confirm.per_second} a second (about ${confirm.seconds} s), so a target that was down is not met by all of them at once.`}</p>
+      <div class="row">
+        <button type="button" id="retry-confirmed" hx-post="/admin/deliveries/retry-failed" hx-target="#deliveries" hx-swap="outerHTML"
+          hx-vals={JSON.stringify({ target: view.target, kind: view.kind ?? "", until_id: String(confirm.until_id), expected_count: String(confirm.count) })}>
+          {`Retry ${confirm.count}`}
+        </button>
+        <button type="button" class="secondary" hx-get={`/admin/deliveries?${listQuery(view)}`} hx-target="#deliveries" hx-swap="outerHTML">
+          Cancel
+        </button>
+      </div>
+    </div>
+  );
+}
+
 export function DeliveriesSection(view: DeliveriesView) {
   const { state, target, detail, notice } = view;
   return (
     <section id="deliveries" class="card">
       {notice ? <p class="notice" role="status" safe>{notice}</p> : ""}
+      {view.retryConfirm ? <RetryConfirm confirm={view.retryConfirm} view={view} /> : ""}
       {view.kind ? (
         ""
       ) : (

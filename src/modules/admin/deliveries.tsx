@@ -7,7 +7,7 @@ import type { Messages } from "../messages/service";
 import type { Webhooks } from "../inbound/service";
 import type { SubFlows } from "../livechat/subflows";
 import type { Accounts } from "./accounts";
-import { html, sessionGuard } from "./http";
+import { formOf, html, section, sessionGuard } from "./http";
 import { contactName } from "../../../views/format";
 import { DELIVERY_STATES, DeliveriesPage, DeliveriesSection, DeliveryDetail, DeliveryList, type Cause, type DeliveriesView, type DeliveryDetailView } from "../../../views/pages/operations";
 
@@ -86,8 +86,19 @@ export function deliveryPages({ accounts, publicUrl, deliveries, views }: { acco
       const delivery = deliveries.retry(params.id);
       return html(DeliveriesSection({ ...views.list(), detail: views.detail(delivery), notice: "Queued again." }));
     })
-    .post("/deliveries/retry-failed", () => {
-      const retried = deliveries.retryFailed();
-      return html(DeliveriesSection({ ...views.list(), notice: `${retried} failed ${retried === 1 ? "delivery" : "deliveries"} queued again.` }));
+    .get("/deliveries/retry-check", ({ query }) => {
+      const filter = filterOf(query);
+      const confirm = deliveries.retryPreview({ target: filter.target || undefined, kind: filter.kind || undefined });
+      if (confirm.count === 0) return html(DeliveriesSection({ ...views.list(filter), notice: "No failed delivery matches." }));
+      return html(DeliveriesSection({ ...views.list(filter), retryConfirm: confirm }));
+    })
+    // Confirmed with the count it was shown; the deliveries are due one after another, paced.
+    .post("/deliveries/retry-failed", ({ body }) => {
+      const form = formOf(body);
+      const filter = { target: form.target || undefined, kind: form.kind || undefined };
+      return section(() => {
+        const { retried, last_due_at } = deliveries.retryMatching(filter, Number(form.until_id), Number(form.expected_count));
+        return DeliveriesSection({ ...views.list(), notice: `${retried} failed ${retried === 1 ? "delivery" : "deliveries"} queued again, paced: the last is due at ${last_due_at.replace("T", " ").slice(0, 19)} UTC.` });
+      }, (error) => DeliveriesSection({ ...views.list(), notice: error }));
     });
 }

@@ -4,7 +4,9 @@ import { errors } from "../../http/errors";
 import { documented, oneOf, pageLimit } from "../../http/schema";
 import type { BearerAuth } from "../tokens/index";
 import type { TokenScope } from "../tokens/scope";
-import { attemptToJson, deliveryToJson, DELIVERY_STATES, type Deliveries, type Delivery } from "./service";
+import { attemptToJson, deliveryToJson, DELIVERY_STATES, RETRY_PER_SECOND, type Deliveries, type Delivery } from "./service";
+import type { FailedFilter } from "./repo";
+import type { Bots } from "../bots/service";
 
 const deliveryJson = t.Object({
   id: t.String(),
@@ -30,7 +32,25 @@ const deliveryJson = t.Object({
 }, { title: "Delivery" });
 const attemptJson = t.Object({ started_at: t.String(), duration_ms: t.Number(), status: t.Nullable(t.Integer()), response: t.Nullable(t.String()), error: t.Nullable(t.String()) }, { title: "Attempt" });
 
-export function deliveriesApi({ auth, deliveries }: { auth: BearerAuth; deliveries: Deliveries }) {
+const retryFilter = t.Object({
+  kind: t.Optional(oneOf(["channel_message", "relay", "http_request"], { description: "What queued them: a channel message, a live-chat relay, an HTTP request action" })),
+  target: t.Optional(t.String({ maxLength: 300, description: "Part of the target URL" })),
+  bot: t.Optional(t.String({ maxLength: 50, description: "A bot's flow_ns" })),
+  from: t.Optional(t.String({ format: "date-time", description: "Failed at or after" })),
+  to: t.Optional(t.String({ format: "date-time", description: "Failed before" })),
+});
+
+export function deliveriesApi({ auth, deliveries, bots }: { auth: BearerAuth; deliveries: Deliveries; bots: Bots }) {
+  /** The filter as the queue reads it: a bot by its flow_ns, times as ms. */
+  const failedFilter = (body: { kind?: string; target?: string; bot?: string; from?: string; to?: string }): FailedFilter => {
+    const time = (name: "from" | "to") => {
+      if (!body[name]) return undefined;
+      const ms = Date.parse(body[name]!);
+      if (!Number.isFinite(ms)) throw errors.validation(`${name}: an ISO 8601 time`, "invalid_retry_filter");
+      return ms;
+    };
+    return { kind: body.kind, target: body.target, botId: body.bot ? bots.get(body.bot).id : undefined, from: time("from"), to: time("to") };
+  };
   // A bot-scoped token may follow its own bot's deliveries one by one, not browse the queue.
   const scoped = (scope: TokenScope, id: string): Delivery => {
     const delivery = deliveries.get(id);
@@ -52,9 +72,33 @@ export function deliveriesApi({ auth, deliveries }: { auth: BearerAuth; deliveri
       }),
       detail: { summary: "Outbound deliveries, newest first, with counts by state", responses: documented({ 200: t.Object({ data: t.Array(deliveryJson), next_cursor: t.Nullable(t.String()), counts: t.Record(t.String(), t.Integer()) }) }) },
     })
-    .post("/retry", ({ body, scope }) => (scope.installation(), { retried: deliveries.retryFailed(body.since ? Date.parse(body.since) : 0) }), {
-      body: t.Object({ state: t.Literal("failed"), since: t.Optional(t.String({ format: "date-time" })) }),
-      detail: { summary: "Queue every failed delivery again (those failed since `since`, if given)", responses: documented({ 200: t.Object({ retried: t.Integer() }) }) },
+    .post("/retry/preview", ({ body, scope }) => {
+      scope.installation();
+      return deliveries.retryPreview(failedFilter(body ?? {}));
+    }, {
+      body: t.Optional(retryFilter),
+      detail: {
+        summary: "Before a bulk retry: how many failed deliveries the filter picks, up to which id, and how long the paced retry takes",
+        responses: documented({ 200: t.Object({ count: t.Integer(), until_id: t.Integer(), seconds: t.Integer({ description: "How long the paced retry takes" }), per_second: t.Integer() }) }),
+      },
+    })
+    .post("/retry", ({ body, scope }) => {
+      scope.installation();
+      if (body.expected_count === undefined) return { retried: deliveries.retryFailed(body.since ? Date.parse(body.since) : 0) };
+      if (body.until_id === undefined) throw errors.validation("field 'until_id': give it with expected_count, as the preview answered it");
+      return deliveries.retryMatching(failedFilter(body), body.until_id, body.expected_count);
+    }, {
+      body: t.Object({
+        state: t.Literal("failed"),
+        since: t.Optional(t.String({ format: "date-time", description: "Without expected_count: only those failed since then, all at once" })),
+        ...retryFilter.properties,
+        until_id: t.Optional(t.Integer({ minimum: 0, description: "From the preview" })),
+        expected_count: t.Optional(t.Integer({ minimum: 1, description: `From the preview: with it, the filter's deliveries are queued again paced at ${RETRY_PER_SECOND} a second` })),
+      }),
+      detail: {
+        summary: `Queue failed deliveries again: every one (since \`since\`) at once, or, with a preview's until_id and expected_count, those a filter picks, paced at ${RETRY_PER_SECOND} a second`,
+        responses: documented({ 200: t.Object({ retried: t.Integer(), last_due_at: t.Optional(t.String()) }) }, { 409: "The filter no longer picks expected_count deliveries (`retry_count_changed`)." }),
+      },
     })
     .get("/:id", ({ params, scope }) => {
       const delivery = scoped(scope, params.id);

@@ -16,6 +16,7 @@ export const SQL = {
   COUNT_BY_STATE: "SELECT state, count(*) AS n FROM deliveries GROUP BY state",
   SELECT_FOR_MESSAGES: "SELECT * FROM deliveries WHERE kind = ? AND message_id IN (SELECT value FROM json_each(?))",
   RETRY_ONE: `UPDATE deliveries SET state = 'pending', next_attempt_at = ?, lease_until = NULL, updated_at = ? WHERE id = ? AND state = 'failed'`,
+  LAST_FAILED_ID: "SELECT max(id) AS id FROM deliveries WHERE state = 'failed'",
   RETRY_FAILED: `UPDATE deliveries SET state = 'pending', next_attempt_at = ?, lease_until = NULL, updated_at = ? WHERE state = 'failed' AND updated_at >= ?`,
   // The oldest due row of each ordering key only: a key's later rows wait for its earlier ones.
   CLAIMABLE: `SELECT d.* FROM deliveries d
@@ -34,6 +35,9 @@ export const SQL = {
   SELECT_BY_ORDERING_KEY: "SELECT * FROM deliveries WHERE ordering_key = ? ORDER BY id DESC LIMIT ?",
 } as const;
 
+/** A LIKE pattern for text anywhere in a value: % and _ in it mean the characters. */
+const likeContaining = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
 /** A page of deliveries, newest first: by kind, state, part of the target URL, below an id. */
 export function deliveriesPage(filter: { kind?: string; state?: string; target?: string; before?: number }, limit: number): { sql: string; params: Record<string, string | number> } {
   const where: string[] = [];
@@ -47,13 +51,50 @@ export function deliveriesPage(filter: { kind?: string; state?: string; target?:
     params.state = filter.state;
   }
   if (filter.target) {
-    // LIKE patterns treat % and _ as wildcards; a search for "50%" means the characters.
     where.push("target_url LIKE $target ESCAPE '\\'");
-    params.target = `%${filter.target.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    params.target = likeContaining(filter.target);
   }
   if (filter.before !== undefined) {
     where.push("id < $before");
     params.before = filter.before;
   }
   return { sql: `SELECT * FROM deliveries ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY id DESC LIMIT $limit`, params };
+}
+
+/** What a bulk retry picks: failed deliveries up to an id, by kind, target, bot and when they failed. */
+export interface FailedFilter {
+  kind?: string;
+  target?: string;
+  botId?: number;
+  /** When it failed (its last update), from included, to not. */
+  from?: number;
+  to?: number;
+}
+
+/** The count and the ids (oldest first) of the failed deliveries a filter picks, up to `$until`. */
+export function failedMatching(filter: FailedFilter): { count: string; ids: string; params: Record<string, string | number> } {
+  const where = ["state = 'failed'", "id <= $until"];
+  const params: Record<string, string | number> = {};
+  if (filter.kind) {
+    where.push("kind = $kind");
+    params.kind = filter.kind;
+  }
+  if (filter.target) {
+    where.push("target_url LIKE $target ESCAPE '\\'");
+    params.target = likeContaining(filter.target);
+  }
+  if (filter.botId !== undefined) {
+    where.push("bot_id = $bot");
+    params.bot = filter.botId;
+  }
+  if (filter.from !== undefined) {
+    where.push("updated_at >= $from");
+    params.from = filter.from;
+  }
+  if (filter.to !== undefined) {
+    where.push("updated_at < $to");
+    params.to = filter.to;
+  }
+  const clause = where.join(" AND ");
+  return { count: `SELECT count(*) AS n FROM deliveries WHERE ${clause}`, ids: `SELECT id FROM deliveries WHERE ${clause} ORDER BY id`, params };
 }

@@ -7,7 +7,10 @@ import { errors } from "../../http/errors";
 import { keysetCursor, pageOf } from "../../lib/cursor";
 import { MASK, withoutCredentials } from "../../lib/write-only";
 import type { Publish } from "../live/events";
-import { deliveriesPage, PRUNE_BATCH, SQL } from "./repo";
+import { deliveriesPage, failedMatching, PRUNE_BATCH, SQL, type FailedFilter } from "./repo";
+
+/** How fast a bulk retry sends its deliveries again (a recovered target is not flooded). */
+export const RETRY_PER_SECOND = 20;
 
 export type DeliveryKind = "channel_message" | "http_request" | "relay";
 export type DeliveryState = "pending" | "sending" | "succeeded" | "failed";
@@ -89,6 +92,7 @@ export function createDeliveries({ db, clock, onEnqueue, publish = () => {} }: {
   const selectForMessages = db.query<Delivery, [string, string]>(SQL.SELECT_FOR_MESSAGES);
   const retryOne = db.query(SQL.RETRY_ONE);
   const retryFailed = db.query(SQL.RETRY_FAILED);
+  const lastFailedId = db.query<{ id: number | null }, []>(SQL.LAST_FAILED_ID);
   const failAtOnce = db.query<Delivery, [string, number]>(SQL.FAIL_AT_ONCE);
   let wake = onEnqueue;
   const credentialSources = new Map<string, CredentialSource>();
@@ -206,6 +210,34 @@ export function createDeliveries({ db, clock, onEnqueue, publish = () => {} }: {
     },
 
     /** Every failed delivery (that failed since `since`, if given) goes back to the queue. */
+    /** Before a bulk retry: how many failed deliveries the filter picks, up to the newest failed one now. */
+    retryPreview(filter: FailedFilter): { count: number; until_id: number; seconds: number; per_second: number } {
+      const until = lastFailedId.get()?.id ?? 0;
+      const query = failedMatching(filter);
+      const count = db.query<{ n: number }, any>(query.count).get({ ...query.params, until })!.n;
+      return { count, until_id: until, seconds: Math.ceil(count / RETRY_PER_SECOND), per_second: RETRY_PER_SECOND };
+    },
+
+    /**
+     * Queues again the failed deliveries the filter picks (up to `untilId`), paced: the i-th is
+     * due RETRY_PER_SECOND later than the one before, so a target that was down is not met by all
+     * of them at once. The caller confirms the count it was shown.
+     */
+    retryMatching(filter: FailedFilter, untilId: number, expectedCount: number): { retried: number; last_due_at: string } {
+      const query = failedMatching(filter);
+      const now = clock.now();
+      const ids = db.transaction(() => {
+        const ids = db.query<{ id: number }, any>(query.ids).all({ ...query.params, until: untilId }).map((row) => row.id);
+        if (ids.length === 0) throw errors.nothingToRetry();
+        if (ids.length !== expectedCount) throw errors.retryCountChanged(expectedCount, ids.length);
+        ids.forEach((id, i) => retryOne.run(now + Math.floor((i * 1000) / RETRY_PER_SECOND), now, id));
+        return ids;
+      }).immediate();
+      publish("deliveries");
+      if (wake) queueMicrotask(wake);
+      return { retried: ids.length, last_due_at: new Date(now + Math.floor(((ids.length - 1) * 1000) / RETRY_PER_SECOND)).toISOString() };
+    },
+
     retryFailed(since = 0): number {
       const now = clock.now();
       const changed = retryFailed.run(now, now, since).changes;
