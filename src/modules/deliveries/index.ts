@@ -85,7 +85,7 @@ export function deliveriesApi({ auth, deliveries, bots }: { auth: BearerAuth; de
     .post("/retry", ({ body, scope }) => {
       scope.installation();
       if (body.expected_count === undefined) return { retried: deliveries.retryFailed(body.since ? Date.parse(body.since) : 0) };
-      if (body.until_id === undefined) throw errors.validation("field 'until_id': give it with expected_count, as the preview answered it");
+      if (body.until_id === undefined) throw errors.validation("until_id: give it with expected_count, as the preview answered it", "invalid_retry_filter");
       return deliveries.retryMatching(failedFilter(body), body.until_id, body.expected_count);
     }, {
       body: t.Object({
