@@ -169,6 +169,15 @@ paced at 20 a second (each due 50 ms after the one before), so a target that was
 by all of them at once; 409 \`retry_count_changed\` if the filter no longer picks that many. Without
 \`expected_count\` the route keeps its first meaning: every failed delivery (since \`since\`) at once.
 
+## Throttles per target
+\`PUT /api/v1/target-limits\` \`{origin, count, per: "second" | "minute", concurrency?}\` limits a target
+origin (scheme://host:port of the URL given): at most \`count\` requests start in any second or minute
+(a sliding window, so 5 a second is never 10 across a boundary) and at most \`concurrency\` are in
+flight. A delivery over it is not sent and spends no try: it waits, still the head of its contact's
+queue, until the origin has room; a \`Retry-After\` the target answers still delays its retry on top.
+\`GET /api/v1/target-limits\` lists them, \`DELETE /api/v1/target-limits?origin=\` removes one. The limits
+hold for the one server process that sends (the worker's counts are in its memory).
+
 ## Rotating signing secrets
 \`POST /api/v1/inbound-webhooks/{id}/rotate-secret\`, \`POST /api/v1/integrations/webhook/rotate-secret\` and
 \`POST /api/v1/bots/{flow_ns}/rotate-secret\` (http channels; 409 \`no_channel_secret\` otherwise) make a new

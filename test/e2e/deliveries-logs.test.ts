@@ -144,3 +144,22 @@ describe("bulk retry", () => {
     expect(server.db.query("SELECT count(*) AS n FROM deliveries WHERE state = 'failed'").get()).toEqual({ n: 0 });
   });
 });
+
+describe("throttles per target", () => {
+  test("add one from the Deliveries page: listed by origin and kept; a bad one is refused in place; remove it", async () => {
+    await page.goto(`${server.url}/admin/deliveries`);
+    await page.fill("#add-throttle input[name=origin]", `${gateway.url}/sms/anything`);
+    await page.fill("#add-throttle input[name=count]", "5");
+    await page.fill("#add-throttle input[name=concurrency]", "2");
+    await page.click("#add-throttle button[type=submit]");
+    await page.waitForSelector("#throttle-rows");
+    expect(await page.textContent("#throttle-rows")).toContain(`${gateway.url}5 a second, 2 at once`);
+    expect(server.services.targetLimits.list()).toEqual([{ origin: gateway.url, count: 5, per: "second", concurrency: 2 }]);
+    await page.fill("#add-throttle input[name=origin]", "not a url");
+    await page.click("#add-throttle button[type=submit]");
+    await page.waitForSelector("#throttles .error:has-text('an http:// or https:// URL')");
+    await page.click("#throttle-rows button:text('Remove')");
+    await page.waitForSelector("#throttles p:has-text('No throttles')");
+    expect(server.services.targetLimits.list()).toEqual([]);
+  });
+});

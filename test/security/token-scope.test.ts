@@ -124,6 +124,16 @@ const TABLE: Record<string, Row> = {
   "POST /api/v1/contacts/:user_ns/messages": { reach: "bot", ok: 201, request: () => ({ path: `/api/v1/contacts/${a.userNs}/messages`, body: { text: "Hello" } }) },
   "GET /api/v1/contacts/:user_ns/messages": { reach: "bot", ok: 200, request: () => ({ path: `/api/v1/contacts/${a.userNs}/messages` }) },
   "GET /api/v1/deliveries": { reach: "installation", ok: 200, request: () => ({ path: "/api/v1/deliveries" }) },
+  "GET /api/v1/target-limits": { reach: "installation", ok: 200, request: () => ({ path: "/api/v1/target-limits" }) },
+  "PUT /api/v1/target-limits": { reach: "installation", ok: 200, request: () => ({ path: "/api/v1/target-limits", body: { origin: "https://crm.example.com", count: 5, per: "second" } }) },
+  "DELETE /api/v1/target-limits": {
+    reach: "installation",
+    ok: 204,
+    request: () => {
+      server.services.targetLimits.put({ origin: "https://gone.example.com", count: 1, per: "second" });
+      return { path: "/api/v1/target-limits?origin=https://gone.example.com" };
+    },
+  },
   "POST /api/v1/deliveries/retry/preview": { reach: "installation", ok: 200, request: () => ({ path: "/api/v1/deliveries/retry/preview", body: {} }) },
   "POST /api/v1/deliveries/retry": { reach: "installation", ok: 200, request: () => ({ path: "/api/v1/deliveries/retry", body: { state: "failed" } }) },
   "GET /api/v1/deliveries/:id": { reach: "bot", ok: 200, request: () => ({ path: `/api/v1/deliveries/${a.deliveryId}` }) },

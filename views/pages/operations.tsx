@@ -1,6 +1,7 @@
 /** @jsxImportSource @kitajs/html */
 // Deliveries (the outbound queue) and the installation settings form.
 import type { Attempt, Delivery } from "../../src/modules/deliveries/service";
+import type { TargetLimit } from "../../src/modules/deliveries/throttle";
 import type { TeamSettings } from "../../src/modules/settings/service";
 import { ErrorText, Layout, Live } from "../layout";
 import { requestLine, utc } from "../format";
@@ -254,7 +255,63 @@ export function DeliveryDetail({ detail }: { detail?: DeliveryDetailView }) {
   );
 }
 
-export function DeliveriesPage({ csrf, view }: { csrf: string; view: DeliveriesView }) {
+/** Throttles per target origin: at most so many requests a second or minute, and in flight. */
+export function ThrottlesSection({ limits, error }: { limits: TargetLimit[]; error?: string }) {
+  return (
+    <section id="throttles" class="card">
+      <h2>Throttles per target</h2>
+      <p class="muted small-text">
+        A target that can take only so much: its deliveries wait their turn (no try is spent, each contact's order holds), and a Retry-After it sends still counts.
+      </p>
+      {limits.length ? (
+        <table id="throttle-rows">
+          <tbody>
+            {limits.map((limit) => (
+              <tr>
+                <td>
+                  <code safe>{limit.origin}</code>
+                </td>
+                <td safe>{`${limit.count} a ${limit.per}${limit.concurrency ? `, ${limit.concurrency} at once` : ""}`}</td>
+                <td class="actions">
+                  <button type="button" class="danger small" hx-post="/admin/throttles/delete" hx-vals={JSON.stringify({ origin: limit.origin })} hx-target="#throttles" hx-swap="outerHTML">
+                    Remove
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : (
+        <p class="muted">No throttles: deliveries go as fast as the worker sends.</p>
+      )}
+      <form class="row" id="add-throttle" hx-post="/admin/throttles" hx-target="#throttles" hx-swap="outerHTML">
+        <label>
+          Target URL
+          <input name="origin" required placeholder="https://crm.example.com" />
+        </label>
+        <label>
+          At most
+          <input name="count" type="number" min="1" required class="short" value="5" />
+        </label>
+        <label>
+          per
+          <select name="per">
+            <option value="second">second</option>
+            <option value="minute">minute</option>
+          </select>
+        </label>
+        <label>
+          At once (optional)
+          <input name="concurrency" type="number" min="1" class="short" />
+        </label>
+        <button type="submit" class="secondary">Save throttle</button>
+      </form>
+      <ErrorText message={error} />
+    </section>
+  );
+}
+
+export function DeliveriesPage({ csrf, view, limits }: { csrf: string; view: DeliveriesView; limits: TargetLimit[] }) {
   return (
     <Layout title="Deliveries" csrf={csrf} active="deliveries" live={["deliveries"]}>
       <h1>Deliveries</h1>
@@ -266,6 +323,7 @@ export function DeliveriesPage({ csrf, view }: { csrf: string; view: DeliveriesV
       <Live topic="deliveries" url="/admin/deliveries/list" target="delivery-list" include="#deliveries form">
         <DeliveriesSection {...view} />
       </Live>
+      <ThrottlesSection limits={limits} />
     </Layout>
   );
 }

@@ -8,8 +8,10 @@ import type { Webhooks } from "../inbound/service";
 import type { SubFlows } from "../livechat/subflows";
 import type { Accounts } from "./accounts";
 import { formOf, html, section, sessionGuard } from "./http";
+import { errors } from "../../http/errors";
+import type { TargetLimits } from "../deliveries/target-limits";
 import { contactName } from "../../../views/format";
-import { DELIVERY_STATES, DeliveriesPage, DeliveriesSection, DeliveryDetail, DeliveryList, type Cause, type DeliveriesView, type DeliveryDetailView } from "../../../views/pages/operations";
+import { DELIVERY_STATES, DeliveriesPage, ThrottlesSection, DeliveriesSection, DeliveryDetail, DeliveryList, type Cause, type DeliveriesView, type DeliveryDetailView } from "../../../views/pages/operations";
 
 export interface DeliveryViewsDeps {
   deliveries: Deliveries;
@@ -69,23 +71,41 @@ export type DeliveryViews = ReturnType<typeof createDeliveryViews>;
 
 const filterOf = (query: Record<string, string | undefined>): DeliveryFilter => ({ state: query.state, target: query.target, kind: query.kind, cursor: query.cursor });
 
-export function deliveryPages({ accounts, publicUrl, deliveries, views }: { accounts: Accounts; publicUrl: () => string; deliveries: Deliveries; views: DeliveryViews }) {
+export function deliveryPages({ accounts, publicUrl, deliveries, views, targetLimits }: { accounts: Accounts; publicUrl: () => string; deliveries: Deliveries; views: DeliveryViews; targetLimits: TargetLimits }) {
   return new Elysia({ name: "admin-delivery-pages", prefix: "/admin" })
     .use(sessionGuard({ accounts, publicUrl }))
     .get("/deliveries", ({ session, query, isHtmx }) => {
       const view = views.list(filterOf(query));
-      return html(isHtmx ? DeliveriesSection(view) : DeliveriesPage({ csrf: session!.csrf_token, view }));
+      return html(isHtmx ? DeliveriesSection(view) : DeliveriesPage({ csrf: session!.csrf_token, view, limits: targetLimits.list() }));
     })
     .get("/deliveries/list", ({ query }) => html(DeliveryList(views.list(filterOf(query)))))
     .get("/deliveries/:id", ({ params, session, isHtmx }) => {
       const detail = views.detail(deliveries.get(params.id));
       // Opened from a link elsewhere (a contact's requests): the whole page, with it shown.
-      return html(isHtmx ? DeliveryDetail({ detail }) : DeliveriesPage({ csrf: session!.csrf_token, view: { ...views.list({}), detail } }));
+      return html(isHtmx ? DeliveryDetail({ detail }) : DeliveriesPage({ csrf: session!.csrf_token, view: { ...views.list({}), detail }, limits: targetLimits.list() }));
     })
     .post("/deliveries/:id/retry", ({ params }) => {
       const delivery = deliveries.retry(params.id);
       return html(DeliveriesSection({ ...views.list(), detail: views.detail(delivery), notice: "Queued again." }));
     })
+    .post("/throttles", ({ body }) => {
+      const form = formOf(body);
+      return section(() => {
+        const count = Number(form.count);
+        const concurrency = form.concurrency ? Number(form.concurrency) : null;
+        if (!Number.isInteger(count) || count < 1 || (concurrency !== null && (!Number.isInteger(concurrency) || concurrency < 1))) {
+          throw errors.validation("At most and At once are whole numbers of at least 1.", "invalid_target_limit");
+        }
+        targetLimits.put({ origin: String(form.origin ?? ""), count, per: form.per === "minute" ? "minute" : "second", concurrency });
+        return ThrottlesSection({ limits: targetLimits.list() });
+      }, (error) => ThrottlesSection({ limits: targetLimits.list(), error }));
+    })
+    .post("/throttles/delete", ({ body }) =>
+      section(() => {
+        targetLimits.remove(String(formOf(body).origin ?? ""));
+        return ThrottlesSection({ limits: targetLimits.list() });
+      }, (error) => ThrottlesSection({ limits: targetLimits.list(), error })),
+    )
     .get("/deliveries/retry-check", ({ query }) => {
       const filter = filterOf(query);
       const confirm = deliveries.retryPreview({ target: filter.target || undefined, kind: filter.kind || undefined });

@@ -6,6 +6,7 @@ import type { BearerAuth } from "../tokens/index";
 import type { TokenScope } from "../tokens/scope";
 import { attemptToJson, deliveryToJson, DELIVERY_STATES, RETRY_PER_SECOND, type Deliveries, type Delivery } from "./service";
 import type { FailedFilter } from "./repo";
+import type { TargetLimits } from "./target-limits";
 import type { Bots } from "../bots/service";
 
 const deliveryJson = t.Object({
@@ -105,4 +106,40 @@ export function deliveriesApi({ auth, deliveries, bots }: { auth: BearerAuth; de
       return { ...deliveryToJson(delivery), attempt_log: deliveries.attempts(delivery).map(attemptToJson) };
     }, { detail: { summary: "One delivery with every attempt", responses: documented({ 200: t.Object({ ...deliveryJson.properties, attempt_log: t.Array(attemptJson) }) }) } })
     .post("/:id/retry", ({ params, scope }) => deliveryToJson(deliveries.retry(scoped(scope, params.id).public_id)), { detail: { summary: "Queue a failed delivery again (409 when it is not failed)", responses: documented({ 200: deliveryJson }, { 409: "The delivery has not failed (`delivery_not_failed`)." }) } });
+}
+
+const targetLimitJson = t.Object({
+  origin: t.String({ description: "scheme://host:port: every request to it counts" }),
+  count: t.Integer({ minimum: 1 }),
+  per: t.UnionEnum(["second", "minute"]),
+  concurrency: t.Nullable(t.Integer({ minimum: 1, description: "Requests in flight at once; null: no limit" })),
+}, { title: "TargetLimit" });
+
+/** Throttles per target origin: installation-wide settings the relay worker honours. */
+export function targetLimitsApi({ auth, targetLimits }: { auth: BearerAuth; targetLimits: TargetLimits }) {
+  return new Elysia({ name: "target-limits-api", prefix: "/target-limits", detail: { tags: ["Deliveries"] } })
+    .use(auth)
+    .get("", ({ scope }) => (scope.installation(), { data: targetLimits.list() }), {
+      detail: { summary: "Throttles per target origin", responses: documented({ 200: t.Object({ data: t.Array(targetLimitJson) }) }) },
+    })
+    .put("", ({ body, scope }) => (scope.installation(), targetLimits.put(body as Parameters<TargetLimits["put"]>[0])), {
+      body: t.Object({
+        origin: t.String({ maxLength: 300, description: "A URL of the target; its origin (scheme://host:port) is what is throttled" }),
+        count: t.Integer({ minimum: 1, maximum: 100_000, description: "Requests started at most in any window of `per`" }),
+        per: oneOf(["second", "minute"]),
+        concurrency: t.Optional(t.Nullable(t.Integer({ minimum: 1, maximum: 1000 }))),
+      }),
+      detail: {
+        summary: "Set a target origin's throttle: at most `count` requests started in any second or minute (sliding), and at most `concurrency` in flight; a delivery over it waits without spending a try, in its contact's order",
+        responses: documented({ 200: targetLimitJson }),
+      },
+    })
+    .delete("", ({ query, set, scope }) => {
+      scope.installation();
+      targetLimits.remove(query.origin);
+      set.status = 204;
+    }, {
+      query: t.Object({ origin: t.String({ maxLength: 300 }) }),
+      detail: { summary: "Remove a target origin's throttle", responses: documented({ 204: null }) },
+    });
 }

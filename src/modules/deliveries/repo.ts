@@ -16,6 +16,12 @@ export const SQL = {
   COUNT_BY_STATE: "SELECT state, count(*) AS n FROM deliveries GROUP BY state",
   SELECT_FOR_MESSAGES: "SELECT * FROM deliveries WHERE kind = ? AND message_id IN (SELECT value FROM json_each(?))",
   RETRY_ONE: `UPDATE deliveries SET state = 'pending', next_attempt_at = ?, lease_until = NULL, updated_at = ? WHERE id = ? AND state = 'failed'`,
+  // Throttles per target origin (migration 21): a handful of rows, read whole into memory.
+  SELECT_TARGET_LIMITS: "SELECT * FROM target_limits ORDER BY origin",
+  UPSERT_TARGET_LIMIT: `INSERT INTO target_limits (origin, count, per, concurrency, updated_at) VALUES (?, ?, ?, ?, ?)
+  ON CONFLICT (origin) DO UPDATE SET count = excluded.count, per = excluded.per, concurrency = excluded.concurrency, updated_at = excluded.updated_at`,
+  DELETE_TARGET_LIMIT: "DELETE FROM target_limits WHERE origin = ?",
+  POSTPONE: "UPDATE deliveries SET state = 'pending', lease_until = NULL, next_attempt_at = ? WHERE id = ?",
   LAST_FAILED_ID: "SELECT max(id) AS id FROM deliveries WHERE state = 'failed'",
   RETRY_FAILED: `UPDATE deliveries SET state = 'pending', next_attempt_at = ?, lease_until = NULL, updated_at = ? WHERE state = 'failed' AND updated_at >= ?`,
   // The oldest due row of each ordering key only: a key's later rows wait for its earlier ones.

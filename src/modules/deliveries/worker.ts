@@ -13,6 +13,8 @@ import { judge, parseRetryAfter, retryDelayMs } from "./retry";
 import { resolveTarget, systemLookup, type Lookup } from "./target-policy";
 import { SQL } from "./repo";
 import { readStreamCapped } from "../../http/body";
+import { originOf } from "../../lib/write-only";
+import { createThrottle, type TargetLimit } from "./throttle";
 
 export const RESPONSE_BYTES_KEPT = 2048;
 /** An http_request's answer is read this far, for its action's response handling (only the first RESPONSE_BYTES_KEPT are kept). */
@@ -34,6 +36,8 @@ export interface WorkerDeps {
   log?: (line: Record<string, unknown>) => void;
   hourly?: HourlyCounts;
   metrics?: Metrics;
+  /** Throttles per target origin (see throttle.ts); none when absent. */
+  limitFor?: (origin: string) => TargetLimit | null;
   /**
    * Hears every finished attempt inside its transaction (a message's state follows its
    * delivery; an http_request's action reads the answer).
@@ -59,6 +63,8 @@ export function createWorker(deps: WorkerDeps) {
   const releaseOne = db.query(SQL.RELEASE_ONE);
   const insertAttempt = db.query(SQL.INSERT_ATTEMPT);
   const finish = db.query(SQL.FINISH);
+  const postpone = db.query(SQL.POSTPONE);
+  const throttle = createThrottle(deps.limitFor ?? (() => null));
 
   const inFlight = new Map<number, Promise<void>>();
   const stopController = new AbortController();
@@ -67,12 +73,25 @@ export function createWorker(deps: WorkerDeps) {
   let pumping = false;
   let pumpAgain = false;
 
+  /**
+   * Leases due deliveries to send. One whose target origin is at its throttle is not sent: it
+   * waits (no try counted) until the origin has room, still the head of its contact's queue.
+   */
   function claim(limit: number, timeoutMs: number): Delivery[] {
     return db.transaction(() => {
       const now = clock.now();
-      const rows = claimable.all({ now, limit });
-      for (const row of rows) lease.run(now + timeoutMs + LEASE_MARGIN_MS, now, row.id);
-      return rows;
+      const claimed: Delivery[] = [];
+      for (const row of claimable.all({ now, limit })) {
+        const origin = originOf(row.target_url);
+        const room = origin ? throttle.take(origin, now) : { ok: true as const };
+        if (!room.ok) {
+          postpone.run(now + room.waitMs, row.id);
+          continue;
+        }
+        lease.run(now + timeoutMs + LEASE_MARGIN_MS, now, row.id);
+        claimed.push(row);
+      }
+      return claimed;
     }).immediate();
   }
 
@@ -212,6 +231,8 @@ export function createWorker(deps: WorkerDeps) {
               releaseOne.run(delivery.id);
             })
             .finally(() => {
+              const origin = originOf(delivery.target_url);
+              if (origin) throttle.finished(origin);
               inFlight.delete(delivery.id);
               pumpSoon();
             });
