@@ -33,7 +33,7 @@ import { liveRoutes } from "./modules/live/index";
 import { createDeliveryViews, deliveryPages } from "./modules/admin/deliveries";
 import { createChannels } from "./modules/channels/service";
 import { channelRoutes, messagesApi } from "./modules/channels/index";
-import { deliveriesApi, targetLimitsApi } from "./modules/deliveries/index";
+import { deliveriesApi, targetLimitsApi, targetsApi } from "./modules/deliveries/index";
 import { createIntegration } from "./modules/livechat/integration";
 import { createRelay } from "./modules/livechat/relay";
 import { createSubFlows } from "./modules/livechat/subflows";
@@ -52,6 +52,7 @@ import { createResponseHandling } from "./modules/inbound/response-handling";
 import { createCsvExport } from "./modules/contacts/csv-export";
 import { createCsvImports } from "./modules/contacts/csv-import";
 import { createTargetLimits } from "./modules/deliveries/target-limits";
+import { createCircuits } from "./modules/deliveries/circuits";
 import { importPages } from "./modules/admin/imports";
 import { actionCredentials } from "./modules/inbound/actions";
 import { providerCredentials } from "./modules/channels/providers";
@@ -122,6 +123,7 @@ export function createServices({ db, clock, publicUrl, flush, importsDir = null 
   const testPayloads = createTestPayloads({ db, clock });
   const csvExport = createCsvExport({ db, contacts, fields });
   const targetLimits = createTargetLimits({ db, clock });
+  const circuits = createCircuits({ db });
   const csvImports = createCsvImports({ db, clock, dir: importsDir, bots, fields, contacts });
   const searchIndexer = createSearchIndexer({ db, groupCommit, stages });
   const receiver = createReceiver({ db, groupCommit, clock, bots, fields, contacts, channels, deliveries, webhooks, logs, hourly, stages });
@@ -168,7 +170,7 @@ export function createServices({ db, clock, publicUrl, flush, importsDir = null 
     if (delivery.kind === "channel_message") messages.setState(delivery.message_id, state === "succeeded" ? "sent" : "failed");
     else messages.touched(delivery.message_id);
   };
-  return { live, onAttempted, groupCommit, stages, searchIndexer, hourly, preview, testPayloads, replays, csvExport, csvImports, targetLimits, bots, fields, contacts, tags, tokens, accounts, settings, messages, deliveries, channels, webhooks, logs, receiver, integration, relay, subFlows, liveChat };
+  return { live, onAttempted, groupCommit, stages, searchIndexer, hourly, preview, testPayloads, replays, csvExport, csvImports, targetLimits, circuits, bots, fields, contacts, tags, tokens, accounts, settings, messages, deliveries, channels, webhooks, logs, receiver, integration, relay, subFlows, liveChat };
 }
 
 export type Services = ReturnType<typeof createServices>;
@@ -235,6 +237,7 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
     .use(messagesApi({ auth, db, contacts, messages, channels }))
     .use(deliveriesApi({ auth, deliveries, bots }))
     .use(targetLimitsApi({ auth, targetLimits: services.targetLimits }))
+    .use(targetsApi({ auth, clock, circuits: services.circuits }))
     .use(liveChatApi({ auth, clock, bots, contacts, integration, relay, subFlows, webhooks }));
 
   const subscriberDeps = { tokens, bots, contacts, fields, tags: services.tags, messages, webhooks, subFlows, liveChat, publicUrl };
@@ -303,7 +306,7 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
     .use(subscriberFlowApi(subscriberDeps))
     .use(adminRoutes({ config, clock, clientIp, adminReady: deps.adminReady ?? (() => Promise.resolve()), accounts, loginLimiter: createLoginLimiter({ clock: deps.clock }), metrics, hourly: services.hourly, bots, fields, contacts, csvExport: services.csvExport, tokens, settings, webhooks, messages, deliveries, integration, publicUrl }))
     .use(liveRoutes({ accounts, publicUrl, live: services.live, keepOpen: deps.keepOpen }))
-    .use(deliveryPages({ accounts, publicUrl, deliveries, views: deliveryViews, targetLimits: services.targetLimits }))
+    .use(deliveryPages({ accounts, clock, publicUrl, deliveries, views: deliveryViews, targetLimits: services.targetLimits, circuits: services.circuits }))
     .use(liveChatPages({ accounts, clock, bots, contacts, deliveries, deliveryViews, integration, relay, publicUrl }))
     .use(messagingPages({ db, clock, accounts, bots, contacts, messages, deliveries, channels, publicUrl }))
     .use(importPages({ accounts, publicUrl, bots, fields, csvImports: services.csvImports }))

@@ -124,7 +124,7 @@ export async function startServer(config: Config, { log = jsonLogger, announce =
     services,
   );
   const retention = createRetention({ db, clock, settings: services.settings, deliveries: services.deliveries, hourly: services.hourly });
-  const worker = createWorker({ db, clock, settings: services.settings, deliveries: services.deliveries, groupCommit: services.groupCommit, hourly: services.hourly, metrics, log, onAttempted: services.onAttempted, limitFor: services.targetLimits.forOrigin, ...workerOptions });
+  const worker = createWorker({ db, clock, settings: services.settings, deliveries: services.deliveries, groupCommit: services.groupCommit, hourly: services.hourly, metrics, log, onAttempted: services.onAttempted, limitFor: services.targetLimits.forOrigin, circuits: services.circuits, ...workerOptions });
 
   /** Every request's common frame: metrics by route and one log line. */
   function record(request: Request, path: string, route: string, response: Response, started: number): Response {

@@ -178,6 +178,16 @@ queue, until the origin has room; a \`Retry-After\` the target answers still del
 \`GET /api/v1/target-limits\` lists them, \`DELETE /api/v1/target-limits?origin=\` removes one. The limits
 hold for the one server process that sends (the worker's counts are in its memory).
 
+## Circuit breaking per target
+The relay worker watches each target origin: when at least 10 tries in 5 minutes found it
+unavailable 70% of the time or more (no answer, 408, 429, 5xx), its circuit opens. Its deliveries
+then wait without spending tries (each contact's order holds), and one probe (a real delivery)
+goes out after 30 s, then at doubling intervals up to an hour; the first probe that succeeds closes
+the circuit and the rest go. A circuit open for 5 days is disabled: no more probes until it is
+enabled by hand (\`POST /api/v1/targets/enable {origin}\`). \`GET /api/v1/targets\` lists every target
+tried in the last 5 minutes or with a circuit not closed: state, tries, failures, next probe, last
+error. The circuit's state is kept in the database, so a restart keeps it.
+
 ## Rotating signing secrets
 \`POST /api/v1/inbound-webhooks/{id}/rotate-secret\`, \`POST /api/v1/integrations/webhook/rotate-secret\` and
 \`POST /api/v1/bots/{flow_ns}/rotate-secret\` (http channels; 409 \`no_channel_secret\` otherwise) make a new

@@ -163,3 +163,19 @@ describe("throttles per target", () => {
     expect(server.services.targetLimits.list()).toEqual([]);
   });
 });
+
+describe("targets", () => {
+  test("a target whose circuit opened is listed with its failure rate and last error, and can be closed by hand", async () => {
+    for (let i = 0; i < 10; i++) server.services.circuits.record("https://crm.example.com", 503, null, Date.now());
+    await page.goto(`${server.url}/admin/deliveries`);
+    const row = await page.textContent("#target-rows tr:has-text('https://crm.example.com')");
+    expect(row).toContain("open, next probe");
+    expect(row).toContain("10 of 10 (100%)");
+    expect(row).toContain("HTTP 503");
+    await page.click("#target-rows tr:has-text('https://crm.example.com') button:text('Close circuit')");
+    // Closed by hand, with no tries since: it leaves the list until it is tried again.
+    await page.waitForSelector("#target-rows tr:has-text('https://crm.example.com')", { state: "detached" });
+    expect(server.services.circuits.health(Date.now()).find((t) => t.origin === "https://crm.example.com")).toBeUndefined();
+    expect(server.services.circuits.admit("https://crm.example.com", Date.now())).toEqual({ ok: true });
+  });
+});

@@ -124,6 +124,16 @@ const TABLE: Record<string, Row> = {
   "POST /api/v1/contacts/:user_ns/messages": { reach: "bot", ok: 201, request: () => ({ path: `/api/v1/contacts/${a.userNs}/messages`, body: { text: "Hello" } }) },
   "GET /api/v1/contacts/:user_ns/messages": { reach: "bot", ok: 200, request: () => ({ path: `/api/v1/contacts/${a.userNs}/messages` }) },
   "GET /api/v1/deliveries": { reach: "installation", ok: 200, request: () => ({ path: "/api/v1/deliveries" }) },
+  "GET /api/v1/targets": { reach: "installation", ok: 200, request: () => ({ path: "/api/v1/targets" }) },
+  "POST /api/v1/targets/enable": {
+    reach: "installation",
+    ok: 200,
+    request: () => {
+      // Ten failures open the circuit this request closes.
+      for (let i = 0; i < 10; i++) server.services.circuits.record("https://down.example.com", 503, null, Date.now());
+      return { path: "/api/v1/targets/enable", body: { origin: "https://down.example.com" } };
+    },
+  },
   "GET /api/v1/target-limits": { reach: "installation", ok: 200, request: () => ({ path: "/api/v1/target-limits" }) },
   "PUT /api/v1/target-limits": { reach: "installation", ok: 200, request: () => ({ path: "/api/v1/target-limits", body: { origin: "https://crm.example.com", count: 5, per: "second" } }) },
   "DELETE /api/v1/target-limits": {

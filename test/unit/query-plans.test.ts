@@ -59,6 +59,7 @@ const SCANS_ALLOWED: Record<string, string> = {
   "livechat.SELECT_INTEGRATION": "one integration row",
   "deliveries.COUNT_BY_STATE": "counts by state walk the state index",
   "deliveries.SELECT_TARGET_LIMITS": "every target limit is read once into memory (a handful)",
+  "deliveries.SELECT_CIRCUITS": "every circuit is read once into memory (a handful)",
   "deliveries page": "the unfiltered Deliveries page walks newest first by id (the primary key)",
   "deliveries page by kind and target": "part of a URL cannot use an index: the search walks newest first",
   "admin.DELETE_EXPIRED_SESSIONS": "the one admin's sessions: a handful of rows",

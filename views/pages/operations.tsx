@@ -2,6 +2,7 @@
 // Deliveries (the outbound queue) and the installation settings form.
 import type { Attempt, Delivery } from "../../src/modules/deliveries/service";
 import type { TargetLimit } from "../../src/modules/deliveries/throttle";
+import type { TargetHealth } from "../../src/modules/deliveries/circuits";
 import type { TeamSettings } from "../../src/modules/settings/service";
 import { ErrorText, Layout, Live } from "../layout";
 import { requestLine, utc } from "../format";
@@ -255,6 +256,58 @@ export function DeliveryDetail({ detail }: { detail?: DeliveryDetailView }) {
   );
 }
 
+/** What the relay worker sees of each target: its circuit, tries and failures in 5 minutes, last error. */
+export function TargetsSection({ targets, error }: { targets: TargetHealth[]; error?: string }) {
+  return (
+    <section id="targets" class="card">
+      <h2>Targets</h2>
+      <p class="muted small-text">
+        A target that fails 70% of at least 10 tries in 5 minutes has its circuit opened: its deliveries wait without spending tries, one probe goes out at growing
+        intervals, and the first that succeeds closes it. After 5 days failing it is disabled until you enable it.
+      </p>
+      {targets.length ? (
+        <table id="target-rows">
+          <thead>
+            <tr>
+              <th>Target</th>
+              <th>Circuit</th>
+              <th>Failed (5 min)</th>
+              <th>Last error</th>
+              <th></th>
+            </tr>
+          </thead>
+          <tbody>
+            {targets.map((target) => (
+              <tr>
+                <td>
+                  <code safe>{target.origin}</code>
+                </td>
+                <td>
+                  <span class={`badge circuit-${target.state}`} safe>{target.state === "open" && target.next_probe_at ? `open, next probe ${target.next_probe_at.replace("T", " ").slice(11, 19)} UTC` : target.state}</span>
+                </td>
+                <td safe>{target.attempts ? `${target.failures} of ${target.attempts} (${Math.round((100 * target.failures) / target.attempts)}%)` : "—"}</td>
+                <td class="muted" safe>{target.last_error ?? "—"}</td>
+                <td class="actions">
+                  {target.state !== "closed" ? (
+                    <button type="button" class="secondary small" hx-post="/admin/targets/enable" hx-vals={JSON.stringify({ origin: target.origin })} hx-target="#targets" hx-swap="outerHTML">
+                      {target.state === "disabled" ? "Enable" : "Close circuit"}
+                    </button>
+                  ) : (
+                    ""
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : (
+        <p class="muted">No target tried in the last 5 minutes.</p>
+      )}
+      <ErrorText message={error} />
+    </section>
+  );
+}
+
 /** Throttles per target origin: at most so many requests a second or minute, and in flight. */
 export function ThrottlesSection({ limits, error }: { limits: TargetLimit[]; error?: string }) {
   return (
@@ -311,7 +364,7 @@ export function ThrottlesSection({ limits, error }: { limits: TargetLimit[]; err
   );
 }
 
-export function DeliveriesPage({ csrf, view, limits }: { csrf: string; view: DeliveriesView; limits: TargetLimit[] }) {
+export function DeliveriesPage({ csrf, view, limits, targets }: { csrf: string; view: DeliveriesView; limits: TargetLimit[]; targets: TargetHealth[] }) {
   return (
     <Layout title="Deliveries" csrf={csrf} active="deliveries" live={["deliveries"]}>
       <h1>Deliveries</h1>
@@ -323,6 +376,7 @@ export function DeliveriesPage({ csrf, view, limits }: { csrf: string; view: Del
       <Live topic="deliveries" url="/admin/deliveries/list" target="delivery-list" include="#deliveries form">
         <DeliveriesSection {...view} />
       </Live>
+      <TargetsSection targets={targets} />
       <ThrottlesSection limits={limits} />
     </Layout>
   );

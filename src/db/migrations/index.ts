@@ -21,5 +21,6 @@ import followUps from "./0018_follow_ups";
 import contactImports from "./0019_contact_imports";
 import secretRotation from "./0020_secret_rotation";
 import targetLimits from "./0021_target_limits";
+import targetCircuits from "./0022_target_circuits";
 
-export const migrations: readonly Migration[] = [init, inboundWebhooks, deliveriesWorker, liveChat, contactSearch, contactNameIndexes, tokenAccess, logsById, hourlyCounts, deliverySecretRefs, messageRelay, messageErrors, tagsAndGender, searchBehindWrites, conditionsAndReplies, testPayloads, bulkReplays, followUps, contactImports, secretRotation, targetLimits];
+export const migrations: readonly Migration[] = [init, inboundWebhooks, deliveriesWorker, liveChat, contactSearch, contactNameIndexes, tokenAccess, logsById, hourlyCounts, deliverySecretRefs, messageRelay, messageErrors, tagsAndGender, searchBehindWrites, conditionsAndReplies, testPayloads, bulkReplays, followUps, contactImports, secretRotation, targetLimits, targetCircuits];

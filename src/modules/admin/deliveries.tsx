@@ -10,8 +10,10 @@ import type { Accounts } from "./accounts";
 import { formOf, html, section, sessionGuard } from "./http";
 import { errors } from "../../http/errors";
 import type { TargetLimits } from "../deliveries/target-limits";
+import type { Circuits } from "../deliveries/circuits";
+import type { Clock } from "../../lib/clock";
 import { contactName } from "../../../views/format";
-import { DELIVERY_STATES, DeliveriesPage, ThrottlesSection, DeliveriesSection, DeliveryDetail, DeliveryList, type Cause, type DeliveriesView, type DeliveryDetailView } from "../../../views/pages/operations";
+import { DELIVERY_STATES, DeliveriesPage, TargetsSection, ThrottlesSection, DeliveriesSection, DeliveryDetail, DeliveryList, type Cause, type DeliveriesView, type DeliveryDetailView } from "../../../views/pages/operations";
 
 export interface DeliveryViewsDeps {
   deliveries: Deliveries;
@@ -71,22 +73,27 @@ export type DeliveryViews = ReturnType<typeof createDeliveryViews>;
 
 const filterOf = (query: Record<string, string | undefined>): DeliveryFilter => ({ state: query.state, target: query.target, kind: query.kind, cursor: query.cursor });
 
-export function deliveryPages({ accounts, publicUrl, deliveries, views, targetLimits }: { accounts: Accounts; publicUrl: () => string; deliveries: Deliveries; views: DeliveryViews; targetLimits: TargetLimits }) {
+export function deliveryPages({ accounts, clock, publicUrl, deliveries, views, targetLimits, circuits }: { accounts: Accounts; clock: Clock; publicUrl: () => string; deliveries: Deliveries; views: DeliveryViews; targetLimits: TargetLimits; circuits: Circuits }) {
+  const page = (csrf: string, view: DeliveriesView) => DeliveriesPage({ csrf, view, limits: targetLimits.list(), targets: circuits.health(clock.now()) });
   return new Elysia({ name: "admin-delivery-pages", prefix: "/admin" })
     .use(sessionGuard({ accounts, publicUrl }))
     .get("/deliveries", ({ session, query, isHtmx }) => {
       const view = views.list(filterOf(query));
-      return html(isHtmx ? DeliveriesSection(view) : DeliveriesPage({ csrf: session!.csrf_token, view, limits: targetLimits.list() }));
+      return html(isHtmx ? DeliveriesSection(view) : page(session!.csrf_token, view));
     })
     .get("/deliveries/list", ({ query }) => html(DeliveryList(views.list(filterOf(query)))))
     .get("/deliveries/:id", ({ params, session, isHtmx }) => {
       const detail = views.detail(deliveries.get(params.id));
       // Opened from a link elsewhere (a contact's requests): the whole page, with it shown.
-      return html(isHtmx ? DeliveryDetail({ detail }) : DeliveriesPage({ csrf: session!.csrf_token, view: { ...views.list({}), detail }, limits: targetLimits.list() }));
+      return html(isHtmx ? DeliveryDetail({ detail }) : page(session!.csrf_token, { ...views.list({}), detail }));
     })
     .post("/deliveries/:id/retry", ({ params }) => {
       const delivery = deliveries.retry(params.id);
       return html(DeliveriesSection({ ...views.list(), detail: views.detail(delivery), notice: "Queued again." }));
+    })
+    .post("/targets/enable", ({ body }) => {
+      circuits.enable(String(formOf(body).origin ?? ""), clock.now());
+      return html(TargetsSection({ targets: circuits.health(clock.now()) }));
     })
     .post("/throttles", ({ body }) => {
       const form = formOf(body);

@@ -6,7 +6,9 @@ import type { BearerAuth } from "../tokens/index";
 import type { TokenScope } from "../tokens/scope";
 import { attemptToJson, deliveryToJson, DELIVERY_STATES, RETRY_PER_SECOND, type Deliveries, type Delivery } from "./service";
 import type { FailedFilter } from "./repo";
-import type { TargetLimits } from "./target-limits";
+import { targetOrigin, type TargetLimits } from "./target-limits";
+import type { Circuits } from "./circuits";
+import type { Clock } from "../../lib/clock";
 import type { Bots } from "../bots/service";
 
 const deliveryJson = t.Object({
@@ -141,5 +143,33 @@ export function targetLimitsApi({ auth, targetLimits }: { auth: BearerAuth; targ
     }, {
       query: t.Object({ origin: t.String({ maxLength: 300 }) }),
       detail: { summary: "Remove a target origin's throttle", responses: documented({ 204: null }) },
+    });
+}
+
+const targetHealthJson = t.Object({
+  origin: t.String(),
+  state: t.UnionEnum(["closed", "open", "disabled"], { description: "open: its deliveries wait and one probe goes out at growing intervals; disabled: failing for 5 days, waiting to be enabled by hand" }),
+  attempts: t.Integer({ description: "Tries in the last 5 minutes" }),
+  failures: t.Integer({ description: "Of those, how many found the target unavailable (no answer, 408, 429, 5xx)" }),
+  failing_since: t.Nullable(t.String()),
+  next_probe_at: t.Nullable(t.String()),
+  last_error: t.Nullable(t.String()),
+}, { title: "TargetHealth" });
+
+/** Circuit breaking per target origin: what the worker sees of each target, and enabling one by hand. */
+export function targetsApi({ auth, clock, circuits }: { auth: BearerAuth; clock: Clock; circuits: Circuits }) {
+  return new Elysia({ name: "targets-api", prefix: "/targets", detail: { tags: ["Deliveries"] } })
+    .use(auth)
+    .get("", ({ scope }) => (scope.installation(), { data: circuits.health(clock.now()) }), {
+      detail: { summary: "Targets tried in the last 5 minutes or with a circuit open: state, tries, failures, last error", responses: documented({ 200: t.Object({ data: t.Array(targetHealthJson) }) }) },
+    })
+    .post("/enable", ({ body, scope }) => {
+      scope.installation();
+      const origin = targetOrigin(body.origin);
+      if (!circuits.enable(origin, clock.now())) throw errors.notFound("open circuit for", origin);
+      return { origin, state: "closed" as const };
+    }, {
+      body: t.Object({ origin: t.String({ maxLength: 300 }) }),
+      detail: { summary: "Close a target's circuit by hand (a disabled target sends again)", responses: documented({ 200: t.Object({ origin: t.String(), state: t.Literal("closed") }) }) },
     });
 }

@@ -22,6 +22,11 @@ export const SQL = {
   ON CONFLICT (origin) DO UPDATE SET count = excluded.count, per = excluded.per, concurrency = excluded.concurrency, updated_at = excluded.updated_at`,
   DELETE_TARGET_LIMIT: "DELETE FROM target_limits WHERE origin = ?",
   POSTPONE: "UPDATE deliveries SET state = 'pending', lease_until = NULL, next_attempt_at = ? WHERE id = ?",
+  // Circuits per target origin (migration 22): a handful of rows, read whole into memory.
+  SELECT_CIRCUITS: "SELECT * FROM target_circuits",
+  UPSERT_CIRCUIT: `INSERT INTO target_circuits (origin, state, opened_at, failing_since, next_probe_at, probe_ms, last_error, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+  ON CONFLICT (origin) DO UPDATE SET state = excluded.state, opened_at = excluded.opened_at, failing_since = excluded.failing_since,
+  next_probe_at = excluded.next_probe_at, probe_ms = excluded.probe_ms, last_error = excluded.last_error, updated_at = excluded.updated_at`,
   LAST_FAILED_ID: "SELECT max(id) AS id FROM deliveries WHERE state = 'failed'",
   RETRY_FAILED: `UPDATE deliveries SET state = 'pending', next_attempt_at = ?, lease_until = NULL, updated_at = ? WHERE state = 'failed' AND updated_at >= ?`,
   // The oldest due row of each ordering key only: a key's later rows wait for its earlier ones.

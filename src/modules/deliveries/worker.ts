@@ -15,6 +15,7 @@ import { SQL } from "./repo";
 import { readStreamCapped } from "../../http/body";
 import { originOf } from "../../lib/write-only";
 import { createThrottle, type TargetLimit } from "./throttle";
+import type { Circuits } from "./circuits";
 
 export const RESPONSE_BYTES_KEPT = 2048;
 /** An http_request's answer is read this far, for its action's response handling (only the first RESPONSE_BYTES_KEPT are kept). */
@@ -38,6 +39,8 @@ export interface WorkerDeps {
   metrics?: Metrics;
   /** Throttles per target origin (see throttle.ts); none when absent. */
   limitFor?: (origin: string) => TargetLimit | null;
+  /** Circuit breaking per target origin (see circuits.ts); none when absent. */
+  circuits?: Circuits;
   /**
    * Hears every finished attempt inside its transaction (a message's state follows its
    * delivery; an http_request's action reads the answer).
@@ -83,8 +86,15 @@ export function createWorker(deps: WorkerDeps) {
       const claimed: Delivery[] = [];
       for (const row of claimable.all({ now, limit })) {
         const origin = originOf(row.target_url);
+        // An open circuit holds its target's deliveries (but for one probe) until it closes.
+        const circuit = origin && deps.circuits ? deps.circuits.admit(origin, now) : { ok: true as const };
+        if (!circuit.ok) {
+          postpone.run(circuit.until, row.id);
+          continue;
+        }
         const room = origin ? throttle.take(origin, now) : { ok: true as const };
         if (!room.ok) {
+          if (origin) deps.circuits?.released(origin);
           postpone.run(now + room.waitMs, row.id);
           continue;
         }
@@ -156,6 +166,8 @@ export function createWorker(deps: WorkerDeps) {
     } catch (caught) {
       if (stopController.signal.aborted) {
         // Shutting down: not an attempt. The row goes back to the queue untouched.
+        const origin = originOf(delivery.target_url);
+        if (origin) deps.circuits?.released(origin);
         releaseOne.run(delivery.id);
         return;
       }
@@ -175,6 +187,9 @@ export function createWorker(deps: WorkerDeps) {
       if (state !== "pending") deps.hourly?.add(state === "succeeded" ? "deliveries_succeeded" : "deliveries_failed");
       finish.run(state, delay === null ? now : now + delay, status, response, error, now, delivery.id);
       deps.onAttempted?.(delivery, state, { status, body: fullResponse });
+      // A delivery refused before sending (its target or headers) says nothing of the target's health.
+      const origin = originOf(delivery.target_url);
+      if (origin && !refused) deps.circuits?.record(origin, status, error, now);
     };
     // Results finishing together share one commit when a group commit is at hand.
     if (deps.groupCommit) await deps.groupCommit.run(record);
@@ -228,6 +243,8 @@ export function createWorker(deps: WorkerDeps) {
           const running = attempt(delivery, timeoutMs, config.allow_private_targets)
             .catch((error) => {
               log({ level: "error", msg: "delivery attempt crashed", delivery: delivery.public_id, error: String(error) });
+              const origin = originOf(delivery.target_url);
+              if (origin) deps.circuits?.released(origin);
               releaseOne.run(delivery.id);
             })
             .finally(() => {

@@ -1,0 +1,158 @@
+// Circuit breaking per target origin. When a target fails too often (at least MIN_ATTEMPTS tries
+// in the last WINDOW_MS, FAILURE_RATE of them failed), its circuit opens: its deliveries wait
+// without spending tries, and one probe goes out at growing intervals; the first probe that
+// succeeds closes it. A target whose circuit stays open for DISABLE_AFTER_MS is disabled: no more
+// probes until someone enables it again. A failure here means the target was unavailable: no
+// answer, 408, 429 or 5xx (a 4xx is the target answering, not being down).
+//
+// The recent outcomes are counted in memory; a circuit's state is kept in the database
+// (migration 22), written in the transaction of the attempt that changed it, so an open circuit
+// stays open across a restart.
+import type { Database } from "bun:sqlite";
+import { SQL } from "./repo";
+
+export const WINDOW_MS = 5 * 60_000;
+export const MIN_ATTEMPTS = 10;
+export const FAILURE_RATE = 0.7;
+export const FIRST_PROBE_MS = 30_000;
+export const MAX_PROBE_MS = 3600_000;
+export const DISABLE_AFTER_MS = 5 * 24 * 3600_000;
+
+export type CircuitState = "closed" | "open" | "disabled";
+
+interface CircuitRow {
+  origin: string;
+  state: CircuitState;
+  opened_at: number | null;
+  failing_since: number | null;
+  next_probe_at: number | null;
+  probe_ms: number | null;
+  last_error: string | null;
+  updated_at: number;
+}
+
+export interface TargetHealth {
+  origin: string;
+  state: CircuitState;
+  attempts: number;
+  failures: number;
+  failing_since: string | null;
+  next_probe_at: string | null;
+  last_error: string | null;
+}
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+/** Whether an attempt's outcome says the target was unavailable. */
+export const targetDown = (status: number | null) => status === null || status === 408 || status === 429 || status >= 500;
+
+export function createCircuits({ db }: { db: Database }) {
+  const selectAll = db.query<CircuitRow, []>(SQL.SELECT_CIRCUITS);
+  const upsert = db.query(SQL.UPSERT_CIRCUIT);
+  const recent = new Map<string, { at: number; failed: boolean }[]>();
+  const lastError = new Map<string, string>();
+  const probing = new Set<string>();
+  // Circuits that are not closed, as saved; read at every claim.
+  let open: Map<string, CircuitRow> | null = null;
+  const circuits = () => (open ??= new Map(selectAll.all().filter((row) => row.state !== "closed").map((row) => [row.origin, row])));
+
+  function save(row: CircuitRow): void {
+    upsert.run(row.origin, row.state, row.opened_at, row.failing_since, row.next_probe_at, row.probe_ms, row.last_error, row.updated_at);
+    if (row.state === "closed") circuits().delete(row.origin);
+    else circuits().set(row.origin, row);
+  }
+
+  /** An open circuit failing for DISABLE_AFTER_MS is disabled, whether or not a probe was due. */
+  function current(origin: string, now: number): CircuitRow | undefined {
+    const circuit = circuits().get(origin);
+    if (circuit?.state === "open" && now - circuit.failing_since! >= DISABLE_AFTER_MS) {
+      const disabled = { ...circuit, state: "disabled" as const, next_probe_at: null, updated_at: now };
+      save(disabled);
+      return disabled;
+    }
+    return circuit;
+  }
+
+  function window(origin: string, now: number) {
+    const outcomes = (recent.get(origin) ?? []).filter((o) => o.at > now - WINDOW_MS);
+    recent.set(origin, outcomes);
+    return outcomes;
+  }
+
+  return {
+    /**
+     * Whether a delivery to `origin` may be sent now. With the circuit open, only one probe at a
+     * time once it is due; otherwise the time to wait.
+     */
+    admit(origin: string, now: number): { ok: true } | { ok: false; until: number } {
+      const circuit = current(origin, now);
+      if (!circuit) return { ok: true };
+      if (circuit.state === "disabled") return { ok: false, until: now + MAX_PROBE_MS };
+      if (now < circuit.next_probe_at! || probing.has(origin)) return { ok: false, until: Math.max(circuit.next_probe_at!, now + 1000) };
+      probing.add(origin);
+      return { ok: true };
+    },
+
+    /** An attempt to `origin` finished: counts it, and opens, closes or extends its circuit. Inside the attempt's transaction. */
+    record(origin: string, status: number | null, error: string | null, now: number): void {
+      const failed = targetDown(status);
+      if (failed) lastError.set(origin, error ?? `HTTP ${status}`);
+      const outcomes = window(origin, now);
+      outcomes.push({ at: now, failed });
+      const circuit = circuits().get(origin);
+      if (circuit && probing.has(origin)) {
+        probing.delete(origin);
+        if (!failed) {
+          recent.set(origin, [{ at: now, failed: false }]);
+          save({ ...circuit, state: "closed", opened_at: null, failing_since: null, next_probe_at: null, probe_ms: null, updated_at: now });
+          return;
+        }
+        const probeMs = Math.min(circuit.probe_ms! * 2, MAX_PROBE_MS);
+        save({ ...circuit, next_probe_at: now + probeMs, probe_ms: probeMs, last_error: lastError.get(origin) ?? null, updated_at: now });
+        current(origin, now);
+        return;
+      }
+      if (circuit) return;
+      const failures = outcomes.filter((o) => o.failed).length;
+      if (outcomes.length >= MIN_ATTEMPTS && failures / outcomes.length >= FAILURE_RATE) {
+        save({ origin, state: "open", opened_at: now, failing_since: now, next_probe_at: now + FIRST_PROBE_MS, probe_ms: FIRST_PROBE_MS, last_error: lastError.get(origin) ?? null, updated_at: now });
+      }
+    },
+
+    /** A probe handed out by admit() that was never sent (shutdown): the next may go. */
+    released(origin: string): void {
+      probing.delete(origin);
+    },
+
+    /** Closes a circuit by hand (a disabled target enabled again). */
+    enable(origin: string, now: number): boolean {
+      const circuit = circuits().get(origin);
+      if (!circuit) return false;
+      recent.set(origin, []);
+      probing.delete(origin);
+      save({ ...circuit, state: "closed", opened_at: null, failing_since: null, next_probe_at: null, probe_ms: null, updated_at: now });
+      return true;
+    },
+
+    /** Every target tried in the window or with a circuit not closed: state, tries and failures, last error. */
+    health(now: number): TargetHealth[] {
+      const origins = new Set([...recent.keys(), ...circuits().keys()]);
+      return [...origins].sort().flatMap((origin) => {
+        const outcomes = window(origin, now);
+        const circuit = current(origin, now);
+        if (!circuit && outcomes.length === 0) return [];
+        return [{
+          origin,
+          state: circuit?.state ?? "closed",
+          attempts: outcomes.length,
+          failures: outcomes.filter((o) => o.failed).length,
+          failing_since: iso(circuit?.failing_since ?? null),
+          next_probe_at: circuit?.state === "open" ? iso(circuit.next_probe_at) : null,
+          last_error: lastError.get(origin) ?? circuit?.last_error ?? null,
+        }];
+      });
+    },
+  };
+}
+
+export type Circuits = ReturnType<typeof createCircuits>;
