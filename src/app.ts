@@ -33,7 +33,7 @@ import { liveRoutes } from "./modules/live/index";
 import { createDeliveryViews, deliveryPages } from "./modules/admin/deliveries";
 import { createChannels } from "./modules/channels/service";
 import { channelRoutes, messagesApi } from "./modules/channels/index";
-import { deliveriesApi, targetLimitsApi, targetsApi } from "./modules/deliveries/index";
+import { alertsApi, deliveriesApi, targetLimitsApi, targetsApi } from "./modules/deliveries/index";
 import { createIntegration } from "./modules/livechat/integration";
 import { createRelay } from "./modules/livechat/relay";
 import { createSubFlows } from "./modules/livechat/subflows";
@@ -53,6 +53,8 @@ import { createCsvExport } from "./modules/contacts/csv-export";
 import { createCsvImports } from "./modules/contacts/csv-import";
 import { createTargetLimits } from "./modules/deliveries/target-limits";
 import { createCircuits } from "./modules/deliveries/circuits";
+import { createAlerts } from "./modules/deliveries/alerts";
+import { withoutCredentials } from "./lib/write-only";
 import { importPages } from "./modules/admin/imports";
 import { actionCredentials } from "./modules/inbound/actions";
 import { providerCredentials } from "./modules/channels/providers";
@@ -123,7 +125,16 @@ export function createServices({ db, clock, publicUrl, flush, importsDir = null 
   const testPayloads = createTestPayloads({ db, clock });
   const csvExport = createCsvExport({ db, contacts, fields });
   const targetLimits = createTargetLimits({ db, clock });
-  const circuits = createCircuits({ db });
+  const alerts = createAlerts({ db, clock, deliveries });
+  // A target's circuit opening is an alert (its failures crossed the threshold); closing resolves it.
+  const circuits = createCircuits({
+    db,
+    onStateChange: (origin, state) => {
+      if (state === "closed") alerts.resolve(`circuit:${origin}`, "a probe succeeded; deliveries flow again");
+      else alerts.fire(`circuit:${origin}`, `${origin} is failing: its deliveries are held`, { target: origin, circuit: state });
+    },
+  });
+  deliveries.registerCredentials("alert", (id) => alerts.credentialsFor(id));
   const csvImports = createCsvImports({ db, clock, dir: importsDir, bots, fields, contacts });
   const searchIndexer = createSearchIndexer({ db, groupCommit, stages });
   const receiver = createReceiver({ db, groupCommit, clock, bots, fields, contacts, channels, deliveries, webhooks, logs, hourly, stages });
@@ -152,9 +163,15 @@ export function createServices({ db, clock, publicUrl, flush, importsDir = null 
    * Inside each finished attempt's transaction: a message follows its delivery, an
    * http_request's action handles the answer, and pages hear of it.
    */
-  const onAttempted = (delivery: Delivery, state: Delivery["state"], answer: { status: number | null; body: string | null }) => {
+  const onAttempted = (delivery: Delivery, state: Delivery["state"], answer: { status: number | null; body: string | null; error: string | null }) => {
     publish("deliveries");
     if (state === "pending") return;
+    // A delivery that failed for good is an alert (alerts' own deliveries excepted: they would
+    // alert about themselves); if a retry later succeeds, it is resolved.
+    if (delivery.kind !== "alert") {
+      if (state === "failed") alerts.fire(`delivery:${delivery.public_id}`, `a ${delivery.kind.replace("_", " ")} delivery failed for good`, { delivery: delivery.public_id, target: withoutCredentials(delivery.target_url ?? ""), error: answer.error ?? `HTTP ${answer.status}` });
+      else alerts.resolve(`delivery:${delivery.public_id}`, "a retry succeeded");
+    }
     if (delivery.kind === "http_request") {
       try {
         // In a savepoint: a failure here undoes its own writes, never the attempt's record
@@ -170,7 +187,7 @@ export function createServices({ db, clock, publicUrl, flush, importsDir = null 
     if (delivery.kind === "channel_message") messages.setState(delivery.message_id, state === "succeeded" ? "sent" : "failed");
     else messages.touched(delivery.message_id);
   };
-  return { live, onAttempted, groupCommit, stages, searchIndexer, hourly, preview, testPayloads, replays, csvExport, csvImports, targetLimits, circuits, bots, fields, contacts, tags, tokens, accounts, settings, messages, deliveries, channels, webhooks, logs, receiver, integration, relay, subFlows, liveChat };
+  return { live, onAttempted, groupCommit, stages, searchIndexer, hourly, preview, testPayloads, replays, csvExport, csvImports, targetLimits, circuits, alerts, bots, fields, contacts, tags, tokens, accounts, settings, messages, deliveries, channels, webhooks, logs, receiver, integration, relay, subFlows, liveChat };
 }
 
 export type Services = ReturnType<typeof createServices>;
@@ -238,6 +255,7 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
     .use(deliveriesApi({ auth, deliveries, bots }))
     .use(targetLimitsApi({ auth, targetLimits: services.targetLimits }))
     .use(targetsApi({ auth, clock, circuits: services.circuits }))
+    .use(alertsApi({ auth, alerts: services.alerts }))
     .use(liveChatApi({ auth, clock, bots, contacts, integration, relay, subFlows, webhooks }));
 
   const subscriberDeps = { tokens, bots, contacts, fields, tags: services.tags, messages, webhooks, subFlows, liveChat, publicUrl };
@@ -304,7 +322,7 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
     .use(api)
     .use(subscriberApi(subscriberDeps))
     .use(subscriberFlowApi(subscriberDeps))
-    .use(adminRoutes({ config, clock, clientIp, adminReady: deps.adminReady ?? (() => Promise.resolve()), accounts, loginLimiter: createLoginLimiter({ clock: deps.clock }), metrics, hourly: services.hourly, bots, fields, contacts, csvExport: services.csvExport, tokens, settings, webhooks, messages, deliveries, integration, publicUrl }))
+    .use(adminRoutes({ config, clock, clientIp, adminReady: deps.adminReady ?? (() => Promise.resolve()), accounts, loginLimiter: createLoginLimiter({ clock: deps.clock }), metrics, hourly: services.hourly, bots, fields, contacts, csvExport: services.csvExport, alerts: services.alerts, tokens, settings, webhooks, messages, deliveries, integration, publicUrl }))
     .use(liveRoutes({ accounts, publicUrl, live: services.live, keepOpen: deps.keepOpen }))
     .use(deliveryPages({ accounts, clock, publicUrl, deliveries, views: deliveryViews, targetLimits: services.targetLimits, circuits: services.circuits }))
     .use(liveChatPages({ accounts, clock, bots, contacts, deliveries, deliveryViews, integration, relay, publicUrl }))

@@ -8,6 +8,7 @@ import { createWalFlush } from "./db/wal-flush";
 import { takeLock } from "./db/backup";
 import { systemClock, type Clock } from "./lib/clock";
 import { createApp, createServices, errorResponse, type Services } from "./app";
+import { freeBytesOf } from "./modules/system/index";
 import { createMetrics } from "./modules/system/metrics";
 import { createRetention } from "./modules/inbound/retention";
 import { createWorker, type Worker, type WorkerDeps } from "./modules/deliveries/worker";
@@ -86,6 +87,8 @@ export interface ServerOptions {
   /** A stand-in for the disk's free space (tests of /healthz on a full disk, without root). */
   freeBytes?: (dir: string) => number | null;
 }
+
+const ALERT_CHECK_MS = 30_000;
 
 export async function startServer(config: Config, { log = jsonLogger, announce = console.log, clock = systemClock, workerOptions = {}, freeBytes }: ServerOptions = {}): Promise<RunningServer> {
   const db = openDataDir(config.dataDir, config.durability);
@@ -175,6 +178,15 @@ export async function startServer(config: Config, { log = jsonLogger, announce =
   const port = server.port!;
   url = publicUrlFor(config, port);
   retention.start();
+  // The alerts that are states rather than events: checked every half minute (see alerts.ts).
+  const alertChecks = setInterval(() => {
+    try {
+      db.transaction(() => services.alerts.check({ now: clock.now(), oldestPendingAt: services.deliveries.oldestPendingAt(), freeBytes: (freeBytes ?? freeBytesOf)(config.dataDir) }))();
+    } catch (error) {
+      log({ level: "error", msg: "alert check failed", error: (error as Error).message });
+    }
+  }, ALERT_CHECK_MS);
+  alertChecks.unref?.();
   services.searchIndexer.start((error) => log({ level: "error", msg: "search index update failed", error: (error as Error).message }));
   services.replays.startRunner((error) => log({ level: "error", msg: "bulk replay failed", error: (error as Error).message }));
   services.csvImports.startRunner((error) => log({ level: "error", msg: "contact import failed", error: (error as Error).message }));
@@ -213,6 +225,7 @@ export async function startServer(config: Config, { log = jsonLogger, announce =
         await services.replays.stopRunner();
         await services.csvImports.stopRunner();
         retention.stop();
+        clearInterval(alertChecks);
         services.searchIndexer.stop();
         await (await checkpoints).stop();
         walFlush?.close();

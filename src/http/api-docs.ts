@@ -178,6 +178,18 @@ queue, until the origin has room; a \`Retry-After\` the target answers still del
 \`GET /api/v1/target-limits\` lists them, \`DELETE /api/v1/target-limits?origin=\` removes one. The limits
 hold for the one server process that sends (the worker's counts are in its memory).
 
+## Alerts
+\`POST /api/v1/alert-destinations {url, secret?}\` sends alerts to a URL as Slack-compatible JSON
+(\`{"text": "Alert: …" | "Resolved: …", "fields": [{title, value, short}]}\`; Slack, Mattermost and most
+chat tools take it), signed with Standard Webhooks when a \`whsec_\` secret is set, queued and retried
+like any delivery. An alert fires once when its condition starts and once more when it is
+resolved: a delivery failed for good (resolved if a retry succeeds), a target's circuit opened
+(resolved when it closes), the oldest pending delivery waiting past \`pending_minutes\` (default 15),
+the data directory's free disk below \`free_disk_mb\` (default 500); the last two are checked every
+30 s. \`GET /api/v1/alerts\` lists the open ones (\`?state=all\`: the last 50);
+\`GET/PATCH /api/v1/alert-thresholds\` reads and changes the thresholds. The admin shows open alerts on
+the home page and the destinations and thresholds in Settings.
+
 ## Circuit breaking per target
 The relay worker watches each target origin: when at least 10 tries in 5 minutes found it
 unavailable 70% of the time or more (no answer, 408, 429, 5xx), its circuit opens. Its deliveries

@@ -124,6 +124,12 @@ const TABLE: Record<string, Row> = {
   "POST /api/v1/contacts/:user_ns/messages": { reach: "bot", ok: 201, request: () => ({ path: `/api/v1/contacts/${a.userNs}/messages`, body: { text: "Hello" } }) },
   "GET /api/v1/contacts/:user_ns/messages": { reach: "bot", ok: 200, request: () => ({ path: `/api/v1/contacts/${a.userNs}/messages` }) },
   "GET /api/v1/deliveries": { reach: "installation", ok: 200, request: () => ({ path: "/api/v1/deliveries" }) },
+  "GET /api/v1/alerts": { reach: "installation", ok: 200, request: () => ({ path: "/api/v1/alerts" }) },
+  "GET /api/v1/alert-destinations": { reach: "installation", ok: 200, request: () => ({ path: "/api/v1/alert-destinations" }) },
+  "POST /api/v1/alert-destinations": { reach: "installation", ok: 201, request: () => ({ path: "/api/v1/alert-destinations", body: { url: "https://alerts.example.com/hook" } }) },
+  "DELETE /api/v1/alert-destinations/:id": { reach: "installation", ok: 204, request: () => ({ path: `/api/v1/alert-destinations/${server.services.alerts.addDestination({ url: "https://gone.example.com/hook" }).id}` }) },
+  "GET /api/v1/alert-thresholds": { reach: "installation", ok: 200, request: () => ({ path: "/api/v1/alert-thresholds" }) },
+  "PATCH /api/v1/alert-thresholds": { reach: "installation", ok: 200, request: () => ({ path: "/api/v1/alert-thresholds", body: { pending_minutes: 20 } }) },
   "GET /api/v1/targets": { reach: "installation", ok: 200, request: () => ({ path: "/api/v1/targets" }) },
   "POST /api/v1/targets/enable": {
     reach: "installation",

@@ -60,6 +60,8 @@ const SCANS_ALLOWED: Record<string, string> = {
   "deliveries.COUNT_BY_STATE": "counts by state walk the state index",
   "deliveries.SELECT_TARGET_LIMITS": "every target limit is read once into memory (a handful)",
   "deliveries.SELECT_CIRCUITS": "every circuit is read once into memory (a handful)",
+  "deliveries.SELECT_ALERTS": "the last 50 alerts, walking the primary key newest first",
+  "deliveries.SELECT_ALERT_DESTINATIONS": "every destination gets each alert (a handful)",
   "deliveries page": "the unfiltered Deliveries page walks newest first by id (the primary key)",
   "deliveries page by kind and target": "part of a URL cannot use an index: the search walks newest first",
   "admin.DELETE_EXPIRED_SESSIONS": "the one admin's sessions: a handful of rows",

@@ -16,14 +16,16 @@ import type { Delivery } from "../../src/modules/deliveries/service";
 import type { TeamSettings } from "../../src/modules/settings/service";
 import { InstallationSection } from "./operations";
 import { ChannelSection, ConversationSection } from "../partials/channel";
+import { AlertSettingsSection, OpenAlerts } from "../partials/alerts";
 import { ContactStateSection, LiveChatModeSection } from "./livechat";
 import { utc, contactName, fieldValueText, requestLine } from "../format";
 import { LastDayCharts, type HourRow } from "../partials/hourly-chart";
 
-export function BotsPage({ csrf, bots, channels, lastDay }: { csrf: string; bots: Bot[]; channels: string[]; lastDay: HourRow[] }) {
+export function BotsPage({ csrf, bots, channels, lastDay, alerts }: { csrf: string; bots: Bot[]; channels: string[]; lastDay: HourRow[]; alerts: Parameters<typeof OpenAlerts>[0]["alerts"] }) {
   return (
     <Layout title="Bots" csrf={csrf} active="bots" live={["dashboard"]}>
       <h1>Bots</h1>
+      <OpenAlerts alerts={alerts} />
       <Live topic="dashboard" url="/admin/dashboard" target="last-day">
         <LastDayCharts rows={lastDay} />
       </Live>
@@ -171,12 +173,13 @@ function ContactRequests({ requests }: { requests: Delivery[] }) {
   );
 }
 
-export function SettingsPage({ csrf, tokens, bots, created, settings }: { csrf: string; tokens: ApiToken[]; bots: Bot[]; created?: { name: string; token: string }; settings: TeamSettings }) {
+export function SettingsPage({ csrf, tokens, bots, created, settings, alertSettings }: { csrf: string; tokens: ApiToken[]; bots: Bot[]; created?: { name: string; token: string }; settings: TeamSettings; alertSettings: Parameters<typeof AlertSettingsSection>[0] }) {
   return (
     <Layout title="Settings" csrf={csrf} active="settings">
       <h1>Settings</h1>
       <TokensSection tokens={tokens} bots={bots} created={created} />
       <InstallationSection settings={settings} />
+      <AlertSettingsSection {...alertSettings} />
     </Layout>
   );
 }

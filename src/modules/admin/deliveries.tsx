@@ -29,7 +29,7 @@ export interface DeliveryFilter {
   cursor?: string;
 }
 
-const KINDS: readonly string[] = ["channel_message", "http_request", "relay"];
+const KINDS: readonly string[] = ["channel_message", "http_request", "relay", "alert"];
 
 /** The Deliveries list and detail as the admin shows them (also the integration page's relays). */
 export function createDeliveryViews({ deliveries, messages, webhooks, subFlows }: DeliveryViewsDeps) {
@@ -50,6 +50,7 @@ export function createDeliveryViews({ deliveries, messages, webhooks, subFlows }
         }
         if (source === "subflow") return [d.id, { label: `action of sub-flow "${subFlows.byId(Number(id))?.name ?? "deleted"}"`, href: null }];
         if (d.kind === "relay") return [d.id, { label: "integration test event", href: "/admin/integration" }];
+        if (d.kind === "alert") return [d.id, { label: "alert", href: "/admin/settings#alerts" }];
         return [d.id, { label: d.kind.replace("_", " "), href: null }];
       }),
     );

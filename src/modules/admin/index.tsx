@@ -10,6 +10,8 @@ import { CHANNEL_NAMES, CHANNELS } from "../bots/channels";
 import type { Bot, Bots } from "../bots/service";
 import type { Contacts } from "../contacts/service";
 import type { CsvExport } from "../contacts/csv-export";
+import type { Alerts } from "../deliveries/alerts";
+import { AlertSettingsSection } from "../../../views/partials/alerts";
 import { csvResponse } from "../contacts/index";
 import type { Fields } from "../fields/service";
 import type { Tokens } from "../tokens/service";
@@ -25,7 +27,7 @@ import type { LoginLimiter } from "./login-limiter";
 import type { Metrics } from "../system/metrics";
 import type { HourlyCounts } from "../system/hourly";
 import { inboundUrlOf } from "./messaging";
-import { formError, formOf, html, redirect, sessionGuard, SESSION_COOKIE, type Form } from "./http";
+import { formError, formOf, html, redirect, section, sessionGuard, SESSION_COOKIE, type Form } from "./http";
 import { LoginPage, MessagePage, SetupPage } from "../../../views/pages/auth";
 import { BotName, BotPage, BotsPage, ContactPage, SettingsPage } from "../../../views/pages/admin";
 import { BotDeleteSection, BotSettingsSection, BotsSection } from "../../../views/partials/bots";
@@ -47,6 +49,7 @@ export interface AdminDeps {
   fields: Fields;
   contacts: Contacts;
   csvExport: CsvExport;
+  alerts: Alerts;
   tokens: Tokens;
   settings: Settings;
   webhooks: Webhooks;
@@ -58,6 +61,7 @@ export interface AdminDeps {
 
 export function adminRoutes(deps: AdminDeps) {
   const { config, clientIp, accounts, loginLimiter, bots, fields, contacts, tokens, settings, webhooks, messages, deliveries } = deps;
+  const alertSettings = (error?: string) => ({ destinations: deps.alerts.destinations(), thresholds: deps.alerts.thresholds(), error });
   const secureCookie = config.publicUrl.startsWith("https://") ? "; Secure" : "";
   const sessionCookie = (value: string, maxAgeSeconds: number) =>
     `${SESSION_COOKIE}=${value}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${maxAgeSeconds}${secureCookie}`;
@@ -118,7 +122,7 @@ export function adminRoutes(deps: AdminDeps) {
       if (sessionId) accounts.endSession(sessionId);
       return redirect("/admin/login", false, { "set-cookie": sessionCookie("", 0) });
     })
-    .get("/", ({ session }) => html(BotsPage({ csrf: session!.csrf_token, bots: bots.list(), channels: CHANNEL_NAMES, lastDay: deps.hourly.recent(24) })))
+    .get("/", ({ session }) => html(BotsPage({ csrf: session!.csrf_token, bots: bots.list(), channels: CHANNEL_NAMES, lastDay: deps.hourly.recent(24), alerts: deps.alerts.open() })))
     .get("/dashboard", () => html(LastDayCharts({ rows: deps.hourly.recent(24) })))
     .post("/bots", ({ body, isHtmx }) => {
       const form = (body ?? {}) as Form;
@@ -227,7 +231,26 @@ export function adminRoutes(deps: AdminDeps) {
         now: deps.clock.now(),
       }));
     })
-    .get("/settings", ({ session }) => html(SettingsPage({ csrf: session!.csrf_token, tokens: tokens.list(), bots: bots.list(), settings: settings.get() })))
+    .post("/alert-destinations", ({ body }) => {
+      const form = formOf(body);
+      return section(() => {
+        deps.alerts.addDestination({ url: String(form.url ?? ""), secret: form.secret || null });
+        return AlertSettingsSection(alertSettings());
+      }, (error) => AlertSettingsSection(alertSettings(error)));
+    })
+    .post("/alert-destinations/:id/delete", ({ params }) => {
+      deps.alerts.removeDestination(Number(params.id));
+      return html(AlertSettingsSection(alertSettings()));
+    })
+    .post("/alert-thresholds", ({ body }) => {
+      const form = formOf(body);
+      const pending = Number(form.pending_minutes);
+      const disk = Number(form.free_disk_mb);
+      if (!Number.isInteger(pending) || pending < 1 || !Number.isInteger(disk) || disk < 1) return html(AlertSettingsSection(alertSettings("Both thresholds are whole numbers of at least 1.")), 422);
+      deps.alerts.setThresholds({ pending_minutes: pending, free_disk_mb: disk });
+      return html(AlertSettingsSection(alertSettings()));
+    })
+    .get("/settings", ({ session }) => html(SettingsPage({ csrf: session!.csrf_token, tokens: tokens.list(), bots: bots.list(), settings: settings.get(), alertSettings: alertSettings() })))
     .post("/settings/installation", ({ body }) => {
       const form = formOf(body);
       const max = Number(form.max_inbound_webhooks_per_bot);
@@ -247,7 +270,7 @@ export function adminRoutes(deps: AdminDeps) {
         const { token } = tokens.create(name, botId, agentId, form.read_only === "1");
         const created = { name: name.trim(), token };
         // Without htmx the whole page comes back: the token must be seen this once either way.
-        return html(isHtmx ? TokensSection({ tokens: tokens.list(), bots: bots.list(), created }) : SettingsPage({ csrf: session!.csrf_token, tokens: tokens.list(), bots: bots.list(), created, settings: settings.get() }));
+        return html(isHtmx ? TokensSection({ tokens: tokens.list(), bots: bots.list(), created }) : SettingsPage({ csrf: session!.csrf_token, tokens: tokens.list(), bots: bots.list(), created, settings: settings.get(), alertSettings: alertSettings() }));
       }, (error) => TokensSection({ tokens: tokens.list(), bots: bots.list(), error }));
     })
     .post("/settings/tokens/:id/revoke", ({ params, isHtmx }) => {

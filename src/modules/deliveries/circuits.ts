@@ -46,7 +46,7 @@ const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOStrin
 /** Whether an attempt's outcome says the target was unavailable. */
 export const targetDown = (status: number | null) => status === null || status === 408 || status === 429 || status >= 500;
 
-export function createCircuits({ db }: { db: Database }) {
+export function createCircuits({ db, onStateChange = () => {} }: { db: Database; onStateChange?: (origin: string, state: CircuitState) => void }) {
   const selectAll = db.query<CircuitRow, []>(SQL.SELECT_CIRCUITS);
   const upsert = db.query(SQL.UPSERT_CIRCUIT);
   const recent = new Map<string, { at: number; failed: boolean }[]>();
@@ -57,7 +57,9 @@ export function createCircuits({ db }: { db: Database }) {
   const circuits = () => (open ??= new Map(selectAll.all().filter((row) => row.state !== "closed").map((row) => [row.origin, row])));
 
   function save(row: CircuitRow): void {
+    const before = circuits().get(row.origin)?.state ?? "closed";
     upsert.run(row.origin, row.state, row.opened_at, row.failing_since, row.next_probe_at, row.probe_ms, row.last_error, row.updated_at);
+    if (before !== row.state) onStateChange(row.origin, row.state);
     if (row.state === "closed") circuits().delete(row.origin);
     else circuits().set(row.origin, row);
   }

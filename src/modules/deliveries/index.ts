@@ -1,13 +1,14 @@
 // HTTP routes for deliveries: /api/v1/deliveries (state, attempts, retry one or in bulk).
 import { Elysia, t } from "elysia";
 import { errors } from "../../http/errors";
-import { documented, oneOf, pageLimit } from "../../http/schema";
+import { documented, numericId, oneOf, pageLimit } from "../../http/schema";
 import type { BearerAuth } from "../tokens/index";
 import type { TokenScope } from "../tokens/scope";
 import { attemptToJson, deliveryToJson, DELIVERY_STATES, RETRY_PER_SECOND, type Deliveries, type Delivery } from "./service";
 import type { FailedFilter } from "./repo";
 import { targetOrigin, type TargetLimits } from "./target-limits";
 import type { Circuits } from "./circuits";
+import type { Alerts } from "./alerts";
 import type { Clock } from "../../lib/clock";
 import type { Bots } from "../bots/service";
 
@@ -171,5 +172,52 @@ export function targetsApi({ auth, clock, circuits }: { auth: BearerAuth; clock:
     }, {
       body: t.Object({ origin: t.String({ maxLength: 300 }) }),
       detail: { summary: "Close a target's circuit by hand (a disabled target sends again)", responses: documented({ 200: t.Object({ origin: t.String(), state: t.Literal("closed") }) }) },
+    });
+}
+
+const alertJsonSchema = t.Object({
+  id: t.Integer(),
+  key: t.String({ description: "The condition: delivery:{id}, circuit:{origin}, pending_age, disk_low" }),
+  title: t.String(),
+  details: t.Record(t.String(), t.String()),
+  opened_at: t.String(),
+  resolved_at: t.Nullable(t.String()),
+}, { title: "Alert" });
+const destinationJsonSchema = t.Object({ id: t.Integer(), url: t.String(), secret: t.Nullable(t.String({ description: "******** when set: write-only" })), created_at: t.String() }, { title: "AlertDestination" });
+const thresholdsJson = t.Object({
+  pending_minutes: t.Integer({ minimum: 1, maximum: 10_080, description: "Alert when the oldest pending delivery waits longer (default 15)" }),
+  free_disk_mb: t.Integer({ minimum: 1, maximum: 10_000_000, description: "Alert when the data directory's disk has less free (default 500)" }),
+}, { title: "AlertThresholds" });
+
+/** Alerts, where they go, and their thresholds: installation-wide. */
+export function alertsApi({ auth, alerts }: { auth: BearerAuth; alerts: Alerts }) {
+  return new Elysia({ name: "alerts-api", detail: { tags: ["Alerts"] } })
+    .use(auth)
+    .get("/alerts", ({ query, scope }) => (scope.installation(), { data: query.state === "all" ? alerts.recent() : alerts.open() }), {
+      query: t.Object({ state: t.Optional(oneOf(["open", "all"], { description: "open (default): those not resolved; all: the last 50" })) }),
+      detail: { summary: "Alerts: open ones, or the last 50", responses: documented({ 200: t.Object({ data: t.Array(alertJsonSchema) }) }) },
+    })
+    .get("/alert-destinations", ({ scope }) => (scope.installation(), { data: alerts.destinations() }), {
+      detail: { summary: "Where alerts go", responses: documented({ 200: t.Object({ data: t.Array(destinationJsonSchema) }) }) },
+    })
+    .post("/alert-destinations", ({ body, set, scope }) => {
+      scope.installation();
+      set.status = 201;
+      return alerts.addDestination(body);
+    }, {
+      body: t.Object({ url: t.String({ maxLength: 2048 }), secret: t.Optional(t.Nullable(t.String({ maxLength: 200, description: "whsec_…: messages are signed with Standard Webhooks" }))) }),
+      detail: { summary: "Send alerts to a URL: Slack-compatible JSON (text and fields), signed when a secret is given", responses: documented({ 201: destinationJsonSchema }) },
+    })
+    .delete("/alert-destinations/:id", ({ params, set, scope }) => {
+      scope.installation();
+      alerts.removeDestination(params.id);
+      set.status = 204;
+    }, { params: t.Object({ id: numericId("id") }), detail: { summary: "Stop sending alerts to a destination", responses: documented({ 204: null }) } })
+    .get("/alert-thresholds", ({ scope }) => (scope.installation(), alerts.thresholds()), {
+      detail: { summary: "The alert thresholds", responses: documented({ 200: thresholdsJson }) },
+    })
+    .patch("/alert-thresholds", ({ body, scope }) => (scope.installation(), alerts.setThresholds(body)), {
+      body: t.Object({ pending_minutes: t.Optional(thresholdsJson.properties.pending_minutes), free_disk_mb: t.Optional(thresholdsJson.properties.free_disk_mb) }),
+      detail: { summary: "Change the alert thresholds", responses: documented({ 200: thresholdsJson }) },
     });
 }

@@ -27,6 +27,18 @@ export const SQL = {
   UPSERT_CIRCUIT: `INSERT INTO target_circuits (origin, state, opened_at, failing_since, next_probe_at, probe_ms, last_error, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
   ON CONFLICT (origin) DO UPDATE SET state = excluded.state, opened_at = excluded.opened_at, failing_since = excluded.failing_since,
   next_probe_at = excluded.next_probe_at, probe_ms = excluded.probe_ms, last_error = excluded.last_error, updated_at = excluded.updated_at`,
+  // Alerts (migration 23).
+  SELECT_OPEN_ALERT: "SELECT * FROM alerts WHERE key = ? AND resolved_at IS NULL",
+  SELECT_OPEN_ALERTS: "SELECT * FROM alerts WHERE resolved_at IS NULL ORDER BY id DESC",
+  SELECT_ALERTS: "SELECT * FROM alerts ORDER BY id DESC LIMIT ?",
+  INSERT_ALERT: "INSERT INTO alerts (key, title, details, opened_at) VALUES (?, ?, ?, ?) RETURNING *",
+  RESOLVE_ALERT: "UPDATE alerts SET resolved_at = ? WHERE id = ?",
+  SELECT_ALERT_DESTINATIONS: "SELECT * FROM alert_destinations ORDER BY id",
+  SELECT_ALERT_DESTINATION: "SELECT * FROM alert_destinations WHERE id = ?",
+  INSERT_ALERT_DESTINATION: "INSERT INTO alert_destinations (url, secret, created_at) VALUES (?, ?, ?) RETURNING *",
+  DELETE_ALERT_DESTINATION: "DELETE FROM alert_destinations WHERE id = ?",
+  SELECT_ALERT_THRESHOLDS: "SELECT config FROM alert_thresholds WHERE id = 1",
+  UPSERT_ALERT_THRESHOLDS: "INSERT INTO alert_thresholds (id, config) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET config = excluded.config",
   LAST_FAILED_ID: "SELECT max(id) AS id FROM deliveries WHERE state = 'failed'",
   RETRY_FAILED: `UPDATE deliveries SET state = 'pending', next_attempt_at = ?, lease_until = NULL, updated_at = ? WHERE state = 'failed' AND updated_at >= ?`,
   // The oldest due row of each ordering key only: a key's later rows wait for its earlier ones.

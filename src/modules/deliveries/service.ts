@@ -12,7 +12,7 @@ import { deliveriesPage, failedMatching, PRUNE_BATCH, SQL, type FailedFilter } f
 /** How fast a bulk retry sends its deliveries again (a recovered target is not flooded). */
 export const RETRY_PER_SECOND = 20;
 
-export type DeliveryKind = "channel_message" | "http_request" | "relay";
+export type DeliveryKind = "channel_message" | "http_request" | "relay" | "alert";
 export type DeliveryState = "pending" | "sending" | "succeeded" | "failed";
 export const DELIVERY_STATES: readonly DeliveryState[] = ["pending", "sending", "succeeded", "failed"];
 

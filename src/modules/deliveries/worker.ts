@@ -45,7 +45,7 @@ export interface WorkerDeps {
    * Hears every finished attempt inside its transaction (a message's state follows its
    * delivery; an http_request's action reads the answer).
    */
-  onAttempted?: (delivery: Delivery, state: Delivery["state"], answer: { status: number | null; body: string | null }) => void;
+  onAttempted?: (delivery: Delivery, state: Delivery["state"], answer: { status: number | null; body: string | null; error: string | null }) => void;
 }
 
 /** The start of an answer's body, as text: what an attempt keeps of it. */
@@ -186,7 +186,7 @@ export function createWorker(deps: WorkerDeps) {
       insertAttempt.run(delivery.id, startedAt, durationMs, status, response, error);
       if (state !== "pending") deps.hourly?.add(state === "succeeded" ? "deliveries_succeeded" : "deliveries_failed");
       finish.run(state, delay === null ? now : now + delay, status, response, error, now, delivery.id);
-      deps.onAttempted?.(delivery, state, { status, body: fullResponse });
+      deps.onAttempted?.(delivery, state, { status, body: fullResponse, error });
       // A delivery refused before sending (its target or headers) says nothing of the target's health.
       const origin = originOf(delivery.target_url);
       if (origin && !refused) deps.circuits?.record(origin, status, error, now);

@@ -1,0 +1,127 @@
+// Alerts: when something needs a person (a delivery failed for good, a target's circuit opened,
+// the queue's oldest delivery waits too long, the disk is nearly full), every alert destination
+// gets a Slack-compatible message (`text` and structured `fields`; Slack, Mattermost and most
+// chat tools take it), signed with Standard Webhooks when the destination has a secret. Each
+// condition fires once while it holds and says when it is resolved. The messages are deliveries
+// like any other: queued in the transaction that decided them and sent by the relay worker.
+import type { Database } from "bun:sqlite";
+import type { Clock } from "../../lib/clock";
+import { errors } from "../../http/errors";
+import { secretBytes } from "../../lib/standard-webhooks";
+import type { Credentials, Deliveries } from "./service";
+import { SQL } from "./repo";
+
+export interface AlertThresholds {
+  /** The oldest pending delivery may wait this long before an alert. */
+  pending_minutes: number;
+  /** Free space in the data directory below this is an alert. */
+  free_disk_mb: number;
+}
+export const DEFAULT_THRESHOLDS: AlertThresholds = { pending_minutes: 15, free_disk_mb: 500 };
+
+interface AlertRow {
+  id: number;
+  key: string;
+  title: string;
+  details: string;
+  opened_at: number;
+  resolved_at: number | null;
+}
+interface DestinationRow {
+  id: number;
+  url: string;
+  secret: string | null;
+  created_at: number;
+}
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+export const alertJson = (row: AlertRow) => ({ id: row.id, key: row.key, title: row.title, details: JSON.parse(row.details) as Record<string, string>, opened_at: iso(row.opened_at)!, resolved_at: iso(row.resolved_at) });
+export const destinationJson = (row: DestinationRow) => ({ id: row.id, url: row.url, secret: row.secret ? "********" : null, created_at: iso(row.created_at)! });
+
+export function createAlerts({ db, clock, deliveries }: { db: Database; clock: Clock; deliveries: Deliveries }) {
+  const selectOpen = db.query<AlertRow, [string]>(SQL.SELECT_OPEN_ALERT);
+  const selectAlerts = db.query<AlertRow, [number]>(SQL.SELECT_ALERTS);
+  const selectOpenAlerts = db.query<AlertRow, []>(SQL.SELECT_OPEN_ALERTS);
+  const insertAlert = db.query<AlertRow, [string, string, string, number]>(SQL.INSERT_ALERT);
+  const resolveAlert = db.query(SQL.RESOLVE_ALERT);
+  const selectDestinations = db.query<DestinationRow, []>(SQL.SELECT_ALERT_DESTINATIONS);
+  const selectDestination = db.query<DestinationRow, [number]>(SQL.SELECT_ALERT_DESTINATION);
+  const insertDestination = db.query<DestinationRow, [string, string | null, number]>(SQL.INSERT_ALERT_DESTINATION);
+  const deleteDestination = db.query(SQL.DELETE_ALERT_DESTINATION);
+  const selectThresholds = db.query<{ config: string }, []>(SQL.SELECT_ALERT_THRESHOLDS);
+  const upsertThresholds = db.query(SQL.UPSERT_ALERT_THRESHOLDS);
+
+  /** One message to every destination, queued now (inside the caller's transaction). */
+  function notify(text: string, fields: Record<string, string>): void {
+    const body = JSON.stringify({ text, fields: Object.entries(fields).map(([title, value]) => ({ title, value, short: value.length < 40 })) });
+    for (const destination of selectDestinations.all()) {
+      deliveries.enqueue({ kind: "alert", botId: null, targetUrl: destination.url, method: "POST", headers: { "content-type": "application/json" }, body, secretRef: `alert:${destination.id}` });
+    }
+  }
+
+  const thresholds = (): AlertThresholds => ({ ...DEFAULT_THRESHOLDS, ...(JSON.parse(selectThresholds.get()?.config ?? "{}") as Partial<AlertThresholds>) });
+
+  return {
+    /** Opens the alert `key` unless it is open already; tells every destination once. */
+    /**
+     * The periodic checks: the queue's oldest pending delivery and the free disk, against the
+     * thresholds (the events, a delivery failing for good and a circuit opening, fire as they happen).
+     */
+    check({ now, oldestPendingAt, freeBytes }: { now: number; oldestPendingAt: number | null; freeBytes: number | null }): void {
+      const limits = thresholds();
+      const waited = oldestPendingAt === null ? 0 : now - oldestPendingAt;
+      if (waited > limits.pending_minutes * 60_000) this.fire("pending_age", "deliveries are waiting too long", { "oldest pending since": iso(oldestPendingAt)!, threshold: `${limits.pending_minutes} minutes` });
+      else this.resolve("pending_age", "the queue caught up");
+      if (freeBytes !== null && freeBytes < limits.free_disk_mb * 2 ** 20) this.fire("disk_low", "the data directory's disk is nearly full", { free: `${Math.floor(freeBytes / 2 ** 20)} MB`, threshold: `${limits.free_disk_mb} MB` });
+      else if (freeBytes !== null) this.resolve("disk_low", "there is room again");
+    },
+    fire(key: string, title: string, details: Record<string, string>): void {
+      if (selectOpen.get(key)) return;
+      insertAlert.run(key, title, JSON.stringify(details), clock.now());
+      notify(`Alert: ${title}`, details);
+    },
+    /** Resolves the alert `key` if it is open, and says so to every destination. */
+    resolve(key: string, how: string): void {
+      const open = selectOpen.get(key);
+      if (!open) return;
+      resolveAlert.run(clock.now(), open.id);
+      notify(`Resolved: ${open.title}`, { ...(JSON.parse(open.details) as Record<string, string>), resolved: how });
+    },
+    isOpen: (key: string) => selectOpen.get(key) !== null,
+    open: () => selectOpenAlerts.all().map(alertJson),
+    recent: (limit = 50) => selectAlerts.all(limit).map(alertJson),
+
+    destinations: () => selectDestinations.all().map(destinationJson),
+    addDestination(input: { url: string; secret?: string | null }) {
+      const url = input.url.trim();
+      if (!/^https?:\/\/[^\s/]/i.test(url)) throw errors.validation("url: an http:// or https:// URL", "invalid_alert_destination");
+      try {
+        new URL(url);
+      } catch {
+        throw errors.validation("url: not a valid URL", "invalid_alert_destination");
+      }
+      const secret = input.secret?.trim() || null;
+      if (secret !== null && !secretBytes(secret)) throw errors.validation("secret: 'whsec_' followed by base64 of 16 to 128 bytes", "invalid_alert_destination");
+      return destinationJson(insertDestination.get(url, secret, clock.now())!);
+    },
+    removeDestination(id: number): void {
+      if (!selectDestination.get(id)) throw errors.notFound("alert destination", String(id));
+      deleteDestination.run(id);
+    },
+    /** The secrets an alert delivery is sent with, read from its destination now. */
+    credentialsFor(destinationId: string): Credentials {
+      const destination = selectDestination.get(Number(destinationId));
+      if (!destination) return { ok: false, reason: "its alert destination was removed" };
+      return { ok: true, headers: {}, secret: destination.secret };
+    },
+
+    thresholds,
+    setThresholds(patch: Partial<AlertThresholds>): AlertThresholds {
+      const next = { ...thresholds(), ...patch };
+      upsertThresholds.run(JSON.stringify(next));
+      return next;
+    },
+  };
+}
+
+export type Alerts = ReturnType<typeof createAlerts>;
