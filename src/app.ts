@@ -130,8 +130,11 @@ export function createServices({ db, clock, publicUrl, flush, importsDir = null 
   const circuits = createCircuits({
     db,
     onStateChange: (origin, state) => {
-      if (state === "closed") alerts.resolve(`circuit:${origin}`, "a probe succeeded; deliveries flow again");
-      else alerts.fire(`circuit:${origin}`, `${origin} is failing: its deliveries are held`, { target: origin, circuit: state });
+      if (state === "closed") {
+        alerts.resolve(`circuit:${origin}`, "the circuit closed; deliveries flow again");
+        alerts.resolve(`disabled:${origin}`, "enabled again");
+      } else if (state === "open") alerts.fire(`circuit:${origin}`, `${origin} is failing: its deliveries are held`, { target: origin, circuit: state });
+      else alerts.fire(`disabled:${origin}`, `${origin} is disabled after failing for 5 days: enable it by hand`, { target: origin, circuit: state });
     },
   });
   deliveries.registerCredentials("alert", (id) => alerts.credentialsFor(id));

@@ -82,8 +82,10 @@ describe("circuit breaking", () => {
     await pump();
     expect(alwaysDown.received).toHaveLength(probes);
 
+    expect(server.services.alerts.isOpen(`disabled:${alwaysDown.url}`)).toBe(true);
     const enabled = await server.api("POST", "/api/v1/targets/enable", { origin: `${alwaysDown.url}/send` });
     expect(await enabled.json()).toEqual({ origin: alwaysDown.url, state: "closed" });
     expect((await server.api("POST", "/api/v1/targets/enable", { origin: alwaysDown.url })).status).toBe(404);
+    expect([server.services.alerts.isOpen(`disabled:${alwaysDown.url}`), server.services.alerts.isOpen(`circuit:${alwaysDown.url}`)]).toEqual([false, false]);
   }, 30_000);
 });
