@@ -87,6 +87,7 @@ describe("alerts", () => {
   test("low disk alerts and resolves; a target whose circuit opens alerts and resolves when it closes", async () => {
     check(null, 100 * 2 ** 20);
     expect(server.services.alerts.isOpen("disk_low")).toBe(true);
+    expect(await (await fetch(`${server.url}/metrics`)).text()).toContain("switchboard_alerts_open 1");
     check(null, 10 * 2 ** 30);
     expect(server.services.alerts.isOpen("disk_low")).toBe(false);
 

@@ -49,6 +49,9 @@ describe("circuit breaking", () => {
     await pump();
     expect(target.received).toHaveLength(10);
     expect(attemptsTo(target.url)).toBe(10);
+    const metrics = await (await fetch(`${server.url}/metrics`)).text();
+    expect(metrics).toContain('switchboard_target_circuits{state="open"} 1');
+    expect(Number(/switchboard_deliveries_held_total\{reason="circuit"\} (\d+)/.exec(metrics)![1])).toBeGreaterThanOrEqual(10);
 
     clock.advance(20_000); // the first probe is due: one request, still down
     await pump();

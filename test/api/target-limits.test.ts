@@ -46,5 +46,7 @@ describe("target limits", () => {
     expect(busiest).toBe(5);
     for (let c = 0; c < 3; c++) expect(arrivals.filter((a) => a.text.startsWith(`c${c}-`)).map((a) => a.text)).toEqual([0, 1, 2, 3].map((n) => `c${c}-${n}`));
     expect(server.db.query("SELECT DISTINCT attempts, state FROM deliveries WHERE kind = 'channel_message'").all()).toEqual([{ attempts: 1, state: "succeeded" }]);
+    const metrics = await (await fetch(`${server.url}/metrics`)).text();
+    expect(Number(/switchboard_deliveries_held_total\{reason="throttle"\} (\d+)/.exec(metrics)![1])).toBeGreaterThan(0);
   }, 20_000);
 });

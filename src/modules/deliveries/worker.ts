@@ -90,12 +90,14 @@ export function createWorker(deps: WorkerDeps) {
         const circuit = origin && deps.circuits ? deps.circuits.admit(origin, now) : { ok: true as const };
         if (!circuit.ok) {
           postpone.run(circuit.until, row.id);
+          deps.metrics?.increment("switchboard_deliveries_held_total", "circuit");
           continue;
         }
         const room = origin ? throttle.take(origin, now) : { ok: true as const };
         if (!room.ok) {
           if (origin) deps.circuits?.released(origin);
           postpone.run(now + room.waitMs, row.id);
+          deps.metrics?.increment("switchboard_deliveries_held_total", "throttle");
           continue;
         }
         lease.run(now + timeoutMs + LEASE_MARGIN_MS, now, row.id);

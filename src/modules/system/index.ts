@@ -1,6 +1,8 @@
 // Operational routes: /healthz and /metrics.
 import { Elysia } from "elysia";
 import type { Metrics } from "./metrics";
+import type { Circuits } from "../deliveries/circuits";
+import type { Alerts } from "../deliveries/alerts";
 import type { StageTimes } from "../../lib/stage-times";
 import type { Clock } from "../../lib/clock";
 import { statfsSync } from "node:fs";
@@ -20,11 +22,12 @@ export function freeBytesOf(dir: string): number | null {
   }
 }
 
-export function systemRoutes({ clock, metrics, stages, dataDir, deliveries, settings, freeBytes = freeBytesOf }: { clock: Clock; metrics: Metrics; stages: StageTimes; dataDir: string; deliveries: Deliveries; settings: Settings; freeBytes?: (dir: string) => number | null }) {
+export function systemRoutes({ clock, metrics, stages, dataDir, deliveries, settings, circuits, alerts, freeBytes = freeBytesOf }: { clock: Clock; metrics: Metrics; stages: StageTimes; dataDir: string; deliveries: Deliveries; settings: Settings; circuits: Circuits; alerts: Alerts; freeBytes?: (dir: string) => number | null }) {
   /** The queue as it is now: deliveries by state, how many wait, and how long the oldest has. */
   function queueGauges(): string[] {
     const counts = deliveries.counts();
     const oldest = deliveries.oldestPendingAt();
+    const health = circuits.health(clock.now());
     return [
       "# HELP switchboard_deliveries Deliveries stored, by state.",
       "# TYPE switchboard_deliveries gauge",
@@ -35,6 +38,12 @@ export function systemRoutes({ clock, metrics, stages, dataDir, deliveries, sett
       "# HELP switchboard_delivery_oldest_pending_seconds Age of the oldest pending delivery (0 when none).",
       "# TYPE switchboard_delivery_oldest_pending_seconds gauge",
       `switchboard_delivery_oldest_pending_seconds ${oldest === null ? 0 : Math.max(0, (clock.now() - oldest) / 1000).toFixed(3)}`,
+      "# HELP switchboard_target_circuits Target origins whose circuit holds their deliveries, by state.",
+      "# TYPE switchboard_target_circuits gauge",
+      ...(["open", "disabled"] as const).map((state) => `switchboard_target_circuits{state="${state}"} ${health.filter((t) => t.state === state).length}`),
+      "# HELP switchboard_alerts_open Alerts raised and not resolved.",
+      "# TYPE switchboard_alerts_open gauge",
+      `switchboard_alerts_open ${alerts.open().length}`,
     ];
   }
 

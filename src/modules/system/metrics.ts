@@ -13,6 +13,11 @@ interface CounterFamily {
 export const COUNTERS = {
   switchboard_inbound_requests_total: { help: "Requests to webhook URLs, by outcome (unknown_token: no webhook at that URL).", label: "outcome", known: [...OUTCOMES, "unknown_token"] },
   switchboard_limiter_rejections_total: { help: "Requests refused by a limiter, by limiter.", label: "limiter", known: ["webhook_bucket", "unknown_token_per_ip", "admin_login"] },
+  switchboard_deliveries_held_total: {
+    help: "Times a due delivery was held back without a try, by reason (a target's throttle, an open circuit).",
+    label: "reason",
+    known: ["throttle", "circuit"],
+  },
   switchboard_twilio_message_status_total: {
     help: "Twilio status callbacks received for out messages, by status.",
     label: "status",
