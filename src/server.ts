@@ -179,9 +179,13 @@ export async function startServer(config: Config, { log = jsonLogger, announce =
   url = publicUrlFor(config, port);
   retention.start();
   // The alerts that are states rather than events: checked every half minute (see alerts.ts).
+  // Requests refused before this start are history, not news.
+  let refusedAfter = services.logs.lastId();
   const alertChecks = setInterval(() => {
     try {
-      db.transaction(() => services.alerts.check({ now: clock.now(), oldestPendingAt: services.deliveries.oldestPendingAt(), freeBytes: (freeBytes ?? freeBytesOf)(config.dataDir) }))();
+      const refusedRequests = services.logs.refusedSince(refusedAfter);
+      refusedAfter = refusedRequests.at(-1)?.id ?? refusedAfter;
+      db.transaction(() => services.alerts.check({ now: clock.now(), oldestPendingAt: services.deliveries.oldestPendingAt(), freeBytes: (freeBytes ?? freeBytesOf)(config.dataDir), refusedRequests }))();
     } catch (error) {
       log({ level: "error", msg: "alert check failed", error: (error as Error).message });
     }

@@ -184,7 +184,8 @@ hold for the one server process that sends (the worker's counts are in its memor
 chat tools take it), signed with Standard Webhooks when a \`whsec_\` secret is set, queued and retried
 like any delivery. An alert fires once when its condition starts and once more when it is
 resolved: a delivery failed for good (resolved if a retry succeeds), a target's circuit opened
-(resolved when it closes), a target disabled after 5 days (resolved when enabled), the oldest pending delivery waiting past \`pending_minutes\` (default 15),
+(resolved when it closes), a target disabled after 5 days (resolved when enabled), a webhook
+refusing more than \`rejections_per_15_minutes\` requests (401, 422, 429) in 15 minutes (default 50), the oldest pending delivery waiting past \`pending_minutes\` (default 15),
 the data directory's free disk below \`free_disk_mb\` (default 500); the last two are checked every
 30 s. \`GET /api/v1/alerts\` lists the open ones (\`?state=all\`: the last 50);
 \`GET/PATCH /api/v1/alert-thresholds\` reads and changes the thresholds. The admin shows open alerts on

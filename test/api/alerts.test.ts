@@ -30,12 +30,15 @@ async function deliver() {
     await server.worker.idle();
   }
 }
-/** The alert messages received so far, read as the official library verifies them. */
+/** The alert messages received so far, each read as the official library verifies it when it was sent. */
 function messages(): { text: string; fields: { title: string; value: string }[] }[] {
   const realNow = Date.now;
-  Date.now = () => clock.now();
   try {
-    return slack.received.map((r) => new Webhook(SECRET).verify(r.body, Object.fromEntries(r.headers as unknown as Iterable<[string, string]>)) as never);
+    return slack.received.map((r) => {
+      // The library checks the timestamp against Date.now(): the (fake) time the message was sent.
+      Date.now = () => Number(r.headers.get("webhook-timestamp")) * 1000;
+      return new Webhook(SECRET).verify(r.body, Object.fromEntries(r.headers as unknown as Iterable<[string, string]>)) as never;
+    });
   } finally {
     Date.now = realNow;
   }
@@ -79,9 +82,22 @@ describe("alerts", () => {
     await deliver();
     expect(messages().at(-1)!.text).toBe("Resolved: deliveries are waiting too long");
 
-    expect(await (await server.api("PATCH", "/api/v1/alert-thresholds", { pending_minutes: 60 })).json()).toEqual({ pending_minutes: 60, free_disk_mb: 500 });
+    expect(await (await server.api("PATCH", "/api/v1/alert-thresholds", { pending_minutes: 60 })).json()).toEqual({ pending_minutes: 60, rejections_per_15_minutes: 50, free_disk_mb: 500 });
     check(clock.now() - 30 * 60_000, null);
     expect(server.services.alerts.isOpen("pending_age")).toBe(false);
+  });
+
+  test("a webhook refusing more than the threshold in 15 minutes alerts once; it resolves once the window holds fewer", async () => {
+    const refused = (n: number) => Array.from({ length: n }, () => ({ webhook_id: 7, received_at: clock.now() }));
+    server.db.transaction(() => server.services.alerts.check({ now: clock.now(), oldestPendingAt: null, freeBytes: null, refusedRequests: refused(50) }))();
+    expect(server.services.alerts.isOpen("rejections:7")).toBe(false); // 50 is the threshold: more alerts
+    server.db.transaction(() => server.services.alerts.check({ now: clock.now(), oldestPendingAt: null, freeBytes: null, refusedRequests: refused(1) }))();
+    expect(server.services.alerts.open().find((a) => a.key === "rejections:7")).toMatchObject({ title: "inbound webhook 7 refuses many requests", details: { "refused in 15 minutes": "51" } });
+    clock.advance(16 * 60_000);
+    server.db.transaction(() => server.services.alerts.check({ now: clock.now(), oldestPendingAt: null, freeBytes: null }))();
+    expect(server.services.alerts.isOpen("rejections:7")).toBe(false);
+    await deliver();
+    expect(messages().map((m) => m.text).slice(-2)).toEqual(["Alert: inbound webhook 7 refuses many requests", "Resolved: inbound webhook 7 refuses many requests"]);
   });
 
   test("low disk alerts and resolves; a target whose circuit opens alerts and resolves when it closes", async () => {

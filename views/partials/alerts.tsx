@@ -37,7 +37,8 @@ export function AlertSettingsSection({ destinations, thresholds, error }: { dest
     <section id="alerts" class="card">
       <h2>Alerts</h2>
       <p class="muted small-text">
-        Sent when a delivery fails for good, a target's circuit opens, the oldest pending delivery waits too long, or the disk is nearly full; once when it happens and
+        Sent when a delivery fails for good, a target's circuit opens, a webhook refuses many requests, the oldest pending delivery waits too long, or the disk is nearly
+        full; once when it happens and
         once when it is resolved. Slack-compatible JSON (text and fields), signed with Standard Webhooks when a secret is set.
       </p>
       {destinations.length ? (
@@ -69,6 +70,10 @@ export function AlertSettingsSection({ destinations, thresholds, error }: { dest
         <label>
           Oldest pending delivery, minutes
           <input name="pending_minutes" type="number" min="1" class="short" value={String(thresholds.pending_minutes)} />
+        </label>
+        <label>
+          Refusals by a webhook in 15 minutes
+          <input name="rejections_per_15_minutes" type="number" min="1" class="short" value={String(thresholds.rejections_per_15_minutes)} />
         </label>
         <label>
           Free disk below, MB

@@ -244,10 +244,9 @@ export function adminRoutes(deps: AdminDeps) {
     })
     .post("/alert-thresholds", ({ body }) => {
       const form = formOf(body);
-      const pending = Number(form.pending_minutes);
-      const disk = Number(form.free_disk_mb);
-      if (!Number.isInteger(pending) || pending < 1 || !Number.isInteger(disk) || disk < 1) return html(AlertSettingsSection(alertSettings("Both thresholds are whole numbers of at least 1.")), 422);
-      deps.alerts.setThresholds({ pending_minutes: pending, free_disk_mb: disk });
+      const values = { pending_minutes: Number(form.pending_minutes), rejections_per_15_minutes: Number(form.rejections_per_15_minutes), free_disk_mb: Number(form.free_disk_mb) };
+      if (Object.values(values).some((value) => !Number.isInteger(value) || value < 1)) return html(AlertSettingsSection(alertSettings("Every threshold is a whole number of at least 1.")), 422);
+      deps.alerts.setThresholds(values);
       return html(AlertSettingsSection(alertSettings()));
     })
     .get("/settings", ({ session }) => html(SettingsPage({ csrf: session!.csrf_token, tokens: tokens.list(), bots: bots.list(), settings: settings.get(), alertSettings: alertSettings() })))

@@ -14,10 +14,13 @@ import { SQL } from "./repo";
 export interface AlertThresholds {
   /** The oldest pending delivery may wait this long before an alert. */
   pending_minutes: number;
+  /** A webhook refusing more requests than this (401, 422, 429) in 15 minutes is an alert. */
+  rejections_per_15_minutes: number;
   /** Free space in the data directory below this is an alert. */
   free_disk_mb: number;
 }
-export const DEFAULT_THRESHOLDS: AlertThresholds = { pending_minutes: 15, free_disk_mb: 500 };
+export const DEFAULT_THRESHOLDS: AlertThresholds = { pending_minutes: 15, rejections_per_15_minutes: 50, free_disk_mb: 500 };
+const REJECTION_WINDOW_MS = 15 * 60_000;
 
 interface AlertRow {
   id: number;
@@ -59,6 +62,9 @@ export function createAlerts({ db, clock, deliveries }: { db: Database; clock: C
     }
   }
 
+  // Refused requests per webhook in the last 15 minutes (times), fed by check().
+  const refused = new Map<number, number[]>();
+
   const thresholds = (): AlertThresholds => ({ ...DEFAULT_THRESHOLDS, ...(JSON.parse(selectThresholds.get()?.config ?? "{}") as Partial<AlertThresholds>) });
 
   return {
@@ -67,8 +73,18 @@ export function createAlerts({ db, clock, deliveries }: { db: Database; clock: C
      * The periodic checks: the queue's oldest pending delivery and the free disk, against the
      * thresholds (the events, a delivery failing for good and a circuit opening, fire as they happen).
      */
-    check({ now, oldestPendingAt, freeBytes }: { now: number; oldestPendingAt: number | null; freeBytes: number | null }): void {
+    check({ now, oldestPendingAt, freeBytes, refusedRequests = [] }: { now: number; oldestPendingAt: number | null; freeBytes: number | null; refusedRequests?: { webhook_id: number; received_at: number }[] }): void {
       const limits = thresholds();
+      for (const { webhook_id, received_at } of refusedRequests) refused.set(webhook_id, [...(refused.get(webhook_id) ?? []), received_at]);
+      for (const [webhookId, times] of refused) {
+        const recent = times.filter((at) => at > now - REJECTION_WINDOW_MS);
+        if (recent.length === 0) refused.delete(webhookId);
+        else refused.set(webhookId, recent);
+        const key = `rejections:${webhookId}`;
+        if (recent.length > limits.rejections_per_15_minutes) {
+          this.fire(key, `inbound webhook ${webhookId} refuses many requests`, { webhook: String(webhookId), "refused in 15 minutes": String(recent.length), threshold: String(limits.rejections_per_15_minutes) });
+        } else this.resolve(key, "refusals are back under the threshold");
+      }
       const waited = oldestPendingAt === null ? 0 : now - oldestPendingAt;
       if (waited > limits.pending_minutes * 60_000) this.fire("pending_age", "deliveries are waiting too long", { "oldest pending since": iso(oldestPendingAt)!, threshold: `${limits.pending_minutes} minutes` });
       else this.resolve("pending_age", "the queue caught up");

@@ -177,7 +177,7 @@ export function targetsApi({ auth, clock, circuits }: { auth: BearerAuth; clock:
 
 const alertJsonSchema = t.Object({
   id: t.Integer(),
-  key: t.String({ description: "The condition: delivery:{id}, circuit:{origin}, pending_age, disk_low" }),
+  key: t.String({ description: "The condition: delivery:{id}, circuit:{origin}, disabled:{origin}, rejections:{webhook id}, pending_age, disk_low" }),
   title: t.String(),
   details: t.Record(t.String(), t.String()),
   opened_at: t.String(),
@@ -186,6 +186,7 @@ const alertJsonSchema = t.Object({
 const destinationJsonSchema = t.Object({ id: t.Integer(), url: t.String(), secret: t.Nullable(t.String({ description: "******** when set: write-only" })), created_at: t.String() }, { title: "AlertDestination" });
 const thresholdsJson = t.Object({
   pending_minutes: t.Integer({ minimum: 1, maximum: 10_080, description: "Alert when the oldest pending delivery waits longer (default 15)" }),
+  rejections_per_15_minutes: t.Integer({ minimum: 1, maximum: 1_000_000, description: "Alert when a webhook refuses more requests (401, 422, 429) in 15 minutes (default 50)" }),
   free_disk_mb: t.Integer({ minimum: 1, maximum: 10_000_000, description: "Alert when the data directory's disk has less free (default 500)" }),
 }, { title: "AlertThresholds" });
 
@@ -217,7 +218,11 @@ export function alertsApi({ auth, alerts }: { auth: BearerAuth; alerts: Alerts }
       detail: { summary: "The alert thresholds", responses: documented({ 200: thresholdsJson }) },
     })
     .patch("/alert-thresholds", ({ body, scope }) => (scope.installation(), alerts.setThresholds(body)), {
-      body: t.Object({ pending_minutes: t.Optional(thresholdsJson.properties.pending_minutes), free_disk_mb: t.Optional(thresholdsJson.properties.free_disk_mb) }),
+      body: t.Object({
+        pending_minutes: t.Optional(thresholdsJson.properties.pending_minutes),
+        rejections_per_15_minutes: t.Optional(thresholdsJson.properties.rejections_per_15_minutes),
+        free_disk_mb: t.Optional(thresholdsJson.properties.free_disk_mb),
+      }),
       detail: { summary: "Change the alert thresholds", responses: documented({ 200: thresholdsJson }) },
     });
 }

@@ -58,7 +58,14 @@ export function createLogs({ db, publish = () => {} }: { db: Database; publish?:
     byOutcome: db.query<WebhookLog, [number, string, number, number]>(SQL.LOGS_PAGE_BY_OUTCOME),
   };
 
+  const lastId = db.query<{ id: number | null }, []>(SQL.LAST_LOG_ID_ALL);
+  const refusedSince = db.query<{ id: number; webhook_id: number; received_at: number }, [number]>(SQL.REFUSED_SINCE);
+
   return {
+    /** The newest log row's id (0 when none). */
+    lastId: (): number => lastId.get()?.id ?? 0,
+    /** Requests refused with 401, 422 or 429 after log id `afterId`, oldest first (at most 10,000). */
+    refusedSince: (afterId: number) => refusedSince.all(afterId),
     insert(log: NewLog): number {
       publish(logsTopic(log.webhook_id));
       publish("dashboard");

@@ -60,4 +60,7 @@ export const SQL = {
   SELECT_RUNNING_REPLAYS: "SELECT * FROM webhook_replays WHERE state = 'running' ORDER BY id",
   ADVANCE_REPLAY: "UPDATE webhook_replays SET done = done + 1, after_id = ? WHERE id = ?",
   FINISH_REPLAY: "UPDATE webhook_replays SET state = ?, finished_at = ? WHERE id = ? AND state = 'running'",
+  // Refused requests since a log id, for the rejection alert (walks the primary key forward).
+  LAST_LOG_ID_ALL: "SELECT max(id) AS id FROM webhook_logs",
+  REFUSED_SINCE: "SELECT id, webhook_id, received_at FROM webhook_logs WHERE id > ? AND status IN (401, 422, 429) ORDER BY id LIMIT 10000",
 } as const;
