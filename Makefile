@@ -30,7 +30,8 @@ bench: build wrk
 
 # Fault tests on 127.0.0.1, bounded (about five minutes): kill -9 under load; a full disk
 # (tmpfs, root); overload; receiver faults drained by the real retry schedule; retention
-# pruning a month of logs under load without the file growing.
+# pruning a month of logs under load without the file growing; a target down for an hour in
+# simulated time behind its circuit.
 soak: build wrk
 	@rm -f test/.tmp/soak-summary.md
 	$(BUN) run test/soak/crash-under-load.ts
@@ -38,6 +39,7 @@ soak: build wrk
 	$(BUN) run test/soak/overload.ts
 	$(BUN) run test/soak/receiver-faults.ts
 	$(BUN) run test/soak/retention.ts
+	$(BUN) run test/soak/target-outage.ts
 	@echo; echo "| fault | sent | acknowledged | arrived | lost |"; echo "| --- | --- | --- | --- | --- |"; cat test/.tmp/soak-summary.md
 
 wrk:

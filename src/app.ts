@@ -129,6 +129,10 @@ export function createServices({ db, clock, publicUrl, flush, importsDir = null 
   // A target's circuit opening is an alert (its failures crossed the threshold); closing resolves it.
   const circuits = createCircuits({
     db,
+    limits: () => {
+      const thresholds = alerts.thresholds();
+      return { minAttempts: thresholds.target_min_attempts, failureRate: thresholds.target_failure_percent / 100 };
+    },
     onStateChange: (origin, state) => {
       if (state === "closed") {
         alerts.resolve(`circuit:${origin}`, "the circuit closed; deliveries flow again");

@@ -183,9 +183,18 @@ export async function startServer(config: Config, { log = jsonLogger, announce =
   let refusedAfter = services.logs.lastId();
   const alertChecks = setInterval(() => {
     try {
+      try {
+        services.settings.probe(clock.now());
+      } catch {
+        services.alerts.storageFailed(clock.now());
+        return;
+      }
       const refusedRequests = services.logs.refusedSince(refusedAfter);
       refusedAfter = refusedRequests.at(-1)?.id ?? refusedAfter;
-      db.transaction(() => services.alerts.check({ now: clock.now(), oldestPendingAt: services.deliveries.oldestPendingAt(), freeBytes: (freeBytes ?? freeBytesOf)(config.dataDir), refusedRequests }))();
+      db.transaction(() => {
+        services.alerts.storageRecovered(clock.now());
+        services.alerts.check({ now: clock.now(), oldestPendingAt: services.deliveries.oldestPendingAt(), freeBytes: (freeBytes ?? freeBytesOf)(config.dataDir), refusedRequests });
+      })();
     } catch (error) {
       log({ level: "error", msg: "alert check failed", error: (error as Error).message });
     }

@@ -185,7 +185,9 @@ chat tools take it), signed with Standard Webhooks when a \`whsec_\` secret is s
 like any delivery. An alert fires once when its condition starts and once more when it is
 resolved: a delivery failed for good (resolved if a retry succeeds), a target's circuit opened
 (resolved when it closes), a target disabled after 5 days (resolved when enabled), a webhook
-refusing more than \`rejections_per_15_minutes\` requests (401, 422, 429) in 15 minutes (default 50), the oldest pending delivery waiting past \`pending_minutes\` (default 15),
+refusing more than \`rejections_per_15_minutes\` requests (401, 422, 429) in 15 minutes (default 50),
+storage refusing writes (told once writes work again, with when it began and ended: an alert
+cannot be stored or queued while they fail), the oldest pending delivery waiting past \`pending_minutes\` (default 15),
 the data directory's free disk below \`free_disk_mb\` (default 500); the last two are checked every
 30 s. \`GET /api/v1/alerts\` lists the open ones (\`?state=all\`: the last 50);
 \`GET/PATCH /api/v1/alert-thresholds\` reads and changes the thresholds. The admin shows open alerts on
@@ -193,7 +195,8 @@ the home page and the destinations and thresholds in Settings.
 
 ## Circuit breaking per target
 The relay worker watches each target origin: when at least 10 tries in 5 minutes found it
-unavailable 70% of the time or more (no answer, 408, 429, 5xx), its circuit opens. Its deliveries
+unavailable 70% of the time or more (no answer, 408, 429, 5xx; both figures are alert thresholds,
+\`target_min_attempts\` and \`target_failure_percent\`), its circuit opens. Its deliveries
 then wait without spending tries (each contact's order holds), and one probe (a real delivery)
 goes out after 30 s, then at doubling intervals up to an hour; the first probe that succeeds closes
 the circuit and the rest go. A circuit open for 5 days is disabled: no more probes until it is

@@ -82,7 +82,7 @@ describe("alerts", () => {
     await deliver();
     expect(messages().at(-1)!.text).toBe("Resolved: deliveries are waiting too long");
 
-    expect(await (await server.api("PATCH", "/api/v1/alert-thresholds", { pending_minutes: 60 })).json()).toEqual({ pending_minutes: 60, rejections_per_15_minutes: 50, free_disk_mb: 500 });
+    expect(await (await server.api("PATCH", "/api/v1/alert-thresholds", { pending_minutes: 60 })).json()).toEqual({ pending_minutes: 60, rejections_per_15_minutes: 50, target_failure_percent: 70, target_min_attempts: 10, free_disk_mb: 500 });
     check(clock.now() - 30 * 60_000, null);
     expect(server.services.alerts.isOpen("pending_age")).toBe(false);
   });
@@ -100,6 +100,19 @@ describe("alerts", () => {
     expect(messages().map((m) => m.text).slice(-2)).toEqual(["Alert: inbound webhook 7 refuses many requests", "Resolved: inbound webhook 7 refuses many requests"]);
   });
 
+  test("storage that refused writes is told once it works again, with when it began and ended", async () => {
+    const from = clock.now();
+    server.services.alerts.storageFailed(from);
+    server.services.alerts.storageFailed(from + 30_000);
+    clock.advance(60_000);
+    server.db.transaction(() => server.services.alerts.storageRecovered(clock.now()))();
+    server.db.transaction(() => server.services.alerts.storageRecovered(clock.now()))(); // once
+    await deliver();
+    const sent = messages().filter((m) => m.text.includes("could not be written"));
+    expect(sent.map((m) => m.text)).toEqual(["Alert: the database could not be written", "Resolved: the database could not be written"]);
+    expect(sent[0]!.fields).toContainEqual(expect.objectContaining({ title: "from", value: new Date(from).toISOString() }));
+  });
+
   test("low disk alerts and resolves; a target whose circuit opens alerts and resolves when it closes", async () => {
     check(null, 100 * 2 ** 20);
     expect(server.services.alerts.isOpen("disk_low")).toBe(true);
@@ -107,9 +120,12 @@ describe("alerts", () => {
     check(null, 10 * 2 ** 30);
     expect(server.services.alerts.isOpen("disk_low")).toBe(false);
 
+    await server.api("PATCH", "/api/v1/alert-thresholds", { target_min_attempts: 20 });
     server.db.transaction(() => {
-      for (let i = 0; i < 10; i++) server.services.circuits.record("https://down.example.com", 503, null, clock.now());
+      for (let i = 0; i < 19; i++) server.services.circuits.record("https://down.example.com", 503, null, clock.now());
     })();
+    expect(server.services.alerts.isOpen("circuit:https://down.example.com")).toBe(false); // 19 tries: under the edited minimum
+    server.db.transaction(() => server.services.circuits.record("https://down.example.com", 503, null, clock.now()))();
     expect(server.services.alerts.isOpen("circuit:https://down.example.com")).toBe(true);
     server.db.transaction(() => server.services.circuits.enable("https://down.example.com", clock.now()))();
     expect(server.services.alerts.isOpen("circuit:https://down.example.com")).toBe(false);

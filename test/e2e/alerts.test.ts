@@ -34,7 +34,7 @@ describe("alerts in the admin", () => {
     await page.fill("#alert-thresholds input[name=pending_minutes]", "45");
     await page.click("#alert-thresholds button[type=submit]");
     await page.waitForFunction(() => (document.querySelector("#alert-thresholds input[name=pending_minutes]") as HTMLInputElement).value === "45");
-    expect(server.services.alerts.thresholds()).toEqual({ pending_minutes: 45, rejections_per_15_minutes: 50, free_disk_mb: 500 });
+    expect(server.services.alerts.thresholds()).toEqual({ pending_minutes: 45, rejections_per_15_minutes: 50, target_failure_percent: 70, target_min_attempts: 10, free_disk_mb: 500 });
     await page.click("#alert-destinations button:text('Remove')");
     await page.waitForSelector("#alerts p:has-text('No destination')");
     expect(server.services.alerts.destinations()).toEqual([]);

@@ -76,6 +76,14 @@ export function AlertSettingsSection({ destinations, thresholds, error }: { dest
           <input name="rejections_per_15_minutes" type="number" min="1" class="short" value={String(thresholds.rejections_per_15_minutes)} />
         </label>
         <label>
+          Target failing, % of tries
+          <input name="target_failure_percent" type="number" min="1" max="100" class="short" value={String(thresholds.target_failure_percent)} />
+        </label>
+        <label>
+          …of at least, in 5 minutes
+          <input name="target_min_attempts" type="number" min="1" class="short" value={String(thresholds.target_min_attempts)} />
+        </label>
+        <label>
           Free disk below, MB
           <input name="free_disk_mb" type="number" min="1" class="short" value={String(thresholds.free_disk_mb)} />
         </label>

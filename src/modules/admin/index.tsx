@@ -244,8 +244,16 @@ export function adminRoutes(deps: AdminDeps) {
     })
     .post("/alert-thresholds", ({ body }) => {
       const form = formOf(body);
-      const values = { pending_minutes: Number(form.pending_minutes), rejections_per_15_minutes: Number(form.rejections_per_15_minutes), free_disk_mb: Number(form.free_disk_mb) };
-      if (Object.values(values).some((value) => !Number.isInteger(value) || value < 1)) return html(AlertSettingsSection(alertSettings("Every threshold is a whole number of at least 1.")), 422);
+      const values = {
+        pending_minutes: Number(form.pending_minutes),
+        rejections_per_15_minutes: Number(form.rejections_per_15_minutes),
+        target_failure_percent: Number(form.target_failure_percent),
+        target_min_attempts: Number(form.target_min_attempts),
+        free_disk_mb: Number(form.free_disk_mb),
+      };
+      if (Object.values(values).some((value) => !Number.isInteger(value) || value < 1) || values.target_failure_percent > 100) {
+        return html(AlertSettingsSection(alertSettings("Every threshold is a whole number of at least 1 (a share at most 100%).")), 422);
+      }
       deps.alerts.setThresholds(values);
       return html(AlertSettingsSection(alertSettings()));
     })

@@ -16,10 +16,13 @@ export interface AlertThresholds {
   pending_minutes: number;
   /** A webhook refusing more requests than this (401, 422, 429) in 15 minutes is an alert. */
   rejections_per_15_minutes: number;
+  /** A target failing this share (percent) of at least `target_min_attempts` tries in 5 minutes has its circuit opened, and an alert. */
+  target_failure_percent: number;
+  target_min_attempts: number;
   /** Free space in the data directory below this is an alert. */
   free_disk_mb: number;
 }
-export const DEFAULT_THRESHOLDS: AlertThresholds = { pending_minutes: 15, rejections_per_15_minutes: 50, free_disk_mb: 500 };
+export const DEFAULT_THRESHOLDS: AlertThresholds = { pending_minutes: 15, rejections_per_15_minutes: 50, target_failure_percent: 70, target_min_attempts: 10, free_disk_mb: 500 };
 const REJECTION_WINDOW_MS = 15 * 60_000;
 
 interface AlertRow {
@@ -64,6 +67,8 @@ export function createAlerts({ db, clock, deliveries }: { db: Database; clock: C
 
   // Refused requests per webhook in the last 15 minutes (times), fed by check().
   const refused = new Map<number, number[]>();
+  // Since when the database refused writes: an alert cannot be stored or queued meanwhile.
+  let storageDownSince: number | null = null;
 
   const thresholds = (): AlertThresholds => ({ ...DEFAULT_THRESHOLDS, ...(JSON.parse(selectThresholds.get()?.config ?? "{}") as Partial<AlertThresholds>) });
 
@@ -90,6 +95,20 @@ export function createAlerts({ db, clock, deliveries }: { db: Database; clock: C
       else this.resolve("pending_age", "the queue caught up");
       if (freeBytes !== null && freeBytes < limits.free_disk_mb * 2 ** 20) this.fire("disk_low", "the data directory's disk is nearly full", { free: `${Math.floor(freeBytes / 2 ** 20)} MB`, threshold: `${limits.free_disk_mb} MB` });
       else if (freeBytes !== null) this.resolve("disk_low", "there is room again");
+    },
+    /** The database refused a write (checked every half minute): remembered in memory. */
+    storageFailed(now: number): void {
+      storageDownSince ??= now;
+    },
+    /**
+     * Writes work again (inside a transaction): the alert that could not be sent while they
+     * failed goes out now, with when it began and ended, and is resolved at once.
+     */
+    storageRecovered(now: number): void {
+      if (storageDownSince === null) return;
+      this.fire("storage", "the database could not be written", { from: iso(storageDownSince)!, until: iso(now)! });
+      this.resolve("storage", "writes work again");
+      storageDownSince = null;
     },
     fire(key: string, title: string, details: Record<string, string>): void {
       if (selectOpen.get(key)) return;

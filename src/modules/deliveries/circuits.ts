@@ -1,5 +1,5 @@
 // Circuit breaking per target origin. When a target fails too often (at least MIN_ATTEMPTS tries
-// in the last WINDOW_MS, FAILURE_RATE of them failed), its circuit opens: its deliveries wait
+// in the last WINDOW_MS, FAILURE_RATE of them failed; both editable as alert thresholds), its circuit opens: its deliveries wait
 // without spending tries, and one probe goes out at growing intervals; the first probe that
 // succeeds closes it. A target whose circuit stays open for DISABLE_AFTER_MS is disabled: no more
 // probes until someone enables it again. A failure here means the target was unavailable: no
@@ -46,7 +46,12 @@ const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOStrin
 /** Whether an attempt's outcome says the target was unavailable. */
 export const targetDown = (status: number | null) => status === null || status === 408 || status === 429 || status >= 500;
 
-export function createCircuits({ db, onStateChange = () => {} }: { db: Database; onStateChange?: (origin: string, state: CircuitState) => void }) {
+export function createCircuits({ db, onStateChange = () => {}, limits = () => ({ minAttempts: MIN_ATTEMPTS, failureRate: FAILURE_RATE }) }: {
+  db: Database;
+  onStateChange?: (origin: string, state: CircuitState) => void;
+  /** When a target counts as failing (the alert thresholds); the defaults otherwise. */
+  limits?: () => { minAttempts: number; failureRate: number };
+}) {
   const selectAll = db.query<CircuitRow, []>(SQL.SELECT_CIRCUITS);
   const upsert = db.query(SQL.UPSERT_CIRCUIT);
   const recent = new Map<string, { at: number; failed: boolean }[]>();
@@ -116,7 +121,8 @@ export function createCircuits({ db, onStateChange = () => {} }: { db: Database;
       }
       if (circuit) return;
       const failures = outcomes.filter((o) => o.failed).length;
-      if (outcomes.length >= MIN_ATTEMPTS && failures / outcomes.length >= FAILURE_RATE) {
+      const { minAttempts, failureRate } = limits();
+      if (outcomes.length >= minAttempts && failures / outcomes.length >= failureRate) {
         save({ origin, state: "open", opened_at: now, failing_since: now, next_probe_at: now + FIRST_PROBE_MS, probe_ms: FIRST_PROBE_MS, last_error: lastError.get(origin) ?? null, updated_at: now });
       }
     },

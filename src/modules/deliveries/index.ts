@@ -187,6 +187,8 @@ const destinationJsonSchema = t.Object({ id: t.Integer(), url: t.String(), secre
 const thresholdsJson = t.Object({
   pending_minutes: t.Integer({ minimum: 1, maximum: 10_080, description: "Alert when the oldest pending delivery waits longer (default 15)" }),
   rejections_per_15_minutes: t.Integer({ minimum: 1, maximum: 1_000_000, description: "Alert when a webhook refuses more requests (401, 422, 429) in 15 minutes (default 50)" }),
+  target_failure_percent: t.Integer({ minimum: 1, maximum: 100, description: "A target failing this share of its tries in 5 minutes has its circuit opened, with an alert (default 70)" }),
+  target_min_attempts: t.Integer({ minimum: 1, maximum: 100_000, description: "…once it has had at least this many tries in those 5 minutes (default 10)" }),
   free_disk_mb: t.Integer({ minimum: 1, maximum: 10_000_000, description: "Alert when the data directory's disk has less free (default 500)" }),
 }, { title: "AlertThresholds" });
 
@@ -221,6 +223,8 @@ export function alertsApi({ auth, alerts }: { auth: BearerAuth; alerts: Alerts }
       body: t.Object({
         pending_minutes: t.Optional(thresholdsJson.properties.pending_minutes),
         rejections_per_15_minutes: t.Optional(thresholdsJson.properties.rejections_per_15_minutes),
+        target_failure_percent: t.Optional(thresholdsJson.properties.target_failure_percent),
+        target_min_attempts: t.Optional(thresholdsJson.properties.target_min_attempts),
         free_disk_mb: t.Optional(thresholdsJson.properties.free_disk_mb),
       }),
       detail: { summary: "Change the alert thresholds", responses: documented({ 200: thresholdsJson }) },
