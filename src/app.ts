@@ -177,7 +177,8 @@ export function createServices({ db, clock, publicUrl, flush, importsDir = null 
     // alert about themselves); if a retry later succeeds, it is resolved.
     if (delivery.kind !== "alert") {
       if (state === "failed") alerts.fire(`delivery:${delivery.public_id}`, `a ${delivery.kind.replace("_", " ")} delivery failed for good`, { delivery: delivery.public_id, target: withoutCredentials(delivery.target_url ?? ""), error: answer.error ?? `HTTP ${answer.status}` });
-      else alerts.resolve(`delivery:${delivery.public_id}`, "a retry succeeded");
+      // Only a delivery tried before can have failed for good (and been retried since).
+      else if (delivery.attempts > 0) alerts.resolve(`delivery:${delivery.public_id}`, "a retry succeeded");
     }
     if (delivery.kind === "http_request") {
       try {

@@ -70,7 +70,12 @@ export function createAlerts({ db, clock, deliveries }: { db: Database; clock: C
   // Since when the database refused writes: an alert cannot be stored or queued meanwhile.
   let storageDownSince: number | null = null;
 
-  const thresholds = (): AlertThresholds => ({ ...DEFAULT_THRESHOLDS, ...(JSON.parse(selectThresholds.get()?.config ?? "{}") as Partial<AlertThresholds>) });
+  // Read for every delivery's attempt (the circuit's limits): kept in memory; only
+  // setThresholds writes them.
+  let cachedThresholds: AlertThresholds | null = null;
+  const thresholds = (): AlertThresholds => (cachedThresholds ??= { ...DEFAULT_THRESHOLDS, ...(JSON.parse(selectThresholds.get()?.config ?? "{}") as Partial<AlertThresholds>) });
+  // Read from the table each time (one indexed row): a cache could outlive a rolled-back write.
+  const isOpen = (key: string) => selectOpen.get(key) !== null;
 
   return {
     /** Opens the alert `key` unless it is open already; tells every destination once. */
@@ -111,7 +116,7 @@ export function createAlerts({ db, clock, deliveries }: { db: Database; clock: C
       storageDownSince = null;
     },
     fire(key: string, title: string, details: Record<string, string>): void {
-      if (selectOpen.get(key)) return;
+      if (isOpen(key)) return;
       insertAlert.run(key, title, JSON.stringify(details), clock.now());
       notify(`Alert: ${title}`, details);
     },
@@ -122,7 +127,7 @@ export function createAlerts({ db, clock, deliveries }: { db: Database; clock: C
       resolveAlert.run(clock.now(), open.id);
       notify(`Resolved: ${open.title}`, { ...(JSON.parse(open.details) as Record<string, string>), resolved: how });
     },
-    isOpen: (key: string) => selectOpen.get(key) !== null,
+    isOpen,
     open: () => selectOpenAlerts.all().map(alertJson),
     recent: (limit = 50) => selectAlerts.all(limit).map(alertJson),
 
@@ -154,6 +159,7 @@ export function createAlerts({ db, clock, deliveries }: { db: Database; clock: C
     setThresholds(patch: Partial<AlertThresholds>): AlertThresholds {
       const next = { ...thresholds(), ...patch };
       upsertThresholds.run(JSON.stringify(next));
+      cachedThresholds = next;
       return next;
     },
   };

@@ -17,6 +17,13 @@ export const FAILURE_RATE = 0.7;
 export const FIRST_PROBE_MS = 30_000;
 export const MAX_PROBE_MS = 3600_000;
 export const DISABLE_AFTER_MS = 5 * 24 * 3600_000;
+const BUCKET_MS = 5000;
+
+interface Bucket {
+  start: number;
+  attempts: number;
+  failures: number;
+}
 
 export type CircuitState = "closed" | "open" | "disabled";
 
@@ -54,7 +61,9 @@ export function createCircuits({ db, onStateChange = () => {}, limits = () => ({
 }) {
   const selectAll = db.query<CircuitRow, []>(SQL.SELECT_CIRCUITS);
   const upsert = db.query(SQL.UPSERT_CIRCUIT);
-  const recent = new Map<string, { at: number; failed: boolean }[]>();
+  // Tries and failures per origin in BUCKET_MS slices of the window: counting them costs the
+  // window's few slices, not one entry per try (thousands a second on a busy target).
+  const recent = new Map<string, Bucket[]>();
   const lastError = new Map<string, string>();
   const probing = new Set<string>();
   // Circuits that are not closed, as saved; read at every claim.
@@ -80,10 +89,18 @@ export function createCircuits({ db, onStateChange = () => {}, limits = () => ({
     return circuit;
   }
 
-  function window(origin: string, now: number) {
-    const outcomes = (recent.get(origin) ?? []).filter((o) => o.at > now - WINDOW_MS);
-    recent.set(origin, outcomes);
-    return outcomes;
+  /** The origin's slices still in the window (older ones dropped), and their totals. */
+  function window(origin: string, now: number): { buckets: Bucket[]; attempts: number; failures: number } {
+    const buckets = recent.get(origin) ?? [];
+    while (buckets.length > 0 && buckets[0]!.start <= now - WINDOW_MS) buckets.shift();
+    recent.set(origin, buckets);
+    let attempts = 0;
+    let failures = 0;
+    for (const bucket of buckets) {
+      attempts += bucket.attempts;
+      failures += bucket.failures;
+    }
+    return { buckets, attempts, failures };
   }
 
   return {
@@ -104,13 +121,18 @@ export function createCircuits({ db, onStateChange = () => {}, limits = () => ({
     record(origin: string, status: number | null, error: string | null, now: number): void {
       const failed = targetDown(status);
       if (failed) lastError.set(origin, error ?? `HTTP ${status}`);
-      const outcomes = window(origin, now);
-      outcomes.push({ at: now, failed });
+      const { buckets } = window(origin, now);
+      const start = now - (now % BUCKET_MS);
+      const last = buckets.at(-1);
+      if (last && last.start === start) {
+        last.attempts++;
+        if (failed) last.failures++;
+      } else buckets.push({ start, attempts: 1, failures: failed ? 1 : 0 });
       const circuit = circuits().get(origin);
       if (circuit && probing.has(origin)) {
         probing.delete(origin);
         if (!failed) {
-          recent.set(origin, [{ at: now, failed: false }]);
+          recent.set(origin, [{ start, attempts: 1, failures: 0 }]);
           save({ ...circuit, state: "closed", opened_at: null, failing_since: null, next_probe_at: null, probe_ms: null, updated_at: now });
           return;
         }
@@ -120,9 +142,9 @@ export function createCircuits({ db, onStateChange = () => {}, limits = () => ({
         return;
       }
       if (circuit) return;
-      const failures = outcomes.filter((o) => o.failed).length;
+      const { attempts, failures } = window(origin, now);
       const { minAttempts, failureRate } = limits();
-      if (outcomes.length >= minAttempts && failures / outcomes.length >= failureRate) {
+      if (attempts >= minAttempts && failures / attempts >= failureRate) {
         save({ origin, state: "open", opened_at: now, failing_since: now, next_probe_at: now + FIRST_PROBE_MS, probe_ms: FIRST_PROBE_MS, last_error: lastError.get(origin) ?? null, updated_at: now });
       }
     },
@@ -146,14 +168,14 @@ export function createCircuits({ db, onStateChange = () => {}, limits = () => ({
     health(now: number): TargetHealth[] {
       const origins = new Set([...recent.keys(), ...circuits().keys()]);
       return [...origins].sort().flatMap((origin) => {
-        const outcomes = window(origin, now);
+        const { attempts, failures } = window(origin, now);
         const circuit = current(origin, now);
-        if (!circuit && outcomes.length === 0) return [];
+        if (!circuit && attempts === 0) return [];
         return [{
           origin,
           state: circuit?.state ?? "closed",
-          attempts: outcomes.length,
-          failures: outcomes.filter((o) => o.failed).length,
+          attempts,
+          failures,
           failing_since: iso(circuit?.failing_since ?? null),
           next_probe_at: circuit?.state === "open" ? iso(circuit.next_probe_at) : null,
           last_error: lastError.get(origin) ?? circuit?.last_error ?? null,

@@ -67,6 +67,19 @@ export function createWorker(deps: WorkerDeps) {
   const insertAttempt = db.query(SQL.INSERT_ATTEMPT);
   const finish = db.query(SQL.FINISH);
   const postpone = db.query(SQL.POSTPONE);
+  // A delivery's target origin is read at its claim, its attempt and its end: URLs repeat (a
+  // channel's gateway, the integration), so each is parsed once. Bounded.
+  const origins = new Map<string, string | null>();
+  function originFor(url: string | null): string | null {
+    if (!url) return null;
+    let origin = origins.get(url);
+    if (origin === undefined) {
+      origin = originOf(url);
+      if (origins.size >= 10_000) origins.clear();
+      origins.set(url, origin);
+    }
+    return origin;
+  }
   const throttle = createThrottle(deps.limitFor ?? (() => null));
 
   const inFlight = new Map<number, Promise<void>>();
@@ -85,7 +98,7 @@ export function createWorker(deps: WorkerDeps) {
       const now = clock.now();
       const claimed: Delivery[] = [];
       for (const row of claimable.all({ now, limit })) {
-        const origin = originOf(row.target_url);
+        const origin = originFor(row.target_url);
         // An open circuit holds its target's deliveries (but for one probe) until it closes.
         const circuit = origin && deps.circuits ? deps.circuits.admit(origin, now) : { ok: true as const };
         if (!circuit.ok) {
@@ -168,7 +181,7 @@ export function createWorker(deps: WorkerDeps) {
     } catch (caught) {
       if (stopController.signal.aborted) {
         // Shutting down: not an attempt. The row goes back to the queue untouched.
-        const origin = originOf(delivery.target_url);
+        const origin = originFor(delivery.target_url);
         if (origin) deps.circuits?.released(origin);
         releaseOne.run(delivery.id);
         return;
@@ -190,7 +203,7 @@ export function createWorker(deps: WorkerDeps) {
       finish.run(state, delay === null ? now : now + delay, status, response, error, now, delivery.id);
       deps.onAttempted?.(delivery, state, { status, body: fullResponse, error });
       // A delivery refused before sending (its target or headers) says nothing of the target's health.
-      const origin = originOf(delivery.target_url);
+      const origin = originFor(delivery.target_url);
       if (origin && !refused) deps.circuits?.record(origin, status, error, now);
     };
     // Results finishing together share one commit when a group commit is at hand.
@@ -245,12 +258,12 @@ export function createWorker(deps: WorkerDeps) {
           const running = attempt(delivery, timeoutMs, config.allow_private_targets)
             .catch((error) => {
               log({ level: "error", msg: "delivery attempt crashed", delivery: delivery.public_id, error: String(error) });
-              const origin = originOf(delivery.target_url);
+              const origin = originFor(delivery.target_url);
               if (origin) deps.circuits?.released(origin);
               releaseOne.run(delivery.id);
             })
             .finally(() => {
-              const origin = originOf(delivery.target_url);
+              const origin = originFor(delivery.target_url);
               if (origin) throttle.finished(origin);
               inFlight.delete(delivery.id);
               pumpSoon();
