@@ -6,14 +6,19 @@ BUN := $(CURDIR)/.tools/node_modules/.bin/bun
 BUN_STAMP := .tools/.bun-$(BUN_VERSION)
 DEPS_STAMP := node_modules/.installed
 
-.PHONY: run test build clean bench soak browser netns wrk strace
+.PHONY: run test test-postgres build clean bench soak browser netns wrk strace postgres
 
 run: $(DEPS_STAMP)
 	$(BUN) run src/main.ts serve
 
-test: $(DEPS_STAMP) browser netns strace
+test: $(DEPS_STAMP) browser netns strace postgres
 	$(BUN) x tsc --noEmit --noUnusedLocals -p .
 	$(BUN) test --timeout 30000
+
+# The server tests again, every server on PostgreSQL: a throwaway cluster in a temp dir on a
+# Unix socket (test/helpers/postgres.ts), a fresh database per server.
+test-postgres: $(DEPS_STAMP) postgres
+	SWITCHBOARD_TEST_ENGINE=postgres $(BUN) test --timeout 30000 test/api test/security test/store
 
 build: dist/switchboard
 
@@ -44,6 +49,12 @@ soak: build wrk
 
 wrk:
 	@command -v wrk >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
+
+# The store tests start a throwaway PostgreSQL cluster from Debian's packages.
+postgres:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq postgresql >/dev/null; \
+	  else echo "PostgreSQL is missing: install Debian's 'postgresql' package for the store tests" >&2; fi; }
 
 # The durability test watches the compiled binary's fdatasync calls with strace.
 strace:

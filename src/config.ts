@@ -8,6 +8,8 @@ export interface Config {
   host: string;
   port: number;
   dataDir: string;
+  /** PostgreSQL instead of the SQLite file (null: the file in dataDir). */
+  databaseUrl: string | null;
   publicUrl: string;
   /** Reverse proxies whose X-Forwarded-For names the client (CIDR ranges). */
   trustedProxies: string;
@@ -28,6 +30,7 @@ export const SETTINGS = [
   { flag: "data", env: "SWITCHBOARD_DATA", fallback: "./data", help: "directory holding switchboard.db" },
   { flag: "public-url", env: "SWITCHBOARD_PUBLIC_URL", fallback: "", help: "URL the outside world reaches this server at (default: http://HOST:PORT)" },
   { flag: "trusted-proxy", env: "SWITCHBOARD_TRUSTED_PROXY", fallback: "", help: "reverse proxies (CIDR, comma-separated) whose X-Forwarded-For names the client (default: none)" },
+  { flag: "database", env: "SWITCHBOARD_DATABASE_URL", fallback: "", help: "postgres://… to keep everything in PostgreSQL (default: the SQLite file in the data directory)" },
   { flag: "durability", env: "SWITCHBOARD_DURABILITY", fallback: "full", help: "full: what is answered as stored is on disk (survives power loss); normal: survives a crash of the process only" },
 ] as const;
 
@@ -87,8 +90,10 @@ export function loadConfig(values: Record<string, string | boolean | undefined>,
   }
   const durability = read("durability").trim();
   if (!(DURABILITIES as readonly string[]).includes(durability)) throw new ConfigError(`--durability must be one of ${DURABILITIES.join(", ")}, got '${durability}'`);
+  const databaseUrl = read("database").trim() || null;
+  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) throw new ConfigError("--database must be a postgres:// URL (without it, the SQLite file in the data directory is used)");
   const adminPassword = env.SWITCHBOARD_ADMIN_PASSWORD || null;
-  return { host, port, dataDir, publicUrl, trustedProxies, adminPassword, durability: durability as Durability };
+  return { host, port, dataDir, databaseUrl, publicUrl, trustedProxies, adminPassword, durability: durability as Durability };
 }
 
 /** The URL to print and build links with, once the real port is known. */

@@ -2,7 +2,7 @@
 // CLI entry: `switchboard [serve]`, `token create`, `admin set-password`, `version`,
 // `systemd-unit`, `--help`. Bad usage and unusable data dirs exit 2 with one line on stderr.
 import { ConfigError, ENV_ONLY, SETTINGS, loadConfig, parseFlags } from "./config";
-import { DataDirError, openDataDir } from "./db/index";
+import { DataDirError, openStore } from "./db/index";
 import { SchemaTooNewError } from "./db/migrate";
 import { backup, restore } from "./db/backup";
 import { systemClock } from "./lib/clock";
@@ -71,7 +71,7 @@ async function run(argv: string[]): Promise<number> {
       const agent = typeof values.agent === "string" ? Number(values.agent) : null;
       if (agent !== null && (!Number.isInteger(agent) || agent < 1)) throw new UsageError("--agent must be a whole number from 1");
       const config = loadConfig(values, process.env);
-      const db = openDataDir(config.dataDir);
+      const db = openStore(config);
       try {
         const services = createServices({ db, clock: systemClock });
         const botId = typeof values.bot === "string" ? services.bots.get(values.bot).id : null;
@@ -87,7 +87,7 @@ async function run(argv: string[]): Promise<number> {
       if (rest[0] !== "set-password" || rest.length !== 1) throw new UsageError("usage: switchboard admin set-password [--data DIR] < password-file");
       const config = loadConfig(values, process.env);
       const password = await readStdin();
-      const db = openDataDir(config.dataDir);
+      const db = openStore(config);
       try {
         await createServices({ db, clock: systemClock }).accounts.setPassword(password);
       } finally {

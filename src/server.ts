@@ -2,7 +2,7 @@
 // request as one JSON line, and stop gracefully.
 import type { Database } from "bun:sqlite";
 import { publicUrlFor, type Config } from "./config";
-import { DATABASE_FILE, openDataDir } from "./db/index";
+import { DATABASE_FILE, isPostgres, openStore } from "./db/index";
 import { startCheckpoints } from "./db/checkpoints";
 import { createWalFlush } from "./db/wal-flush";
 import { takeLock } from "./db/backup";
@@ -91,16 +91,19 @@ export interface ServerOptions {
 const ALERT_CHECK_MS = 30_000;
 
 export async function startServer(config: Config, { log = jsonLogger, announce = console.log, clock = systemClock, workerOptions = {}, freeBytes }: ServerOptions = {}): Promise<RunningServer> {
-  const db = openDataDir(config.dataDir, config.durability);
-  let releaseLock: () => void;
+  const db = openStore(config);
+  // SQLite's file is one process's; PostgreSQL is shared by every instance pointed at it, and
+  // its commits are on disk when they return (synchronous_commit), so no flush of our own.
+  const postgres = isPostgres(db);
+  let releaseLock: () => void = () => {};
   try {
-    releaseLock = takeLock(config.dataDir);
+    if (!postgres) releaseLock = takeLock(config.dataDir);
   } catch (error) {
     db.close();
     throw error;
   }
   let url = "";
-  const walFlush = config.durability === "full" ? createWalFlush(join(config.dataDir, DATABASE_FILE)) : null;
+  const walFlush = config.durability === "full" && !postgres ? createWalFlush(join(config.dataDir, DATABASE_FILE)) : null;
   const services = createServices({ db, clock, publicUrl: () => url, flush: walFlush?.flush, importsDir: join(config.dataDir, "imports") });
   // Hashing SWITCHBOARD_ADMIN_PASSWORD (argon2id) takes longer than the rest of the start:
   // it runs once the server listens, and logins wait for it.
@@ -200,16 +203,16 @@ export async function startServer(config: Config, { log = jsonLogger, announce =
     }
   }, ALERT_CHECK_MS);
   alertChecks.unref?.();
-  services.searchIndexer.start((error) => log({ level: "error", msg: "search index update failed", error: (error as Error).message }));
+  if (!postgres) services.searchIndexer.start((error) => log({ level: "error", msg: "search index update failed", error: (error as Error).message }));
   services.replays.startRunner((error) => log({ level: "error", msg: "bulk replay failed", error: (error as Error).message }));
   services.csvImports.startRunner((error) => log({ level: "error", msg: "contact import failed", error: (error as Error).message }));
   worker.start();
   // Started once listening (a thread takes a while to boot): until it runs, the connection
   // checkpoints by itself.
-  const checkpoints = startCheckpoints(db, join(config.dataDir, DATABASE_FILE), (message) => log({ level: "error", msg: message }));
+  const checkpoints = postgres ? null : startCheckpoints(db, join(config.dataDir, DATABASE_FILE), (message) => log({ level: "error", msg: message }));
   // Said once the thread runs (or could not start): operators and the binary's test read it.
-  void checkpoints.then((started) => log({ level: "info", msg: "checkpoints", by: started.threaded ? "thread" : "connection" }));
-  log({ level: "info", msg: "listening", version: VERSION, address: `${config.host}:${port}`, data: config.dataDir });
+  void checkpoints?.then((started) => log({ level: "info", msg: "checkpoints", by: started.threaded ? "thread" : "connection" }));
+  log({ level: "info", msg: "listening", version: VERSION, address: `${config.host}:${port}`, data: config.dataDir, database: postgres ? "postgres" : "sqlite" });
   const lines = [`Switchboard ${VERSION} is running. Admin page: ${url}/admin`];
   adminReady = applyAdminPassword(config, services);
   if (!config.adminPassword && !services.accounts.hasAdmin()) {
@@ -240,7 +243,7 @@ export async function startServer(config: Config, { log = jsonLogger, announce =
         retention.stop();
         clearInterval(alertChecks);
         services.searchIndexer.stop();
-        await (await checkpoints).stop();
+        await (await checkpoints)?.stop();
         walFlush?.close();
         db.close();
         releaseLock();

@@ -6,6 +6,8 @@ import { openDatabase } from "./open";
 import type { Durability } from "../config";
 import { migrate } from "./migrate";
 import { migrations } from "./migrations";
+import { PostgresDatabase } from "./postgres/database";
+import { migratePostgres } from "./postgres/schema";
 
 export class DataDirError extends Error {}
 
@@ -33,3 +35,23 @@ export function openDataDir(dataDir: string, durability: Durability = "full"): D
   }
   return db;
 }
+
+/**
+ * The store a command works on: PostgreSQL when a database URL is given, else the SQLite file
+ * in the data directory. PostgreSQL stands behind bun:sqlite's interface (see
+ * postgres/database.ts), so the modules take either as a Database.
+ */
+export function openStore({ dataDir, databaseUrl, durability = "full" }: { dataDir: string; databaseUrl?: string | null; durability?: Durability }): Database {
+  if (!databaseUrl) return openDataDir(dataDir, durability);
+  const db = new PostgresDatabase(databaseUrl);
+  try {
+    migratePostgres(db);
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+  return db as unknown as Database;
+}
+
+/** Whether `db` is PostgreSQL (the few SQLite-only chores, such as checkpoints, skip it). */
+export const isPostgres = (db: Database): boolean => (db as unknown as { engine?: string }).engine === "postgres";

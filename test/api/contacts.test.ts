@@ -1,4 +1,5 @@
 // Contacts through the real HTTP API: creation with normalisation, search, paging, updates.
+import { isPostgres } from "../../src/db/index";
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { startTestServer, type TestServer } from "../helpers/server";
 
@@ -93,19 +94,21 @@ describe("find and list", () => {
   });
 
   test("the middle of a name is found before and after the search indexer runs; an old name is not found after a change", async () => {
+    // On PostgreSQL the trigram index is kept by PostgreSQL as rows change: nothing ever waits.
+    const waits = isPostgres(server.db) ? 0 : 1;
     const bot = await json(server.api("POST", "/api/v1/bots", { name: "Indexer", channel: "email" }));
     const pending = () => server.db.query<{ n: number }, []>("SELECT count(*) AS n FROM contacts_search_pending").get()!.n;
     const find = async (q: string) => (await json(server.api("GET", `/api/v1/bots/${bot.flow_ns}/contacts?q=${encodeURIComponent(q)}`))).data.map((c: { user_ns: string }) => c.user_ns);
     server.services.searchIndexer.stop(); // this test runs the indexer by hand
     while (server.services.searchIndexer.indexBatch() > 0);
     const grace = await json(server.api("POST", `/api/v1/bots/${bot.flow_ns}/contacts`, { email: "grace@example.org", first_name: "Gracelyn", last_name: "Hopperton" }));
-    expect(pending()).toBe(1); // written, not yet indexed
+    expect(pending()).toBe(waits); // written, not yet indexed
     expect(await find("opperto")).toEqual([grace.user_ns]);
-    expect(server.services.searchIndexer.indexBatch()).toBe(1);
+    expect(server.services.searchIndexer.indexBatch()).toBe(waits);
     expect(pending()).toBe(0);
     expect(await find("opperto")).toEqual([grace.user_ns]); // now through the trigram index
     await server.api("PATCH", `/api/v1/contacts/${grace.user_ns}`, { last_name: "Kellerman" });
-    expect(pending()).toBe(1);
+    expect(pending()).toBe(waits);
     // The index still holds the old name, but a noted contact is judged by its row.
     expect(await find("opperto")).toEqual([]);
     expect(await find("llerma")).toEqual([grace.user_ns]);
@@ -115,7 +118,7 @@ describe("find and list", () => {
     // Deleting a bot deletes its contacts this way: the index forgets them at once.
     server.db.run("DELETE FROM contacts WHERE user_ns = ?", [grace.user_ns]);
     expect(await find("llerma")).toEqual([]);
-    expect(server.db.query<{ n: number }, []>("SELECT count(*) AS n FROM contacts_search WHERE text LIKE '%llerma%'").get()!.n).toBe(0);
+    if (!isPostgres(server.db)) expect(server.db.query<{ n: number }, []>("SELECT count(*) AS n FROM contacts_search WHERE text LIKE '%llerma%'").get()!.n).toBe(0);
   });
 
   test("keyset pagination walks every contact once, newest first", async () => {

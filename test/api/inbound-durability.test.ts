@@ -1,4 +1,5 @@
 // What survives a restart (bucket state, logs) and what retention removes.
+import { allowWrites, refuseLogRowsContaining, refuseWrites } from "../helpers/engine";
 import { describe, expect, test } from "bun:test";
 import { rmSync } from "node:fs";
 import { startTestServer, tempDir } from "../helpers/server";
@@ -28,13 +29,13 @@ describe("durability", () => {
       expect((await post(hookUrl(server, hook), { p: "+14155550600" })).status).toBe(200);
       // The same connection the server writes with now refuses every write (as a full or
       // read-only disk would make it).
-      server.db.run("PRAGMA query_only = ON");
+      refuseWrites(server.db);
       const refused = await post(hookUrl(server, hook), { p: "+14155550601" });
       expect(refused.status).toBe(503);
       expect((await refused.json()).error.code).toBe("storage_unavailable");
       expect(refused.headers.get("x-content-type-options")).toBe("nosniff");
       expect((await fetch(`${server.url}/healthz`)).status).toBe(503);
-      server.db.run("PRAGMA query_only = OFF");
+      allowWrites(server.db);
       expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
       expect((await post(hookUrl(server, hook), { p: "+14155550602" })).status).toBe(200);
       const phones = server.db.query<{ phone: string }, []>("SELECT phone FROM contacts ORDER BY id").all().map((row) => row.phone);
@@ -51,7 +52,7 @@ describe("durability", () => {
       const bot = await createBot(server);
       const hook = await createWebhook(server, bot.flow_ns, { active: true, identify: { phone: "p" }, rate_limit: { capacity: 2, refill_seconds: 86_400 } });
       // The log row of a request that says "explode" cannot be written: the request's writes roll back.
-      server.db.run("CREATE TRIGGER explode BEFORE INSERT ON webhook_logs WHEN NEW.body LIKE '%explode%' BEGIN SELECT RAISE(ABORT, 'the log row is refused'); END");
+      refuseLogRowsContaining(server.db, "explode");
       for (let i = 0; i < 3; i++) expect((await post(hookUrl(server, hook), { p: `+1415555041${i}`, note: "explode" })).status).toBe(500);
       expect(count(server, "SELECT count(*) AS n FROM contacts")).toBe(0);
       // None of those took a token: both are still there.

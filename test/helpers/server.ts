@@ -5,11 +5,19 @@ import { join } from "node:path";
 import { tmpdir } from "node:os";
 import type { Config } from "../../src/config";
 import { startServer, type RunningServer, type ServerOptions } from "../../src/server";
+import { freshPostgresDatabase, testEngine } from "./postgres";
 
 export function tempDir(prefix = "sb-test-"): string {
   const root = join(tmpdir(), "switchboard-tests");
   mkdirSync(root, { recursive: true });
   return mkdtempSync(join(root, prefix));
+}
+
+const postgresByDataDir = new Map<string, ReturnType<typeof freshPostgresDatabase>>();
+function databaseOf(dataDir: string) {
+  let database = postgresByDataDir.get(dataDir);
+  if (!database) postgresByDataDir.set(dataDir, (database = freshPostgresDatabase()));
+  return database;
 }
 
 export interface TestServer extends RunningServer {
@@ -26,8 +34,11 @@ export async function startTestServer(overrides: Partial<Config> = {}, options: 
   const dataDir = overrides.dataDir ?? tempDir();
   const announced: string[] = [];
   const logs: Record<string, unknown>[] = [];
+  // `make test-postgres` runs the server tests again, each data dir with a database of its own
+  // (a server restarted on the same data dir finds what the first one stored).
+  const postgres = testEngine() === "postgres" && overrides.databaseUrl === undefined ? databaseOf(dataDir) : null;
   const server = await startServer(
-    { host: "127.0.0.1", port: 0, dataDir, publicUrl: "", trustedProxies: "", adminPassword: null, durability: "full", ...overrides },
+    { host: "127.0.0.1", port: 0, dataDir, databaseUrl: postgres?.url ?? null, publicUrl: "", trustedProxies: "", adminPassword: null, durability: "full", ...overrides },
     { log: (line) => logs.push(line), announce: (line) => announced.push(line), ...options },
   );
   const { token } = server.services.tokens.create("test suite");
@@ -50,6 +61,8 @@ export async function startTestServer(overrides: Partial<Config> = {}, options: 
     },
     async close() {
       await server.stop();
+      postgres?.drop();
+      postgresByDataDir.delete(dataDir);
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

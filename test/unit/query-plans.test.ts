@@ -4,17 +4,7 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { rmSync } from "node:fs";
 import { openDataDir } from "../../src/db/index";
 import { tempDir } from "../helpers/server";
-import { SQL as admin } from "../../src/modules/admin/repo";
-import { SQL as bots } from "../../src/modules/bots/repo";
-import { contactsPage, SQL as contacts, updateColumnsSql } from "../../src/modules/contacts/repo";
-import { deliveriesPage, failedMatching, SQL as deliveries } from "../../src/modules/deliveries/repo";
-import { SQL as fields } from "../../src/modules/fields/repo";
-import { SQL as inbound } from "../../src/modules/inbound/repo";
-import { SQL as livechat } from "../../src/modules/livechat/repo";
-import { SQL as messages } from "../../src/modules/messages/repo";
-import { SQL as settings } from "../../src/modules/settings/repo";
-import { SQL as system } from "../../src/modules/system/repo";
-import { SQL as tokens } from "../../src/modules/tokens/repo";
+import { built, statements } from "../helpers/statements";
 
 const dir = tempDir("sb-plans-");
 const db = openDataDir(dir);
@@ -22,32 +12,6 @@ afterAll(() => {
   db.close();
   rmSync(dir, { recursive: true, force: true });
 });
-
-const statements: [string, string][] = Object.entries({ admin, bots, contacts, deliveries, fields, inbound, livechat, messages, settings, system, tokens })
-  .flatMap(([module, sql]) => Object.entries(sql).map(([name, text]) => [`${module}.${name}`, text] as [string, string]));
-
-// The dynamic ones, in each shape the code builds.
-const page = (filter: Parameters<typeof contactsPage>[0], offset?: number) => contactsPage(filter, 51, offset);
-const built: [string, string][] = [
-  ["contacts page", page({ bot: 1 }).rows],
-  ["contacts page after a cursor", page({ bot: 1, before: 100 }).rows],
-  ["contacts page by number, and its count", page({ bot: 1 }, 50).rows],
-  ["contacts count", page({ bot: 1 }).count],
-  ["contacts by phone", page({ bot: 1, phone: "+1" }).rows],
-  ["contacts by email", page({ bot: 1, email: "a@b.c" }).rows],
-  ["contacts search, few matches by id", page({ bot: 1, ids: [1, 2, 3] }).rows],
-  ["contacts search, many prefix matches", page({ bot: 1, prefix: { like: "ada%", phoneLike: "+1%", localPhoneLike: "+1%" } }).rows],
-  ["contacts search, many matches anywhere", page({ bot: 1, contains: "%ada%" }).rows],
-  ["contacts with a tag", page({ bot: 1, tag: "vip" }).rows],
-  ["contacts with a field value", page({ bot: 1, field: { id: 1, value: '"gold"' } }).rows],
-  ["contact columns written", updateColumnsSql(["first_name", "tags"])],
-  ["deliveries page", deliveriesPage({}, 51).sql],
-  ["deliveries page by state", deliveriesPage({ state: "failed", before: 100 }, 51).sql],
-  ["deliveries page by kind and target", deliveriesPage({ kind: "relay", target: "crm" }, 51).sql],
-  ["failed deliveries to retry", failedMatching({}).ids],
-  ["failed deliveries to retry, counted by kind, bot and time", failedMatching({ kind: "relay", botId: 1, from: 0, to: 1 }).count],
-  ["failed deliveries to retry by target", failedMatching({ target: "crm" }).ids],
-];
 
 /** Scans that are right: a table that holds a handful of rows, or one read whole on purpose. */
 const SCANS_ALLOWED: Record<string, string> = {

@@ -1,5 +1,7 @@
 // The SQL of contacts, their field values and tags: every statement on the tables this module owns, named, in one place.
 // No other module writes these tables; test/unit/query-plans.test.ts plans each statement.
+import { sqlFor } from "../../db/postgres/dialect";
+
 export const SEARCH_MATCH_LIMIT = 5000;
 
 /** What the trigram index holds for a contact row. */
@@ -13,6 +15,8 @@ const SEARCH_TEXT = (row: string) =>
  */
 const CONTAINS = (param: string) => `SELECT rowid AS id FROM contacts_search WHERE text LIKE ${param} ESCAPE '\\' AND rowid NOT IN (SELECT contact_id FROM contacts_search_pending)
   UNION ALL SELECT c.id FROM contacts_search_pending CROSS JOIN contacts c ON c.id = contacts_search_pending.contact_id WHERE ${SEARCH_TEXT("c")} LIKE ${param} ESCAPE '\\'`;
+/** On PostgreSQL the same text is a generated column with a trigram index, kept by PostgreSQL as rows change. */
+const CONTAINS_POSTGRES = (param: string) => `SELECT id FROM contacts WHERE search_text LIKE ${param} ESCAPE '\\'`;
 
 export const SQL = {
   INSERT_CONTACT: `INSERT INTO contacts (bot_id, user_ns, phone, email, first_name, last_name, gender, created_at, updated_at)
@@ -42,14 +46,24 @@ export const SQL = {
   // Search: first by prefix of a name, email or phone (index range scans), then, when no prefix
   // matches, by any part of them (the trigram index). Few matches are fetched by id; more than
   // SEARCH_MATCH_LIMIT are found by walking the bot's newest contacts with a filter instead.
-  PREFIX_MATCHES: `SELECT id FROM contacts WHERE user_ns = $exact AND bot_id = $bot
+  PREFIX_MATCHES: sqlFor({
+    sqlite: `SELECT id FROM contacts WHERE user_ns = $exact AND bot_id = $bot
   UNION SELECT id FROM contacts WHERE bot_id = $bot AND first_name >= $name COLLATE NOCASE AND first_name < $nameEnd COLLATE NOCASE
   UNION SELECT id FROM contacts WHERE bot_id = $bot AND last_name >= $name COLLATE NOCASE AND last_name < $nameEnd COLLATE NOCASE
   UNION SELECT id FROM contacts WHERE bot_id = $bot AND email >= $email AND email < $emailEnd
   UNION SELECT id FROM contacts WHERE bot_id = $bot AND phone >= $phone AND phone < $phoneEnd
   UNION SELECT id FROM contacts WHERE bot_id = $bot AND phone >= $localPhone AND phone < $localPhoneEnd
   LIMIT ${SEARCH_MATCH_LIMIT + 1}`,
-  CONTAINS_MATCHES: `${CONTAINS("$like")} LIMIT ${SEARCH_MATCH_LIMIT + 1}`,
+    // No NOCASE collation: names are compared lowered, on the lower() indexes (columns are "C").
+    postgres: `SELECT id FROM contacts WHERE user_ns = $exact AND bot_id = $bot
+  UNION SELECT id FROM contacts WHERE bot_id = $bot AND lower(first_name) >= lower($name) AND lower(first_name) < lower($nameEnd)
+  UNION SELECT id FROM contacts WHERE bot_id = $bot AND lower(last_name) >= lower($name) AND lower(last_name) < lower($nameEnd)
+  UNION SELECT id FROM contacts WHERE bot_id = $bot AND email >= $email AND email < $emailEnd
+  UNION SELECT id FROM contacts WHERE bot_id = $bot AND phone >= $phone AND phone < $phoneEnd
+  UNION SELECT id FROM contacts WHERE bot_id = $bot AND phone >= $localPhone AND phone < $localPhoneEnd
+  LIMIT ${SEARCH_MATCH_LIMIT + 1}`,
+  }),
+  CONTAINS_MATCHES: sqlFor({ sqlite: `${CONTAINS("$like")} LIMIT ${SEARCH_MATCH_LIMIT + 1}`, postgres: `${CONTAINS_POSTGRES("$like")} LIMIT ${SEARCH_MATCH_LIMIT + 1}` }),
   // The search indexer: a batch of noted contacts, brought into the index and forgotten.
   SELECT_SEARCH_PENDING: "SELECT contact_id FROM contacts_search_pending ORDER BY contact_id LIMIT ?",
   UNINDEX_CONTACTS: "DELETE FROM contacts_search WHERE rowid IN (SELECT value FROM json_each(?))",
@@ -74,8 +88,13 @@ export const SQL = {
   SET_IMPORT_PROGRESS: "UPDATE contact_imports SET processed = ?, report = ?, updated_at = ? WHERE id = ?",
   DELETE_IMPORT: "DELETE FROM contact_imports WHERE id = ?",
   // Only the bot's contacts that carry the tag are rewritten, keeping the others' order.
-  UNTAG_CONTACTS: `UPDATE contacts SET tags = (SELECT json_group_array(value) FROM json_each(contacts.tags) WHERE value != $name)
+  UNTAG_CONTACTS: sqlFor({
+    sqlite: `UPDATE contacts SET tags = (SELECT json_group_array(value) FROM json_each(contacts.tags) WHERE value != $name)
   WHERE bot_id = $bot AND EXISTS (SELECT 1 FROM json_each(contacts.tags) WHERE value = $name)`,
+    // The list written as SQLite writes it: ["a","b"], no spaces; [] when none is left.
+    postgres: `UPDATE contacts SET tags = '[' || coalesce((SELECT string_agg(to_json(value)::text, ',') FROM json_each(contacts.tags) WHERE value != $name), '') || ']'
+  WHERE bot_id = $bot AND EXISTS (SELECT 1 FROM json_each(contacts.tags) WHERE value = $name)`,
+  }),
 } as const;
 
 /** How a list of a bot's contacts is narrowed (every value a bound parameter, never SQL). */
@@ -107,14 +126,18 @@ export function contactsPage(filter: ContactFilter, limit: number, offset?: numb
   if (filter.email !== undefined) add("email = $email", { email: filter.email });
   if (filter.ids) add("id IN (SELECT value FROM json_each($ids))", { ids: JSON.stringify(filter.ids) });
   if (filter.prefix) add("(first_name LIKE $like ESCAPE '\\' OR last_name LIKE $like ESCAPE '\\' OR email LIKE $like ESCAPE '\\' OR phone LIKE $phoneLike OR phone LIKE $localPhoneLike)", filter.prefix);
-  if (filter.contains !== undefined) add(`id IN (${CONTAINS("$contains")})`, { contains: filter.contains });
+  const CONTAINS_MARK = "\u0000contains\u0000";
+  if (filter.contains !== undefined) add(`id IN (${CONTAINS_MARK})`, { contains: filter.contains });
   if (filter.tag !== undefined) add("EXISTS (SELECT 1 FROM json_each(tags) WHERE value = $tag)", { tag: filter.tag });
   if (filter.field) add("id IN (SELECT contact_id FROM contact_field_values WHERE field_id = $field AND value = $fieldValue)", { field: filter.field.id, fieldValue: filter.field.value });
-  const count = `SELECT count(*) AS n FROM contacts WHERE ${where.join(" AND ")}`;
+  // The trigram search differs by engine: both forms of the statement are kept (see sqlFor).
+  const forEngines = (sql: string) =>
+    sql.includes(CONTAINS_MARK) ? sqlFor({ sqlite: sql.replace(CONTAINS_MARK, CONTAINS("$contains")), postgres: sql.replace(CONTAINS_MARK, CONTAINS_POSTGRES("$contains")) }) : sql;
+  const count = forEngines(`SELECT count(*) AS n FROM contacts WHERE ${where.join(" AND ")}`);
   if (filter.before !== undefined) add("id < $before", { before: filter.before });
   params.limit = limit;
   if (offset !== undefined) params.offset = offset;
-  return { rows: `SELECT * FROM contacts WHERE ${where.join(" AND ")} ORDER BY id DESC LIMIT $limit${offset !== undefined ? " OFFSET $offset" : ""}`, count, params };
+  return { rows: forEngines(`SELECT * FROM contacts WHERE ${where.join(" AND ")} ORDER BY id DESC LIMIT $limit${offset !== undefined ? " OFFSET $offset" : ""}`), count, params };
 }
 
 /** Writes the named columns of a contact (names come from code, never from input). */
