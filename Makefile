@@ -27,7 +27,7 @@ build: dist/switchboard
 # --bytecode ships the code compiled ahead of time: cold start 155 → about 100 ms.
 dist/switchboard: $(DEPS_STAMP) $(shell find src views public -type f 2>/dev/null) package.json Makefile
 	$(BUN) build src/main.ts --compile --bytecode --format=esm --minify-whitespace --minify-syntax --sourcemap \
-	  --no-compile-autoload-dotenv --no-compile-autoload-bunfig --outfile dist/switchboard src/db/checkpoint-worker.ts
+	  --no-compile-autoload-dotenv --no-compile-autoload-bunfig --outfile dist/switchboard src/db/checkpoint-worker.ts src/db/postgres/bridge-worker.ts
 
 # Load tests on 127.0.0.1 only; prints every figure with its target, writes test/bench/results/.
 bench: build wrk

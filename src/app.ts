@@ -64,6 +64,8 @@ import { createStageTimes } from "./lib/stage-times";
 import { createSearchIndexer } from "./modules/contacts/search-index";
 import { createHourlyCounts } from "./modules/system/hourly";
 import { createScanGuard } from "./modules/inbound/scan-guard";
+import { createSharedLimits } from "./modules/system/shared-limits";
+import { isPostgres } from "./db/index";
 import { hookReceiver, hooksRoutes, inboundApi } from "./modules/inbound/index";
 import { MessagePage } from "../views/pages/auth";
 import { VERSION } from "./version";
@@ -97,7 +99,13 @@ export interface AppDeps {
 export function createServices({ db, clock, publicUrl, flush, importsDir = null }: { db: Database; clock: Clock; publicUrl?: () => string; flush?: Flush; importsDir?: string | null }) {
   // What open admin pages hear about (server-sent events); see modules/live.
   const live = createLiveEvents();
-  const publish = live.publish;
+  // Topics go to this process's live pages and, through `remote` (several instances on
+  // PostgreSQL, see db/change-feed.ts), to the other instances'.
+  const remote = { announce: (_topic: string) => {} };
+  const publish = (topic: string) => {
+    live.publish(topic);
+    remote.announce(topic);
+  };
   const bots = createBots({ db, clock });
   const fields = createFields({ db, clock });
   const contacts = createContacts({ db, clock, bots, fields, publish });
@@ -117,6 +125,7 @@ export function createServices({ db, clock, publicUrl, flush, importsDir = null 
   const stages = createStageTimes();
   const groupCommit = createGroupCommit(db, { flush, stages });
   const hourly = createHourlyCounts({ db, clock });
+  const sharedLimits = createSharedLimits({ db });
   bots.onRemoved((bot) => fields.forget(bot.id));
   bots.onRemoved(() => webhooks.forgetAll()); // its webhooks went with it (ON DELETE CASCADE)
   groupCommit.beforeCommit(webhooks.persistBuckets);
@@ -195,7 +204,12 @@ export function createServices({ db, clock, publicUrl, flush, importsDir = null 
     if (delivery.kind === "channel_message") messages.setState(delivery.message_id, state === "succeeded" ? "sent" : "failed");
     else messages.touched(delivery.message_id);
   };
-  return { live, onAttempted, groupCommit, stages, searchIndexer, hourly, preview, testPayloads, replays, csvExport, csvImports, targetLimits, circuits, alerts, bots, fields, contacts, tags, tokens, accounts, settings, messages, deliveries, channels, webhooks, logs, receiver, integration, relay, subFlows, liveChat };
+  /** Another instance changed settings or definitions: what this one keeps in memory is read again. */
+  const forgetCached = () => {
+    for (const service of [settings, integration, fields, targetLimits, circuits, alerts]) service.forgetCached();
+    webhooks.forgetAll();
+  };
+  return { live, remote, forgetCached, onAttempted, groupCommit, stages, searchIndexer, hourly, sharedLimits, preview, testPayloads, replays, csvExport, csvImports, targetLimits, circuits, alerts, bots, fields, contacts, tags, tokens, accounts, settings, messages, deliveries, channels, webhooks, logs, receiver, integration, relay, subFlows, liveChat };
 }
 
 export type Services = ReturnType<typeof createServices>;
@@ -268,7 +282,9 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
 
   const subscriberDeps = { tokens, bots, contacts, fields, tags: services.tags, messages, webhooks, subFlows, liveChat, publicUrl };
   // One allowance of guesses per address for webhook and channel URLs together.
-  const scanGuard = createScanGuard({ clock });
+  // One instance keeps these limits in memory; several on PostgreSQL share them in the database.
+  const sharedLimits = isPostgres(db) ? services.sharedLimits : null;
+  const scanGuard = createScanGuard({ clock, shared: sharedLimits });
   const deliveryViews = createDeliveryViews({ deliveries, messages, webhooks, subFlows });
   const receiveHook = hookReceiver({ webhooks, receiver, scanGuard, metrics });
 
@@ -330,7 +346,7 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
     .use(api)
     .use(subscriberApi(subscriberDeps))
     .use(subscriberFlowApi(subscriberDeps))
-    .use(adminRoutes({ config, clock, clientIp, adminReady: deps.adminReady ?? (() => Promise.resolve()), accounts, loginLimiter: createLoginLimiter({ clock: deps.clock }), metrics, hourly: services.hourly, bots, fields, contacts, csvExport: services.csvExport, alerts: services.alerts, tokens, settings, webhooks, messages, deliveries, integration, publicUrl }))
+    .use(adminRoutes({ config, clock, clientIp, adminReady: deps.adminReady ?? (() => Promise.resolve()), accounts, loginLimiter: createLoginLimiter({ clock: deps.clock, shared: sharedLimits }), metrics, hourly: services.hourly, bots, fields, contacts, csvExport: services.csvExport, alerts: services.alerts, tokens, settings, webhooks, messages, deliveries, integration, publicUrl }))
     .use(liveRoutes({ accounts, publicUrl, live: services.live, keepOpen: deps.keepOpen }))
     .use(deliveryPages({ accounts, clock, publicUrl, deliveries, views: deliveryViews, targetLimits: services.targetLimits, circuits: services.circuits }))
     .use(liveChatPages({ accounts, clock, bots, contacts, deliveries, deliveryViews, integration, relay, publicUrl }))

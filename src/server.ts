@@ -4,6 +4,8 @@ import type { Database } from "bun:sqlite";
 import { publicUrlFor, type Config } from "./config";
 import { DATABASE_FILE, isPostgres, openStore } from "./db/index";
 import { startCheckpoints } from "./db/checkpoints";
+import { onOneInstance } from "./db/chores";
+import { startChangeFeed } from "./db/change-feed";
 import { createWalFlush } from "./db/wal-flush";
 import { takeLock } from "./db/backup";
 import { systemClock, type Clock } from "./lib/clock";
@@ -108,6 +110,17 @@ export async function startServer(config: Config, { log = jsonLogger, announce =
   // Hashing SWITCHBOARD_ADMIN_PASSWORD (argon2id) takes longer than the rest of the start:
   // it runs once the server listens, and logins wait for it.
   let adminReady: Promise<void> = Promise.resolve();
+  // Several instances on PostgreSQL hear each other's changes (live topics, changed definitions).
+  const changes = await startChangeFeed({
+    db,
+    url: config.databaseUrl,
+    onRemote: (topics) => {
+      if (topics.includes("caches") || topics.includes("*")) services.forgetCached();
+      for (const topic of topics) if (topic !== "caches" && topic !== "*") services.live.publish(topic);
+    },
+    onError: (error) => log({ level: "error", msg: "change feed failed", error: (error as Error).message }),
+  });
+  services.remote.announce = changes.announce;
   const metrics = createMetrics();
   const routes = new WeakMap<Request, string>();
   const clientIps = new WeakMap<Request, string>();
@@ -129,7 +142,7 @@ export async function startServer(config: Config, { log = jsonLogger, announce =
     },
     services,
   );
-  const retention = createRetention({ db, clock, settings: services.settings, deliveries: services.deliveries, hourly: services.hourly });
+  const retention = createRetention({ db, clock, settings: services.settings, deliveries: services.deliveries, hourly: services.hourly, sharedLimits: services.sharedLimits });
   const worker = createWorker({ db, clock, settings: services.settings, deliveries: services.deliveries, groupCommit: services.groupCommit, hourly: services.hourly, metrics, log, onAttempted: services.onAttempted, limitFor: services.targetLimits.forOrigin, circuits: services.circuits, ...workerOptions });
 
   /** Every request's common frame: metrics by route and one log line. */
@@ -174,6 +187,8 @@ export async function startServer(config: Config, { log = jsonLogger, announce =
       if (ip) clientIps.set(request, ip);
       const path = new URL(request.url).pathname;
       const response = withSecurityHeaders(await app.handle(request));
+      // A change made here (a webhook, a setting): other instances drop what they keep in memory.
+      if (request.method !== "GET" && request.method !== "HEAD" && response.status < 400) changes.announce("caches");
       return record(request, loggedPath(path), routes.get(request) ?? "unmatched", response, started);
     },
   });
@@ -192,12 +207,15 @@ export async function startServer(config: Config, { log = jsonLogger, announce =
         services.alerts.storageFailed(clock.now());
         return;
       }
-      const refusedRequests = services.logs.refusedSince(refusedAfter);
-      refusedAfter = refusedRequests.at(-1)?.id ?? refusedAfter;
-      db.transaction(() => {
-        services.alerts.storageRecovered(clock.now());
-        services.alerts.check({ now: clock.now(), oldestPendingAt: services.deliveries.oldestPendingAt(), freeBytes: (freeBytes ?? freeBytesOf)(config.dataDir), refusedRequests });
-      })();
+      // Several instances on PostgreSQL: one checks at a time (an alert fires once).
+      void onOneInstance(db, "alert checks", () => {
+        const refusedRequests = services.logs.refusedSince(refusedAfter);
+        refusedAfter = refusedRequests.at(-1)?.id ?? refusedAfter;
+        db.transaction(() => {
+          services.alerts.storageRecovered(clock.now());
+          services.alerts.check({ now: clock.now(), oldestPendingAt: services.deliveries.oldestPendingAt(), freeBytes: (freeBytes ?? freeBytesOf)(config.dataDir), refusedRequests });
+        })();
+      }).catch((error) => log({ level: "error", msg: "alert check failed", error: (error as Error).message }));
     } catch (error) {
       log({ level: "error", msg: "alert check failed", error: (error as Error).message });
     }
@@ -244,6 +262,7 @@ export async function startServer(config: Config, { log = jsonLogger, announce =
         clearInterval(alertChecks);
         services.searchIndexer.stop();
         await (await checkpoints)?.stop();
+        await changes.stop();
         walFlush?.close();
         db.close();
         releaseLock();

@@ -23,5 +23,6 @@ import secretRotation from "./0020_secret_rotation";
 import targetLimits from "./0021_target_limits";
 import targetCircuits from "./0022_target_circuits";
 import alerts from "./0023_alerts";
+import sharedLimits from "./0024_shared_limits";
 
-export const migrations: readonly Migration[] = [init, inboundWebhooks, deliveriesWorker, liveChat, contactSearch, contactNameIndexes, tokenAccess, logsById, hourlyCounts, deliverySecretRefs, messageRelay, messageErrors, tagsAndGender, searchBehindWrites, conditionsAndReplies, testPayloads, bulkReplays, followUps, contactImports, secretRotation, targetLimits, targetCircuits, alerts];
+export const migrations: readonly Migration[] = [init, inboundWebhooks, deliveriesWorker, liveChat, contactSearch, contactNameIndexes, tokenAccess, logsById, hourlyCounts, deliverySecretRefs, messageRelay, messageErrors, tagsAndGender, searchBehindWrites, conditionsAndReplies, testPayloads, bulkReplays, followUps, contactImports, secretRotation, targetLimits, targetCircuits, alerts, sharedLimits];

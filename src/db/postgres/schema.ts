@@ -1,6 +1,6 @@
 // The schema on PostgreSQL: the tables of SQLite migrations 1–23 as one baseline, recorded as
-// version 23 so both engines count versions alike. A later migration adds its PostgreSQL form
-// beside its SQLite one (test/store/postgres.test.ts fails while one is missing). Types: SQLite's
+// version 23 so both engines count versions alike. A later migration has its PostgreSQL form
+// here, beside the baseline (test/store/postgres.test.ts fails while one is missing). Types: SQLite's
 // INTEGER (milliseconds, ids, 0/1 flags) is bigint, REAL is double precision, TEXT is text; JSON
 // stays text, as the code reads and writes it. Contact search uses pg_trgm in place of FTS5.
 import { SchemaTooNewError, type Migration } from "../migrate";
@@ -354,7 +354,15 @@ CREATE TABLE alert_thresholds (id bigint PRIMARY KEY CHECK (id = 1), config text
 /** Tables whose rows are numbered by an id column (an INSERT into one tells its id, as SQLite's lastInsertRowid). */
 export const TABLES_WITH_ID = new Set([...BASELINE.matchAll(/CREATE TABLE (\w+) \(\s*id bigint GENERATED/g)].map((m) => m[1]!));
 
-export const postgresMigrations: readonly Migration[] = [{ version: 23, name: "baseline: the schema of SQLite migrations 1-23", sql: BASELINE }];
+export const postgresMigrations: readonly Migration[] = [
+  { version: 23, name: "baseline: the schema of SQLite migrations 1-23", sql: BASELINE },
+  {
+    version: 24,
+    name: "shared limits",
+    sql: `CREATE TABLE shared_limits (key text PRIMARY KEY, value double precision NOT NULL, until bigint NOT NULL);
+CREATE INDEX shared_limits_by_until ON shared_limits (until);`,
+  },
+];
 
 // Any fixed number: every instance takes the same lock before it migrates.
 const MIGRATION_LOCK = 7_302_614_001;

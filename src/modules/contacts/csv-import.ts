@@ -5,8 +5,9 @@
 // asked to skip them. Rows are written in batches, each one transaction with the progress that
 // counts it, and the event loop is given back between batches, so live traffic keeps flowing
 // and a restart resumes where the last batch ended.
+import { isPostgres } from "../../db/index";
 import type { Database } from "bun:sqlite";
-import { createReadStream, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { createReadStream, mkdirSync, renameSync, rmSync, writeFileSync, existsSync } from "node:fs";
 import { join } from "node:path";
 import type { Clock } from "../../lib/clock";
 import { coerceFieldValue } from "../../lib/coerce";
@@ -331,10 +332,13 @@ export function createCsvImports({ db, clock, dir, bots, fields, contacts }: { d
     }
   }
 
+  const shared = isPostgres(db);
   function tick(): Promise<void> {
     running ??= (async () => {
       const job = selectActive.get();
-      if (!job) return;
+      // The uploaded file is in the data directory of the instance that took the upload (several
+      // instances on PostgreSQL): that instance runs the import, the others leave it alone.
+      if (!job || (shared && !existsSync(fileOf(job.id)))) return;
       try {
         await work(job);
       } catch (error) {

@@ -78,6 +78,10 @@ export function createAlerts({ db, clock, deliveries }: { db: Database; clock: C
   const isOpen = (key: string) => selectOpen.get(key) !== null;
 
   return {
+    /** Another instance changed what this keeps in memory (several instances on PostgreSQL). */
+    forgetCached(): void {
+      cachedThresholds = null;
+    },
     /** Opens the alert `key` unless it is open already; tells every destination once. */
     /**
      * The periodic checks: the queue's oldest pending delivery and the free disk, against the

@@ -104,6 +104,10 @@ export function createCircuits({ db, onStateChange = () => {}, limits = () => ({
   }
 
   return {
+    /** Another instance changed what this keeps in memory (several instances on PostgreSQL). */
+    forgetCached(): void {
+      open = null;
+    },
     /**
      * Whether a delivery to `origin` may be sent now. With the circuit open, only one probe at a
      * time once it is due; otherwise the time to wait.

@@ -1,6 +1,8 @@
 // The SQL of deliveries and their attempts: every statement on the tables this module owns, named, in one place.
 // No other module writes these tables; test/unit/query-plans.test.ts plans each statement.
 
+import { sqlFor } from "../../db/postgres/dialect";
+
 /** Rows a prune deletes at once, so it never holds the write lock for long. */
 export const PRUNE_BATCH = 1000;
 
@@ -42,11 +44,20 @@ export const SQL = {
   LAST_FAILED_ID: "SELECT max(id) AS id FROM deliveries WHERE state = 'failed'",
   RETRY_FAILED: `UPDATE deliveries SET state = 'pending', next_attempt_at = ?, lease_until = NULL, updated_at = ? WHERE state = 'failed' AND updated_at >= ?`,
   // The oldest due row of each ordering key only: a key's later rows wait for its earlier ones.
-  CLAIMABLE: `SELECT d.* FROM deliveries d
+  CLAIMABLE: sqlFor({
+    sqlite: `SELECT d.* FROM deliveries d
   WHERE d.state = 'pending' AND d.next_attempt_at <= $now
     AND (d.ordering_key IS NULL OR NOT EXISTS (
       SELECT 1 FROM deliveries p WHERE p.ordering_key = d.ordering_key AND p.id < d.id AND p.state IN ('pending', 'sending')))
   ORDER BY d.next_attempt_at, d.id LIMIT $limit`,
+    // Several instances claim at once: a row another instance is claiming is skipped, not waited
+    // for. A key's later row still waits: its head is 'pending' or 'sending' to every instance.
+    postgres: `SELECT d.* FROM deliveries d
+  WHERE d.state = 'pending' AND d.next_attempt_at <= $now
+    AND (d.ordering_key IS NULL OR NOT EXISTS (
+      SELECT 1 FROM deliveries p WHERE p.ordering_key = d.ordering_key AND p.id < d.id AND p.state IN ('pending', 'sending')))
+  ORDER BY d.next_attempt_at, d.id LIMIT $limit FOR UPDATE OF d SKIP LOCKED`,
+  }),
   LEASE: "UPDATE deliveries SET state = 'sending', lease_until = ?, updated_at = ? WHERE id = ?",
   NEXT_DUE: "SELECT min(next_attempt_at) AS due FROM deliveries WHERE state = 'pending'",
   RELEASE_EXPIRED: "UPDATE deliveries SET state = 'pending', lease_until = NULL WHERE state = 'sending' AND (lease_until IS NULL OR lease_until < ?)",

@@ -26,6 +26,10 @@ export function createTargetLimits({ db, clock }: { db: Database; clock: Clock }
   const all = () => (byOrigin ??= new Map(selectAll.all().map((row) => [row.origin, { origin: row.origin, count: row.count, per: row.per, concurrency: row.concurrency }])));
 
   return {
+    /** Another instance changed what this keeps in memory (several instances on PostgreSQL). */
+    forgetCached(): void {
+      byOrigin = null;
+    },
     list: (): TargetLimit[] => [...all().values()],
     /** The limit of the origin a delivery goes to, or null when it has none. */
     forOrigin: (origin: string): TargetLimit | null => all().get(origin) ?? null,

@@ -29,6 +29,10 @@ export function createFields({ db, clock }: { db: Database; clock: Clock }) {
   const cache = new Map<number, Map<string, CustomField>>();
 
   return {
+    /** Another instance changed what this keeps in memory (several instances on PostgreSQL). */
+    forgetCached(): void {
+      cache.clear();
+    },
     /** Checked here, whatever the caller (API, admin, a mapping that creates its field). */
     create(botId: number, input: CreateFieldBody): CustomField {
       const name = input.name.trim();

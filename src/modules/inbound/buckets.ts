@@ -1,7 +1,10 @@
 // Each webhook's rate-limit bucket. Buckets live in memory while the server runs, so a refused
 // request costs no write; taken tokens are written back in the same transaction as the requests
 // that took them (persist runs before each group commit), so a restart never refills a bucket.
+// On PostgreSQL several instances share each bucket: it is read locked and written back inside
+// the request's own transaction (see SELECT_BUCKET), and memory keeps nothing.
 import type { Database } from "bun:sqlite";
+import { isPostgres } from "../../db/index";
 import { takeToken, type BucketState } from "../../lib/token-bucket";
 import { SQL } from "./repo";
 
@@ -18,9 +21,14 @@ export function createBuckets({ db }: { db: Database }) {
   const updateBucket = db.query(SQL.UPDATE_BUCKET);
   const buckets = new Map<number, BucketState>();
   const takenSinceSaved = new Set<number>();
+  const shared = isPostgres(db);
 
   /** The bucket as it is now: in memory, else read fresh (never from a cached webhook row). */
   function of(webhook: Limited): BucketState {
+    if (shared) {
+      const row = selectBucket.get(webhook.id);
+      return { tokens: row?.bucket_tokens ?? webhook.bucket_tokens, updatedAt: row?.bucket_updated_at ?? webhook.bucket_updated_at };
+    }
     const known = buckets.get(webhook.id);
     if (known) return known;
     const row = selectBucket.get(webhook.id);
@@ -33,6 +41,7 @@ export function createBuckets({ db }: { db: Database }) {
     of,
     /** The bucket as the webhook's row is about to hold it (the row's write saves it). */
     saved(id: number, state: BucketState): void {
+      if (shared) return;
       buckets.set(id, state);
       takenSinceSaved.delete(id);
     },
@@ -44,6 +53,11 @@ export function createBuckets({ db }: { db: Database }) {
     take(webhook: Limited, now: number) {
       const before = of(webhook);
       const result = takeToken(before, { capacity: webhook.rate_capacity, refillSeconds: webhook.rate_refill_seconds }, now);
+      if (shared) {
+        // Written now, in the request's savepoint: a rollback gives the token back by itself.
+        if (result.allowed) updateBucket.run(result.state.tokens, result.state.updatedAt, webhook.id);
+        return { ...result, restore: () => {} };
+      }
       buckets.set(webhook.id, result.state);
       // A refusal leaves the bucket as it was (only its arithmetic moved on): nothing to save.
       if (result.allowed) takenSinceSaved.add(webhook.id);

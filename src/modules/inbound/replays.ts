@@ -2,6 +2,7 @@
 // replayed with today's settings after the caller confirmed how many. A job covers the logs up
 // to the last id it was confirmed with, and runs in the background one request at a time, at
 // most REPLAYS_PER_SECOND for the whole installation, so live traffic always goes first.
+import { onOneInstance } from "../../db/chores";
 import type { Database } from "bun:sqlite";
 import type { Clock } from "../../lib/clock";
 import { AppError, errors } from "../../http/errors";
@@ -108,7 +109,8 @@ export function createReplays({ db, clock, webhooks, receiver }: { db: Database;
 
   /** Replays up to PER_TICK logged requests of the running jobs, one after another. */
   function tick(): Promise<void> {
-    running ??= replayBatch().finally(() => {
+    // Several instances share the jobs: one replays at a time, or a request would be replayed twice.
+    running ??= onOneInstance(db, "bulk replays", replayBatch).then(() => {}).finally(() => {
       running = null;
     });
     return running;

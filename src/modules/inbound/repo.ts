@@ -2,6 +2,8 @@
 // No other module writes these tables; test/unit/query-plans.test.ts plans each statement.
 export const BATCH = 1000;
 
+import { sqlFor } from "../../db/postgres/dialect";
+
 export const SQL = {
   INSERT_LOG: `INSERT INTO webhook_logs (webhook_id, received_at, source_ip, headers, body, body_truncated, outcome, status, user_ns,
   created_contact, fields_written, notes, error, response, duration_ms, replay_of)
@@ -34,7 +36,12 @@ export const SQL = {
   WHERE id = $id`,
   DELETE_WEBHOOK: "DELETE FROM inbound_webhooks WHERE id = ?",
   UPDATE_BUCKET: "UPDATE inbound_webhooks SET bucket_tokens = ?, bucket_updated_at = ? WHERE id = ?",
-  SELECT_BUCKET: "SELECT bucket_tokens, bucket_updated_at FROM inbound_webhooks WHERE id = ?",
+  SELECT_BUCKET: sqlFor({
+    sqlite: "SELECT bucket_tokens, bucket_updated_at FROM inbound_webhooks WHERE id = ?",
+    // Shared by every instance: the row stays locked until the request's transaction ends, so
+    // two instances take tokens one after the other and never both take the last one.
+    postgres: "SELECT bucket_tokens, bucket_updated_at FROM inbound_webhooks WHERE id = ? FOR UPDATE",
+  }),
   START_LISTEN: "UPDATE inbound_webhooks SET listen_until = ?, listen_captured_at = NULL WHERE id = ?",
   STOP_LISTEN: "UPDATE inbound_webhooks SET listen_until = NULL WHERE id = ?",
   ROTATE_SECRET: "UPDATE inbound_webhooks SET signing_secret = ?, previous_signing_secret = ?, previous_secret_until = ?, updated_at = ? WHERE id = ?",

@@ -6,10 +6,12 @@ import type { Clock } from "../../lib/clock";
 import type { Settings } from "../settings/service";
 import type { Deliveries } from "../deliveries/service";
 import type { HourlyCounts } from "../system/hourly";
+import type { SharedLimits } from "../system/shared-limits";
+import { onOneInstance } from "../../db/chores";
 import { IDEMPOTENCY_WINDOW_MS } from "./receiver";
 import { SQL, BATCH } from "./repo";
 
-export function createRetention({ db, clock, settings, deliveries, hourly }: { db: Database; clock: Clock; settings: Settings; deliveries: Deliveries; hourly: HourlyCounts }) {
+export function createRetention({ db, clock, settings, deliveries, hourly, sharedLimits }: { db: Database; clock: Clock; settings: Settings; deliveries: Deliveries; hourly: HourlyCounts; sharedLimits?: SharedLimits }) {
   const deleteLogs = db.query(SQL.DELETE_OLD_LOGS);
   const nextLogId = db.query<{ id: number | null }, [number]>(SQL.NEXT_LOG_ID);
   const deleteKeys = db.query(SQL.DELETE_OLD_KEYS);
@@ -40,15 +42,19 @@ export function createRetention({ db, clock, settings, deliveries, hourly }: { d
       if (changes < BATCH) break;
       await Bun.sleep(0);
     }
+    // Shared limits (several instances): guesses and failures an hour old limit nothing any more.
+    sharedLimits?.prune(now - 3600_000);
     return removed;
   }
+  /** One instance at a time prunes (several on PostgreSQL); the others skip that hour. */
+  const pruneOnce = () => onOneInstance(db, "retention", prune);
 
   let timer: ReturnType<typeof setInterval> | null = null;
   return {
     prune,
     start(everyMs = 3600_000) {
-      prune().catch(() => {});
-      timer = setInterval(() => prune().catch(() => {}), everyMs);
+      pruneOnce().catch(() => {});
+      timer = setInterval(() => pruneOnce().catch(() => {}), everyMs);
       timer.unref?.();
     },
     stop() {

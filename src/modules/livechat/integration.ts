@@ -42,6 +42,10 @@ export function createIntegration({ db, clock }: { db: Database; clock: Clock })
   }
 
   return {
+    /** Another instance changed what this keeps in memory (several instances on PostgreSQL). */
+    forgetCached(): void {
+      cached = null;
+    },
     get,
     /** The integration's secrets for a relay queued to `targetUrl`, while it is still its origin. */
     credentialsFor(targetUrl: string | null): Credentials {

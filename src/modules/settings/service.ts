@@ -44,6 +44,10 @@ export function createSettings({ db }: { db: Database }) {
   }
 
   return {
+    /** Another instance changed what this keeps in memory (several instances on PostgreSQL). */
+    forgetCached(): void {
+      cached = null;
+    },
     get,
     /** An internal value kept by another module (not a setting: never in get()). */
     value: (key: string): string | null => selectValue.get(key)?.value ?? null,

@@ -1,0 +1,134 @@
+// Two instances on one PostgreSQL, as behind a load balancer: each server here has its own data
+// directory and port, both on one database. What one stores or changes, the other serves; limits
+// are shared; deliveries are claimed once and in order per contact; migrations apply once.
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { join } from "node:path";
+import { PostgresDatabase } from "../../src/db/postgres/database";
+import { freshPostgresDatabase } from "../helpers/postgres";
+import { startTestServer, type TestServer } from "../helpers/server";
+import { createBot, createWebhook, hookUrl, post } from "../helpers/inbound";
+import { standIn } from "../helpers/worker";
+
+const database = freshPostgresDatabase();
+let a: TestServer;
+let b: TestServer;
+beforeAll(async () => {
+  a = await startTestServer({ databaseUrl: database.url });
+  b = await startTestServer({ databaseUrl: database.url });
+});
+afterAll(async () => {
+  await a.close();
+  await b.close();
+  database.drop();
+});
+
+/** Polls until `check` holds (a notification between instances takes a few milliseconds). */
+async function eventually(check: () => Promise<boolean> | boolean, ms = 3000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error("did not happen in time");
+    await Bun.sleep(10);
+  }
+}
+
+describe("two instances on one PostgreSQL", () => {
+  test("a webhook made on one is served by the other, and a change on one is honoured by the other", async () => {
+    const bot = await createBot(a);
+    const hook = await createWebhook(a, bot.flow_ns, { active: true, identify: { phone: "p" } });
+    // B never saw this webhook: its token is looked up, not refused from B's memory.
+    const viaB = await post(hookUrl(b, hook), { p: "+14155550100" });
+    expect(viaB.status).toBe(200);
+    // Deactivated through A: B hears of it and refuses with the documented 409.
+    expect((await a.api("PATCH", `/api/v1/inbound-webhooks/${hook.id}`, { active: false })).status).toBe(200);
+    await eventually(async () => (await post(hookUrl(b, hook), { p: "+14155550101" })).status === 409);
+    const body = await (await post(hookUrl(b, hook), { p: "+14155550102" })).json();
+    expect(body.error.code).toBe("webhook_inactive");
+  });
+
+  test("a webhook's bucket is shared: exactly its capacity is accepted across both", async () => {
+    const bot = await createBot(a);
+    const hook = await createWebhook(a, bot.flow_ns, { active: true, identify: { phone: "p" }, rate_limit: { capacity: 10, refill_seconds: 86_400 } });
+    const statuses = await Promise.all(Array.from({ length: 30 }, (_, i) => post(hookUrl(i % 2 ? b : a, hook), { p: `+1415555${String(2000 + i).padStart(4, "0")}` }).then((r) => r.status)));
+    expect(statuses.filter((s) => s === 200)).toHaveLength(10);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(20);
+  });
+
+  test("unknown-token guesses from one address are counted across both instances", async () => {
+    const guesses: number[] = [];
+    for (let i = 0; i < 40; i++) guesses.push((await post(`${(i % 2 ? b : a).url}/hooks/not-a-token-${i}`, {}, { "x-forwarded-for": "203.0.113.9" })).status);
+    // 30 guesses a minute per address (the scan guard's allowance), whichever instance they reach.
+    expect(guesses.filter((s) => s === 404)).toHaveLength(30);
+    expect(guesses.filter((s) => s === 429)).toHaveLength(10);
+  });
+
+  test("deliveries queued through both arrive once each and in order per contact, with both workers claiming", async () => {
+    const arrived: { contact: string; n: number }[] = [];
+    const target = standIn(async (_request, body) => {
+      await Bun.sleep(Math.random() * 5);
+      const { contact, n } = JSON.parse(body) as { contact: string; n: string };
+      arrived.push({ contact, n: Number(n) });
+      return new Response("ok");
+    });
+    try {
+      const bot = await createBot(a);
+      const hook = await createWebhook(a, bot.flow_ns, {
+        active: true,
+        identify: { phone: "p" },
+        actions: [{ type: "http_request", url: `${target.url}/crm`, method: "POST", body: { contact: "{{payload.p}}", n: "{{payload.n}}" } }],
+      });
+      const contacts = ["+14155553001", "+14155553002", "+14155553003", "+14155553004"];
+      for (let n = 0; n < 15; n++) {
+        // Each contact's requests in order, alternating instances; contacts in parallel.
+        const answers = await Promise.all(contacts.map((p, i) => post(hookUrl((n + i) % 2 ? b : a, hook), { p, n })));
+        expect(answers.map((r) => r.status)).toEqual([200, 200, 200, 200]);
+      }
+      await eventually(() => arrived.length >= 60, 20_000);
+      await Bun.sleep(200); // nothing more comes: each arrived once
+      expect(arrived).toHaveLength(60);
+      for (const contact of contacts) expect(arrived.filter((x) => x.contact === contact).map((x) => x.n)).toEqual(Array.from({ length: 15 }, (_, n) => n));
+      // One try each: no delivery was claimed by both workers.
+      const attempts = a.db.query<{ n: number }>("SELECT count(*) AS n FROM delivery_attempts").get()!.n;
+      expect(attempts).toBe(60);
+    } finally {
+      target.stop();
+    }
+  });
+
+  test("a live topic published on one reaches the other's open streams", async () => {
+    const stream = b.services.live.stream(["dashboard"]);
+    const reader = stream.body!.getReader();
+    let text = "";
+    const bot = await createBot(a);
+    const hook = await createWebhook(a, bot.flow_ns, { active: true, identify: { phone: "p" } });
+    expect((await post(hookUrl(a, hook), { p: "+14155554001" })).status).toBe(200);
+    const deadline = Date.now() + 3000;
+    while (!text.includes("event: dashboard") && Date.now() < deadline) {
+      const chunk = await Promise.race([reader.read(), Bun.sleep(100).then(() => null)]);
+      if (chunk?.value) text += new TextDecoder().decode(chunk.value);
+    }
+    await reader.cancel();
+    expect(text).toContain("event: dashboard");
+  });
+});
+
+test("instances starting together on a new database apply each migration once", async () => {
+  const fresh = freshPostgresDatabase();
+  try {
+    const main = join(import.meta.dir, "..", "..", "src", "main.ts");
+    const starts = Array.from({ length: 3 }, (_, i) =>
+      Bun.spawn([process.execPath, main, "token", "create", `t${i}`, "--data", `/tmp/sb-migrate-${process.pid}-${i}`, "--database", fresh.url], { stdout: "pipe", stderr: "pipe" }),
+    );
+    expect(await Promise.all(starts.map((p) => p.exited))).toEqual([0, 0, 0]);
+    const db = new PostgresDatabase(fresh.url);
+    try {
+      const rows = db.query<{ version: number; n: number }>("SELECT version, count(*) AS n FROM schema_migrations GROUP BY version ORDER BY version").all();
+      expect(rows.map((r) => r.n)).toEqual(rows.map(() => 1));
+      expect(rows.at(-1)!.version).toBe(24);
+      expect(db.query<{ n: number }>("SELECT count(*) AS n FROM api_tokens").get()!.n).toBe(3);
+    } finally {
+      db.close();
+    }
+  } finally {
+    fresh.drop();
+  }
+});
