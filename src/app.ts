@@ -340,7 +340,7 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
     )
     .use(docsPages())
     .use(staticRoutes())
-    .use(systemRoutes({ clock, metrics, stages: services.stages, dataDir: config.dataDir, deliveries, settings, circuits: services.circuits, alerts: services.alerts, freeBytes: deps.freeBytes }))
+    .use(systemRoutes({ clock, metrics, stages: services.stages, dataDir: config.dataDir, database: isPostgres(db) ? "postgres" : "sqlite", deliveries, settings, circuits: services.circuits, alerts: services.alerts, freeBytes: deps.freeBytes }))
     .use(channelRoutes({ clock, groupCommit: services.groupCommit, messages, bots, channels, publicUrl, scanGuard, clientIp, metrics }))
     .use(hooksRoutes({ receive: receiveHook, clientIp }))
     .use(api)

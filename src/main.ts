@@ -5,6 +5,7 @@ import { ConfigError, ENV_ONLY, SETTINGS, loadConfig, parseFlags } from "./confi
 import { DataDirError, openStore } from "./db/index";
 import { SchemaTooNewError } from "./db/migrate";
 import { backup, restore } from "./db/backup";
+import { migrateToPostgres } from "./db/migrate-to-postgres";
 import { systemClock } from "./lib/clock";
 import { createServices } from "./app";
 import { startServer } from "./server";
@@ -20,6 +21,8 @@ Usage:
   switchboard admin set-password       set the admin password, read from standard input
   switchboard backup FILE              copy the database consistently, also while the server runs
   switchboard restore FILE             put a backup in place (server stopped; the old file is kept)
+  switchboard migrate-to-postgres --to URL   copy this installation (--data) into an empty PostgreSQL
+                                       database and check every table's count (server stopped)
   switchboard systemd-unit             print a systemd unit file for this binary
   switchboard version                  print the version
   switchboard --help                   show this help
@@ -38,7 +41,7 @@ async function readStdin(): Promise<string> {
 }
 
 async function run(argv: string[]): Promise<number> {
-  const { values, positionals } = parseFlags(argv, { bot: { type: "string" }, agent: { type: "string" }, "read-only": { type: "boolean" } });
+  const { values, positionals } = parseFlags(argv, { bot: { type: "string" }, agent: { type: "string" }, "read-only": { type: "boolean" }, to: { type: "string" } });
   if (values.help || positionals[0] === "help") {
     process.stdout.write(HELP);
     return 0;
@@ -108,6 +111,16 @@ async function run(argv: string[]): Promise<number> {
       const config = loadConfig(values, process.env);
       const kept = restore(config.dataDir, rest[0]!);
       console.log(`Restored ${rest[0]} into ${config.dataDir}.${kept ? ` The previous file is kept as ${kept}.` : ""}`);
+      return 0;
+    }
+    case "migrate-to-postgres": {
+      const to = typeof values.to === "string" ? values.to.trim() : "";
+      if (rest.length || !/^postgres(ql)?:\/\//.test(to)) throw new UsageError("usage: switchboard migrate-to-postgres --to postgres://… [--data DIR] (with the server stopped)");
+      const config = loadConfig(values, process.env);
+      const copied = migrateToPostgres(config.dataDir, to, (line) => console.log(line));
+      const rows = copied.reduce((sum, table) => sum + table.postgres, 0);
+      console.log(`Copied ${rows} rows in ${copied.length} tables from ${config.dataDir}; every count matches. The SQLite file is unchanged.`);
+      console.log(`Start the server with --database (or SWITCHBOARD_DATABASE_URL) set to this URL.`);
       return 0;
     }
     default:

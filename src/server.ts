@@ -91,6 +91,7 @@ export interface ServerOptions {
 }
 
 const ALERT_CHECK_MS = 30_000;
+const CACHE_REREAD_MS = 30_000;
 
 export async function startServer(config: Config, { log = jsonLogger, announce = console.log, clock = systemClock, workerOptions = {}, freeBytes }: ServerOptions = {}): Promise<RunningServer> {
   const db = openStore(config);
@@ -121,6 +122,9 @@ export async function startServer(config: Config, { log = jsonLogger, announce =
     onError: (error) => log({ level: "error", msg: "change feed failed", error: (error as Error).message }),
   });
   services.remote.announce = changes.announce;
+  // A notice missed while the listening connection was cut (PostgreSQL restarting) lasts at most this long.
+  const rereads = postgres ? setInterval(() => services.forgetCached(), CACHE_REREAD_MS) : null;
+  rereads?.unref?.();
   const metrics = createMetrics();
   const routes = new WeakMap<Request, string>();
   const clientIps = new WeakMap<Request, string>();
@@ -262,6 +266,7 @@ export async function startServer(config: Config, { log = jsonLogger, announce =
         clearInterval(alertChecks);
         services.searchIndexer.stop();
         await (await checkpoints)?.stop();
+        if (rereads) clearInterval(rereads);
         await changes.stop();
         walFlush?.close();
         db.close();

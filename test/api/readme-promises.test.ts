@@ -2,6 +2,7 @@
 // check of /healthz, phone and email rules, which channels may write first, session and
 // login-block times (on an injected clock), replay, max_deliveries_in_flight, the setup token at
 // rest, webhook-id as the idempotency key, and the limiter metrics.
+import { testEngine } from "../helpers/postgres";
 import { afterAll, describe, expect, test } from "bun:test";
 import { createHash } from "node:crypto";
 import { startTestServer, type TestServer } from "../helpers/server";
@@ -26,7 +27,7 @@ describe("operations", () => {
     expect(full.status).toBe(503);
     expect((await full.json()).error.code).toBe("storage_unavailable");
     free = 5 * 1024 * 1024;
-    expect(await (await fetch(`${s.url}/healthz`)).json()).toEqual({ status: "ok" });
+    expect(await (await fetch(`${s.url}/healthz`)).json()).toEqual({ status: "ok", database: testEngine() });
   });
 
   test("the limiter metrics count what each limiter refused", async () => {

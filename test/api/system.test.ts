@@ -1,4 +1,5 @@
 // Health, metrics, API docs, static files, security headers and the request log.
+import { testEngine } from "../helpers/postgres";
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { STATIC_FILES } from "../../src/static/index";
 import { startTestServer, type TestServer } from "../helpers/server";
@@ -13,7 +14,7 @@ describe("operations", () => {
   test("/healthz is 200 while the database answers", async () => {
     const response = await fetch(`${server.url}/healthz`);
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ status: "ok" });
+    expect(await response.json()).toEqual({ status: "ok", database: testEngine() });
   });
 
   test("/metrics counts requests by route template and status", async () => {

@@ -87,7 +87,7 @@ describe("two instances on one PostgreSQL", () => {
       expect(arrived).toHaveLength(60);
       for (const contact of contacts) expect(arrived.filter((x) => x.contact === contact).map((x) => x.n)).toEqual(Array.from({ length: 15 }, (_, n) => n));
       // One try each: no delivery was claimed by both workers.
-      const attempts = a.db.query<{ n: number }>("SELECT count(*) AS n FROM delivery_attempts").get()!.n;
+      const attempts = a.db.query<{ n: number }, []>("SELECT count(*) AS n FROM delivery_attempts").get()!.n;
       expect(attempts).toBe(60);
     } finally {
       target.stop();
@@ -130,5 +130,27 @@ test("instances starting together on a new database apply each migration once", 
     }
   } finally {
     fresh.drop();
+  }
+});
+
+test("/healthz says which engine, and 503 storage_unavailable while PostgreSQL cannot be reached, 200 once it can", async () => {
+  const own = freshPostgresDatabase();
+  const server = await startTestServer({ databaseUrl: own.url });
+  const admin = new PostgresDatabase(own.url);
+  try {
+    expect(await (await fetch(`${server.url}/healthz`)).json()).toEqual({ status: "ok", database: "postgres" });
+    // Every session to this database is cut (as a failover or a restart of PostgreSQL would),
+    // and new ones are refused while the database does not allow connections.
+    admin.run("UPDATE pg_database SET datallowconn = false WHERE datname = current_database()");
+    admin.run("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()");
+    const down = await fetch(`${server.url}/healthz`);
+    expect(down.status).toBe(503);
+    expect((await down.json()).error.code).toBe("storage_unavailable");
+    admin.run("UPDATE pg_database SET datallowconn = true WHERE datname = current_database()");
+    await eventually(async () => (await fetch(`${server.url}/healthz`)).status === 200);
+  } finally {
+    admin.close();
+    await server.close();
+    own.drop();
   }
 });

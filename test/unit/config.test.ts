@@ -11,6 +11,13 @@ describe("configuration", () => {
     expect(load([])).toMatchObject({ host: "127.0.0.1", port: 8080, dataDir: resolve("./data"), publicUrl: "", trustedProxies: "", adminPassword: null, durability: "full" });
   });
 
+  test("database: the SQLite file by default, a postgres:// URL from the environment or the flag, anything else refused", () => {
+    expect(load([]).databaseUrl).toBeNull();
+    expect(load([], { SWITCHBOARD_DATABASE_URL: "postgres://u@db/sb" }).databaseUrl).toBe("postgres://u@db/sb");
+    expect(load(["--database", "postgresql://u@other/sb"], { SWITCHBOARD_DATABASE_URL: "postgres://u@db/sb" }).databaseUrl).toBe("postgresql://u@other/sb");
+    expect(() => load(["--database", "mysql://u@db/sb"])).toThrow(/--database must be a postgres:\/\/ URL/);
+  });
+
   test("durability: full by default, normal from the environment or the flag, anything else refused", () => {
     expect(load([], { SWITCHBOARD_DURABILITY: "normal" }).durability).toBe("normal");
     expect(load(["--durability", "full"], { SWITCHBOARD_DURABILITY: "normal" }).durability).toBe("full");

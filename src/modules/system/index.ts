@@ -22,7 +22,7 @@ export function freeBytesOf(dir: string): number | null {
   }
 }
 
-export function systemRoutes({ clock, metrics, stages, dataDir, deliveries, settings, circuits, alerts, freeBytes = freeBytesOf }: { clock: Clock; metrics: Metrics; stages: StageTimes; dataDir: string; deliveries: Deliveries; settings: Settings; circuits: Circuits; alerts: Alerts; freeBytes?: (dir: string) => number | null }) {
+export function systemRoutes({ clock, metrics, stages, dataDir, database, deliveries, settings, circuits, alerts, freeBytes = freeBytesOf }: { clock: Clock; metrics: Metrics; stages: StageTimes; dataDir: string; database: "sqlite" | "postgres"; deliveries: Deliveries; settings: Settings; circuits: Circuits; alerts: Alerts; freeBytes?: (dir: string) => number | null }) {
   /** The queue as it is now: deliveries by state, how many wait, and how long the oldest has. */
   function queueGauges(): string[] {
     const counts = deliveries.counts();
@@ -50,19 +50,20 @@ export function systemRoutes({ clock, metrics, stages, dataDir, deliveries, sett
   return new Elysia({ name: "system-routes", detail: { tags: ["Operations"] } })
     .get("/healthz", ({ set }) => {
       try {
-        const free = freeBytes(dataDir);
+        // PostgreSQL keeps its files on its own disk: the write probe alone says whether it takes writes.
+        const free = database === "sqlite" ? freeBytes(dataDir) : null;
         if (free !== null && free < MIN_FREE_BYTES) throw new Error(`the data directory's disk is full (${free} bytes free)`);
         settings.probe(clock.now());
-        return { status: "ok" };
+        return { status: "ok", database };
       } catch (error) {
         set.status = 503;
         return { status: "unavailable", error: { code: "storage_unavailable", message: (error as Error).message } };
       }
     }, {
       detail: {
-        summary: "200 while the database takes writes; 503 storage_unavailable otherwise",
+        summary: "200 while the database takes writes (PostgreSQL: is reachable and takes writes); 503 storage_unavailable otherwise",
         responses: {
-          200: { description: "The database takes writes.", content: { "application/json": { schema: { type: "object", required: ["status"], properties: { status: { const: "ok" } } } } } },
+          200: { description: "The database takes writes.", content: { "application/json": { schema: { type: "object", required: ["status"], properties: { status: { const: "ok" }, database: { enum: ["sqlite", "postgres"], description: "Which engine this instance stores in" } } } } } },
           503: { description: "The database cannot be written (`storage_unavailable`).", content: { "application/json": { schema: { type: "object", required: ["status", "error"], properties: { status: { const: "unavailable" }, error: { $ref: "#/components/schemas/Error/properties/error" } } } } } },
         },
       } as never,
