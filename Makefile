@@ -30,7 +30,7 @@ dist/switchboard: $(DEPS_STAMP) $(shell find src views public -type f 2>/dev/nul
 	  --no-compile-autoload-dotenv --no-compile-autoload-bunfig --outfile dist/switchboard src/db/checkpoint-worker.ts src/db/postgres/bridge-worker.ts
 
 # Load tests on 127.0.0.1 only; prints every figure with its target, writes test/bench/results/.
-bench: build wrk
+bench: build wrk postgres
 	$(BUN) run test/bench/run.ts
 
 # Fault tests on 127.0.0.1, bounded (about five minutes): kill -9 under load; a full disk

@@ -7,6 +7,7 @@ import { Database } from "bun:sqlite";
 import { BINARY, cliLastLine, startBinary } from "../helpers/binary";
 import { api, setUpIngest } from "./setup";
 import { stageLines, stageSnapshot } from "./stages";
+import { benchPostgres } from "./postgres";
 
 const DURATION = process.env.BENCH_SECONDS ?? "8";
 const CONNECTIONS = 32;
@@ -167,6 +168,10 @@ async function main() {
       await stop(again.proc);
     }
     say(`6. footprint: cold start to /healthz 200 ${fmt(median(starts), 0)} ms (target <= 100: ${verdict(median(starts) <= 100)}), idle RSS ${fmt(idleRss, 0)} MB (target <= 80: ${verdict(idleRss <= 80)}), RSS after ingest ${fmt(rssAfterIngest, 0)} MB (target <= 250: ${verdict(rssAfterIngest <= 250)})`);
+
+    // 7. PostgreSQL: one instance and two, beside SQLite's ingest above (same workload).
+    const pg = await benchPostgres();
+    say(`7. PostgreSQL (throwaway cluster on this machine, Unix socket), ingest with phones cycling: one instance ${fmt(pg.one.rps, 0)} req/s (p99 ${fmt(pg.one.p99, 2)} ms) = ${pct(pg.one.rps, ingest!.rps)} of SQLite's; two instances ${fmt(pg.two.rps, 0)} req/s (${pg.two.each.map((r) => fmt(r, 0)).join(" + ")}, p99 ${fmt(pg.two.p99, 2)} ms); non-2xx ${pg.one.non2xx + pg.two.non2xx}`);
 
     if (process.env.BENCH_SKIP_GROWTH) return;
     // 5. Growth

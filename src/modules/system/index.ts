@@ -50,8 +50,8 @@ export function systemRoutes({ clock, metrics, stages, dataDir, database, delive
   return new Elysia({ name: "system-routes", detail: { tags: ["Operations"] } })
     .get("/healthz", ({ set }) => {
       try {
-        // PostgreSQL keeps its files on its own disk: the write probe alone says whether it takes writes.
-        const free = database === "sqlite" ? freeBytes(dataDir) : null;
+        // With PostgreSQL the data directory still takes uploads being imported: a full disk there counts too.
+        const free = freeBytes(dataDir);
         if (free !== null && free < MIN_FREE_BYTES) throw new Error(`the data directory's disk is full (${free} bytes free)`);
         settings.probe(clock.now());
         return { status: "ok", database };
