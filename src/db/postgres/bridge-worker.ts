@@ -10,12 +10,6 @@ export interface Request {
   sql: string;
   params: unknown[];
   mode: "rows" | "values" | "run";
-  /**
-   * Inside a transaction: run the statement in a savepoint of its own. A failed statement then
-   * leaves the transaction usable, as in SQLite, where code catches an error (a unique key
-   * taken) and goes on; PostgreSQL would refuse every statement after it until the rollback.
-   */
-  guard?: boolean;
 }
 
 export type Answer =
@@ -46,19 +40,10 @@ self.onmessage = (start: MessageEvent<{ url: string; port: MessagePort; flag: Sh
   };
   const sql = new SQL({ url, max: 1, bigint: true, idleTimeout: 0 });
   port.onmessage = async (event: MessageEvent<Request>) => {
-    const { sql: text, params, mode, guard } = event.data;
+    const { sql: text, params, mode } = event.data;
     try {
-      if (guard) await sql.unsafe("SAVEPOINT sb_statement");
-      let result: unknown;
-      try {
-        const query = sql.unsafe(text, params);
-        result = mode === "values" ? await query.values() : await query;
-      } catch (error) {
-        if (guard) await sql.unsafe("ROLLBACK TO SAVEPOINT sb_statement");
-        throw error;
-      } finally {
-        if (guard) await sql.unsafe("RELEASE SAVEPOINT sb_statement").catch(() => {});
-      }
+      const query = sql.unsafe(text, params);
+      const result = mode === "values" ? await query.values() : await query;
       // A `run` keeps its RETURNING rows too: the id of a row inserted is its lastInsertRowid.
       answer({ ok: true, rows: Array.from(result as unknown[], convertRow), changes: Number((result as { count?: number }).count ?? 0) });
     } catch (error) {
