@@ -37,7 +37,7 @@ bench: build wrk postgres
 # (tmpfs, root); overload; receiver faults drained by the real retry schedule; retention
 # pruning a month of logs under load without the file growing; a target down for an hour in
 # simulated time behind its circuit.
-soak: build wrk
+soak: build wrk postgres
 	@rm -f test/.tmp/soak-summary.md
 	$(BUN) run test/soak/crash-under-load.ts
 	$(BUN) run test/soak/disk-full.ts
@@ -45,6 +45,7 @@ soak: build wrk
 	$(BUN) run test/soak/receiver-faults.ts
 	$(BUN) run test/soak/retention.ts
 	$(BUN) run test/soak/target-outage.ts
+	$(BUN) run test/soak/postgres-instances.ts
 	@echo; echo "| fault | sent | acknowledged | arrived | lost |"; echo "| --- | --- | --- | --- | --- |"; cat test/.tmp/soak-summary.md
 
 wrk:
