@@ -15,10 +15,10 @@ test: $(DEPS_STAMP) browser netns strace postgres
 	$(BUN) x tsc --noEmit --noUnusedLocals -p .
 	$(BUN) test --timeout 30000
 
-# The server tests again, every server on PostgreSQL: a throwaway cluster in a temp dir on a
+# The server tests (API, security, store, the admin in Chromium) again, every server on PostgreSQL: a throwaway cluster in a temp dir on a
 # Unix socket (test/helpers/postgres.ts), a fresh database per server.
-test-postgres: $(DEPS_STAMP) postgres
-	SWITCHBOARD_TEST_ENGINE=postgres $(BUN) test --timeout 30000 test/api test/security test/store
+test-postgres: $(DEPS_STAMP) postgres browser
+	SWITCHBOARD_TEST_ENGINE=postgres $(BUN) test --timeout 30000 test/api test/security test/store test/e2e
 
 build: dist/switchboard
 
