@@ -116,7 +116,8 @@ export async function startServer(config: Config, { log = jsonLogger, announce =
     db,
     url: config.databaseUrl,
     onRemote: (topics) => {
-      if (topics.includes("caches") || topics.includes("*")) services.forgetCached();
+      // A captured example changed its webhook's row (no longer listening) on the other instance.
+      if (topics.some((topic) => topic === "caches" || topic === "*" || topic.startsWith("example-"))) services.forgetCached();
       for (const topic of topics) if (topic !== "caches" && topic !== "*") services.live.publish(topic);
     },
     onError: (error) => log({ level: "error", msg: "change feed failed", error: (error as Error).message }),

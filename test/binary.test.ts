@@ -6,6 +6,8 @@ import { join } from "node:path";
 import { STATIC_FILES } from "../src/static/index";
 import { ROOT, runCli, spawnServer } from "./helpers/process";
 import { tempDir } from "./helpers/server";
+import { freshPostgresDatabase } from "./helpers/postgres";
+import { PostgresDatabase } from "../src/db/postgres/database";
 
 const dir = tempDir("sb-binary-");
 const binary = join(dir, "switchboard");
@@ -52,6 +54,41 @@ describe("compiled binary", () => {
     } finally {
       server.child.kill("SIGTERM");
       expect(await server.child.exited).toBe(0);
+    }
+  });
+
+  test("on PostgreSQL (--database), it carries its connection thread: migrates, takes a token's API calls and a webhook request, and stores them there", async () => {
+    const database = freshPostgresDatabase();
+    const data = join(dir, "pg-data");
+    try {
+      const created = await runCli(["token", "create", "binary", "--data", data, "--database", database.url], { cwd: dir, command: [binary] });
+      expect(created.code).toBe(0);
+      const token = created.stdout.trim().split("\n").at(-1)!;
+      const server = await spawnServer(["--data", data, "--database", database.url], { cwd: dir, command: [binary] });
+      try {
+        expect(await (await fetch(`${server.url}/healthz`)).json()).toEqual({ status: "ok", database: "postgres" });
+        await server.waitFor('"database":"postgres"');
+        const call = (method: string, path: string, body?: unknown) =>
+          fetch(`${server.url}${path}`, { method, headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) }).then((r) => r.json());
+        const bot = await call("POST", "/api/v1/bots", { name: "Binary", channel: "sms", default_country: "US" });
+        const hook = await call("POST", `/api/v1/bots/${bot.flow_ns}/inbound-webhooks`, { name: "w" });
+        await call("PATCH", `/api/v1/inbound-webhooks/${hook.id}`, { active: true, identify: { phone: "p" } });
+        const answer = await fetch(`${server.url}${new URL(hook.url).pathname}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ p: "(415) 555-0188" }) });
+        expect(answer.status).toBe(200);
+        // Stored in PostgreSQL, not in a file beside the binary.
+        expect(existsSync(join(data, "switchboard.db"))).toBe(false);
+        const db = new PostgresDatabase(database.url);
+        try {
+          expect(db.query<{ phone: string }>("SELECT phone FROM contacts").all()).toEqual([{ phone: "+14155550188" }]);
+        } finally {
+          db.close();
+        }
+      } finally {
+        server.child.kill("SIGTERM");
+        expect(await server.child.exited).toBe(0);
+      }
+    } finally {
+      database.drop();
     }
   });
 

@@ -13,8 +13,8 @@ const database = freshPostgresDatabase();
 let a: TestServer;
 let b: TestServer;
 beforeAll(async () => {
-  a = await startTestServer({ databaseUrl: database.url });
-  b = await startTestServer({ databaseUrl: database.url });
+  a = await startTestServer({ databaseUrl: database.url, adminPassword: "instances admin password" });
+  b = await startTestServer({ databaseUrl: database.url, adminPassword: "instances admin password" });
 });
 afterAll(async () => {
   await a.close();
@@ -92,6 +92,43 @@ describe("two instances on one PostgreSQL", () => {
     } finally {
       target.stop();
     }
+  });
+
+  test("listening started on one captures a request that reaches the other, and the first shows it", async () => {
+    const bot = await createBot(a);
+    const hook = await createWebhook(a, bot.flow_ns, { active: true, identify: { phone: "p" } });
+    expect((await a.api("GET", `/api/v1/inbound-webhooks/${hook.id}/listen`)).status).toBe(200); // A has read (and keeps) the webhook
+    expect((await a.api("POST", `/api/v1/inbound-webhooks/${hook.id}/listen`)).status).toBe(200);
+    await eventually(async () => (await post(hookUrl(b, hook), { p: "+14155554101", captured: "through b" })).status === 200);
+    await eventually(async () => (await (await a.api("GET", `/api/v1/inbound-webhooks/${hook.id}/listen`)).json()).captured === true);
+    const seen = await (await a.api("GET", `/api/v1/inbound-webhooks/${hook.id}/listen`)).json();
+    expect(seen).toMatchObject({ listening: false, captured: true, example: { p: "+14155554101", captured: "through b" } });
+  });
+
+  // Requests to one webhook take its bucket's row lock first, so the second instance decides a
+  // key only after the first has committed it.
+  test("the same Idempotency-Key sent to both at once runs once; the others answer with the first answer", async () => {
+    const bot = await createBot(a);
+    const hook = await createWebhook(a, bot.flow_ns, { active: true, identify: { phone: "p" }, actions: [{ type: "add_tag", tag: "once" }] });
+    for (let round = 0; round < 5; round++) {
+      const key = `order-${round}`;
+      const answers = await Promise.all([a, b, a, b].map((server) => post(hookUrl(server, hook), { p: `+141555550${round}0` }, { "idempotency-key": key })));
+      expect(answers.map((r) => r.status)).toEqual([200, 200, 200, 200]);
+      expect(answers.filter((r) => r.headers.get("idempotent-replayed") === "true")).toHaveLength(3);
+    }
+    const processed = a.db.query<{ n: number }, [number]>("SELECT count(*) AS n FROM webhook_logs WHERE webhook_id = ? AND outcome = 'processed'").get(hook.id)!.n;
+    expect(processed).toBe(5);
+  });
+
+  test("failed admin logins from one address are counted across both instances", async () => {
+    const login = (server: TestServer, password: string) =>
+      fetch(`${server.url}/admin/login`, { method: "POST", body: new URLSearchParams({ password }), redirect: "manual" }).then((r) => r.status);
+    let checked = 0;
+    for (let i = 0; i < 16; i++) if ((await login(i % 2 ? b : a, `guess ${i}`)) === 401) checked++;
+    // Ten checked guesses per address in all (one instance alone would allow ten of its own).
+    expect(checked).toBe(10);
+    expect(await login(a, `one more`)).toBe(429);
+    expect(await login(b, `one more`)).toBe(429);
   });
 
   test("a live topic published on one reaches the other's open streams", async () => {
