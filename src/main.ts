@@ -102,6 +102,7 @@ async function run(argv: string[]): Promise<number> {
     case "backup": {
       if (rest.length !== 1) throw new UsageError("usage: switchboard backup FILE [--data DIR]");
       const config = loadConfig(values, process.env);
+      if (config.databaseUrl) throw new UsageError("backup copies the SQLite file; with PostgreSQL, back up the database with pg_dump or your host's backups");
       backup(config.dataDir, rest[0]!);
       console.log(`Backed up ${config.dataDir} to ${rest[0]}.`);
       return 0;
@@ -109,6 +110,7 @@ async function run(argv: string[]): Promise<number> {
     case "restore": {
       if (rest.length !== 1) throw new UsageError("usage: switchboard restore FILE [--data DIR] (with the server stopped)");
       const config = loadConfig(values, process.env);
+      if (config.databaseUrl) throw new UsageError("restore puts back the SQLite file; with PostgreSQL, restore the database with pg_restore or your host's backups");
       const kept = restore(config.dataDir, rest[0]!);
       console.log(`Restored ${rest[0]} into ${config.dataDir}.${kept ? ` The previous file is kept as ${kept}.` : ""}`);
       return 0;

@@ -26,7 +26,7 @@ describe("cli", () => {
   test("--help lists commands and every flag with its env var", async () => {
     const { stdout, code } = await runCli(["--help"]);
     expect(code).toBe(0);
-    for (const word of ["token create", "admin set-password", "systemd-unit", "--host", "SWITCHBOARD_PORT", "--data", "--public-url", "--trusted-proxy", "SWITCHBOARD_TRUSTED_PROXY", "SWITCHBOARD_ADMIN_PASSWORD"]) {
+    for (const word of ["token create", "admin set-password", "migrate-to-postgres", "--database", "SWITCHBOARD_DATABASE_URL", "systemd-unit", "--host", "SWITCHBOARD_PORT", "--data", "--public-url", "--trusted-proxy", "SWITCHBOARD_TRUSTED_PROXY", "SWITCHBOARD_ADMIN_PASSWORD"]) {
       expect(stdout).toContain(word);
     }
     // Every default is said where it is (none refers the reader elsewhere).
@@ -42,6 +42,10 @@ describe("cli", () => {
     ["bad public url", ["serve", "--public-url", "ftp://x"], /--public-url/],
     ["token without name", ["token", "create"], /usage: switchboard token create/],
     ["token with a bad agent", ["token", "create", "x", "--agent", "zero"], /--agent/],
+    ["a database URL that is not postgres://", ["serve", "--database", "mysql://db/sb"], /--database must be a postgres:\/\/ URL/],
+    ["backup with PostgreSQL", ["backup", "copy.db", "--database", "postgres://db/sb"], /with PostgreSQL, back up the database with pg_dump/],
+    ["restore with PostgreSQL", ["restore", "copy.db", "--database", "postgres://db/sb"], /with PostgreSQL, restore the database with pg_restore/],
+    ["migrate-to-postgres without --to", ["migrate-to-postgres"], /usage: switchboard migrate-to-postgres --to/],
   ];
   for (const [name, args, message] of usageErrors) {
     test(`bad usage exits 2 with one line: ${name}`, async () => {
