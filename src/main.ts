@@ -10,6 +10,8 @@ import { systemClock } from "./lib/clock";
 import { createServices } from "./app";
 import { startServer } from "./server";
 import { systemdUnit } from "./systemd";
+import { OWNER_USERNAME } from "./modules/admin/accounts";
+import { isRole, ROLES } from "./modules/admin/roles";
 import { VERSION } from "./version";
 
 const HELP = `Switchboard ${VERSION}: self-hosted webhook hub for chat automation.
@@ -18,7 +20,9 @@ Usage:
   switchboard [serve] [flags]          start the server (the default)
   switchboard token create NAME        create an API token; prints it on the last line
          [--bot FLOW_NS] [--agent ID] [--read-only]  (one bot; sending as an agent; GET only)
-  switchboard admin set-password       set the admin password, read from standard input
+  switchboard admin set-password       set a user's password, read from standard input
+         [--user NAME] [--role ROLE]  (default: the owner account, admin; a new user gets
+                                       the role given: owner, admin, operator, agent, viewer)
   switchboard backup FILE              copy the database consistently, also while the server runs
   switchboard restore FILE             put a backup in place (server stopped; the old file is kept)
   switchboard migrate-to-postgres --to URL   copy this installation (--data) into an empty PostgreSQL
@@ -41,7 +45,7 @@ async function readStdin(): Promise<string> {
 }
 
 async function run(argv: string[]): Promise<number> {
-  const { values, positionals } = parseFlags(argv, { bot: { type: "string" }, agent: { type: "string" }, "read-only": { type: "boolean" }, to: { type: "string" } });
+  const { values, positionals } = parseFlags(argv, { bot: { type: "string" }, agent: { type: "string" }, "read-only": { type: "boolean" }, to: { type: "string" }, user: { type: "string" }, role: { type: "string" } });
   if (values.help || positionals[0] === "help") {
     process.stdout.write(HELP);
     return 0;
@@ -87,16 +91,19 @@ async function run(argv: string[]): Promise<number> {
       return 0;
     }
     case "admin": {
-      if (rest[0] !== "set-password" || rest.length !== 1) throw new UsageError("usage: switchboard admin set-password [--data DIR] < password-file");
+      if (rest[0] !== "set-password" || rest.length !== 1) throw new UsageError("usage: switchboard admin set-password [--user NAME] [--role ROLE] [--data DIR] < password-file");
+      const username = typeof values.user === "string" ? values.user.trim() : OWNER_USERNAME;
+      const role = typeof values.role === "string" ? values.role : username === OWNER_USERNAME ? "owner" : null;
+      if (!isRole(role)) throw new UsageError(`--role must be one of ${ROLES.join(", ")}${role === null ? " (a user other than admin needs one)" : `, got '${role}'`}`);
       const config = loadConfig(values, process.env);
       const password = await readStdin();
       const db = openStore(config);
       try {
-        await createServices({ db, clock: systemClock }).accounts.setPassword(password);
+        await createServices({ db, clock: systemClock }).accounts.setPassword(password, { username, role });
       } finally {
         db.close();
       }
-      console.log("Admin password set; existing admin sessions were signed out.");
+      console.log(`Password of ${username} (${role}) set; the user's sessions were signed out.`);
       return 0;
     }
     case "backup": {

@@ -157,6 +157,33 @@ describe("cli", () => {
     }
   });
 
+  test("admin set-password --user NAME --role ROLE makes a user of that role, who signs in with the name", async () => {
+    const data = dataDir();
+    expect((await runCli(["admin", "set-password", "--data", data], { stdin: "the owner's password\n" })).code).toBe(0);
+    const missingRole = await runCli(["admin", "set-password", "--user", "sam", "--data", data], { stdin: "sam's password\n" });
+    expect(missingRole.code).toBe(2);
+    expect(missingRole.stderr).toContain("--role must be one of owner, admin, operator, agent, viewer");
+    expect((await runCli(["admin", "set-password", "--user", "sam", "--role", "boss", "--data", data], { stdin: "sam's password\n" })).code).toBe(2);
+    const made = await runCli(["admin", "set-password", "--user", "sam", "--role", "agent", "--data", data], { stdin: "sam's password\n" });
+    expect(made.code).toBe(0);
+    expect(made.stdout).toContain("Password of sam (agent) set");
+    const server = await spawnServer(["--data", data]);
+    try {
+      const login = (username: string, password: string) =>
+        fetch(`${server.url}/admin/login`, { method: "POST", body: new URLSearchParams({ username, password }), redirect: "manual" });
+      const sam = await login("sam", "sam's password");
+      expect(sam.status).toBe(303);
+      expect(sam.headers.get("location")).toBe("/admin/inbox");
+      const cookie = /sb_session=[^;]*/.exec(sam.headers.get("set-cookie")!)![0];
+      expect((await fetch(`${server.url}/admin/settings`, { headers: { cookie } })).status).toBe(403);
+      expect((await login("", "the owner's password")).headers.get("location")).toBe("/admin");
+      expect((await login("sam", "the owner's password")).status).toBe(401);
+    } finally {
+      server.child.kill("SIGTERM");
+      await server.child.exited;
+    }
+  });
+
   test("admin set-password reads standard input; the password then logs in", async () => {
     const data = dataDir();
     const short = await runCli(["admin", "set-password", "--data", data], { stdin: "short\n" });

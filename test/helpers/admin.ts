@@ -4,12 +4,16 @@ import type { TestServer } from "./server";
 
 export const form = (fields: Record<string, string>) => new URLSearchParams(fields);
 
-export async function adminSession(server: TestServer, password: string) {
-  const login = await fetch(`${server.url}/admin/login`, { method: "POST", body: form({ password }), redirect: "manual" });
+export async function adminSession(server: TestServer, password: string, username = "") {
+  const login = await fetch(`${server.url}/admin/login`, { method: "POST", body: form({ username, password }), redirect: "manual" });
   if (login.status !== 303) throw new Error(`login answered ${login.status}`);
   const cookie = /sb_session=[^;]*/.exec(login.headers.get("set-cookie") ?? "")![0];
-  const home = await (await fetch(`${server.url}/admin`, { headers: { cookie } })).text();
-  const csrf = /name="_csrf" value="([^"]+)"/.exec(home)![1]!;
+  // The CSRF token is on every page's sign-out form; an agent's first page is the Inbox.
+  let csrf: string | undefined;
+  for (const page of ["/admin", "/admin/inbox"]) {
+    csrf ??= /name="_csrf" value="([^"]+)"/.exec(await (await fetch(`${server.url}${page}`, { headers: { cookie } })).text())?.[1];
+  }
+  if (!csrf) throw new Error("no page showed a CSRF token");
   return {
     cookie,
     csrf,

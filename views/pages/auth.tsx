@@ -2,12 +2,16 @@
 // Login, first-run setup, and the plain message page.
 import { ErrorText, Layout } from "../layout";
 
-export function LoginPage({ error }: { error?: string }) {
+export function LoginPage({ error, username = "" }: { error?: string; username?: string }) {
   return (
     <Layout title="Log in">
       <section class="card narrow">
         <h1>Log in</h1>
         <form method="post" action="/admin/login">
+          <label>
+            Name <span class="muted">(empty for the owner account, admin)</span>
+            <input name="username" value={username} autocomplete="username" maxlength="64" />
+          </label>
           <label>
             Password
             <input type="password" name="password" autocomplete="current-password" required autofocus />

@@ -362,6 +362,7 @@ export const postgresMigrations: readonly Migration[] = [
     sql: `CREATE TABLE shared_limits (key text PRIMARY KEY, value double precision NOT NULL, until bigint NOT NULL);
 CREATE INDEX shared_limits_by_until ON shared_limits (until);`,
   },
+  { version: 25, name: "user roles", sql: "ALTER TABLE admins ADD COLUMN role text NOT NULL DEFAULT 'owner';" },
 ];
 
 // Any fixed number: every instance takes the same lock before it migrates.

@@ -5,6 +5,7 @@ import { constantTimeEqual, secretToken, sha256Hex } from "../../lib/ids";
 import { errors } from "../../http/errors";
 import { SQL } from "./repo";
 import type { Settings } from "../settings/service";
+import type { Role } from "./roles";
 
 export interface Session {
   id_hash: string;
@@ -16,7 +17,10 @@ export interface Session {
 
 export const SESSION_TTL_MS = 7 * 24 * 3600 * 1000;
 export const MIN_PASSWORD_LENGTH = 8;
-const ADMIN_USERNAME = "admin";
+/** The first account (the one password of before) and the name a login without one means. */
+export const OWNER_USERNAME = "admin";
+// A user name: letters, digits and . _ - (it is typed at login and shown beside changes).
+const USERNAME = /^[a-z0-9][a-z0-9._-]{0,63}$/;
 
 
 const SETUP_TOKEN_KEY = "setup_token_hash";
@@ -24,7 +28,8 @@ const SETUP_TOKEN_KEY = "setup_token_hash";
 export function createAccounts({ db, clock, settings }: { db: Database; clock: Clock; settings: Settings }) {
   const countAdmins = db.query<{ n: number }, []>(SQL.COUNT_ADMINS);
   const selectAdmin = db.query<{ id: number; password_hash: string }, [string]>(SQL.SELECT_ADMIN);
-  const upsertAdmin = db.query<{ id: number }, [string, string, number, number]>(SQL.UPSERT_ADMIN);
+  const upsertAdmin = db.query<{ id: number }, [string, string, Role, number, number]>(SQL.UPSERT_ADMIN);
+  const selectRole = db.query<{ role: Role }, [number]>(SQL.SELECT_ROLE);
   const insertSession = db.query<Session, [string, number, string, number, number]>(SQL.INSERT_SESSION);
   const selectSession = db.query<Session, [string, number]>(SQL.SELECT_SESSION);
   const deleteSession = db.query(SQL.DELETE_SESSION);
@@ -32,6 +37,7 @@ export function createAccounts({ db, clock, settings }: { db: Database; clock: C
   const deleteExpired = db.query(SQL.DELETE_EXPIRED_SESSIONS);
 
   const hasAdmin = () => countAdmins.get()!.n > 0;
+  let unknownUserHash: string | null = null;
 
   const setupTokenMatches = (token: string) => {
     const stored = settings.value(SETUP_TOKEN_KEY);
@@ -43,15 +49,16 @@ export function createAccounts({ db, clock, settings }: { db: Database; clock: C
    * holder. With `setupToken`, the token must still be valid inside the same transaction, so
    * it is used once; returns the admin's id, or null when the token no longer is.
    */
-  async function setPassword(password: string, setupToken?: string): Promise<number | null> {
+  async function setPassword(password: string, { setupToken, username = OWNER_USERNAME, role = "owner" }: { setupToken?: string; username?: string; role?: Role } = {}): Promise<number | null> {
     if (password.length < MIN_PASSWORD_LENGTH) {
       throw errors.validation(`The password must be at least ${MIN_PASSWORD_LENGTH} characters.`);
     }
+    if (!USERNAME.test(username)) throw errors.validation("A user name is 1 to 64 lowercase letters, digits, '.', '_' or '-', starting with a letter or digit.");
     const hash = await Bun.password.hash(password);
     const now = clock.now();
     return db.transaction(() => {
       if (setupToken !== undefined && !setupTokenMatches(setupToken)) return null;
-      const { id } = upsertAdmin.get(ADMIN_USERNAME, hash, now, now)!;
+      const { id } = upsertAdmin.get(username, hash, role, now, now)!;
       deleteAdminSessions.run(id);
       settings.setValue(SETUP_TOKEN_KEY, null);
       return id;
@@ -60,9 +67,12 @@ export function createAccounts({ db, clock, settings }: { db: Database; clock: C
 
   return {
     hasAdmin,
-    setPassword: async (password: string): Promise<void> => void (await setPassword(password)),
-    /** First-run setup: sets the password only while the setup token is unused. */
-    setPasswordWithSetupToken: (token: string, password: string) => setPassword(password, token),
+    /** Sets a user's password (creating the user with `role` when new; the owner by default); signs the user out everywhere. */
+    setPassword: async (password: string, user: { username?: string; role?: Role } = {}): Promise<void> => void (await setPassword(password, user)),
+    /** First-run setup: sets the owner's password only while the setup token is unused. */
+    setPasswordWithSetupToken: (token: string, password: string) => setPassword(password, { setupToken: token }),
+    /** The user's role now (null: no such user any more). */
+    roleOf: (adminId: number): Role | null => selectRole.get(adminId)?.role ?? null,
 
     /** A fresh one-time setup token; only its hash is kept, and it dies when a password is set. */
     issueSetupToken(): string {
@@ -72,10 +82,14 @@ export function createAccounts({ db, clock, settings }: { db: Database; clock: C
     },
     isSetupToken: setupTokenMatches,
 
-    /** Returns the admin's id when the password is right. */
-    async checkPassword(password: string): Promise<number | null> {
-      const admin = selectAdmin.get(ADMIN_USERNAME);
-      if (!admin) return null;
+    /** Returns the user's id when the password is right (no name: the owner account). */
+    async checkPassword(password: string, username = OWNER_USERNAME): Promise<number | null> {
+      const admin = selectAdmin.get(username.trim().toLowerCase() || OWNER_USERNAME);
+      // An unknown name takes as long as a wrong password: names cannot be found by timing.
+      if (!admin) {
+        await Bun.password.verify(password, (unknownUserHash ??= await Bun.password.hash(secretToken(16))));
+        return null;
+      }
       return (await Bun.password.verify(password, admin.password_hash)) ? admin.id : null;
     },
 

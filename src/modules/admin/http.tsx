@@ -1,6 +1,7 @@
 /** @jsxImportSource @kitajs/html */
 // What every admin route file shares: HTML responses, redirects that work with and without
 // htmx, form errors shown in place, and the session guard (login + CSRF).
+import { can, capabilityFor } from "./roles";
 import { Elysia } from "elysia";
 import { AppError, errors } from "../../http/errors";
 import { constantTimeEqual } from "../../lib/ids";
@@ -85,8 +86,14 @@ export function sessionGuard({ accounts, publicUrl }: { accounts: Accounts; publ
       const sessionId = readCookie(headers.cookie, SESSION_COOKIE);
       return { sessionId, session: sessionId ? accounts.findSession(sessionId) : null, isHtmx: headers["hx-request"] === "true" };
     })
-    .onBeforeHandle({ as: "scoped" }, ({ session, isHtmx, request, headers, body }) => {
+    .onBeforeHandle({ as: "scoped" }, ({ session, isHtmx, request, headers, body, route }) => {
       if (!session) return redirect("/admin/login", isHtmx);
+      // The role is read now, not at login: a changed role applies to the next request.
+      const role = accounts.roleOf(session.admin_id);
+      const needed = capabilityFor(request.method, route);
+      if (!role || !needed || !can(role, needed)) {
+        return html(MessagePage({ title: "Not open to your role", message: `Your role (${role ?? "none"}) does not include this page or action. Ask an owner if you need it.` }), 403);
+      }
       if (request.method === "GET" || request.method === "HEAD") return;
       // CSRF: a state change needs the session's token (form field or htmx header)...
       const sent = headers["x-csrf-token"] ?? String(formOf(body)._csrf ?? "");

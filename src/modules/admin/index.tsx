@@ -67,7 +67,9 @@ export function adminRoutes(deps: AdminDeps) {
     `${SESSION_COOKIE}=${value}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${maxAgeSeconds}${secureCookie}`;
   const signIn = (adminId: number, isHtmx: boolean) => {
     const { sessionId } = accounts.startSession(adminId);
-    return redirect("/admin", isHtmx, { "set-cookie": sessionCookie(sessionId, SESSION_TTL_MS / 1000) });
+    // An agent's work is the Inbox; every other role starts at the bots.
+    const home = accounts.roleOf(adminId) === "agent" ? "/admin/inbox" : "/admin";
+    return redirect(home, isHtmx, { "set-cookie": sessionCookie(sessionId, SESSION_TTL_MS / 1000) });
   };
 
   const publicPages = new Elysia({ name: "admin-public-pages" })
@@ -85,13 +87,14 @@ export function adminRoutes(deps: AdminDeps) {
         return html(LoginPage({ error: `Too many attempts from your address. Try again ${when}.` }), 429, { "retry-after": String(wait) });
       }
       let adminId: number | null = null;
+      const username = String((body as Form)?.username ?? "").trim();
       try {
         await deps.adminReady();
-        adminId = await accounts.checkPassword(String((body as Form)?.password ?? ""));
+        adminId = await accounts.checkPassword(String((body as Form)?.password ?? ""), username);
       } finally {
         attempt.finish(adminId !== null);
       }
-      if (adminId === null) return html(LoginPage({ error: "Wrong password." }), 401);
+      if (adminId === null) return html(LoginPage({ error: username ? "Wrong name or password." : "Wrong password.", username }), 401);
       return signIn(adminId, headers["hx-request"] === "true");
     })
     .get("/admin/setup", ({ query }) => {

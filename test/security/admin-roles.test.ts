@@ -1,0 +1,114 @@
+// Roles in the admin: every admin route is named by a rule of roles.ts, and every route is
+// walked with every role: refused with 403 exactly when the role lacks the route's capability.
+// A few routes per role are pinned by hand, so the policy itself is checked, not only the guard.
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { startTestServer, type TestServer } from "../helpers/server";
+import { adminSession } from "../helpers/admin";
+import { can, capabilityFor, ROLES, type Role } from "../../src/modules/admin/roles";
+
+const PASSWORD = "roles test password";
+let server: TestServer;
+const sessions = {} as Record<Role, Awaited<ReturnType<typeof adminSession>>>;
+let flowNs = "";
+let userNs = "";
+let webhookId = 0;
+
+beforeAll(async () => {
+  server = await startTestServer({ adminPassword: PASSWORD });
+  await server.services.accounts.setPassword(PASSWORD); // the owner, "admin"
+  for (const role of ROLES.filter((r) => r !== "owner")) await server.services.accounts.setPassword(PASSWORD, { username: `${role}-user`, role });
+  for (const role of ROLES) sessions[role] = await adminSession(server, PASSWORD, role === "owner" ? "" : `${role}-user`);
+  const bot = await (await server.api("POST", "/api/v1/bots", { name: "Roles", channel: "sms", default_country: "US" })).json();
+  flowNs = bot.flow_ns;
+  userNs = (await (await server.api("POST", `/api/v1/bots/${flowNs}/contacts`, { phone: "+14155550177" })).json()).user_ns;
+  webhookId = (await (await server.api("POST", `/api/v1/bots/${flowNs}/inbound-webhooks`, { name: "w" })).json()).id;
+});
+afterAll(() => server.close());
+
+/** A route's path with its parameters filled with real (or harmless) values. */
+const concrete = (path: string) =>
+  path.replace(":flow_ns", flowNs).replace(":user_ns", userNs).replace(":id", String(webhookId)).replace(/:[a-z_]+/g, "1");
+
+// Signing out ends the session the walk uses, and the event stream stays open: both are checked on their own.
+const walked = () => server.routes().filter((r) => r.path.startsWith("/admin/") || r.path === "/admin").filter((r) => !/^\/admin\/(login|setup|logout|events)$/.test(r.path) && ["GET", "POST"].includes(r.method));
+
+describe("admin roles", () => {
+  test("every admin route is named by a rule (none is left open or shut by accident)", () => {
+    const unnamed = walked().filter((r) => capabilityFor(r.method, r.path) === null);
+    expect(unnamed).toEqual([]);
+    expect(walked().length).toBeGreaterThan(70);
+  });
+
+  for (const role of ROLES) {
+    test(`${role}: every admin route answers 403 exactly when the role lacks its capability`, async () => {
+      const wrong: string[] = [];
+      for (const { method, path } of walked()) {
+        const allowed = can(role, capabilityFor(method, path)!);
+        const url = concrete(path);
+        // The CSRF token as a header too: the CSV upload reads its own (multipart) body.
+        const response = method === "GET" ? await sessions[role].get(url) : await sessions[role].post(url, {}, { "x-csrf-token": sessions[role].csrf });
+        await response.body?.cancel();
+        if ((response.status === 403) === allowed) wrong.push(`${method} ${path}: ${response.status} (${allowed ? "allowed" : "refused"} by the rules)`);
+      }
+      expect(wrong).toEqual([]);
+    }, 60_000);
+  }
+
+  test("the policy, route by route: agents answer chats, operators build, viewers only read, settings are owners' and admins'", async () => {
+    const status = async (role: Role, method: "GET" | "POST", path: string) => {
+      const response = method === "GET" ? await sessions[role].get(path) : await sessions[role].post(path);
+      await response.body?.cancel();
+      return response.status === 403 ? "refused" : "allowed";
+    };
+    const expectations: [Role, "GET" | "POST", string, "allowed" | "refused"][] = [
+      ["agent", "GET", "/admin/inbox", "allowed"],
+      ["agent", "POST", `/admin/contacts/${userNs}/send`, "allowed"],
+      ["agent", "POST", `/admin/contacts/${userNs}/pause`, "allowed"],
+      ["agent", "GET", "/admin", "refused"],
+      ["agent", "POST", "/admin/bots", "refused"],
+      ["agent", "GET", "/admin/settings", "refused"],
+      ["operator", "POST", "/admin/bots", "allowed"],
+      ["operator", "POST", `/admin/webhooks/${webhookId}/name`, "allowed"],
+      ["operator", "POST", "/admin/deliveries/retry-failed", "allowed"],
+      ["operator", "GET", "/admin/settings", "refused"],
+      ["operator", "POST", "/admin/settings/tokens", "refused"],
+      ["operator", "POST", "/admin/integration", "refused"],
+      ["operator", "POST", `/admin/contacts/${userNs}/send`, "refused"],
+      ["viewer", "GET", "/admin/settings", "allowed"],
+      ["viewer", "GET", `/admin/webhooks/${webhookId}`, "allowed"],
+      ["viewer", "POST", "/admin/bots", "refused"],
+      ["viewer", "POST", `/admin/contacts/${userNs}/send`, "refused"],
+      ["admin", "POST", "/admin/settings/installation", "allowed"],
+      ["admin", "POST", "/admin/alert-thresholds", "allowed"],
+      ["owner", "POST", "/admin/settings/tokens", "allowed"],
+    ];
+    const seen = [];
+    for (const [role, method, path] of expectations) seen.push([role, method, path, await status(role, method, path)]);
+    expect(seen).toEqual(expectations);
+  });
+
+  test("a role changed while signed in applies to the next request; every role may sign out", async () => {
+    expect((await sessions.viewer.post("/admin/bots", { name: "x", channel: "sms" })).status).toBe(403);
+    // Changed behind the session's back (as a future users page will): the same session now builds.
+    server.db.run("UPDATE admins SET role = 'operator' WHERE username = 'viewer-user'");
+    expect((await sessions.viewer.post("/admin/bots", { name: "Made by a former viewer", channel: "sms" })).status).toBe(200);
+    server.db.run("UPDATE admins SET role = 'viewer' WHERE username = 'viewer-user'");
+    expect((await sessions.viewer.post("/admin/bots", { name: "y", channel: "sms" })).status).toBe(403);
+    for (const role of ROLES) {
+      const out = await sessions[role].post("/admin/logout");
+      expect(out.status).toBe(303);
+      expect((await sessions[role].get("/admin/inbox")).status).toBe(303); // to the login page
+    }
+  });
+
+  test("an agent signs in to the Inbox; others to the bots; a wrong name is refused like a wrong password", async () => {
+    const login = (username: string, password = PASSWORD) =>
+      fetch(`${server.url}/admin/login`, { method: "POST", body: new URLSearchParams({ username, password }), redirect: "manual" });
+    expect((await login("agent-user")).headers.get("location")).toBe("/admin/inbox");
+    expect((await login("operator-user")).headers.get("location")).toBe("/admin");
+    const unknown = await login("nobody");
+    expect(unknown.status).toBe(401);
+    expect(await unknown.text()).toContain("Wrong name or password.");
+    expect((await login("agent-user", "wrong password")).status).toBe(401);
+  });
+});
