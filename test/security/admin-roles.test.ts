@@ -27,10 +27,10 @@ afterAll(() => server.close());
 
 /** A route's path with its parameters filled with real (or harmless) values. */
 const concrete = (path: string) =>
-  path.replace(":flow_ns", flowNs).replace(":user_ns", userNs).replace(":id", String(webhookId)).replace(/:[a-z_]+/g, "1");
+  path.replace(":flow_ns", flowNs).replace(":user_ns", userNs).replace(/^\/admin\/webhooks\/:id/, `/admin/webhooks/${webhookId}`).replace(/:[a-z_]+/g, "999999");
 
 // Signing out ends the session the walk uses, and the event stream stays open: both are checked on their own.
-const walked = () => server.routes().filter((r) => r.path.startsWith("/admin/") || r.path === "/admin").filter((r) => !/^\/admin\/(login|setup|logout|events)$/.test(r.path) && ["GET", "POST"].includes(r.method));
+const walked = () => server.routes().filter((r) => r.path.startsWith("/admin/") || r.path === "/admin").filter((r) => !/^\/admin\/(login|setup|invite|logout|events)$/.test(r.path) && ["GET", "POST"].includes(r.method));
 
 describe("admin roles", () => {
   test("every admin route is named by a rule (none is left open or shut by accident)", () => {
@@ -81,6 +81,9 @@ describe("admin roles", () => {
       ["admin", "POST", "/admin/settings/installation", "allowed"],
       ["admin", "POST", "/admin/alert-thresholds", "allowed"],
       ["owner", "POST", "/admin/settings/tokens", "allowed"],
+      ["owner", "GET", "/admin/users", "allowed"],
+      ["admin", "GET", "/admin/users", "refused"],
+      ["admin", "POST", "/admin/users/invitations", "refused"],
     ];
     const seen = [];
     for (const [role, method, path] of expectations) seen.push([role, method, path, await status(role, method, path)]);

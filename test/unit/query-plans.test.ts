@@ -28,7 +28,10 @@ const SCANS_ALLOWED: Record<string, string> = {
   "deliveries.SELECT_ALERT_DESTINATIONS": "every destination gets each alert (a handful)",
   "deliveries page": "the unfiltered Deliveries page walks newest first by id (the primary key)",
   "deliveries page by kind and target": "part of a URL cannot use an index: the search walks newest first",
-  "admin.DELETE_EXPIRED_SESSIONS": "the one admin's sessions: a handful of rows",
+  "admin.DELETE_EXPIRED_SESSIONS": "the team's sessions: a handful of rows",
+  "admin.SELECT_USERS": "the Users page lists every user (a team: a handful)",
+  "admin.COUNT_ACTIVE_OWNERS": "the owners among a team's handful of users",
+  "admin.SELECT_OPEN_INVITATIONS": "the Users page lists open invitations (a handful)",
   // Creating or deleting a bot (rare) makes SQLite check deliveries' and tokens' bot_id by a scan;
   // an index on deliveries.bot_id would cost every delivery's insert on the hot path instead.
   "bots.INSERT_BOT": "foreign-key checks of deliveries and tokens, on a rare write",

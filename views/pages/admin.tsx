@@ -177,6 +177,9 @@ export function SettingsPage({ csrf, tokens, bots, created, settings, alertSetti
   return (
     <Layout title="Settings" csrf={csrf} active="settings">
       <h1>Settings</h1>
+      <p class="muted">
+        Who may use this admin, their roles and invitations: <a href="/admin/users">Users</a> (owners).
+      </p>
       <TokensSection tokens={tokens} bots={bots} created={created} />
       <InstallationSection settings={settings} />
       <AlertSettingsSection {...alertSettings} />

@@ -48,14 +48,14 @@ export function SetupPage({ token, error, minLength }: { token: string; error?: 
   );
 }
 
-export function MessagePage({ title, message }: { title: string; message: string }) {
+export function MessagePage({ title, message, back = "/admin" }: { title: string; message: string; back?: string }) {
   return (
     <Layout title={title}>
       <section class="card narrow">
         <h1 safe>{title}</h1>
         <p safe>{message}</p>
         <p>
-          <a href="/admin">Back to the admin page</a>
+          <a href={back}>Back to the admin page</a>
         </p>
       </section>
     </Layout>

@@ -15,7 +15,27 @@ export interface Session {
   expires_at: number;
 }
 
+export interface User {
+  id: number;
+  username: string;
+  role: Role;
+  created_at: number;
+  disabled_at: number | null;
+}
+
+export interface Invitation {
+  id: number;
+  token_hash: string;
+  role: Role;
+  created_by: number | null;
+  created_at: number;
+  expires_at: number;
+  used_at: number | null;
+  used_by: number | null;
+}
+
 export const SESSION_TTL_MS = 7 * 24 * 3600 * 1000;
+export const INVITATION_TTL_MS = 72 * 3600 * 1000;
 export const MIN_PASSWORD_LENGTH = 8;
 /** The first account (the one password of before) and the name a login without one means. */
 export const OWNER_USERNAME = "admin";
@@ -27,7 +47,19 @@ const SETUP_TOKEN_KEY = "setup_token_hash";
 
 export function createAccounts({ db, clock, settings }: { db: Database; clock: Clock; settings: Settings }) {
   const countAdmins = db.query<{ n: number }, []>(SQL.COUNT_ADMINS);
-  const selectAdmin = db.query<{ id: number; password_hash: string }, [string]>(SQL.SELECT_ADMIN);
+  const selectAdmin = db.query<{ id: number; password_hash: string; disabled_at: number | null }, [string]>(SQL.SELECT_ADMIN);
+  const selectUser = db.query<User, [number]>(SQL.SELECT_ADMIN_BY_ID);
+  const selectUsers = db.query<User, []>(SQL.SELECT_USERS);
+  const countActiveOwners = db.query<{ n: number }, []>(SQL.COUNT_ACTIVE_OWNERS);
+  const updateRole = db.query(SQL.UPDATE_ROLE);
+  const setDisabled = db.query(SQL.SET_DISABLED);
+  const deleteAdmin = db.query(SQL.DELETE_ADMIN);
+  const insertUser = db.query<{ id: number }, [string, string, Role, number, number]>(SQL.INSERT_USER);
+  const insertInvitation = db.query<Invitation, [string, Role, number, number, number]>(SQL.INSERT_INVITATION);
+  const selectInvitation = db.query<Invitation, [string]>(SQL.SELECT_INVITATION);
+  const selectOpenInvitations = db.query<Invitation, [number]>(SQL.SELECT_OPEN_INVITATIONS);
+  const useInvitation = db.query(SQL.USE_INVITATION);
+  const deleteInvitation = db.query(SQL.DELETE_INVITATION);
   const upsertAdmin = db.query<{ id: number }, [string, string, Role, number, number]>(SQL.UPSERT_ADMIN);
   const selectRole = db.query<{ role: Role }, [number]>(SQL.SELECT_ROLE);
   const insertSession = db.query<Session, [string, number, string, number, number]>(SQL.INSERT_SESSION);
@@ -37,6 +69,19 @@ export function createAccounts({ db, clock, settings }: { db: Database; clock: C
   const deleteExpired = db.query(SQL.DELETE_EXPIRED_SESSIONS);
 
   const hasAdmin = () => countAdmins.get()!.n > 0;
+  function existingUser(id: number): User {
+    const user = Number.isSafeInteger(id) ? selectUser.get(id) : null;
+    if (!user) throw errors.notFound("user", String(id));
+    return user;
+  }
+  /** The invitation a link's token names, while it can still be used. */
+  function openInvitation(token: string): Invitation | null {
+    const invitation = token ? selectInvitation.get(sha256Hex(token)) : null;
+    return invitation && invitation.used_at === null && invitation.expires_at > clock.now() ? invitation : null;
+  }
+  function keepAnOwner(user: User): void {
+    if (user.disabled_at === null && countActiveOwners.get()!.n <= 1) throw errors.validation(`${user.username} is the last owner: make another user an owner first.`, "last_owner");
+  }
   let unknownUserHash: string | null = null;
 
   const setupTokenMatches = (token: string) => {
@@ -90,7 +135,70 @@ export function createAccounts({ db, clock, settings }: { db: Database; clock: C
         await Bun.password.verify(password, (unknownUserHash ??= await Bun.password.hash(secretToken(16))));
         return null;
       }
-      return (await Bun.password.verify(password, admin.password_hash)) ? admin.id : null;
+      // A disabled user is refused like a wrong password, after the same work.
+      return (await Bun.password.verify(password, admin.password_hash)) && admin.disabled_at === null ? admin.id : null;
+    },
+
+    users: (): User[] => selectUsers.all(),
+    user: (id: number): User | null => selectUser.get(id),
+
+    /** A new role; the last active owner keeps theirs (someone must be able to manage users). */
+    setRole(id: number, role: Role): User {
+      return db.transaction(() => {
+        const user = existingUser(id);
+        if (user.role === "owner" && role !== "owner") keepAnOwner(user);
+        updateRole.run(role, clock.now(), id);
+        return selectUser.get(id)!;
+      }).immediate();
+    },
+    /** Disabled users cannot sign in, and their sessions end at once. */
+    setDisabled(id: number, disabled: boolean): User {
+      return db.transaction(() => {
+        const user = existingUser(id);
+        if (disabled && user.role === "owner") keepAnOwner(user);
+        setDisabled.run(disabled ? clock.now() : null, clock.now(), id);
+        if (disabled) deleteAdminSessions.run(id);
+        return selectUser.get(id)!;
+      }).immediate();
+    },
+    remove(id: number): void {
+      db.transaction(() => {
+        const user = existingUser(id);
+        if (user.role === "owner") keepAnOwner(user);
+        deleteAdmin.run(id); // its sessions go with it (ON DELETE CASCADE)
+      }).immediate();
+    },
+
+    /** A one-time link's token for `role`, valid 72 hours; only its hash is kept. */
+    invite(role: Role, createdBy: number): { token: string; invitation: Invitation } {
+      const token = secretToken(32);
+      const now = clock.now();
+      return { token, invitation: insertInvitation.get(sha256Hex(token), role, createdBy, now, now + INVITATION_TTL_MS)! };
+    },
+    openInvitations: (): Invitation[] => selectOpenInvitations.all(clock.now()),
+    withdrawInvitation(id: number): void {
+      if (deleteInvitation.run(id).changes === 0) throw errors.notFound("open invitation", String(id));
+    },
+    invitation: openInvitation,
+    /**
+     * The invitee chooses a name and password: the user is made with the invitation's role and
+     * the invitation is used, in one transaction (of two tabs racing with one link, one wins).
+     * Null when the link was used or expired meanwhile.
+     */
+    async acceptInvitation(token: string, username: string, password: string): Promise<number | null> {
+      const name = username.trim().toLowerCase();
+      if (!USERNAME.test(name)) throw errors.validation("A user name is 1 to 64 lowercase letters, digits, '.', '_' or '-', starting with a letter or digit.");
+      if (password.length < MIN_PASSWORD_LENGTH) throw errors.validation(`The password must be at least ${MIN_PASSWORD_LENGTH} characters.`);
+      const hash = await Bun.password.hash(password);
+      return db.transaction(() => {
+        const invitation = openInvitation(token);
+        if (!invitation) return null;
+        if (selectAdmin.get(name)) throw errors.validation(`The name ${name} is taken; choose another.`);
+        const now = clock.now();
+        const { id } = insertUser.get(name, hash, invitation.role, now, now)!;
+        useInvitation.run(now, id, invitation.id);
+        return id;
+      }).immediate();
     },
 
     /** A new session id every login, so a planted cookie is never promoted (session fixation). */

@@ -92,7 +92,7 @@ export function sessionGuard({ accounts, publicUrl }: { accounts: Accounts; publ
       const role = accounts.roleOf(session.admin_id);
       const needed = capabilityFor(request.method, route);
       if (!role || !needed || !can(role, needed)) {
-        return html(MessagePage({ title: "Not open to your role", message: `Your role (${role ?? "none"}) does not include this page or action. Ask an owner if you need it.` }), 403);
+        return html(MessagePage({ title: "Not open to your role", message: `Your role (${role ?? "none"}) does not include this page or action. Ask an owner if you need it.`, back: role === "agent" ? "/admin/inbox" : "/admin" }), 403);
       }
       if (request.method === "GET" || request.method === "HEAD") return;
       // CSRF: a state change needs the session's token (form field or htmx header)...

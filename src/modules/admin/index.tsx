@@ -24,6 +24,7 @@ import { liveChatWarning } from "../../../views/format";
 import { InstallationSection } from "../../../views/pages/operations";
 import { MIN_PASSWORD_LENGTH, SESSION_TTL_MS, type Accounts } from "./accounts";
 import type { LoginLimiter } from "./login-limiter";
+import { userRoutes } from "./users";
 import type { Metrics } from "../system/metrics";
 import type { HourlyCounts } from "../system/hourly";
 import { inboundUrlOf } from "./messaging";
@@ -288,5 +289,5 @@ export function adminRoutes(deps: AdminDeps) {
       return isHtmx ? html(TokensSection({ tokens: tokens.list(), bots: bots.list() })) : redirect("/admin/settings", false);
     });
 
-  return new Elysia({ name: "admin" }).use(publicPages).use(privatePages);
+  return new Elysia({ name: "admin" }).use(publicPages).use(privatePages).use(userRoutes({ accounts, publicUrl: deps.publicUrl, signIn }));
 }

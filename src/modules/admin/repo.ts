@@ -3,9 +3,22 @@
 
 export const SQL = {
   COUNT_ADMINS: "SELECT count(*) AS n FROM admins",
-  SELECT_ADMIN: "SELECT id, password_hash FROM admins WHERE username = ?",
+  SELECT_ADMIN: "SELECT id, password_hash, disabled_at FROM admins WHERE username = ?",
   // A user's role is read with each admin request, so a change applies at once.
-  SELECT_ROLE: "SELECT role FROM admins WHERE id = ?",
+  SELECT_ROLE: "SELECT role FROM admins WHERE id = ? AND disabled_at IS NULL",
+  SELECT_ADMIN_BY_ID: "SELECT id, username, role, created_at, disabled_at FROM admins WHERE id = ?",
+  SELECT_USERS: "SELECT id, username, role, created_at, disabled_at FROM admins ORDER BY id",
+  COUNT_ACTIVE_OWNERS: "SELECT count(*) AS n FROM admins WHERE role = 'owner' AND disabled_at IS NULL",
+  UPDATE_ROLE: "UPDATE admins SET role = ?, updated_at = ? WHERE id = ?",
+  SET_DISABLED: "UPDATE admins SET disabled_at = ?, updated_at = ? WHERE id = ?",
+  DELETE_ADMIN: "DELETE FROM admins WHERE id = ?",
+  INSERT_USER: "INSERT INTO admins (username, password_hash, role, created_at, updated_at) VALUES (?, ?, ?, ?, ?) RETURNING id",
+  // Invitations (migration 26): only a hash of the link's token is kept.
+  INSERT_INVITATION: "INSERT INTO invitations (token_hash, role, created_by, created_at, expires_at) VALUES (?, ?, ?, ?, ?) RETURNING *",
+  SELECT_INVITATION: "SELECT * FROM invitations WHERE token_hash = ?",
+  SELECT_OPEN_INVITATIONS: "SELECT * FROM invitations WHERE used_at IS NULL AND expires_at > ? ORDER BY id DESC",
+  USE_INVITATION: "UPDATE invitations SET used_at = ?, used_by = ? WHERE id = ? AND used_at IS NULL",
+  DELETE_INVITATION: "DELETE FROM invitations WHERE id = ? AND used_at IS NULL",
   UPSERT_ADMIN: `INSERT INTO admins (username, password_hash, role, created_at, updated_at) VALUES (?, ?, ?, ?, ?)
   ON CONFLICT (username) DO UPDATE SET password_hash = excluded.password_hash, role = excluded.role, updated_at = excluded.updated_at RETURNING id`,
   INSERT_SESSION: "INSERT INTO sessions (id_hash, admin_id, csrf_token, created_at, expires_at) VALUES (?, ?, ?, ?, ?) RETURNING *",

@@ -29,6 +29,9 @@ type Rule = [method: "GET" | "POST", path: RegExp, capability: Capability];
 // First match wins: the narrow rules come before the wide ones.
 const RULES: Rule[] = [
   ["POST", /^\/admin\/logout$/, "session"],
+  // The team: owners only, reading it too.
+  ["GET", /^\/admin\/users(\/.*)?$/, "users"],
+  ["POST", /^\/admin\/users(\/.*)?$/, "users"],
   ["GET", /^\/admin\/events$/, "session"],
   // The Inbox and a contact's conversation.
   ["GET", /^\/admin\/inbox(\/list)?$/, "chat_view"],

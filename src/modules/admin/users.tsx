@@ -1,0 +1,82 @@
+/** @jsxImportSource @kitajs/html */
+// The team: owners list users, change roles, disable and delete them, and invite people with a
+// one-time link (72 h) for a role; the invitee chooses a name and a password on a public page.
+import { Elysia } from "elysia";
+import { AppError } from "../../http/errors";
+import { InvitePage, UsersPage, UsersSection, type UsersProps } from "../../../views/pages/users";
+import { MessagePage } from "../../../views/pages/auth";
+import { MIN_PASSWORD_LENGTH, type Accounts } from "./accounts";
+import { html, redirect, sessionGuard, type Form } from "./http";
+import { isRole, ROLES } from "./roles";
+
+export function userRoutes({ accounts, publicUrl, signIn }: { accounts: Accounts; publicUrl: () => string; signIn: (adminId: number, isHtmx: boolean) => Response }) {
+  const expired = () => html(MessagePage({ title: "Invitation not valid", message: "This invitation link was already used, withdrawn or has expired. Ask an owner for a new one." }), 403);
+
+  const invitePages = new Elysia({ name: "admin-invitations" })
+    .get("/admin/invite", ({ query }) => {
+      const token = String(query.token ?? "");
+      const invitation = accounts.invitation(token);
+      return invitation ? html(InvitePage({ token, role: invitation.role, minLength: MIN_PASSWORD_LENGTH })) : expired();
+    })
+    .post("/admin/invite", async ({ body, headers }) => {
+      const form = (body ?? {}) as Form;
+      const token = String(form.token ?? "");
+      const invitation = accounts.invitation(token);
+      if (!invitation) return expired();
+      const username = String(form.username ?? "");
+      const retry = (error: string) => html(InvitePage({ token, role: invitation.role, error, username, minLength: MIN_PASSWORD_LENGTH }), 422);
+      const password = String(form.password ?? "");
+      if (password !== String(form.confirm ?? "")) return retry("The two passwords differ.");
+      try {
+        const adminId = await accounts.acceptInvitation(token, username, password);
+        return adminId === null ? expired() : signIn(adminId, headers["hx-request"] === "true");
+      } catch (error) {
+        if (error instanceof AppError) return retry(error.message);
+        throw error;
+      }
+    });
+
+  const usersPages = new Elysia({ name: "admin-users", prefix: "/admin/users" })
+    .use(sessionGuard({ accounts, publicUrl }))
+    .resolve(({ session }) => ({
+      /** The page's props now, with what the action showed (a new link, an error). */
+      props: (extra: Partial<UsersProps> = {}): UsersProps => ({
+        csrf: session!.csrf_token,
+        roles: ROLES,
+        users: accounts.users(),
+        invitations: accounts.openInvitations(),
+        me: session!.admin_id,
+        ...extra,
+      }),
+    }))
+    .get("/", ({ props }) => html(UsersPage(props())))
+    .post("/invitations", ({ body, props, session, isHtmx }) => {
+      const role = (body as Form)?.role;
+      if (!isRole(role)) return html(UsersSection(props({ error: `Choose a role: ${ROLES.join(", ")}.` })), 422);
+      const { token, invitation } = accounts.invite(role, session!.admin_id);
+      const link = { url: `${publicUrl()}/admin/invite?token=${token}`, role, expiresAt: invitation.expires_at };
+      return isHtmx ? html(UsersSection(props({ link }))) : html(UsersPage(props({ link })));
+    })
+    .post("/invitations/:id/delete", ({ params, props, isHtmx }) => act(() => accounts.withdrawInvitation(Number(params.id)), props, isHtmx))
+    .post("/:id/role", ({ params, body, props, isHtmx }) => {
+      const role = (body as Form)?.role;
+      if (!isRole(role)) return html(UsersSection(props({ error: `Choose a role: ${ROLES.join(", ")}.` })), 422);
+      return act(() => accounts.setRole(Number(params.id), role), props, isHtmx);
+    })
+    .post("/:id/disable", ({ params, props, isHtmx }) => act(() => accounts.setDisabled(Number(params.id), true), props, isHtmx))
+    .post("/:id/enable", ({ params, props, isHtmx }) => act(() => accounts.setDisabled(Number(params.id), false), props, isHtmx))
+    .post("/:id/delete", ({ params, props, isHtmx }) => act(() => accounts.remove(Number(params.id)), props, isHtmx));
+
+  /** Runs a change and answers with the list as it is now, or the reason it was refused. */
+  function act(change: () => unknown, props: (extra?: Partial<UsersProps>) => UsersProps, isHtmx: boolean): Response {
+    try {
+      change();
+    } catch (error) {
+      if (!(error instanceof AppError)) throw error;
+      return html(UsersSection(props({ error: error.message })), error.status);
+    }
+    return isHtmx ? html(UsersSection(props())) : redirect("/admin/users", false);
+  }
+
+  return new Elysia({ name: "admin-team" }).use(invitePages).use(usersPages);
+}

@@ -1,0 +1,82 @@
+// The team in a real browser: the owner invites an agent from the Users page, the agent opens
+// the link in another browser, chooses a name and a password, lands in the Inbox and answers a
+// contact; a page outside the agent's role says so.
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import type { Browser, Page } from "playwright-core";
+import { join } from "node:path";
+import { failOnPageProblems, launchBrowser, SCREENSHOTS, signedInPage, watchPage } from "../helpers/browser";
+import { startTestServer, type TestServer } from "../helpers/server";
+
+const OWNER_PASSWORD = "team owner password";
+let server: TestServer;
+let browser: Browser;
+let owner: Page;
+let userNs: string;
+let problems: string[] = [];
+
+beforeAll(async () => {
+  server = await startTestServer({ adminPassword: OWNER_PASSWORD });
+  const bot = server.services.bots.create({ name: "Front desk", channel: "test", default_country: "US" });
+  const contact = server.services.contacts.create(bot, { phone: "+14155550300", first_name: "Ada" });
+  userNs = contact.user_ns;
+  // Paused: the contact waits for a person, so the Inbox lists it.
+  expect((await server.api("POST", `/api/v1/contacts/${userNs}/pause`, {})).status).toBe(200);
+  browser = await launchBrowser();
+  ({ page: owner, problems } = await signedInPage(browser, server.url, OWNER_PASSWORD));
+}, 60_000);
+failOnPageProblems(() => problems);
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+describe("the team", () => {
+  let link = "";
+
+  test("the owner finds Users from Settings and makes an invitation link for an agent", async () => {
+    await owner.click("nav a:text('Settings')");
+    await owner.click("a:text('Users')");
+    await owner.waitForURL(`${server.url}/admin/users`);
+    expect(await owner.textContent("#users")).toContain("admin (you)");
+    await owner.selectOption("#users form:has-text('Create an invitation link') select[name=role]", "agent");
+    await owner.click("#users button:text('Create an invitation link')");
+    await owner.waitForSelector("#invitation-link");
+    link = (await owner.textContent("#invitation-link"))!.trim();
+    expect(link).toMatch(new RegExp(`^${server.url}/admin/invite\\?token=`));
+    expect(await owner.textContent("#users")).toContain("for a new agent");
+    await owner.screenshot({ path: join(SCREENSHOTS, "users.png"), fullPage: true, caret: "initial" });
+  });
+
+  test("the agent joins with the link, lands in the Inbox and answers the contact", async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const agent = await context.newPage();
+    const agentProblems = watchPage(agent);
+    try {
+      await agent.goto(link);
+      expect(await agent.textContent("main")).toContain("You are invited as agent.");
+      await agent.fill("input[name=username]", "grace");
+      await agent.fill("input[name=password]", "grace's own password");
+      await agent.fill("input[name=confirm]", "grace's own password");
+      await agent.click("button:text('Join')");
+      await agent.waitForURL(`${server.url}/admin/inbox`);
+      expect(await agent.textContent("#inbox")).toContain("Ada");
+      await agent.goto(`${server.url}/admin/contacts/${userNs}`);
+      await agent.fill("#conversation input[name=text][placeholder='Type a reply…']", "Hello Ada, Grace here.");
+      await agent.click("#conversation button:text('Send')");
+      await agent.waitForSelector(".bubble:has-text('Hello Ada, Grace here.')");
+      // Outside the role: the page says why.
+      const settings = await agent.goto(`${server.url}/admin/settings`);
+      expect(settings!.status()).toBe(403);
+      expect(await agent.textContent("main")).toContain("Your role (agent) does not include this page");
+      expect(await agent.getAttribute("main a", "href")).toBe("/admin/inbox"); // back to where an agent works
+      await agent.screenshot({ path: join(SCREENSHOTS, "agent-refused.png"), fullPage: true, caret: "initial" });
+      expect(agentProblems.filter((p) => !p.includes("403"))).toEqual([]);
+    } finally {
+      await context.close();
+    }
+    // The owner's list shows the new user, and the invitation is no longer open.
+    await owner.reload();
+    expect(await owner.textContent("#users")).toContain("grace");
+    expect(await owner.textContent("#users")).toContain("No open invitations.");
+  });
+});

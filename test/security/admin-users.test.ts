@@ -1,0 +1,110 @@
+// The team, from the owner's Users page: an invitation link works once, for 72 hours, for its
+// role; a disabled user's session ends at once and the user cannot sign in; the last owner
+// cannot be demoted, disabled or deleted; a withdrawn invitation is refused.
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { startTestServer, type TestServer } from "../helpers/server";
+import { adminSession } from "../helpers/admin";
+import { fakeClock } from "../helpers/worker";
+
+const OWNER_PASSWORD = "users test owner password";
+const clock = fakeClock();
+let server: TestServer;
+let owner: Awaited<ReturnType<typeof adminSession>>;
+beforeAll(async () => {
+  server = await startTestServer({ adminPassword: OWNER_PASSWORD }, { clock });
+  await server.services.accounts.setPassword(OWNER_PASSWORD);
+  owner = await adminSession(server, OWNER_PASSWORD);
+});
+afterAll(() => server.close());
+
+async function invite(role: string): Promise<string> {
+  const page = await (await owner.post("/admin/users/invitations", { role })).text();
+  const link = /<code id="invitation-link">([^<]+)<\/code>/.exec(page)?.[1];
+  if (!link) throw new Error(`no link on the page: ${page.slice(0, 300)}`);
+  return new URL(link.replaceAll("&amp;", "&")).searchParams.get("token")!;
+}
+
+const join = (token: string, username: string, password = "a new agent's password", confirm = password) =>
+  fetch(`${server.url}/admin/invite`, { method: "POST", body: new URLSearchParams({ token, username, password, confirm }), redirect: "manual" });
+const login = (username: string, password: string) =>
+  fetch(`${server.url}/admin/login`, { method: "POST", body: new URLSearchParams({ username, password }), redirect: "manual" });
+const userId = (username: string) => server.services.accounts.users().find((u) => u.username === username)!.id;
+
+describe("users and invitations", () => {
+  test("an invitation link makes a user of its role once; reused, it is refused", async () => {
+    const token = await invite("agent");
+    const page = await fetch(`${server.url}/admin/invite?token=${token}`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain("You are invited as agent.");
+    expect((await join(token, "ada", "one password", "another password")).status).toBe(422);
+    const taken = await join(token, "admin");
+    expect(taken.status).toBe(422);
+    expect(await taken.text()).toContain("The name admin is taken");
+    const joined = await join(token, "Ada");
+    expect(joined.status).toBe(303);
+    expect(joined.headers.get("location")).toBe("/admin/inbox");
+    expect(server.services.accounts.users().find((u) => u.username === "ada")!.role).toBe("agent");
+    // The link is used up.
+    expect((await fetch(`${server.url}/admin/invite?token=${token}`)).status).toBe(403);
+    const again = await join(token, "ada2");
+    expect(again.status).toBe(403);
+    expect(await again.text()).toContain("Invitation not valid");
+    expect((await login("ada", "a new agent's password")).status).toBe(303);
+  });
+
+  test("two tabs racing with one link: one user is made", async () => {
+    const token = await invite("viewer");
+    const answers = await Promise.all(["grace", "grace2", "grace3"].map((name) => join(token, name, "a viewer's password")));
+    expect(answers.map((r) => r.status).sort()).toEqual([303, 403, 403]);
+  });
+
+  test("an invitation expires after 72 hours; a withdrawn one is refused at once", async () => {
+    const late = await invite("operator");
+    clock.advance(72 * 3600_000 + 1);
+    expect((await fetch(`${server.url}/admin/invite?token=${late}`)).status).toBe(403);
+    expect((await join(late, "too-late")).status).toBe(403);
+    owner = await adminSession(server, OWNER_PASSWORD); // a fresh session for the rest
+    const withdrawn = await invite("operator");
+    const open = server.services.accounts.openInvitations();
+    expect(open).toHaveLength(1);
+    expect((await owner.post(`/admin/users/invitations/${open[0]!.id}/delete`)).status).toBe(200);
+    expect((await join(withdrawn, "never")).status).toBe(403);
+  });
+
+  test("a user disabled mid-session is signed out at once and cannot sign in until enabled", async () => {
+    const token = await invite("agent");
+    const joined = await join(token, "linus");
+    const cookie = /sb_session=[^;]*/.exec(joined.headers.get("set-cookie")!)![0];
+    expect((await fetch(`${server.url}/admin/inbox`, { headers: { cookie } })).status).toBe(200);
+    expect((await owner.post(`/admin/users/${userId("linus")}/disable`)).status).toBe(200);
+    const next = await fetch(`${server.url}/admin/inbox`, { headers: { cookie }, redirect: "manual" });
+    expect(next.status).toBe(303);
+    expect(next.headers.get("location")).toBe("/admin/login");
+    expect((await login("linus", "a new agent's password")).status).toBe(401);
+    expect((await owner.post(`/admin/users/${userId("linus")}/enable`)).status).toBe(200);
+    expect((await login("linus", "a new agent's password")).status).toBe(303);
+  });
+
+  test("a deleted user's session ends and the name no longer signs in", async () => {
+    const token = await invite("viewer");
+    const joined = await join(token, "margaret", "a viewer's password");
+    const cookie = /sb_session=[^;]*/.exec(joined.headers.get("set-cookie")!)![0];
+    expect((await owner.post(`/admin/users/${userId("margaret")}/delete`)).status).toBe(200);
+    expect((await fetch(`${server.url}/admin`, { headers: { cookie }, redirect: "manual" })).status).toBe(303);
+    expect((await login("margaret", "a viewer's password")).status).toBe(401);
+  });
+
+  test("the last owner cannot be demoted, disabled or deleted; with a second owner, one can", async () => {
+    const me = userId("admin");
+    for (const [path, fields] of [[`/admin/users/${me}/role`, { role: "viewer" }], [`/admin/users/${me}/disable`, {}], [`/admin/users/${me}/delete`, {}]] as const) {
+      const refused = await owner.post(path, fields);
+      expect(refused.status).toBe(422);
+      expect(await refused.text()).toContain("admin is the last owner");
+    }
+    expect((await owner.post(`/admin/users/${userId("ada")}/role`, { role: "owner" })).status).toBe(200);
+    expect((await owner.post(`/admin/users/${me}/role`, { role: "admin" })).status).toBe(200);
+    expect(server.services.accounts.users().find((u) => u.id === me)!.role).toBe("admin");
+    // Now an admin: the Users page is an owner's.
+    expect((await owner.get("/admin/users")).status).toBe(403);
+  });
+});

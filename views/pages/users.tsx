@@ -1,0 +1,175 @@
+/** @jsxImportSource @kitajs/html */
+// The team (owners only): users with their role and state, open invitations, and a new
+// invitation's link shown once. Swapped as one unit (#users).
+import type { Invitation, User } from "../../src/modules/admin/accounts";
+import { ErrorText, Layout } from "../layout";
+
+const when = (ms: number) => new Date(ms).toISOString().replace("T", " ").slice(0, 16) + " UTC";
+
+function RoleSelect({ roles, selected }: { roles: readonly string[]; selected?: string }) {
+  return (
+    <select name="role">
+      {roles.map((role) => (
+        <option value={role} selected={role === selected}>
+          {role}
+        </option>
+      ))}
+    </select>
+  );
+}
+
+export interface UsersProps {
+  csrf: string;
+  roles: readonly string[];
+  users: User[];
+  invitations: Invitation[];
+  me: number;
+  /** A new invitation's link: shown once, never stored. */
+  link?: { url: string; role: string; expiresAt: number };
+  error?: string;
+}
+
+export function UsersSection({ csrf, roles, users, invitations, me, link, error }: UsersProps) {
+  const post = (path: string, confirm?: string) => ({ method: "post", action: path, "hx-post": path, "hx-target": "#users", "hx-swap": "outerHTML", "hx-confirm": confirm });
+  return (
+    <section id="users" class="card">
+      <h2>Users</h2>
+      <ErrorText message={error} />
+      <table>
+        <thead>
+          <tr>
+            <th>Name</th>
+            <th>Role</th>
+            <th>Since</th>
+            <th>State</th>
+            <th></th>
+          </tr>
+        </thead>
+        <tbody>
+          {users.map((user) => (
+            <tr class={user.disabled_at ? "revoked" : undefined}>
+              <td safe>{`${user.username}${user.id === me ? " (you)" : ""}`}</td>
+              <td>
+                <form class="inline" {...post(`/admin/users/${user.id}/role`)}>
+                  <input type="hidden" name="_csrf" value={csrf} />
+                  <RoleSelect roles={roles} selected={user.role} />
+                  <button type="submit" class="secondary small">
+                    Change
+                  </button>
+                </form>
+              </td>
+              <td safe>{when(user.created_at)}</td>
+              <td safe>{user.disabled_at ? `disabled ${when(user.disabled_at)}` : "active"}</td>
+              <td class="actions">
+                <form class="inline" {...post(`/admin/users/${user.id}/${user.disabled_at ? "enable" : "disable"}`, user.disabled_at ? undefined : `Disable ${user.username}? Their sessions end at once.`)}>
+                  <input type="hidden" name="_csrf" value={csrf} />
+                  <button type="submit" class="secondary small">
+                    {user.disabled_at ? "Enable" : "Disable"}
+                  </button>
+                </form>
+                <form class="inline" {...post(`/admin/users/${user.id}/delete`, `Delete ${user.username}? This cannot be undone.`)}>
+                  <input type="hidden" name="_csrf" value={csrf} />
+                  <button type="submit" class="danger small">
+                    Delete
+                  </button>
+                </form>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <h3>Invite someone</h3>
+      {link ? (
+        <div class="notice" role="status">
+          <p safe>{`A link for a new ${link.role}, valid until ${when(link.expiresAt)}. Send it to the person; it works once and is not shown again:`}</p>
+          <div class="copy-row">
+            <code id="invitation-link" safe>
+              {link.url}
+            </code>
+            <button type="button" class="secondary small" data-copy="#invitation-link">
+              Copy
+            </button>
+          </div>
+        </div>
+      ) : (
+        ""
+      )}
+      <form class="row" {...post("/admin/users/invitations")}>
+        <input type="hidden" name="_csrf" value={csrf} />
+        <label>
+          Role
+          <RoleSelect roles={roles} selected="agent" />
+        </label>
+        <button type="submit">Create an invitation link</button>
+      </form>
+      {invitations.length ? (
+        <table>
+          <thead>
+            <tr>
+              <th>Open invitation</th>
+              <th>Expires</th>
+              <th></th>
+            </tr>
+          </thead>
+          <tbody>
+            {invitations.map((invitation) => (
+              <tr>
+                <td safe>{`for a new ${invitation.role}, made ${when(invitation.created_at)}`}</td>
+                <td safe>{when(invitation.expires_at)}</td>
+                <td class="actions">
+                  <form class="inline" {...post(`/admin/users/invitations/${invitation.id}/delete`)}>
+                    <input type="hidden" name="_csrf" value={csrf} />
+                    <button type="submit" class="secondary small">
+                      Withdraw
+                    </button>
+                  </form>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : (
+        <p class="muted">No open invitations.</p>
+      )}
+    </section>
+  );
+}
+
+export function UsersPage(props: UsersProps) {
+  return (
+    <Layout title="Users" csrf={props.csrf} active="settings">
+      <h1>Users</h1>
+      <p class="muted">Who may use this admin, and what each role may do: see the README's Operations section.</p>
+      <UsersSection {...props} />
+    </Layout>
+  );
+}
+
+/** The invitee's page: choose a name and a password (public, reached with the link's token). */
+export function InvitePage({ token, role, error, username = "", minLength }: { token: string; role: string; error?: string; username?: string; minLength: number }) {
+  return (
+    <Layout title="Join">
+      <section class="card narrow">
+        <h1>Join Switchboard</h1>
+        <p safe>{`You are invited as ${role}. Choose the name you will sign in with, and a password. This link works once.`}</p>
+        <form method="post" action="/admin/invite">
+          <input type="hidden" name="token" value={token} />
+          <label>
+            Name
+            <input name="username" value={username} autocomplete="username" maxlength="64" required autofocus />
+          </label>
+          <label>
+            Password
+            <input type="password" name="password" autocomplete="new-password" minlength={String(minLength)} required />
+          </label>
+          <label>
+            Repeat password
+            <input type="password" name="confirm" autocomplete="new-password" required />
+          </label>
+          <ErrorText message={error} />
+          <button type="submit">Join</button>
+        </form>
+      </section>
+    </Layout>
+  );
+}
