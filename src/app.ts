@@ -63,6 +63,7 @@ import type { Flush } from "./db/wal-flush";
 import { createStageTimes } from "./lib/stage-times";
 import { createSearchIndexer } from "./modules/contacts/search-index";
 import { createHourlyCounts } from "./modules/system/hourly";
+import { createTwoFactor } from "./modules/admin/two-factor";
 import { createScanGuard } from "./modules/inbound/scan-guard";
 import { createSharedLimits } from "./modules/system/shared-limits";
 import { isPostgres } from "./db/index";
@@ -113,6 +114,7 @@ export function createServices({ db, clock, publicUrl, flush, importsDir = null 
   const tokens = createTokens({ db, clock });
   const settings = createSettings({ db });
   const accounts = createAccounts({ db, clock, settings });
+  const twoFactor = createTwoFactor({ db, clock });
   const messages = createMessages({ db, clock, publish });
   const deliveries = createDeliveries({ db, clock, publish });
   const webhooks = createWebhooks({ db, clock, bots, fields, settings, publish });
@@ -209,7 +211,7 @@ export function createServices({ db, clock, publicUrl, flush, importsDir = null 
     for (const service of [settings, integration, fields, targetLimits, circuits, alerts]) service.forgetCached();
     webhooks.forgetAll();
   };
-  return { live, remote, forgetCached, onAttempted, groupCommit, stages, searchIndexer, hourly, sharedLimits, preview, testPayloads, replays, csvExport, csvImports, targetLimits, circuits, alerts, bots, fields, contacts, tags, tokens, accounts, settings, messages, deliveries, channels, webhooks, logs, receiver, integration, relay, subFlows, liveChat };
+  return { live, remote, forgetCached, twoFactor, onAttempted, groupCommit, stages, searchIndexer, hourly, sharedLimits, preview, testPayloads, replays, csvExport, csvImports, targetLimits, circuits, alerts, bots, fields, contacts, tags, tokens, accounts, settings, messages, deliveries, channels, webhooks, logs, receiver, integration, relay, subFlows, liveChat };
 }
 
 export type Services = ReturnType<typeof createServices>;
@@ -346,7 +348,7 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
     .use(api)
     .use(subscriberApi(subscriberDeps))
     .use(subscriberFlowApi(subscriberDeps))
-    .use(adminRoutes({ config, clock, clientIp, adminReady: deps.adminReady ?? (() => Promise.resolve()), accounts, loginLimiter: createLoginLimiter({ clock: deps.clock, shared: sharedLimits }), metrics, hourly: services.hourly, bots, fields, contacts, csvExport: services.csvExport, alerts: services.alerts, tokens, settings, webhooks, messages, deliveries, integration, publicUrl }))
+    .use(adminRoutes({ config, clock, clientIp, adminReady: deps.adminReady ?? (() => Promise.resolve()), accounts, twoFactor: services.twoFactor, loginLimiter: createLoginLimiter({ clock: deps.clock, shared: sharedLimits }), metrics, hourly: services.hourly, bots, fields, contacts, csvExport: services.csvExport, alerts: services.alerts, tokens, settings, webhooks, messages, deliveries, integration, publicUrl }))
     .use(liveRoutes({ accounts, publicUrl, live: services.live, keepOpen: deps.keepOpen }))
     .use(deliveryPages({ accounts, clock, publicUrl, deliveries, views: deliveryViews, targetLimits: services.targetLimits, circuits: services.circuits }))
     .use(liveChatPages({ accounts, clock, bots, contacts, deliveries, deliveryViews, integration, relay, publicUrl }))

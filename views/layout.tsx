@@ -52,6 +52,7 @@ export function Layout({ title, csrf, active, live, children }: PropsWithChildre
                 <a href="/admin/deliveries" class={active === "deliveries" ? "active" : undefined}>Deliveries</a>
                 <a href="/admin/integration" class={active === "integration" ? "active" : undefined}>Integration</a>
                 <a href="/admin/settings" class={active === "settings" ? "active" : undefined}>Settings</a>
+                <a href="/admin/account">Account</a>
                 <a href="/docs">API docs</a>
                 <form method="post" action="/admin/logout" class="inline">
                   <input type="hidden" name="_csrf" value={csrf} />

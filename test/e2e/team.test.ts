@@ -1,11 +1,12 @@
 // The team in a real browser: the owner invites an agent from the Users page, the agent opens
-// the link in another browser, chooses a name and a password, lands in the Inbox and answers a
-// contact; a page outside the agent's role says so.
+// the link in another browser, chooses a name and a password, turns on two-factor sign-in, signs
+// in again with a code, lands in the Inbox and answers a contact; a page outside the role says so.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { Browser, Page } from "playwright-core";
 import { join } from "node:path";
 import { failOnPageProblems, launchBrowser, SCREENSHOTS, signedInPage, watchPage } from "../helpers/browser";
 import { startTestServer, type TestServer } from "../helpers/server";
+import { Secret, TOTP } from "otpauth";
 
 const OWNER_PASSWORD = "team owner password";
 let server: TestServer;
@@ -47,7 +48,7 @@ describe("the team", () => {
     await owner.screenshot({ path: join(SCREENSHOTS, "users.png"), fullPage: true, caret: "initial" });
   });
 
-  test("the agent joins with the link, lands in the Inbox and answers the contact", async () => {
+  test("the agent joins with the link, signs in with two factors, lands in the Inbox and answers the contact", async () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     const agent = await context.newPage();
     const agentProblems = watchPage(agent);
@@ -58,6 +59,25 @@ describe("the team", () => {
       await agent.fill("input[name=password]", "grace's own password");
       await agent.fill("input[name=confirm]", "grace's own password");
       await agent.click("button:text('Join')");
+      await agent.waitForURL(`${server.url}/admin/inbox`);
+      // Two-factor sign-in, set up from the account page with an authenticator app (otpauth here).
+      await agent.click("nav a:text('Account')");
+      await agent.click("button:text('Set up two-factor sign-in')");
+      const secret = (await agent.textContent("#totp-secret"))!.trim();
+      const app = new TOTP({ secret: Secret.fromBase32(secret), algorithm: "SHA1", digits: 6, period: 30 });
+      await agent.fill("input[name=code]", app.generate());
+      await agent.click("button:text('Turn on')");
+      await agent.waitForSelector("#recovery-codes");
+      await agent.screenshot({ path: join(SCREENSHOTS, "two-factor-on.png"), fullPage: true, caret: "initial" });
+      await agent.click("nav button:text('Log out')");
+      await agent.waitForURL(`${server.url}/admin/login`);
+      await agent.fill("input[name=username]", "grace");
+      await agent.fill("input[name=password]", "grace's own password");
+      await agent.click("button[type=submit]");
+      await agent.waitForURL(`${server.url}/admin/login/two-factor`);
+      // The code of the next time step: the one used to turn it on counts once.
+      await agent.fill("input[name=code]", app.generate({ timestamp: Date.now() + 30_000 }));
+      await agent.click("button:text('Sign in')");
       await agent.waitForURL(`${server.url}/admin/inbox`);
       expect(await agent.textContent("#inbox")).toContain("Ada");
       await agent.goto(`${server.url}/admin/contacts/${userNs}`);

@@ -32,6 +32,7 @@ const SCANS_ALLOWED: Record<string, string> = {
   "admin.SELECT_USERS": "the Users page lists every user (a team: a handful)",
   "admin.COUNT_ACTIVE_OWNERS": "the owners among a team's handful of users",
   "admin.SELECT_OPEN_INVITATIONS": "the Users page lists open invitations (a handful)",
+  "admin.DELETE_EXPIRED_CHALLENGES": "sign-in challenges live five minutes: a handful of rows",
   // Creating or deleting a bot (rare) makes SQLite check deliveries' and tokens' bot_id by a scan;
   // an index on deliveries.bot_id would cost every delivery's insert on the hot path instead.
   "bots.INSERT_BOT": "foreign-key checks of deliveries and tokens, on a rare write",

@@ -377,6 +377,24 @@ CREATE TABLE invitations (
 CREATE INDEX invitations_by_creator ON invitations (created_by);
 CREATE INDEX invitations_by_user ON invitations (used_by);`,
   },
+  {
+    version: 27,
+    name: "two factor",
+    sql: `ALTER TABLE admins ADD COLUMN totp_secret text;
+ALTER TABLE admins ADD COLUMN totp_last_step bigint NOT NULL DEFAULT 0;
+CREATE TABLE recovery_codes (
+  admin_id bigint NOT NULL REFERENCES admins(id) ON DELETE CASCADE,
+  code_hash text NOT NULL,
+  used_at bigint,
+  PRIMARY KEY (admin_id, code_hash)
+);
+CREATE TABLE login_challenges (
+  id_hash text PRIMARY KEY,
+  admin_id bigint NOT NULL REFERENCES admins(id) ON DELETE CASCADE,
+  expires_at bigint NOT NULL
+);
+CREATE INDEX login_challenges_by_admin ON login_challenges (admin_id);`,
+  },
 ];
 
 /** Tables whose rows are numbered by an id column (an INSERT into one tells its id, as SQLite's lastInsertRowid). */

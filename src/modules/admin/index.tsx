@@ -25,6 +25,8 @@ import { InstallationSection } from "../../../views/pages/operations";
 import { MIN_PASSWORD_LENGTH, SESSION_TTL_MS, type Accounts } from "./accounts";
 import type { LoginLimiter } from "./login-limiter";
 import { userRoutes } from "./users";
+import { accountRoutes, CHALLENGE_COOKIE } from "./account";
+import type { TwoFactor } from "./two-factor";
 import type { Metrics } from "../system/metrics";
 import type { HourlyCounts } from "../system/hourly";
 import { inboundUrlOf } from "./messaging";
@@ -43,6 +45,7 @@ export interface AdminDeps {
   clock: Clock;
   clientIp: (request: Request) => string | null;
   accounts: Accounts;
+  twoFactor: TwoFactor;
   loginLimiter: LoginLimiter;
   metrics?: Metrics;
   hourly: HourlyCounts;
@@ -66,11 +69,19 @@ export function adminRoutes(deps: AdminDeps) {
   const secureCookie = config.publicUrl.startsWith("https://") ? "; Secure" : "";
   const sessionCookie = (value: string, maxAgeSeconds: number) =>
     `${SESSION_COOKIE}=${value}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${maxAgeSeconds}${secureCookie}`;
-  const signIn = (adminId: number, isHtmx: boolean) => {
+  const cookie = (name: string, value: string, maxAgeSeconds: number) => `${name}=${value}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${maxAgeSeconds}${secureCookie}`;
+  const signIn = (adminId: number, isHtmx: boolean, extraCookie?: string) => {
     const { sessionId } = accounts.startSession(adminId);
     // An agent's work is the Inbox; every other role starts at the bots.
     const home = accounts.roleOf(adminId) === "agent" ? "/admin/inbox" : "/admin";
-    return redirect(home, isHtmx, { "set-cookie": sessionCookie(sessionId, SESSION_TTL_MS / 1000) });
+    const response = redirect(home, isHtmx, { "set-cookie": sessionCookie(sessionId, SESSION_TTL_MS / 1000) });
+    if (extraCookie) response.headers.append("set-cookie", extraCookie);
+    return response;
+  };
+  /** After the password: a user with two-factor sign-in gets a challenge, not yet a session. */
+  const afterPassword = (adminId: number, isHtmx: boolean) => {
+    if (!deps.twoFactor.enabled(adminId)) return signIn(adminId, isHtmx);
+    return redirect("/admin/login/two-factor", isHtmx, { "set-cookie": cookie(CHALLENGE_COOKIE, deps.twoFactor.challenge(adminId), 300) });
   };
 
   const publicPages = new Elysia({ name: "admin-public-pages" })
@@ -96,7 +107,7 @@ export function adminRoutes(deps: AdminDeps) {
         attempt.finish(adminId !== null);
       }
       if (adminId === null) return html(LoginPage({ error: username ? "Wrong name or password." : "Wrong password.", username }), 401);
-      return signIn(adminId, headers["hx-request"] === "true");
+      return afterPassword(adminId, headers["hx-request"] === "true");
     })
     .get("/admin/setup", ({ query }) => {
       const token = String(query.token ?? "");
@@ -289,5 +300,9 @@ export function adminRoutes(deps: AdminDeps) {
       return isHtmx ? html(TokensSection({ tokens: tokens.list(), bots: bots.list() })) : redirect("/admin/settings", false);
     });
 
-  return new Elysia({ name: "admin" }).use(publicPages).use(privatePages).use(userRoutes({ accounts, publicUrl: deps.publicUrl, signIn }));
+  return new Elysia({ name: "admin" })
+    .use(publicPages)
+    .use(privatePages)
+    .use(userRoutes({ accounts, publicUrl: deps.publicUrl, signIn }))
+    .use(accountRoutes({ accounts, twoFactor: deps.twoFactor, loginLimiter, clock: deps.clock, clientIp, publicUrl: deps.publicUrl, signIn, cookie }));
 }

@@ -26,4 +26,17 @@ export const SQL = {
   DELETE_SESSION: "DELETE FROM sessions WHERE id_hash = ?",
   DELETE_ADMIN_SESSIONS: "DELETE FROM sessions WHERE admin_id = ?",
   DELETE_EXPIRED_SESSIONS: "DELETE FROM sessions WHERE expires_at <= ?",
+  // Two-factor sign-in (migration 27).
+  SELECT_TOTP: "SELECT totp_secret, totp_last_step FROM admins WHERE id = ?",
+  SET_TOTP: "UPDATE admins SET totp_secret = ?, totp_last_step = 0, updated_at = ? WHERE id = ?",
+  // A code counts once: its time step must be later than the last one accepted.
+  USE_TOTP_STEP: "UPDATE admins SET totp_last_step = ? WHERE id = ? AND totp_last_step < ?",
+  INSERT_RECOVERY_CODE: "INSERT INTO recovery_codes (admin_id, code_hash) VALUES (?, ?)",
+  DELETE_RECOVERY_CODES: "DELETE FROM recovery_codes WHERE admin_id = ?",
+  USE_RECOVERY_CODE: "UPDATE recovery_codes SET used_at = ? WHERE admin_id = ? AND code_hash = ? AND used_at IS NULL",
+  COUNT_RECOVERY_CODES: "SELECT count(*) AS n FROM recovery_codes WHERE admin_id = ? AND used_at IS NULL",
+  INSERT_CHALLENGE: "INSERT INTO login_challenges (id_hash, admin_id, expires_at) VALUES (?, ?, ?)",
+  SELECT_CHALLENGE: "SELECT admin_id FROM login_challenges WHERE id_hash = ? AND expires_at > ?",
+  DELETE_CHALLENGE: "DELETE FROM login_challenges WHERE id_hash = ?",
+  DELETE_EXPIRED_CHALLENGES: "DELETE FROM login_challenges WHERE expires_at <= ?",
 } as const;

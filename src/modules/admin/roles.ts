@@ -33,6 +33,9 @@ const RULES: Rule[] = [
   ["GET", /^\/admin\/users(\/.*)?$/, "users"],
   ["POST", /^\/admin\/users(\/.*)?$/, "users"],
   ["GET", /^\/admin\/events$/, "session"],
+  // One's own account (two-factor sign-in).
+  ["GET", /^\/admin\/account\/?$/, "session"],
+  ["POST", /^\/admin\/account\/two-factor\/(start|on|off)$/, "session"],
   // The Inbox and a contact's conversation.
   ["GET", /^\/admin\/inbox(\/list)?$/, "chat_view"],
   ["GET", /^\/admin\/contacts\/[^/]+(\/messages|\/state)?$/, "chat_view"],
