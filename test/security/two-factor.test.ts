@@ -106,3 +106,25 @@ describe("two-factor sign-in", () => {
     expect(plain.answer.headers.get("set-cookie")).toContain("sb_session=");
   });
 });
+
+test("when the installation requires it, an owner without two factors is sent to set it up first; other roles are not", async () => {
+  const patched = await server.api("PATCH", "/api/v1/settings", { require_owner_two_factor: true });
+  expect((await patched.json()).require_owner_two_factor).toBe(true);
+  await server.services.accounts.setPassword("a viewer's password", { username: "vera", role: "viewer" });
+  const owner = await adminSession(server, PASSWORD); // its CSRF token is read from the account page it lands on
+  for (const path of ["/admin", "/admin/settings", "/admin/users"]) {
+    const sent = await owner.get(path);
+    expect(sent.status).toBe(303);
+    expect(sent.headers.get("location")).toBe("/admin/account");
+  }
+  expect((await owner.post("/admin/bots", { name: "x", channel: "sms" }, { "hx-request": "false" })).headers.get("location")).toBe("/admin/account");
+  expect(await (await owner.get("/admin/account")).text()).toContain("This installation requires owners to sign in with two factors");
+  const viewer = await adminSession(server, "a viewer's password", "vera");
+  expect((await viewer.get("/admin")).status).toBe(200);
+  // Set up: the owner goes on.
+  const start = await (await owner.post("/admin/account/two-factor/start", {}, { "hx-request": "false" })).text();
+  secret = /<code id="totp-secret">([A-Z2-7]{32})<\/code>/.exec(start)![1]!;
+  clock.advance(30_000);
+  expect((await owner.post("/admin/account/two-factor/on", { secret, code: code() })).status).toBe(200);
+  expect((await owner.get("/admin")).status).toBe(200);
+});

@@ -8,6 +8,8 @@ export interface AccountProps {
   role: string;
   enabled: boolean;
   recoveryLeft: number;
+  /** The installation requires it of this user (an owner), who cannot go elsewhere until it is on. */
+  required?: boolean;
   /** Turning on: the secret to enter in an app, and its otpauth:// URI. */
   proposal?: { secret: string; uri: string };
   /** Just turned on: the recovery codes, shown once. */
@@ -15,13 +17,14 @@ export interface AccountProps {
   error?: string;
 }
 
-export function AccountPage({ csrf, username, role, enabled, recoveryLeft, proposal, recoveryCodes, error }: AccountProps) {
+export function AccountPage({ csrf, username, role, enabled, recoveryLeft, required, proposal, recoveryCodes, error }: AccountProps) {
   return (
     <Layout title="Your account" csrf={csrf}>
       <h1>Your account</h1>
       <section id="two-factor" class="card">
         <p safe>{`Signed in as ${username} (${role}).`}</p>
         <h2>Two-factor sign-in</h2>
+        {required && !enabled ? <p class="notice" role="status">This installation requires owners to sign in with two factors: set it up to go on.</p> : ""}
         <ErrorText message={error} />
         {recoveryCodes ? (
           <div class="notice" role="status">

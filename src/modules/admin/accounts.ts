@@ -49,6 +49,7 @@ export function createAccounts({ db, clock, settings }: { db: Database; clock: C
   const countAdmins = db.query<{ n: number }, []>(SQL.COUNT_ADMINS);
   const selectAdmin = db.query<{ id: number; password_hash: string; disabled_at: number | null }, [string]>(SQL.SELECT_ADMIN);
   const selectUser = db.query<User, [number]>(SQL.SELECT_ADMIN_BY_ID);
+  const selectTotp = db.query<{ totp_secret: string | null }, [number]>(SQL.SELECT_TOTP);
   const selectUsers = db.query<User, []>(SQL.SELECT_USERS);
   const countActiveOwners = db.query<{ n: number }, []>(SQL.COUNT_ACTIVE_OWNERS);
   const updateRole = db.query(SQL.UPDATE_ROLE);
@@ -116,6 +117,12 @@ export function createAccounts({ db, clock, settings }: { db: Database; clock: C
     setPassword: async (password: string, user: { username?: string; role?: Role } = {}): Promise<void> => void (await setPassword(password, user)),
     /** First-run setup: sets the owner's password only while the setup token is unused. */
     setPasswordWithSetupToken: (token: string, password: string) => setPassword(password, { setupToken: token }),
+    /** An owner who must set up two-factor sign-in before anything else (the installation asks it). */
+    needsTwoFactorSetup(adminId: number): boolean {
+      if (!settings.get().require_owner_two_factor) return false;
+      const user = selectUser.get(adminId);
+      return user?.role === "owner" && !selectTotp.get(adminId)?.totp_secret;
+    },
     /** The user's role now (null: no such user any more). */
     roleOf: (adminId: number): Role | null => selectRole.get(adminId)?.role ?? null,
 

@@ -94,6 +94,8 @@ export function sessionGuard({ accounts, publicUrl }: { accounts: Accounts; publ
       if (!role || !needed || !can(role, needed)) {
         return html(MessagePage({ title: "Not open to your role", message: `Your role (${role ?? "none"}) does not include this page or action. Ask an owner if you need it.`, back: role === "agent" ? "/admin/inbox" : "/admin" }), 403);
       }
+      // The installation requires two factors of owners: one without is sent to set it up first.
+      if (accounts.needsTwoFactorSetup(session.admin_id) && !/^\/admin\/(account|logout)(\/|$)/.test(route)) return redirect("/admin/account", isHtmx);
       if (request.method === "GET" || request.method === "HEAD") return;
       // CSRF: a state change needs the session's token (form field or htmx header)...
       const sent = headers["x-csrf-token"] ?? String(formOf(body)._csrf ?? "");

@@ -280,7 +280,8 @@ export function adminRoutes(deps: AdminDeps) {
       if (!Number.isInteger(max) || max < 1 || max > 100 || !Number.isInteger(days) || days < 1 || days > 3650) {
         return html(InstallationSection({ settings: settings.get(), error: "Webhooks per bot is 1 to 100; log retention is 1 to 3650 days." }), 422);
       }
-      return html(InstallationSection({ settings: settings.update({ max_inbound_webhooks_per_bot: max, log_retention_days: days }), saved: true }));
+      const requireOwnerTwoFactor = form.require_owner_two_factor === "on";
+      return html(InstallationSection({ settings: settings.update({ max_inbound_webhooks_per_bot: max, log_retention_days: days, require_owner_two_factor: requireOwnerTwoFactor }), saved: true }));
     })
     .post("/settings/tokens", ({ body, isHtmx, session }) => {
       const form = formOf(body);

@@ -10,6 +10,7 @@ export const settingsPatch = t.Object({
   delivery_timeout_seconds: t.Optional(t.Integer({ minimum: 1, maximum: 120 })),
   max_deliveries_in_flight: t.Optional(t.Integer({ minimum: 1, maximum: 256 })),
   allow_private_targets: t.Optional(t.Boolean({ description: "Deliveries to private and loopback addresses (link-local and metadata addresses are always refused)." })),
+  require_owner_two_factor: t.Optional(t.Boolean({ description: "Owners must sign in with two factors: an owner without it is sent to set it up before any other page." })),
 });
 
 const settingsJson = t.Object({
@@ -19,6 +20,7 @@ const settingsJson = t.Object({
   delivery_timeout_seconds: t.Integer(),
   max_deliveries_in_flight: t.Integer(),
   allow_private_targets: t.Boolean(),
+  require_owner_two_factor: t.Boolean(),
 }, { title: "Settings" });
 
 export function settingsApi({ auth, settings }: { auth: BearerAuth; settings: Settings }) {

@@ -9,6 +9,7 @@ export interface TeamSettings {
   delivery_timeout_seconds: number;
   max_deliveries_in_flight: number;
   allow_private_targets: boolean;
+  require_owner_two_factor: boolean;
 }
 
 
@@ -40,6 +41,8 @@ export function createSettings({ db }: { db: Database }) {
       max_deliveries_in_flight: number("max_deliveries_in_flight"),
       // This runs on company networks: private and loopback targets are allowed unless turned off.
       allow_private_targets: raw.allow_private_targets !== "false",
+      // Off unless an owner or admin turns it on (installations from before it existed too).
+      require_owner_two_factor: raw.require_owner_two_factor === "true",
     };
   }
 
