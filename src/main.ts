@@ -82,7 +82,7 @@ async function run(argv: string[]): Promise<number> {
       try {
         const services = createServices({ db, clock: systemClock });
         const botId = typeof values.bot === "string" ? services.bots.get(values.bot).id : null;
-        const { token, record } = services.tokens.create(rest[1]!, botId, agent, values["read-only"] === true);
+        const { token, record } = services.tokens.create(rest[1]!, botId, agent, values["read-only"] === true, "command line");
         console.log(`Created API token '${record.name}'. It is shown only now; store it safely:`);
         console.log(token);
       } finally {

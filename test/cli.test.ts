@@ -3,6 +3,7 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { Database } from "bun:sqlite";
 import pkg from "../package.json";
 import { runCli, SOURCE_CLI, spawnServer } from "./helpers/process";
 import { tempDir } from "./helpers/server";
@@ -97,6 +98,10 @@ describe("cli", () => {
     expect(code).toBe(0);
     const token = stdout.trim().split("\n").at(-1)!;
     expect(token).toMatch(/^sb_/);
+    // Who made it is kept: the command line.
+    const db = new Database(join(data, "switchboard.db"), { readonly: true });
+    expect(db.query("SELECT name, created_by FROM api_tokens").all()).toEqual([{ name: "ci-bot", created_by: "command line" }]);
+    db.close();
     const server = await spawnServer(["--data", data]);
     try {
       const ok = await fetch(`${server.url}/api/v1/bots`, { headers: { authorization: `Bearer ${token}` } });

@@ -113,6 +113,9 @@ describe("admin authentication", () => {
     expect(html).toContain("<!doctype html>");
     const token = /id="new-token"[^>]*>\s*([^<\s]+)/.exec(html)![1]!;
     expect((await fetch(`${server.url}/api/v1/bots`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
+    // The list says who made it: the signed-in user.
+    expect(server.services.tokens.list().find((t) => t.name === "plain form")!.created_by).toBe("admin");
+    expect(html).toMatch(/<td>[^<]* UTC by admin<\/td>/);
   });
 });
 

@@ -53,7 +53,7 @@ export function TokensSection({ tokens, bots, created, error }: { tokens: ApiTok
                   <code safe>{`${token.prefix}…`}</code>
                 </td>
                 <td safe>{`${botName(token.bot_id)}${token.agent_id ? `, agent ${token.agent_id}` : ""}${token.read_only ? ", read only" : ""}`}</td>
-                <td safe>{when(token.created_at)}</td>
+                <td safe>{`${when(token.created_at)}${token.created_by ? ` by ${token.created_by}` : ""}`}</td>
                 <td safe>{when(token.last_used_at)}</td>
                 <td class="actions">
                   {token.revoked_at ? (

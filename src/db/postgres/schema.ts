@@ -395,6 +395,7 @@ CREATE TABLE login_challenges (
 );
 CREATE INDEX login_challenges_by_admin ON login_challenges (admin_id);`,
   },
+  { version: 28, name: "token creators", sql: "ALTER TABLE api_tokens ADD COLUMN created_by text;" },
 ];
 
 /** Tables whose rows are numbered by an id column (an INSERT into one tells its id, as SQLite's lastInsertRowid). */

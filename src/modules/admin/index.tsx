@@ -290,7 +290,7 @@ export function adminRoutes(deps: AdminDeps) {
         const botId = form.bot ? bots.get(form.bot).id : null;
         const agentId = form.agent_id ? Number(form.agent_id) : null;
         if (agentId !== null && (!Number.isInteger(agentId) || agentId < 1)) throw errors.validation("An agent id is a whole number from 1.");
-        const { token } = tokens.create(name, botId, agentId, form.read_only === "1");
+        const { token } = tokens.create(name, botId, agentId, form.read_only === "1", accounts.user(session!.admin_id)?.username ?? null);
         const created = { name: name.trim(), token };
         // Without htmx the whole page comes back: the token must be seen this once either way.
         return html(isHtmx ? TokensSection({ tokens: tokens.list(), bots: bots.list(), created }) : SettingsPage({ csrf: session!.csrf_token, tokens: tokens.list(), bots: bots.list(), created, settings: settings.get(), alertSettings: alertSettings() }));

@@ -14,6 +14,8 @@ export interface ApiToken {
   agent_id: number | null;
   read_only: number;
   created_at: number;
+  /** The admin user who made it, "command line", or null (made before this was kept). */
+  created_by: string | null;
   last_used_at: number | null;
   revoked_at: number | null;
 }
@@ -23,7 +25,7 @@ export interface ApiToken {
 const LAST_USED_PRECISION_MS = 60_000;
 
 export function createTokens({ db, clock }: { db: Database; clock: Clock }) {
-  const insert = db.query<ApiToken, [string, string, string, number | null, number | null, number, number]>(SQL.INSERT_TOKEN);
+  const insert = db.query<ApiToken, [string, string, string, number | null, number | null, number, number, string | null]>(SQL.INSERT_TOKEN);
   const selectActive = db.query<ApiToken, [string]>(SQL.SELECT_ACTIVE_BY_HASH);
   const selectAll = db.query<ApiToken, []>(SQL.SELECT_TOKENS);
   const revoke = db.query(SQL.REVOKE_TOKEN);
@@ -31,12 +33,12 @@ export function createTokens({ db, clock }: { db: Database; clock: Clock }) {
 
   return {
     /** Returns the token itself: the only time it exists outside the caller's hands. */
-    /** `botId` scopes the token to one bot; `agentId` is who its messages are sent as. */
-    create(name: string, botId: number | null = null, agentId: number | null = null, readOnly = false): { token: string; record: ApiToken } {
+    /** `botId` scopes the token to one bot; `agentId` is who its messages are sent as; `createdBy` who made it. */
+    create(name: string, botId: number | null = null, agentId: number | null = null, readOnly = false, createdBy: string | null = null): { token: string; record: ApiToken } {
       const trimmed = name.trim();
       if (!trimmed || trimmed.length > 100) throw errors.validation("A token needs a name of 1 to 100 characters.");
       const token = newApiToken();
-      const record = insert.get(trimmed, sha256Hex(token), token.slice(0, 7), botId, agentId, readOnly ? 1 : 0, clock.now())!;
+      const record = insert.get(trimmed, sha256Hex(token), token.slice(0, 7), botId, agentId, readOnly ? 1 : 0, clock.now(), createdBy)!;
       return { token, record };
     },
     /** The active token this secret belongs to. Looked up by hash, so no secret is compared. */
