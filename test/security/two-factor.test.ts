@@ -37,6 +37,8 @@ describe("two-factor sign-in", () => {
     expect(start).toContain(`otpauth://totp/Switchboard:admin?issuer=Switchboard&amp;secret=${secret}`);
     const wrong = await me.post("/admin/account/two-factor/on", { secret, code: "000000" });
     expect(wrong.status).toBe(422);
+    // Asked again with the same key: the app just set up stays right.
+    expect(await wrong.text()).toContain(`<code id="totp-secret">${secret}</code>`);
     const on = await me.post("/admin/account/two-factor/on", { secret, code: code() });
     expect(on.status).toBe(200);
     const page = await on.text();

@@ -14,7 +14,7 @@ export interface Request {
 
 export type Answer =
   | { ok: true; rows: unknown[]; changes: number }
-  | { ok: false; message: string; code?: string; errno?: string; constraint?: string };
+  | { ok: false; message: string; code?: string; errno?: string };
 
 /** bun:sqlite gives integers and truth values as numbers; so does this side (int8 arrives as BigInt). */
 function asSqlite(value: unknown): unknown {
@@ -47,8 +47,8 @@ self.onmessage = (start: MessageEvent<{ url: string; port: MessagePort; flag: Sh
       // A `run` keeps its RETURNING rows too: the id of a row inserted is its lastInsertRowid.
       answer({ ok: true, rows: Array.from(result as unknown[], convertRow), changes: Number((result as { count?: number }).count ?? 0) });
     } catch (error) {
-      const e = error as { message?: string; code?: string; errno?: string; constraint?: string };
-      answer({ ok: false, message: String(e.message ?? error), code: e.code, errno: e.errno, constraint: e.constraint });
+      const e = error as { message?: string; code?: string; errno?: string };
+      answer({ ok: false, message: String(e.message ?? error), code: e.code, errno: e.errno });
     }
   };
   // Connect before saying ready, so a wrong URL is the server's first error, not its first query's.

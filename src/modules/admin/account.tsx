@@ -2,7 +2,6 @@
 // A user's own account (two-factor sign-in on and off) and the second step of signing in.
 import { Elysia } from "elysia";
 import { AccountPage, SecondStepPage, type AccountProps } from "../../../views/pages/account";
-import type { Clock } from "../../lib/clock";
 import type { Accounts } from "./accounts";
 import { html, readCookie, redirect, sessionGuard, type Form } from "./http";
 import type { LoginLimiter } from "./login-limiter";
@@ -14,7 +13,6 @@ export function accountRoutes({ accounts, twoFactor, loginLimiter, clientIp, pub
   accounts: Accounts;
   twoFactor: TwoFactor;
   loginLimiter: LoginLimiter;
-  clock: Clock;
   clientIp: (request: Request) => string | null;
   publicUrl: () => string;
   signIn: (adminId: number, isHtmx: boolean, extraCookie?: string) => Response;
@@ -54,7 +52,8 @@ export function accountRoutes({ accounts, twoFactor, loginLimiter, clientIp, pub
       const secret = String(form.secret ?? "");
       const codes = twoFactor.enable(session!.admin_id, secret, String(form.code ?? ""));
       if (!codes) {
-        const proposal = /^[A-Z2-7]{32}$/.test(secret) ? { secret, uri: `otpauth://totp/Switchboard:${encodeURIComponent(accounts.user(session!.admin_id)!.username)}?issuer=Switchboard&secret=${secret}&algorithm=SHA1&digits=6&period=30` } : undefined;
+        // The same key again, so the app the user just set up stays right.
+        const proposal = twoFactor.proposal(accounts.user(session!.admin_id)!.username, secret);
         return html(AccountPage(props({ proposal, error: "That code does not match: check the key in your app and your phone's clock, then try again." })), 422);
       }
       return html(AccountPage(props({ recoveryCodes: codes })));

@@ -305,5 +305,5 @@ export function adminRoutes(deps: AdminDeps) {
     .use(publicPages)
     .use(privatePages)
     .use(userRoutes({ accounts, publicUrl: deps.publicUrl, signIn }))
-    .use(accountRoutes({ accounts, twoFactor: deps.twoFactor, loginLimiter, clock: deps.clock, clientIp, publicUrl: deps.publicUrl, signIn, cookie }));
+    .use(accountRoutes({ accounts, twoFactor: deps.twoFactor, loginLimiter, clientIp, publicUrl: deps.publicUrl, signIn, cookie }));
 }

@@ -12,6 +12,8 @@ import { SQL } from "./repo";
 const PERIOD_SECONDS = 30;
 const CHALLENGE_TTL_MS = 5 * 60_000;
 const RECOVERY_CODES = 10;
+// A 20-byte secret in Base32, as proposal() makes them.
+const BASE32_SECRET = /^[A-Z2-7]{32}$/;
 
 const totpOf = (secret: string, label: string) => new TOTP({ issuer: "Switchboard", label, secret: Secret.fromBase32(secret), algorithm: "SHA1", digits: 6, period: PERIOD_SECONDS });
 /** Recovery codes are typed by hand: compared without spaces, dashes or case. */
@@ -52,15 +54,15 @@ export function createTwoFactor({ db, clock }: { db: Database; clock: Clock }) {
     enabled: (adminId: number): boolean => !!selectTotp.get(adminId)?.totp_secret,
     recoveryCodesLeft: (adminId: number): number => countRecovery.get(adminId)!.n,
 
-    /** A new secret to show (as text and as an otpauth:// URI for apps); nothing is stored yet. */
-    proposal(username: string): { secret: string; uri: string } {
-      const secret = new Secret({ size: 20 }).base32;
+    /** A secret to show (as text and as an otpauth:// URI for apps), new unless `again` is a well-formed one; nothing is stored yet. */
+    proposal(username: string, again?: string): { secret: string; uri: string } {
+      const secret = again && BASE32_SECRET.test(again) ? again : new Secret({ size: 20 }).base32;
       return { secret, uri: totpOf(secret, username).toString() };
     },
 
     /** Turns two-factor on once a code from the app matches `secret`; returns the recovery codes, shown once. */
     enable(adminId: number, secret: string, code: string): string[] | null {
-      if (!/^[A-Z2-7]{32}$/.test(secret)) return null;
+      if (!BASE32_SECRET.test(secret)) return null;
       const step = stepOf(secret, code);
       if (step === null) return null;
       const codes = Array.from({ length: RECOVERY_CODES }, () => secretToken(8).toLowerCase().replace(/[^a-z0-9]/g, "x").slice(0, 10));
