@@ -56,6 +56,7 @@ import { createCircuits } from "./modules/deliveries/circuits";
 import { createAlerts } from "./modules/deliveries/alerts";
 import { withoutCredentials } from "./lib/write-only";
 import { importPages } from "./modules/admin/imports";
+import { auditPages } from "./modules/admin/audit";
 import { actionCredentials } from "./modules/inbound/actions";
 import { providerCredentials } from "./modules/channels/providers";
 import { createGroupCommit } from "./db/group-commit";
@@ -67,6 +68,10 @@ import { createTwoFactor } from "./modules/admin/two-factor";
 import { createScanGuard } from "./modules/inbound/scan-guard";
 import { createSharedLimits } from "./modules/system/shared-limits";
 import { isPostgres } from "./db/index";
+import { createAudit } from "./modules/audit/service";
+import { createAuditRecorder } from "./modules/audit/recorder";
+import { auditReaders } from "./modules/audit/readers";
+import { auditApi } from "./modules/audit/index";
 import { hookReceiver, hooksRoutes, inboundApi } from "./modules/inbound/index";
 import { MessagePage } from "../views/pages/auth";
 import { VERSION } from "./version";
@@ -128,6 +133,7 @@ export function createServices({ db, clock, publicUrl, flush, importsDir = null 
   const groupCommit = createGroupCommit(db, { flush, stages });
   const hourly = createHourlyCounts({ db, clock });
   const sharedLimits = createSharedLimits({ db });
+  const audit = createAudit({ db, clock });
   bots.onRemoved((bot) => fields.forget(bot.id));
   bots.onRemoved(() => webhooks.forgetAll()); // its webhooks went with it (ON DELETE CASCADE)
   groupCommit.beforeCommit(webhooks.persistBuckets);
@@ -211,7 +217,7 @@ export function createServices({ db, clock, publicUrl, flush, importsDir = null 
     for (const service of [settings, integration, fields, targetLimits, circuits, alerts]) service.forgetCached();
     webhooks.forgetAll();
   };
-  return { live, remote, forgetCached, twoFactor, onAttempted, groupCommit, stages, searchIndexer, hourly, sharedLimits, preview, testPayloads, replays, csvExport, csvImports, targetLimits, circuits, alerts, bots, fields, contacts, tags, tokens, accounts, settings, messages, deliveries, channels, webhooks, logs, receiver, integration, relay, subFlows, liveChat };
+  return { live, remote, forgetCached, audit, twoFactor, onAttempted, groupCommit, stages, searchIndexer, hourly, sharedLimits, preview, testPayloads, replays, csvExport, csvImports, targetLimits, circuits, alerts, bots, fields, contacts, tags, tokens, accounts, settings, messages, deliveries, channels, webhooks, logs, receiver, integration, relay, subFlows, liveChat };
 }
 
 export type Services = ReturnType<typeof createServices>;
@@ -280,6 +286,7 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
     .use(targetLimitsApi({ auth, targetLimits: services.targetLimits }))
     .use(targetsApi({ auth, clock, circuits: services.circuits }))
     .use(alertsApi({ auth, alerts: services.alerts }))
+    .use(auditApi({ auth, audit: services.audit }))
     .use(liveChatApi({ auth, clock, bots, contacts, integration, relay, subFlows, webhooks }));
 
   const subscriberDeps = { tokens, bots, contacts, fields, tags: services.tags, messages, webhooks, subFlows, liveChat, publicUrl };
@@ -289,6 +296,10 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
   const scanGuard = createScanGuard({ clock, shared: sharedLimits });
   const deliveryViews = createDeliveryViews({ deliveries, messages, webhooks, subFlows });
   const receiveHook = hookReceiver({ webhooks, receiver, scanGuard, metrics });
+
+  const auditLog = createAuditRecorder({ audit: services.audit, readers: auditReaders(services), clientIp, log });
+  /** The status an answer will go out with: a Response's own, or the one the handler set. */
+  const statusOf = (response: unknown, set: { status?: unknown }) => (response instanceof Response ? response.status : typeof set.status === "number" ? set.status : 200);
 
   // Read at request time, when every route below is registered.
   const methodsOf = allowedMethods(() => app.routes);
@@ -310,7 +321,20 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
       onRoute?.(request, route);
       if (body !== undefined && (body === null || typeof body !== "object" || Array.isArray(body))) throw errors.validation("The request body must be a JSON object.");
     })
-    .onError({ as: "global" }, ({ code, error, request, path }) => errorResponse(code, error, request, path, log, methodsOf))
+    .onError({ as: "global" }, (context) => {
+      const { code, error, request, path } = context;
+      const response = errorResponse(code, error, request, path, log, methodsOf);
+      // A refused or failed state change is in the audit log too (its route is known once matched).
+      const { route, params, body } = context as unknown as { route?: string; params?: Record<string, string>; body?: unknown };
+      auditLog.after(request, route, response.status, params, body);
+      return response;
+    })
+    // Every state-changing request through the admin or the API: its subject before the handler
+    // (and the guards) run, its row once the answer is decided.
+    .onBeforeHandle({ as: "global" }, ({ request, route, params, body }) => auditLog.before(request, route, params as Record<string, string>, body))
+    .onAfterHandle({ as: "global" }, ({ request, route, params, body, response, set }) => {
+      auditLog.after(request, route, statusOf(response, set), params as Record<string, string>, body, response);
+    })
     // The generated OpenAPI document, finished once per shape of the route table.
     .onAfterHandle({ as: "global" }, ({ path, response }) => {
       if (path !== "/docs/json" || typeof response !== "object" || response === null) return;
@@ -353,6 +377,7 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
     .use(deliveryPages({ accounts, clock, publicUrl, deliveries, views: deliveryViews, targetLimits: services.targetLimits, circuits: services.circuits }))
     .use(liveChatPages({ accounts, clock, bots, contacts, deliveries, deliveryViews, integration, relay, publicUrl }))
     .use(messagingPages({ db, clock, accounts, bots, contacts, messages, deliveries, channels, publicUrl }))
+    .use(auditPages({ accounts, audit: services.audit, settings, publicUrl }))
     .use(importPages({ accounts, publicUrl, bots, fields, csvImports: services.csvImports }))
     .use(webhookPages({ accounts, clock, bots, fields, settings, webhooks, logs, contacts, receiver, preview: services.preview, testPayloads: services.testPayloads, replays: services.replays, publicUrl }));
   return { app, receiveHook };

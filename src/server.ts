@@ -147,7 +147,7 @@ export async function startServer(config: Config, { log = jsonLogger, announce =
     },
     services,
   );
-  const retention = createRetention({ db, clock, settings: services.settings, deliveries: services.deliveries, hourly: services.hourly, sharedLimits: services.sharedLimits });
+  const retention = createRetention({ db, clock, settings: services.settings, deliveries: services.deliveries, hourly: services.hourly, sharedLimits: services.sharedLimits, audit: services.audit });
   const worker = createWorker({ db, clock, settings: services.settings, deliveries: services.deliveries, groupCommit: services.groupCommit, hourly: services.hourly, metrics, log, onAttempted: services.onAttempted, limitFor: services.targetLimits.forOrigin, circuits: services.circuits, ...workerOptions });
 
   /** Every request's common frame: metrics by route and one log line. */

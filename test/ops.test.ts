@@ -40,7 +40,10 @@ test("backup under load, restore into a fresh data dir, and it serves the same d
     const copy = new Database(file, { readonly: true });
     expect(copy.query("PRAGMA integrity_check").get()).toEqual({ integrity_check: "ok" });
     const logged = (copy.query("SELECT count(*) AS n FROM webhook_logs WHERE outcome = 'processed'").get() as { n: number }).n;
+    // The audit log is in the backup: who made the bot and the webhook is kept with them.
+    const audited = copy.query("SELECT actor, entity, action, entity_id FROM audit_log WHERE method = 'POST' ORDER BY id").all();
     copy.close();
+    expect(audited).toEqual([{ actor: "ops", entity: "bot", action: "create", entity_id: bot.flow_ns }, { actor: "ops", entity: "webhook", action: "create", entity_id: String(hook.id) }]);
     expect(logged).toBeGreaterThanOrEqual(answeredBefore);
 
     expect((await runCli(["backup", file, "--data", data])).code).toBe(2); // never overwrites

@@ -21,7 +21,7 @@ const HTMX_CONFIG = JSON.stringify({
 export interface LayoutProps {
   title: string;
   csrf?: string;
-  active?: "bots" | "inbox" | "deliveries" | "integration" | "settings";
+  active?: "bots" | "inbox" | "deliveries" | "integration" | "settings" | "audit";
   /** What the page shows that can change while it is open: it listens for these topics. */
   live?: string[];
 }
@@ -52,6 +52,7 @@ export function Layout({ title, csrf, active, live, children }: PropsWithChildre
                 <a href="/admin/deliveries" class={active === "deliveries" ? "active" : undefined}>Deliveries</a>
                 <a href="/admin/integration" class={active === "integration" ? "active" : undefined}>Integration</a>
                 <a href="/admin/settings" class={active === "settings" ? "active" : undefined}>Settings</a>
+                <a href="/admin/audit" class={active === "audit" ? "active" : undefined}>Audit</a>
                 <a href="/admin/account">Account</a>
                 <a href="/docs">API docs</a>
                 <form method="post" action="/admin/logout" class="inline">

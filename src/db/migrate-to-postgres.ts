@@ -16,7 +16,7 @@ export const COPIED_TABLES = [
   "team_settings", "bots", "custom_fields", "tags", "contacts", "contact_field_values", "api_tokens", "admins", "sessions",
   "inbound_webhooks", "webhook_logs", "idempotency_keys", "webhook_test_payloads", "webhook_replays", "messages", "deliveries",
   "delivery_attempts", "sub_flows", "hourly_counts", "contact_imports", "target_limits", "target_circuits", "alert_destinations",
-  "alerts", "alert_thresholds", "shared_limits", "invitations", "recovery_codes",
+  "alerts", "alert_thresholds", "shared_limits", "invitations", "recovery_codes", "audit_log",
 ] as const;
 
 const BATCH = 1000;

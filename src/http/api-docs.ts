@@ -323,6 +323,7 @@ secret is set), in order per contact, as:
 | --- | --- | --- |
 | \`meta.user_ns\` | string | the contact |
 | \`meta.agent_id\` | integer | agent assigned to the contact, 0 when none |
+| \`meta.agent_name\` | string or null | the assigned agent's name when an admin user (assigned in the admin, or the first to answer in its Inbox); null otherwise |
 | \`meta.flow_ns\` | string | the contact's bot; answer with it |
 | \`meta.team_id\` | integer | this installation |
 | \`message._id\` | string | Switchboard's message id |

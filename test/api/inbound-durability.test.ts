@@ -109,7 +109,7 @@ describe("durability", () => {
          ('msg_old_pending', 'http_request', 'http://x', 'pending', ?, ?, ?)`,
         [old, old, old, old, old, old, now + 3600_000, old, old],
       );
-      expect(await retention.prune()).toEqual({ logs: 2500, keys: 1, deliveries: 2 });
+      expect(await retention.prune()).toEqual({ logs: 2500, keys: 1, deliveries: 2, audit: 0 });
       expect(server.db.query("SELECT public_id FROM deliveries WHERE public_id LIKE 'msg_old%'").all()).toEqual([{ public_id: "msg_old_pending" }]);
       expect(count(server, "SELECT count(*) AS n FROM webhook_logs WHERE webhook_id = ?", hook.id)).toBe(2);
       await server.api("PATCH", "/api/v1/settings", { log_retention_days: 5 });

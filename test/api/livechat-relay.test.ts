@@ -6,6 +6,7 @@ import { rmSync } from "node:fs";
 import { startTestServer, tempDir, type TestServer } from "../helpers/server";
 import { createBot } from "../helpers/inbound";
 import { fakeClock, standIn } from "../helpers/worker";
+import { adminSession } from "../helpers/admin";
 
 const clock = fakeClock();
 let server: TestServer;
@@ -91,7 +92,7 @@ describe("live-chat relay", () => {
     const body = JSON.parse(request.body);
     const message = server.services.messages.recent(contact.id)[0]!;
     expect(body).toStrictEqual({
-      meta: { user_ns: contact.user_ns, agent_id: 42, flow_ns: flowNs, team_id: server.services.settings.get().team_id },
+      meta: { user_ns: contact.user_ns, agent_id: 42, agent_name: null, flow_ns: flowNs, team_id: server.services.settings.get().team_id },
       message: {
         _id: answer.message_id,
         mid: message.public_id,
@@ -199,6 +200,44 @@ describe("live-chat relay", () => {
     expect(contentsFor().slice(before)).toEqual(["queued before disabling"]);
     expect(server.services.messages.recent(contact.id, 1)[0]).toMatchObject({ content: "after disabling", relay: "integration_off" });
     await server.api("PUT", "/api/v1/integrations/webhook", { enabled: true });
+  });
+  test("an agent's reply from the Inbox carries their name: in the conversation, and as the agent of the contact's next relayed message", async () => {
+    const { accounts, bots, contacts, messages } = server.services;
+    await accounts.setPassword("grace's password", { username: "grace", role: "agent" });
+    const graceId = accounts.users().find((user) => user.username === "grace")!.id;
+    await accounts.setPassword("alan's password", { username: "alan", role: "agent" });
+    const grace = await adminSession(server, "grace's password", "grace");
+    await say("+14155550190", "anyone there?");
+    const contact = contacts.findByPhone(bots.get(flowNs).id, "+14155550190")!;
+    await server.api("POST", `/api/v1/contacts/${contact.user_ns}/pause`, {});
+
+    const sent = await grace.post(`/admin/contacts/${contact.user_ns}/send`, { text: "Grace here, how can I help?" });
+    expect(sent.status).toBe(200);
+    expect(await sent.text()).toContain("· grace ·");
+    expect(messages.recent(contact.id, 1)[0]).toMatchObject({ direction: "out", content: "Grace here, how can I help?", agent_id: graceId, agent_name: "grace" });
+    // Nobody had the conversation: the one who answered has it now, by id and name.
+    expect(contacts.byId(contact.id)).toMatchObject({ assigned_agent_id: graceId, assigned_agent_name: "grace" });
+    const chat = await (await server.api("GET", `/api/subscriber/chat-messages?user_ns=${contact.user_ns}&limit=1`)).json();
+    expect(chat.data[0]).toMatchObject({ type: "out", agent_id: graceId, agent_name: "grace" });
+
+    // Another agent's reply does not take a conversation someone has; the reply is still theirs.
+    const alan = await adminSession(server, "alan's password", "alan");
+    expect((await alan.post(`/admin/contacts/${contact.user_ns}/send`, { text: "Alan too." })).status).toBe(200);
+    expect(messages.recent(contact.id, 1)[0]).toMatchObject({ agent_name: "alan" });
+    expect(contacts.byId(contact.id)).toMatchObject({ assigned_agent_id: graceId, assigned_agent_name: "grace" });
+
+    await say("+14155550190", "my order is late");
+    await drain();
+    const relay = relayed().filter((body) => body.meta.user_ns === contact.user_ns).at(-1)!;
+    expect(relay.message.content).toBe("my order is late");
+    expect(relay.meta).toMatchObject({ agent_id: graceId, agent_name: "grace" });
+    expect(relay.message.assigned_agent_id).toBe(graceId);
+    // "Assign to me" takes it, by id and name.
+    expect((await alan.post(`/admin/contacts/${contact.user_ns}/assign`, { me: "1" })).status).toBe(200);
+    expect(contacts.byId(contact.id)).toMatchObject({ assigned_agent_name: "alan" });
+    // Assigned through the API by the platform's own agent id: no name of ours is claimed.
+    await server.api("POST", `/api/v1/contacts/${contact.user_ns}/assign`, { agent_id: 42 });
+    expect(contacts.byId(contact.id)).toMatchObject({ assigned_agent_id: 42, assigned_agent_name: null });
   });
 });
 

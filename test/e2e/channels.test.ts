@@ -37,7 +37,7 @@ describe("channels in the admin", () => {
     await page.fill("#conversation form:has-text('Type as the contact') input[name=text]", "Do you open on Sunday?");
     await page.click("#conversation button:text('Receive')");
     await page.waitForSelector(".bubble.in:has-text('Do you open on Sunday?')");
-    await page.fill("#conversation form:has-text('Send as the bot') input[name=text]", "Yes, from 10 am.");
+    await page.fill("#conversation form:has-text('Your reply') input[name=text]", "Yes, from 10 am.");
     await page.click("#conversation button:text('Send')");
     await page.waitForSelector(".bubble.out:has-text('Yes, from 10 am.')");
     expect(await page.textContent(".bubble.out")).toContain("delivered");

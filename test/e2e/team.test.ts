@@ -84,6 +84,9 @@ describe("the team", () => {
       await agent.fill("#conversation input[name=text][placeholder='Type a reply…']", "Hello Ada, Grace here.");
       await agent.click("#conversation button:text('Send')");
       await agent.waitForSelector(".bubble:has-text('Hello Ada, Grace here.')");
+      // The reply is signed with her name, and the conversation nobody had is hers now.
+      expect(await agent.textContent(".bubble:has-text('Hello Ada, Grace here.') small")).toContain("grace");
+      expect(await agent.textContent("#contact-state")).toContain("assigned to grace");
       // Outside the role: the page says why.
       const settings = await agent.goto(`${server.url}/admin/settings`);
       expect(settings!.status()).toBe(403);
@@ -98,5 +101,22 @@ describe("the team", () => {
     await owner.reload();
     expect(await owner.textContent("#users")).toContain("grace");
     expect(await owner.textContent("#users")).toContain("No open invitations.");
+  });
+
+  test("the owner reads in the Audit page who did what: the invitation, the agent joining and her reply", async () => {
+    await owner.goto(`${server.url}/admin/audit`);
+    const table = await owner.textContent("table.audit");
+    expect(table).toContain("invitation create");
+    expect(table).toContain("user invite");
+    expect(table).toContain("contact send");
+    // Filtered to the agent: only what she did.
+    await owner.selectOption("select[name=actor]", "grace");
+    await owner.click("button:text('Filter')");
+    await owner.waitForURL(/actor=grace/);
+    const whats = await owner.locator("table.audit tbody tr td:nth-child(4) strong").allTextContents();
+    expect(whats.length).toBeGreaterThan(0);
+    expect(await owner.locator("table.audit tbody tr td:nth-child(2)").allTextContents()).toEqual(whats.map(() => "grace"));
+    expect(whats).toContain("contact send");
+    await owner.screenshot({ path: join(SCREENSHOTS, "audit-log.png"), fullPage: true, caret: "initial" });
   });
 });

@@ -17,6 +17,8 @@ export async function adminSession(server: TestServer, password: string, usernam
   return {
     cookie,
     csrf,
+    /** The name the audit log shows for this user (an empty name signs in as the owner, "admin"). */
+    username: username || "admin",
     get: (path: string) => fetch(`${server.url}${path}`, { headers: { cookie }, redirect: "manual" }),
     /** An htmx form post (the partial comes back), with the CSRF token unless `fields` sets one. */
     post: (path: string, fields: Record<string, string> = {}, headers: Record<string, string> = {}) =>

@@ -2,6 +2,7 @@
 // shape the code builds: planned on SQLite (test/unit/query-plans.test.ts) and prepared on
 // PostgreSQL (test/store/postgres.test.ts).
 import { SQL as admin } from "../../src/modules/admin/repo";
+import { SQL as audit } from "../../src/modules/audit/repo";
 import { SQL as bots } from "../../src/modules/bots/repo";
 import { contactsPage, SQL as contacts, updateColumnsSql } from "../../src/modules/contacts/repo";
 import { deliveriesPage, failedMatching, SQL as deliveries } from "../../src/modules/deliveries/repo";
@@ -13,7 +14,7 @@ import { SQL as settings } from "../../src/modules/settings/repo";
 import { SQL as system } from "../../src/modules/system/repo";
 import { SQL as tokens } from "../../src/modules/tokens/repo";
 
-export const statements: [string, string][] = Object.entries({ admin, bots, contacts, deliveries, fields, inbound, livechat, messages, settings, system, tokens })
+export const statements: [string, string][] = Object.entries({ admin, audit, bots, contacts, deliveries, fields, inbound, livechat, messages, settings, system, tokens })
   .flatMap(([module, sql]) => Object.entries(sql).map(([name, text]) => [`${module}.${name}`, text] as [string, string]));
 
 // The dynamic ones, in each shape the code builds.

@@ -1,10 +1,12 @@
 // Roles in the admin: every admin route is named by a rule of roles.ts, and every route is
 // walked with every role: refused with 403 exactly when the role lacks the route's capability.
 // A few routes per role are pinned by hand, so the policy itself is checked, not only the guard.
+// The walk also checks that each state-changing route leaves its row in the audit log.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { startTestServer, type TestServer } from "../helpers/server";
 import { adminSession } from "../helpers/admin";
 import { can, capabilityFor, ROLES, type Role } from "../../src/modules/admin/roles";
+import { subjectOf } from "../../src/modules/audit/subjects";
 
 const PASSWORD = "roles test password";
 let server: TestServer;
@@ -40,15 +42,20 @@ describe("admin roles", () => {
   });
 
   for (const role of ROLES) {
-    test(`${role}: every admin route answers 403 exactly when the role lacks its capability`, async () => {
+    test(`${role}: every admin route answers 403 exactly when the role lacks its capability, and each state change leaves its audit row`, async () => {
       const wrong: string[] = [];
       for (const { method, path } of walked()) {
         const allowed = can(role, capabilityFor(method, path)!);
         const url = concrete(path);
         // The CSRF token as a header too: the CSV upload reads its own (multipart) body.
+        const lastAudited = server.services.audit.page({}, 1)[0]?.id ?? 0;
         const response = method === "GET" ? await sessions[role].get(url) : await sessions[role].post(url, {}, { "x-csrf-token": sessions[role].csrf });
         await response.body?.cancel();
         if ((response.status === 403) === allowed) wrong.push(`${method} ${path}: ${response.status} (${allowed ? "allowed" : "refused"} by the rules)`);
+        // Every state-changing admin route, allowed or refused, leaves its one audit row under this user's name.
+        const audited = server.services.audit.page({}, 5).filter((entry) => entry.id > lastAudited).map((entry) => `${entry.route} ${entry.actor} ${entry.status}`);
+        const wanted = method === "POST" && subjectOf(method, path) !== null ? [`${path} ${sessions[role].username} ${response.status}`] : [];
+        if (JSON.stringify(audited) !== JSON.stringify(wanted)) wrong.push(`${method} ${path}: audited ${JSON.stringify(audited)}, expected ${JSON.stringify(wanted)}`);
       }
       expect(wrong).toEqual([]);
     }, 60_000);

@@ -1,9 +1,11 @@
 // Every API route × {installation-wide, scoped to bot A, scoped to bot B, read-only} with the
 // status each must answer. Requests aim at bot A's resources. The table is checked against the
-// router, so a new /api route without a row here fails this test.
+// router, so a new /api route without a row here fails this test. Each state-changing request
+// is also checked to leave its one row in the audit log.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { startTestServer, type TestServer } from "../helpers/server";
 import { createBot, createWebhook, hookUrl, post } from "../helpers/inbound";
+import { subjectOf } from "../../src/modules/audit/subjects";
 
 let server: TestServer;
 let tokens: Record<TokenKind, string>;
@@ -128,6 +130,7 @@ const TABLE: Record<string, Row> = {
   "GET /api/v1/alert-destinations": { reach: "installation", ok: 200, request: () => ({ path: "/api/v1/alert-destinations" }) },
   "POST /api/v1/alert-destinations": { reach: "installation", ok: 201, request: () => ({ path: "/api/v1/alert-destinations", body: { url: "https://alerts.example.com/hook" } }) },
   "DELETE /api/v1/alert-destinations/:id": { reach: "installation", ok: 204, request: () => ({ path: `/api/v1/alert-destinations/${server.services.alerts.addDestination({ url: "https://gone.example.com/hook" }).id}` }) },
+  "GET /api/v1/audit-log": { reach: "installation", ok: 200, request: () => ({ path: "/api/v1/audit-log?entity=bot" }) },
   "GET /api/v1/alert-thresholds": { reach: "installation", ok: 200, request: () => ({ path: "/api/v1/alert-thresholds" }) },
   "PATCH /api/v1/alert-thresholds": { reach: "installation", ok: 200, request: () => ({ path: "/api/v1/alert-thresholds", body: { pending_minutes: 20 } }) },
   "GET /api/v1/targets": { reach: "installation", ok: 200, request: () => ({ path: "/api/v1/targets" }) },
@@ -264,14 +267,19 @@ describe("token scope", () => {
 
   for (const [route, row] of Object.entries(TABLE)) {
     const method = route.split(" ")[0]!;
-    test(`${route}: installation-wide ${row.ok}, scoped to A ${expected(method, row, "scopedA").status}, to B ${expected(method, row, "scopedB").status}, read-only ${expected(method, row, "readOnly").status}`, async () => {
+    test(`${route}: installation-wide ${row.ok}, scoped to A ${expected(method, row, "scopedA").status}, to B ${expected(method, row, "scopedB").status}, read-only ${expected(method, row, "readOnly").status}${method === "GET" ? "" : ", each audited"}`, async () => {
       for (const kind of ["unscoped", "scopedA", "scopedB", "readOnly"] as TokenKind[]) {
         const { path, body } = await row.request();
+        const lastAudited = server.services.audit.page({}, 1)[0]?.id ?? 0;
         const response = await server.api(method, path, body, { authorization: `Bearer ${tokens[kind]}` });
         const text = await response.text();
         const want = expected(method, row, kind);
         expect({ kind, status: response.status }).toEqual({ kind, status: want.status });
         if (want.code) expect(JSON.parse(text).error.code).toBe(want.code);
+        // Every state change (refused ones too) leaves one audit row naming this route, this token and the answer.
+        const audited = server.services.audit.page({}, 5).filter((entry) => entry.id > lastAudited).map((entry) => ({ route: entry.route, actor: entry.actor_ref, status: entry.status }));
+        const changes = method !== "GET" && subjectOf(method, route.split(" ")[1]!) !== null;
+        expect({ kind, audited }).toEqual({ kind, audited: changes ? [{ route: route.split(" ")[1]!, actor: tokens[kind].slice(0, 7), status: want.status }] : [] });
       }
     });
   }

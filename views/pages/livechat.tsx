@@ -25,7 +25,7 @@ export function ContactStateSection({ contact, now, warning, error }: { contact:
       <h2>Live chat</h2>
       <p>
         {paused ? <span class="badge paused" safe>{paused}</span> : <span class="badge">bot active</span>}{" "}
-        <span class="muted" safe>{contact.assigned_agent_id ? `agent ${contact.assigned_agent_id}` : "no agent assigned"}</span>
+        <span class="muted" safe>{contact.assigned_agent_id ? `assigned to ${contact.assigned_agent_name ?? `agent ${contact.assigned_agent_id}`}` : "no agent assigned"}</span>
       </p>
       {paused && warning ? <Warning text={warning} /> : ""}
       <div class="row">
@@ -46,6 +46,10 @@ export function ContactStateSection({ contact, now, warning, error }: { contact:
             <input name="agent_id" type="number" min="1" value={contact.assigned_agent_id ? String(contact.assigned_agent_id) : ""} class="short" />
           </label>
           <button type="submit" class="secondary">Assign</button>
+        </form>
+        <form class="row" hx-post={`${base}/assign`} hx-target="#contact-state" hx-swap="outerHTML">
+          <input type="hidden" name="me" value="1" />
+          <button type="submit" class="secondary">Assign to me</button>
         </form>
       </div>
       <ErrorText message={error} />

@@ -396,6 +396,10 @@ export function InstallationSection({ settings, saved, error }: { settings: Team
           Keep request logs (days)
           <input name="log_retention_days" type="number" min="1" max="3650" value={String(settings.log_retention_days)} class="short" />
         </label>
+        <label>
+          Keep the audit log (days)
+          <input name="audit_retention_days" type="number" min="1" max="3650" value={String(settings.audit_retention_days)} class="short" />
+        </label>
         <label class="inline-check">
           <input type="checkbox" name="require_owner_two_factor" checked={settings.require_owner_two_factor} />
           Owners must use two-factor sign-in

@@ -132,7 +132,7 @@ export function MessageList({ contact, messages, relays }: Pick<ConversationProp
             return (
               <li class={`bubble ${m.direction}`}>
                 <span safe>{m.content}</span>
-                <small class="muted" safe>{`${new Date(m.created_at).toISOString().slice(11, 19)} · ${m.delivery_state}${m.error_code ? ` (provider error ${m.error_code})` : ""}`}</small>
+                <small class="muted" safe>{`${new Date(m.created_at).toISOString().slice(11, 19)}${m.agent_name ? ` · ${m.agent_name}` : m.agent_id ? ` · agent ${m.agent_id}` : ""} · ${m.delivery_state}${m.error_code ? ` (provider error ${m.error_code})` : ""}`}</small>
                 {relay ? <small class={`relay relay-${relay.state}`} safe>{relay.text}</small> : ""}
               </li>
             );
@@ -151,7 +151,7 @@ export function ConversationSection({ bot, contact, messages, relays, error }: C
       <MessageList contact={contact} messages={messages} relays={relays} />
       <form class="row" hx-post={`${base}/send`} hx-target="#conversation" hx-swap="outerHTML">
         <label class="grow">
-          Send as the bot
+          Your reply (sent through the bot)
           <input name="text" required maxlength="4096" placeholder="Type a reply…" />
         </label>
         <button type="submit">Send</button>

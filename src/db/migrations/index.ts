@@ -28,5 +28,6 @@ import userRoles from "./0025_user_roles";
 import invitations from "./0026_invitations";
 import twoFactor from "./0027_two_factor";
 import tokenCreators from "./0028_token_creators";
+import auditLog from "./0029_audit_log";
 
-export const migrations: readonly Migration[] = [init, inboundWebhooks, deliveriesWorker, liveChat, contactSearch, contactNameIndexes, tokenAccess, logsById, hourlyCounts, deliverySecretRefs, messageRelay, messageErrors, tagsAndGender, searchBehindWrites, conditionsAndReplies, testPayloads, bulkReplays, followUps, contactImports, secretRotation, targetLimits, targetCircuits, alerts, sharedLimits, userRoles, invitations, twoFactor, tokenCreators];
+export const migrations: readonly Migration[] = [init, inboundWebhooks, deliveriesWorker, liveChat, contactSearch, contactNameIndexes, tokenAccess, logsById, hourlyCounts, deliverySecretRefs, messageRelay, messageErrors, tagsAndGender, searchBehindWrites, conditionsAndReplies, testPayloads, bulkReplays, followUps, contactImports, secretRotation, targetLimits, targetCircuits, alerts, sharedLimits, userRoles, invitations, twoFactor, tokenCreators, auditLog];

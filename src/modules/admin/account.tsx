@@ -15,7 +15,7 @@ export function accountRoutes({ accounts, twoFactor, loginLimiter, clientIp, pub
   loginLimiter: LoginLimiter;
   clientIp: (request: Request) => string | null;
   publicUrl: () => string;
-  signIn: (adminId: number, isHtmx: boolean, extraCookie?: string) => Response;
+  signIn: (request: Request, adminId: number, isHtmx: boolean, extraCookie?: string) => Response;
   /** A cookie header value for `name` with the admin's flags (HttpOnly, SameSite, Secure). */
   cookie: (name: string, value: string, maxAgeSeconds: number) => string;
 }) {
@@ -34,7 +34,7 @@ export function accountRoutes({ accounts, twoFactor, loginLimiter, clientIp, pub
       attempt.finish(ok);
       if (!ok) return html(SecondStepPage({ error: "That code is not right, or was used already." }), 401);
       twoFactor.endChallenge(challenge);
-      return signIn(adminId, headers["hx-request"] === "true", cookie(CHALLENGE_COOKIE, "", 0));
+      return signIn(request, adminId, headers["hx-request"] === "true", cookie(CHALLENGE_COOKIE, "", 0));
     });
 
   const account = new Elysia({ name: "admin-account", prefix: "/admin/account" })

@@ -5,7 +5,8 @@ import { can, capabilityFor } from "./roles";
 import { Elysia } from "elysia";
 import { AppError, errors } from "../../http/errors";
 import { constantTimeEqual } from "../../lib/ids";
-import type { Accounts } from "./accounts";
+import type { Accounts, User } from "./accounts";
+import { setActor, type Actor } from "../../http/actor";
 import { MessagePage } from "../../../views/pages/auth";
 
 export const SESSION_COOKIE = "sb_session";
@@ -79,12 +80,19 @@ export function sameOrigin(origin: string | undefined, host: string | undefined,
   return parsed.host === host || parsed.origin === new URL(publicUrl).origin;
 }
 
+/** A signed-in user, as the audit log names them. */
+export const userActor = (user: Pick<User, "id" | "username">): Actor => ({ kind: "user", name: user.username, ref: String(user.id) });
+
 /** Routes after this need a session; state changes also need its CSRF token and our origin. */
 export function sessionGuard({ accounts, publicUrl }: { accounts: Accounts; publicUrl: () => string }) {
   return new Elysia({ name: "admin-session" })
-    .derive({ as: "scoped" }, ({ headers }) => {
+    .derive({ as: "scoped" }, ({ headers, request }) => {
       const sessionId = readCookie(headers.cookie, SESSION_COOKIE);
-      return { sessionId, session: sessionId ? accounts.findSession(sessionId) : null, isHtmx: headers["hx-request"] === "true" };
+      const session = sessionId ? accounts.findSession(sessionId) : null;
+      // Known from here on, for the audit log: what this user asks is theirs, refused or not.
+      const user = session && accounts.user(session.admin_id);
+      if (user) setActor(request, userActor(user));
+      return { sessionId, session, isHtmx: headers["hx-request"] === "true" };
     })
     .onBeforeHandle({ as: "scoped" }, ({ session, isHtmx, request, headers, body, route }) => {
       if (!session) return redirect("/admin/login", isHtmx);

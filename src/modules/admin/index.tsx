@@ -30,7 +30,8 @@ import type { TwoFactor } from "./two-factor";
 import type { Metrics } from "../system/metrics";
 import type { HourlyCounts } from "../system/hourly";
 import { inboundUrlOf } from "./messaging";
-import { formError, formOf, html, redirect, section, sessionGuard, SESSION_COOKIE, type Form } from "./http";
+import { formError, formOf, html, redirect, section, sessionGuard, SESSION_COOKIE, userActor, type Form } from "./http";
+import { setActor } from "../../http/actor";
 import { LoginPage, MessagePage, SetupPage } from "../../../views/pages/auth";
 import { BotName, BotPage, BotsPage, ContactPage, SettingsPage } from "../../../views/pages/admin";
 import { BotDeleteSection, BotSettingsSection, BotsSection } from "../../../views/partials/bots";
@@ -70,8 +71,9 @@ export function adminRoutes(deps: AdminDeps) {
   const sessionCookie = (value: string, maxAgeSeconds: number) =>
     `${SESSION_COOKIE}=${value}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${maxAgeSeconds}${secureCookie}`;
   const cookie = (name: string, value: string, maxAgeSeconds: number) => `${name}=${value}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${maxAgeSeconds}${secureCookie}`;
-  const signIn = (adminId: number, isHtmx: boolean, extraCookie?: string) => {
+  const signIn = (request: Request, adminId: number, isHtmx: boolean, extraCookie?: string) => {
     const { sessionId } = accounts.startSession(adminId);
+    setActor(request, userActor(accounts.user(adminId)!));
     // An agent's work is the Inbox; every other role starts at the bots.
     const home = accounts.roleOf(adminId) === "agent" ? "/admin/inbox" : "/admin";
     const response = redirect(home, isHtmx, { "set-cookie": sessionCookie(sessionId, SESSION_TTL_MS / 1000) });
@@ -79,8 +81,8 @@ export function adminRoutes(deps: AdminDeps) {
     return response;
   };
   /** After the password: a user with two-factor sign-in gets a challenge, not yet a session. */
-  const afterPassword = (adminId: number, isHtmx: boolean) => {
-    if (!deps.twoFactor.enabled(adminId)) return signIn(adminId, isHtmx);
+  const afterPassword = (request: Request, adminId: number, isHtmx: boolean) => {
+    if (!deps.twoFactor.enabled(adminId)) return signIn(request, adminId, isHtmx);
     return redirect("/admin/login/two-factor", isHtmx, { "set-cookie": cookie(CHALLENGE_COOKIE, deps.twoFactor.challenge(adminId), 300) });
   };
 
@@ -107,7 +109,7 @@ export function adminRoutes(deps: AdminDeps) {
         attempt.finish(adminId !== null);
       }
       if (adminId === null) return html(LoginPage({ error: username ? "Wrong name or password." : "Wrong password.", username }), 401);
-      return afterPassword(adminId, headers["hx-request"] === "true");
+      return afterPassword(request, adminId, headers["hx-request"] === "true");
     })
     .get("/admin/setup", ({ query }) => {
       const token = String(query.token ?? "");
@@ -116,7 +118,7 @@ export function adminRoutes(deps: AdminDeps) {
       }
       return html(SetupPage({ token, minLength: MIN_PASSWORD_LENGTH }));
     })
-    .post("/admin/setup", async ({ body, headers }) => {
+    .post("/admin/setup", async ({ body, headers, request }) => {
       const form = (body ?? {}) as Form;
       const token = String(form.token ?? "");
       if (!accounts.isSetupToken(token)) return html(MessagePage({ title: "Setup link not valid", message: "This setup link was already used." }), 403);
@@ -128,7 +130,7 @@ export function adminRoutes(deps: AdminDeps) {
       // requests racing with one link, one sets it.
       const adminId = await accounts.setPasswordWithSetupToken(token, password);
       if (adminId === null) return html(MessagePage({ title: "Setup link not valid", message: "This setup link was already used." }), 403);
-      return signIn(adminId, headers["hx-request"] === "true");
+      return signIn(request, adminId, headers["hx-request"] === "true");
     });
 
   const privatePages = new Elysia({ name: "admin-pages", prefix: "/admin" })
@@ -277,11 +279,13 @@ export function adminRoutes(deps: AdminDeps) {
       const form = formOf(body);
       const max = Number(form.max_inbound_webhooks_per_bot);
       const days = Number(form.log_retention_days);
-      if (!Number.isInteger(max) || max < 1 || max > 100 || !Number.isInteger(days) || days < 1 || days > 3650) {
-        return html(InstallationSection({ settings: settings.get(), error: "Webhooks per bot is 1 to 100; log retention is 1 to 3650 days." }), 422);
+      const auditDays = form.audit_retention_days === undefined ? settings.get().audit_retention_days : Number(form.audit_retention_days);
+      const isDays = (n: number) => Number.isInteger(n) && n >= 1 && n <= 3650;
+      if (!Number.isInteger(max) || max < 1 || max > 100 || !isDays(days) || !isDays(auditDays)) {
+        return html(InstallationSection({ settings: settings.get(), error: "Webhooks per bot is 1 to 100; log and audit retention are 1 to 3650 days." }), 422);
       }
       const requireOwnerTwoFactor = form.require_owner_two_factor === "on";
-      return html(InstallationSection({ settings: settings.update({ max_inbound_webhooks_per_bot: max, log_retention_days: days, require_owner_two_factor: requireOwnerTwoFactor }), saved: true }));
+      return html(InstallationSection({ settings: settings.update({ max_inbound_webhooks_per_bot: max, log_retention_days: days, audit_retention_days: auditDays, require_owner_two_factor: requireOwnerTwoFactor }), saved: true }));
     })
     .post("/settings/tokens", ({ body, isHtmx, session }) => {
       const form = formOf(body);

@@ -89,9 +89,16 @@ export function liveChatPages({ accounts, clock, bots, contacts, deliveries, del
       contacts.resume(params.user_ns);
       return html(state(params.user_ns));
     })
-    .post("/contacts/:user_ns/assign", ({ params, body }) => {
-      const raw = formOf(body).agent_id?.trim();
+    .post("/contacts/:user_ns/assign", ({ params, body, session }) => {
+      const form = formOf(body);
+      const raw = form.agent_id?.trim();
       return section(() => {
+        // "Assign to me": the signed-in user, by id and name; otherwise an agent id of the platform's.
+        if (form.me === "1") {
+          const me = accounts.user(session!.admin_id)!;
+          contacts.assignAgent(params.user_ns, me.id, me.username);
+          return state(params.user_ns);
+        }
         const agentId = raw ? Number(raw) : null;
         if (agentId !== null && (!Number.isInteger(agentId) || agentId < 1)) throw errors.validation("An agent id is a whole number from 1.");
         contacts.assignAgent(params.user_ns, agentId);

@@ -82,12 +82,18 @@ export function messagingPages({ db, clock, accounts, bots, contacts, messages, 
       }, (error) => render(bots.get(params.flow_ns), { error }));
     })
     .get("/contacts/:user_ns/messages", ({ params }) => html(MessageList(conversationOf(params.user_ns))))
-    .post("/contacts/:user_ns/send", ({ params, body }) => {
+    .post("/contacts/:user_ns/send", ({ params, body, session }) => {
       const text = String(formOf(body).text ?? "").trim();
       return section(() => {
         if (!text) throw errors.validation("Type a message first.");
         const { contact, bot } = contacts.get(params.user_ns);
-        db.transaction(() => channels.sendOut(bot, contact, { msgType: "text", content: text, payload: { text } })).immediate();
+        // The reply is the signed-in user's: it carries their id and name, and a conversation
+        // nobody has yet is theirs from now on (the relay then names them as its agent).
+        const agent = accounts.user(session!.admin_id)!;
+        db.transaction(() => {
+          if (contact.assigned_agent_id === null) contacts.assignAgent(contact.user_ns, agent.id, agent.username);
+          channels.sendOut(bot, contact, { msgType: "text", content: text, payload: { text }, agentId: agent.id, agentName: agent.username });
+        }).immediate();
         return conversation(params.user_ns);
       }, (error) => conversation(params.user_ns, error));
     })

@@ -41,7 +41,7 @@ const RULES: Rule[] = [
   ["GET", /^\/admin\/contacts\/[^/]+(\/messages|\/state)?$/, "chat_view"],
   ["POST", /^\/admin\/contacts\/[^/]+\/(send|receive|pause|resume|assign)$/, "chat"],
   // Installation settings, tokens, the integration, alerts.
-  ["GET", /^\/admin\/(settings|integration)(\/.*)?$/, "settings_view"],
+  ["GET", /^\/admin\/(settings|integration|audit)(\/.*)?$/, "settings_view"],
   ["POST", /^\/admin\/(settings|integration|alert-destinations|alert-thresholds)(\/.*)?$/, "settings"],
   // Everything else: bots, webhooks, fields, contacts, deliveries, imports, throttles, targets.
   ["GET", /^\/admin(\/.*)?$/, "view"],

@@ -9,7 +9,7 @@ import { MIN_PASSWORD_LENGTH, type Accounts } from "./accounts";
 import { html, redirect, sessionGuard, type Form } from "./http";
 import { isRole, ROLES } from "./roles";
 
-export function userRoutes({ accounts, publicUrl, signIn }: { accounts: Accounts; publicUrl: () => string; signIn: (adminId: number, isHtmx: boolean) => Response }) {
+export function userRoutes({ accounts, publicUrl, signIn }: { accounts: Accounts; publicUrl: () => string; signIn: (request: Request, adminId: number, isHtmx: boolean) => Response }) {
   const expired = () => html(MessagePage({ title: "Invitation not valid", message: "This invitation link was already used, withdrawn or has expired. Ask an owner for a new one." }), 403);
 
   const invitePages = new Elysia({ name: "admin-invitations" })
@@ -18,7 +18,7 @@ export function userRoutes({ accounts, publicUrl, signIn }: { accounts: Accounts
       const invitation = accounts.invitation(token);
       return invitation ? html(InvitePage({ token, role: invitation.role, minLength: MIN_PASSWORD_LENGTH })) : expired();
     })
-    .post("/admin/invite", async ({ body, headers }) => {
+    .post("/admin/invite", async ({ body, headers, request }) => {
       const form = (body ?? {}) as Form;
       const token = String(form.token ?? "");
       const invitation = accounts.invitation(token);
@@ -29,7 +29,7 @@ export function userRoutes({ accounts, publicUrl, signIn }: { accounts: Accounts
       if (password !== String(form.confirm ?? "")) return retry("The two passwords differ.");
       try {
         const adminId = await accounts.acceptInvitation(token, username, password);
-        return adminId === null ? expired() : signIn(adminId, headers["hx-request"] === "true");
+        return adminId === null ? expired() : signIn(request, adminId, headers["hx-request"] === "true");
       } catch (error) {
         if (error instanceof AppError) return retry(error.message);
         throw error;

@@ -17,6 +17,8 @@ export interface OutInput {
   content: string;
   payload?: Record<string, unknown>;
   agentId?: number | null;
+  /** The admin user who sent it from the Inbox (shown in the conversation). */
+  agentName?: string | null;
 }
 
 export interface InInput {

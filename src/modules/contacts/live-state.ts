@@ -28,9 +28,10 @@ export function createLiveChatState({ db, clock, get, stateChanged }: { db: Data
       stateChanged(contact.id);
       return { contact: selectById.get(contact.id)!, bot };
     },
-    assignAgent(userNs: string, agentId: number | null): { contact: Contact; bot: Bot } {
+    /** `agentName`: an admin user's name (the Inbox); an agent named by id alone (the API) has none. */
+    assignAgent(userNs: string, agentId: number | null, agentName: string | null = null): { contact: Contact; bot: Bot } {
       const { contact, bot } = get(userNs);
-      updateAgent.run(agentId, clock.now(), contact.id);
+      updateAgent.run(agentId, agentId === null ? null : agentName, clock.now(), contact.id);
       stateChanged(contact.id);
       return { contact: selectById.get(contact.id)!, bot };
     },

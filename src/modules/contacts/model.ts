@@ -45,6 +45,7 @@ export const contactJson = t.Object({
   fields: t.Record(t.String(), t.Any()),
   paused_until: t.Nullable(t.String()),
   assigned_agent_id: t.Nullable(t.Number()),
+  assigned_agent_name: t.Nullable(t.String({ description: "The assigned agent's name when an admin user (assigned in the admin, or by answering in its Inbox)" })),
   created_at: t.String(),
   updated_at: t.String(),
 });

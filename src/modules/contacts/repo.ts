@@ -39,7 +39,7 @@ export const SQL = {
   DELETE_FIELD_VALUE: "DELETE FROM contact_field_values WHERE contact_id = ? AND field_id = ?",
   UPDATE_PAUSED: "UPDATE contacts SET paused_until = ?, updated_at = ? WHERE id = ?",
   SELECT_BY_ID: "SELECT * FROM contacts WHERE id = ?",
-  UPDATE_AGENT: "UPDATE contacts SET assigned_agent_id = ?, updated_at = ? WHERE id = ?",
+  UPDATE_AGENT: "UPDATE contacts SET assigned_agent_id = ?, assigned_agent_name = ?, updated_at = ? WHERE id = ?",
   DELETE_CONTACT: "DELETE FROM contacts WHERE id = ?",
   SELECT_PAUSED: `SELECT c.*, (SELECT content FROM messages m WHERE m.contact_id = c.id ORDER BY m.id DESC LIMIT 1) AS last_message
   FROM contacts c WHERE c.paused_until IS NOT NULL AND c.paused_until > ? ORDER BY c.updated_at DESC LIMIT ?`,

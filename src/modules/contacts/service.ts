@@ -28,6 +28,8 @@ export interface Contact {
   tags: string;
   paused_until: number | null;
   assigned_agent_id: number | null;
+  /** The assigned agent's name when an admin user (assigned in the admin, or by answering there). */
+  assigned_agent_name: string | null;
   created_at: number;
   updated_at: number;
 }
@@ -128,7 +130,7 @@ export function createContacts({ db, clock, bots, fields, publish = () => {} }: 
     /** A contact not stored yet (id 0), for a caller that inserts it later with insertRow. */
     draft(bot: Bot, values: { phone: string | null; email: string | null }): Contact {
       const now = clock.now();
-      return { id: 0, bot_id: bot.id, user_ns: newUserNs(), phone: values.phone, email: values.email, first_name: null, last_name: null, gender: null, tags: "[]", paused_until: null, assigned_agent_id: null, created_at: now, updated_at: now };
+      return { id: 0, bot_id: bot.id, user_ns: newUserNs(), phone: values.phone, email: values.email, first_name: null, last_name: null, gender: null, tags: "[]", paused_until: null, assigned_agent_id: null, assigned_agent_name: null, created_at: now, updated_at: now };
     },
     insertRow: (c: Contact): Contact => insertRow.get(c.bot_id, c.user_ns, c.phone, c.email, c.first_name, c.last_name, c.tags, c.paused_until, c.created_at, c.updated_at)!,
     /** Writes the named columns of the contact (names come from code, never from input). */
@@ -207,6 +209,7 @@ export function contactToJson(contact: Contact, bot: Bot, fields: Record<string,
     paused_until:
       contact.paused_until === null ? null : contact.paused_until >= PAUSED_FOREVER ? "forever" : new Date(contact.paused_until).toISOString(),
     assigned_agent_id: contact.assigned_agent_id,
+    assigned_agent_name: contact.assigned_agent_name,
     created_at: new Date(contact.created_at).toISOString(),
     updated_at: new Date(contact.updated_at).toISOString(),
   };

@@ -1,6 +1,6 @@
-// Pruning: request logs and finished deliveries older than the retention setting, and
-// idempotency keys older than their 24 h window, deleted in small batches so a prune never
-// holds the write lock for long.
+// Pruning: request logs and finished deliveries older than the retention setting, audit rows
+// older than theirs, and idempotency keys older than their 24 h window, deleted in small
+// batches so a prune never holds the write lock for long.
 import type { Database } from "bun:sqlite";
 import type { Clock } from "../../lib/clock";
 import type { Settings } from "../settings/service";
@@ -8,19 +8,20 @@ import type { Deliveries } from "../deliveries/service";
 import type { HourlyCounts } from "../system/hourly";
 import type { SharedLimits } from "../system/shared-limits";
 import { onOneInstance } from "../../db/chores";
+import type { Audit } from "../audit/service";
 import { IDEMPOTENCY_WINDOW_MS } from "./receiver";
 import { SQL, BATCH } from "./repo";
 
-export function createRetention({ db, clock, settings, deliveries, hourly, sharedLimits }: { db: Database; clock: Clock; settings: Settings; deliveries: Deliveries; hourly: HourlyCounts; sharedLimits?: SharedLimits }) {
+export function createRetention({ db, clock, settings, deliveries, hourly, sharedLimits, audit }: { db: Database; clock: Clock; settings: Settings; deliveries: Deliveries; hourly: HourlyCounts; sharedLimits?: SharedLimits; audit?: Audit }) {
   const deleteLogs = db.query(SQL.DELETE_OLD_LOGS);
   const nextLogId = db.query<{ id: number | null }, [number]>(SQL.NEXT_LOG_ID);
   const deleteKeys = db.query(SQL.DELETE_OLD_KEYS);
 
   /** One pass; returns how many rows went. Yields between batches so requests interleave. */
-  async function prune(): Promise<{ logs: number; keys: number; deliveries: number }> {
+  async function prune(): Promise<{ logs: number; keys: number; deliveries: number; audit: number }> {
     const now = clock.now();
     const logCutoff = now - settings.get().log_retention_days * 86_400_000;
-    const removed = { logs: 0, keys: 0, deliveries: 0 };
+    const removed = { logs: 0, keys: 0, deliveries: 0, audit: 0 };
     for (let from = nextLogId.get(0)!.id; from !== null; from = nextLogId.get(from + BATCH)!.id) {
       const changes = deleteLogs.run(from, from + BATCH, logCutoff).changes;
       removed.logs += changes;
@@ -42,6 +43,8 @@ export function createRetention({ db, clock, settings, deliveries, hourly, share
       if (changes < BATCH) break;
       await Bun.sleep(0);
     }
+    // The audit log has a retention of its own (a year by default: audits look further back).
+    if (audit) removed.audit = await audit.prune(now - settings.get().audit_retention_days * 86_400_000);
     // Shared limits (several instances): guesses and failures an hour old limit nothing any more.
     sharedLimits?.prune(now - 3600_000);
     return removed;

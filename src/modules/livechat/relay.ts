@@ -24,7 +24,8 @@ export function relayPayload(bot: Bot, contact: Contact, message: Message, teamI
   const agentId = contact.assigned_agent_id ?? 0;
   const payload = JSON.parse(message.payload) as Record<string, unknown>;
   return {
-    meta: { user_ns: contact.user_ns, agent_id: agentId, flow_ns: bot.flow_ns, team_id: teamId },
+    // agent_name (ours, beside the seed's fields): the assigned agent's name when an admin user.
+    meta: { user_ns: contact.user_ns, agent_id: agentId, agent_name: contact.assigned_agent_name, flow_ns: bot.flow_ns, team_id: teamId },
     message: {
       _id: message.public_id,
       mid: message.mid ?? message.public_id,
@@ -90,7 +91,7 @@ export function createRelay({ clock, contacts, messages, deliveries, integration
       if (!target.url) throw new Error("no url");
       const now = clock.now();
       const sample = {
-        meta: { user_ns: "u_test", agent_id: 0, flow_ns: "f_test", team_id: settings.get().team_id },
+        meta: { user_ns: "u_test", agent_id: 0, agent_name: null, flow_ns: "f_test", team_id: settings.get().team_id },
         message: {
           _id: "m_test", mid: "m_test", type: "in", msg_type: "text", sender_id: "u_test", agent_id: 0, assigned_agent_id: 0,
           payload: { text: "This is a test event from Switchboard." }, content: "This is a test event from Switchboard.", username: "Test Contact",

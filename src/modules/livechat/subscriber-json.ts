@@ -48,6 +48,7 @@ export function subscriberJson(contact: Contact, bot: Bot, view: SubscriberView)
     fields: view.values,
     paused_until: contact.paused_until === null ? null : contact.paused_until >= PAUSED_FOREVER ? "forever" : iso(contact.paused_until),
     assigned_agent_id: contact.assigned_agent_id,
+    assigned_agent_name: contact.assigned_agent_name,
     created_at: iso(contact.created_at),
     updated_at: iso(contact.updated_at),
   };
@@ -94,6 +95,7 @@ export const SubscriberSchema = t.Object({
   fields: t.Record(t.String(), t.Any(), { description: "Set custom field values by name" }),
   paused_until: t.Nullable(t.String({ description: "ISO 8601, or \"forever\"" })),
   assigned_agent_id: t.Nullable(t.Integer()),
+  assigned_agent_name: t.Nullable(t.String()),
   created_at: t.String(),
   updated_at: t.String(),
 }, { title: "Subscriber" });
@@ -107,6 +109,7 @@ export const ChatMessageSchema = t.Object({
   payload: t.Record(t.String(), t.Any()),
   sender_id: t.String({ description: "The contact's user_ns (in) or the bot's flow_ns (out)" }),
   agent_id: t.Integer(),
+  agent_name: t.Nullable(t.String({ description: "The admin user who sent it from the Inbox; null for the bot or an API client" })),
   ts: t.Integer({ description: "Seconds since the epoch" }),
   delivery_state: t.String(),
   error_code: nullableString,

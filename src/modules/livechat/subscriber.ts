@@ -57,9 +57,9 @@ export function example(request: unknown, response: unknown) {
 const CONTACT_EXAMPLE = {
   user_ns: "u3k9x2m1q8w7e4r", user_id: "14155552671", flow_ns: "f1a2b3c4d5e", name: "Ada", first_name: "Ada", last_name: null, gender: null, phone: "+14155552671", email: null,
   subscribed: "2026-11-23 12:00:00", tags: [{ name: "lead", tag_ns: "t3" }], user_fields: [{ var_ns: "v12", name: "party_size", type: "number", var_type: "number", value: 4 }],
-  fields: { party_size: 4 }, paused_until: null, assigned_agent_id: null,
+  fields: { party_size: 4 }, paused_until: null, assigned_agent_id: null, assigned_agent_name: null,
 };
-const MESSAGE_EXAMPLE = { id: 41, _id: "m8d7f6g5h4j3k2l1q", type: "out", msg_type: "text", content: "Hi! An agent here.", sender_id: "f1a2b3c4d5e", agent_id: 7, ts: 1795435200, delivery_state: "pending" };
+const MESSAGE_EXAMPLE = { id: 41, _id: "m8d7f6g5h4j3k2l1q", type: "out", msg_type: "text", content: "Hi! An agent here.", sender_id: "f1a2b3c4d5e", agent_id: 7, agent_name: null, ts: 1795435200, delivery_state: "pending" };
 
 /** `name` split the way UChat stores it, unless the caller gave first_name or last_name. */
 function splitName<T extends { name?: string; first_name?: string | null; last_name?: string | null }>(body: T) {

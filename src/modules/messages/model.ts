@@ -9,6 +9,7 @@ export const messageJson = t.Object({
   content: t.String(),
   payload: t.Record(t.String(), t.Any()),
   agent_id: t.Integer({ description: "The agent who sent it, 0 for the bot" }),
+  agent_name: t.Nullable(t.String({ description: "The admin user who sent it from the Inbox, by name; null for the bot or an API client" })),
   delivery_state: t.String({ description: "received, pending, sent, delivered, undelivered or failed" }),
   error_code: t.Nullable(t.String({ description: "The provider's reason it was not delivered" })),
   created_at: t.String(),

@@ -2,8 +2,8 @@
 // No other module writes these tables; test/unit/query-plans.test.ts plans each statement.
 
 export const SQL = {
-  INSERT_MESSAGE: `INSERT INTO messages (public_id, contact_id, direction, msg_type, content, payload, mid, agent_id, delivery_state, created_at)
-  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
+  INSERT_MESSAGE: `INSERT INTO messages (public_id, contact_id, direction, msg_type, content, payload, mid, agent_id, agent_name, delivery_state, created_at)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
   SELECT_BY_CONTACT: "SELECT * FROM messages WHERE contact_id = ? AND id < ? ORDER BY id DESC LIMIT ?",
   // The delivery's outcome moves a message only while nothing more precise is known: a provider's
   // status callback (delivered, undelivered) may arrive before the delivery is recorded as sent.

@@ -15,6 +15,8 @@ export interface Message {
   payload: string;
   mid: string | null;
   agent_id: number | null;
+  /** The admin user who sent it from the Inbox, by name (null: the bot, or an API client). */
+  agent_name: string | null;
   delivery_state: string;
   /** For a contact's message while paused: `queued` (see its relay delivery) or `integration_off`. */
   relay: MessageRelay | null;
@@ -39,7 +41,7 @@ export interface MessageContact {
 export const conversationTopic = (contactId: number) => `contact-${contactId}`;
 
 export function createMessages({ db, clock, publish = () => {} }: { db: Database; clock: Clock; publish?: Publish }) {
-  const insert = db.query<Message, [string, number, string, string, string, string, string | null, number | null, string, number]>(SQL.INSERT_MESSAGE);
+  const insert = db.query<Message, [string, number, string, string, string, string, string | null, number | null, string | null, string, number]>(SQL.INSERT_MESSAGE);
   const byContact = db.query<Message, [number, number, number]>(SQL.SELECT_BY_CONTACT);
   const updateState = db.query<{ contact_id: number }, [string, number]>(SQL.UPDATE_STATE);
   const updateRelay = db.query<{ contact_id: number }, [string, number]>(SQL.UPDATE_RELAY);
@@ -55,9 +57,9 @@ export function createMessages({ db, clock, publish = () => {} }: { db: Database
     /** Runs inside the caller's transaction. */
     store(
       contactId: number,
-      input: { direction: "in" | "out"; msgType: string; content: string; payload?: unknown; mid?: string | null; agentId?: number | null; state: string },
+      input: { direction: "in" | "out"; msgType: string; content: string; payload?: unknown; mid?: string | null; agentId?: number | null; agentName?: string | null; state: string },
     ): Message {
-      const message = insert.get(publicId("m", 16), contactId, input.direction, input.msgType, input.content, JSON.stringify(input.payload ?? {}), input.mid ?? null, input.agentId ?? null, input.state, clock.now())!;
+      const message = insert.get(publicId("m", 16), contactId, input.direction, input.msgType, input.content, JSON.stringify(input.payload ?? {}), input.mid ?? null, input.agentId ?? null, input.agentName ?? null, input.state, clock.now())!;
       publish(conversationTopic(contactId));
       publish("inbox"); // its last message
       return message;
@@ -99,6 +101,7 @@ export function messageToJson(message: Message) {
     content: message.content,
     payload: JSON.parse(message.payload) as Record<string, unknown>,
     agent_id: message.agent_id ?? 0,
+    agent_name: message.agent_name,
     delivery_state: message.delivery_state,
     error_code: message.error_code,
     created_at: new Date(message.created_at).toISOString(),

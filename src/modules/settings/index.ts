@@ -7,6 +7,7 @@ import type { BearerAuth } from "../tokens/index";
 export const settingsPatch = t.Object({
   max_inbound_webhooks_per_bot: t.Optional(t.Integer({ minimum: 1, maximum: 100 })),
   log_retention_days: t.Optional(t.Integer({ minimum: 1, maximum: 3650 })),
+  audit_retention_days: t.Optional(t.Integer({ minimum: 1, maximum: 3650, description: "Days the audit log keeps its rows (default 365)." })),
   delivery_timeout_seconds: t.Optional(t.Integer({ minimum: 1, maximum: 120 })),
   max_deliveries_in_flight: t.Optional(t.Integer({ minimum: 1, maximum: 256 })),
   allow_private_targets: t.Optional(t.Boolean({ description: "Deliveries to private and loopback addresses (link-local and metadata addresses are always refused)." })),
@@ -17,6 +18,7 @@ const settingsJson = t.Object({
   team_id: t.Integer({ description: "This installation (meta.team_id in relays)" }),
   max_inbound_webhooks_per_bot: t.Integer(),
   log_retention_days: t.Integer(),
+  audit_retention_days: t.Integer(),
   delivery_timeout_seconds: t.Integer(),
   max_deliveries_in_flight: t.Integer(),
   allow_private_targets: t.Boolean(),

@@ -6,6 +6,7 @@ export interface TeamSettings {
   team_id: number;
   max_inbound_webhooks_per_bot: number;
   log_retention_days: number;
+  audit_retention_days: number;
   delivery_timeout_seconds: number;
   max_deliveries_in_flight: number;
   allow_private_targets: boolean;
@@ -13,7 +14,7 @@ export interface TeamSettings {
 }
 
 
-const DEFAULTS = { max_inbound_webhooks_per_bot: 5, log_retention_days: 30, delivery_timeout_seconds: 15, max_deliveries_in_flight: 32 };
+const DEFAULTS = { max_inbound_webhooks_per_bot: 5, log_retention_days: 30, audit_retention_days: 365, delivery_timeout_seconds: 15, max_deliveries_in_flight: 32 };
 
 export function createSettings({ db }: { db: Database }) {
   const selectAll = db.query<{ key: string; value: string }, []>(SQL.SELECT_SETTINGS);
@@ -37,6 +38,7 @@ export function createSettings({ db }: { db: Database }) {
       team_id: Number(raw.team_id),
       max_inbound_webhooks_per_bot: number("max_inbound_webhooks_per_bot"),
       log_retention_days: number("log_retention_days"),
+      audit_retention_days: number("audit_retention_days"),
       delivery_timeout_seconds: number("delivery_timeout_seconds"),
       max_deliveries_in_flight: number("max_deliveries_in_flight"),
       // This runs on company networks: private and loopback targets are allowed unless turned off.

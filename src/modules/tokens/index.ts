@@ -3,6 +3,7 @@
 import { Elysia } from "elysia";
 import { errors } from "../../http/errors";
 import { scopeOf } from "./scope";
+import { setActor } from "../../http/actor";
 import type { Tokens } from "./service";
 
 export type BearerAuth = ReturnType<typeof bearerAuth>;
@@ -14,6 +15,8 @@ export function bearerAuth({ tokens }: { tokens: Tokens }) {
     const match = /^Bearer\s+(\S+)$/i.exec(headers.authorization ?? "");
     const apiToken = match ? tokens.verify(match[1]!) : null;
     if (!apiToken) throw errors.unauthorized();
+    // Known from here on, for the audit log (a refused write by this token is recorded too).
+    setActor(request, { kind: "token", name: apiToken.name, ref: apiToken.prefix });
     if (apiToken.read_only && request.method !== "GET" && request.method !== "HEAD") {
       throw errors.readOnlyToken();
     }
