@@ -11,7 +11,7 @@ import { createServices } from "./app";
 import { startServer } from "./server";
 import { systemdUnit } from "./systemd";
 import { OWNER_USERNAME } from "./modules/admin/accounts";
-import { isRole, ROLES } from "./modules/admin/roles";
+import { isRole, isTokenRole, ROLES, TOKEN_ROLES } from "./modules/admin/roles";
 import { VERSION } from "./version";
 
 const HELP = `Switchboard ${VERSION}: self-hosted webhook hub for chat automation.
@@ -20,6 +20,8 @@ Usage:
   switchboard [serve] [flags]          start the server (the default)
   switchboard token create NAME        create an API token; prints it on the last line
          [--bot FLOW_NS] [--agent ID] [--read-only]  (one bot; sending as an agent; GET only)
+         [--role ROLE]                (admin, operator, agent, viewer: what the token reaches;
+                                       none: full access)
   switchboard admin set-password       set a user's password, read from standard input
          [--user NAME] [--role ROLE]  (default: the owner account, admin; a new user gets
                                        the role given: owner, admin, operator, agent, viewer)
@@ -74,15 +76,17 @@ async function run(argv: string[]): Promise<number> {
       return 0;
     }
     case "token": {
-      if (rest[0] !== "create" || rest.length !== 2) throw new UsageError("usage: switchboard token create NAME [--bot FLOW_NS] [--agent ID] [--read-only] [--data DIR]");
+      if (rest[0] !== "create" || rest.length !== 2) throw new UsageError("usage: switchboard token create NAME [--bot FLOW_NS] [--agent ID] [--read-only] [--role ROLE] [--data DIR]");
       const agent = typeof values.agent === "string" ? Number(values.agent) : null;
       if (agent !== null && (!Number.isInteger(agent) || agent < 1)) throw new UsageError("--agent must be a whole number from 1");
+      const tokenRole = typeof values.role === "string" ? values.role : null;
+      if (tokenRole !== null && !isTokenRole(tokenRole)) throw new UsageError(`--role must be one of ${TOKEN_ROLES.join(", ")} (none: full access), got '${tokenRole}'`);
       const config = loadConfig(values, process.env);
       const db = openStore(config);
       try {
         const services = createServices({ db, clock: systemClock });
         const botId = typeof values.bot === "string" ? services.bots.get(values.bot).id : null;
-        const { token, record } = services.tokens.create(rest[1]!, botId, agent, values["read-only"] === true, "command line");
+        const { token, record } = services.tokens.create(rest[1]!, botId, agent, values["read-only"] === true, "command line", tokenRole);
         console.log(`Created API token '${record.name}'. It is shown only now; store it safely:`);
         console.log(token);
       } finally {

@@ -114,7 +114,7 @@ describe("cli", () => {
     }
   });
 
-  test("token create --bot scopes the token to that bot and --read-only lets it only read", async () => {
+  test("token create --bot scopes the token to that bot, --read-only lets it only read, --role gives it a role", async () => {
     const data = dataDir();
     const all = (await runCli(["token", "create", "all", "--data", data])).stdout.trim().split("\n").at(-1)!;
     const server = await spawnServer(["--data", data]);
@@ -136,6 +136,15 @@ describe("cli", () => {
       const write = await api(readOnly, "PATCH", `/api/v1/bots/${botB}`, { name: "B2" });
       expect(write.status).toBe(403);
       expect((await write.json()).error.code).toBe("read_only_token");
+      // --role: the token reaches what the role may (a viewer reads, never writes).
+      const viewer = (await runCli(["token", "create", "auditor", "--role", "viewer", "--data", data])).stdout.trim().split("\n").at(-1)!;
+      expect((await api(viewer, "GET", "/api/v1/audit-log")).status).toBe(200);
+      const viewerWrite = await api(viewer, "PATCH", `/api/v1/bots/${botB}`, { name: "B3" });
+      expect(viewerWrite.status).toBe(403);
+      expect((await viewerWrite.json()).error.code).toBe("token_role");
+      const badRole = await runCli(["token", "create", "x", "--role", "owner", "--data", data]);
+      expect(badRole.code).toBe(2);
+      expect(badRole.stderr).toContain("--role must be one of admin, operator, agent, viewer");
     } finally {
       server.child.kill("SIGTERM");
       await server.child.exited;

@@ -41,7 +41,10 @@ Token scopes: a token scoped to a bot (\`--bot FLOW_NS\`) reaches that bot and w
 (its fields, contacts, messages, webhooks and their logs, sub-flows, its deliveries one by one);
 another bot's resources answer 404 as if they did not exist. Installation-wide routes answer 403
 \`token_scope\` to it: \`/settings\`, \`/integrations/webhook\`, creating and deleting bots, the deliveries
-list and bulk retry. A read-only token may only GET (403 \`read_only_token\`).
+list and bulk retry. A read-only token may only GET (403 \`read_only_token\`). A token given a role
+(admin, operator, agent, viewer) reaches what an admin user of that role may; other routes answer 403
+\`token_role\` (an agent token: a contact, its messages, sending, pausing and assigning; a viewer
+token: every GET).
 
 ## Errors
 Every error is \`{ "error": { "code": "snake_case", "message": "human sentence" } }\`. Validation errors

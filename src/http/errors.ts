@@ -18,6 +18,7 @@ const count = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? on
 export const errors = {
   unauthorized: () => new AppError(401, "unauthorized", "Send a valid API token as 'Authorization: Bearer TOKEN'."),
   readOnlyToken: () => new AppError(403, "read_only_token", "This API token may only read (GET); use a full-access token to change anything."),
+  tokenRole: (role: string) => new AppError(403, "token_role", `This API token's role (${role}) does not include this route; use a token with a role that does.`),
   tokenScope: () => new AppError(403, "token_scope", "This API token is scoped to one bot; this needs an installation-wide token."),
   notFound: (what: string, id: string) => new AppError(404, "not_found", `No ${what} with id '${id}'.`),
   routeNotFound: (method: string, path: string) => new AppError(404, "route_not_found", `There is no route ${method} ${path}.`),

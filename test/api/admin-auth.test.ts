@@ -1,6 +1,7 @@
 // Admin authentication over plain HTTP: setup link, env password, cookies, sessions, limits.
 import { afterAll, describe, expect, test } from "bun:test";
 import { startTestServer, type TestServer } from "../helpers/server";
+import { adminSession } from "../helpers/admin";
 
 const servers: TestServer[] = [];
 afterAll(() => Promise.all(servers.map((s) => s.close())));
@@ -116,6 +117,29 @@ describe("admin authentication", () => {
     // The list says who made it: the signed-in user.
     expect(server.services.tokens.list().find((t) => t.name === "plain form")!.created_by).toBe("admin");
     expect(html).toMatch(/<td>[^<]* UTC by admin<\/td>/);
+  });
+
+  test("a token given a role in Settings reaches what that role may: an agent token answers chats, lists no bots", async () => {
+    const server = await start({ adminPassword: "password six" });
+    const admin = await adminSession(server, "password six");
+    const created = await admin.post("/admin/settings/tokens", { name: "helpdesk", role: "agent" });
+    expect(created.status).toBe(200);
+    const html = await created.text();
+    expect(html).toContain("all bots, role agent");
+    const token = /id="new-token"[^>]*>\s*([^<\s]+)/.exec(html)![1]!;
+    expect(server.services.tokens.list().find((t) => t.name === "helpdesk")!.role).toBe("agent");
+    const refused = await fetch(`${server.url}/api/v1/bots`, { headers: { authorization: `Bearer ${token}` } });
+    expect(refused.status).toBe(403);
+    expect((await refused.json()).error.code).toBe("token_role");
+    const bot = server.services.bots.create({ name: "Desk", channel: "test", default_country: "US" });
+    const contact = server.services.contacts.create(bot, { phone: "+14155550401" });
+    const send = await fetch(`${server.url}/api/subscriber/send-text`, { method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: JSON.stringify({ user_ns: contact.user_ns, content: "Hello from the desk" }) });
+    expect(send.status).toBe(200);
+    // A role that is not one a token may have is refused in place.
+    const owner = await admin.post("/admin/settings/tokens", { name: "too much", role: "owner" });
+    expect(owner.status).toBe(422);
+    expect(await owner.text()).toContain("A token&#x27;s role is one of admin, operator, agent, viewer");
+    expect(server.services.tokens.list().some((t) => t.name === "too much")).toBe(false);
   });
 });
 

@@ -1,11 +1,12 @@
-// Every API route × {installation-wide, scoped to bot A, scoped to bot B, read-only} with the
-// status each must answer. Requests aim at bot A's resources. The table is checked against the
+// Every API route × {installation-wide, scoped to bot A, scoped to bot B, read-only, and one
+// installation-wide token per role} with the status each must answer. Requests aim at bot A's resources. The table is checked against the
 // router, so a new /api route without a row here fails this test. Each state-changing request
 // is also checked to leave its one row in the audit log.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { startTestServer, type TestServer } from "../helpers/server";
 import { createBot, createWebhook, hookUrl, post } from "../helpers/inbound";
 import { subjectOf } from "../../src/modules/audit/subjects";
+import { apiCapabilityFor, can, type TokenRole } from "../../src/modules/admin/roles";
 
 let server: TestServer;
 let tokens: Record<TokenKind, string>;
@@ -14,7 +15,10 @@ let b: Fixture;
 let seq = 0;
 const unique = () => ++seq;
 
-type TokenKind = "unscoped" | "scopedA" | "scopedB" | "readOnly";
+type TokenKind = "unscoped" | "scopedA" | "scopedB" | "readOnly" | "asAdmin" | "asOperator" | "asAgent" | "asViewer";
+/** Installation-wide tokens given a role: each reaches what an admin user of that role may. */
+const ROLE_OF: Partial<Record<TokenKind, TokenRole>> = { asAdmin: "admin", asOperator: "operator", asAgent: "agent", asViewer: "viewer" };
+const KINDS = ["unscoped", "scopedA", "scopedB", "readOnly", "asAdmin", "asOperator", "asAgent", "asViewer"] as TokenKind[];
 interface Fixture {
   flowNs: string;
   userNs: string;
@@ -54,7 +58,12 @@ const botIdOf = (flowNs: string) => server.services.bots.get(flowNs).id;
 const freshTag = (fx: Fixture) => server.services.tags.ensure(botIdOf(fx.flowNs), `tag ${unique()}`).tag;
 
 const webhookOf = (id: number) => server.services.webhooks.get(id);
-const testPayload = () => server.services.testPayloads.create(a.webhookId, { name: `t${unique()}`, body: { n: 1 } }).id;
+/** A fresh saved payload of webhook A (older ones cleared: a webhook keeps at most 20). */
+function testPayload() {
+  const { testPayloads } = server.services;
+  for (const payload of testPayloads.list(a.webhookId).slice(10)) testPayloads.remove(a.webhookId, payload.id);
+  return testPayloads.create(a.webhookId, { name: `t${unique()}`, body: { n: 1 } }).id;
+}
 /** What a preview of every logged request of webhook A says, as a start request's body. */
 function replayConfirmation() {
   const preview = server.services.replays.preview(webhookOf(a.webhookId), {});
@@ -221,7 +230,9 @@ const TABLE: Record<string, Row> = {
 };
 
 /** The one status the contract names for this token on this route. */
-function expected(method: string, row: Row, kind: TokenKind): { status: number; code?: string } {
+function expected(method: string, path: string, row: Row, kind: TokenKind): { status: number; code?: string } {
+  const role = ROLE_OF[kind];
+  if (role) return can(role, apiCapabilityFor(method, path)!) ? { status: row.ok } : { status: 403, code: "token_role" };
   if (kind === "readOnly" && method !== "GET") return { status: 403, code: "read_only_token" };
   if (kind === "unscoped" || kind === "readOnly") return { status: row.ok };
   if (row.reach === "installation") return { status: 403, code: "token_scope" };
@@ -255,6 +266,10 @@ beforeAll(async () => {
     scopedA: t.create("scoped to A", bots.get(a.flowNs).id).token,
     scopedB: t.create("scoped to B", bots.get(b.flowNs).id).token,
     readOnly: t.create("read-only", null, null, true).token,
+    asAdmin: t.create("role admin", null, null, false, null, "admin").token,
+    asOperator: t.create("role operator", null, null, false, null, "operator").token,
+    asAgent: t.create("role agent", null, null, false, null, "agent").token,
+    asViewer: t.create("role viewer", null, null, false, null, "viewer").token,
   };
 });
 afterAll(() => server.close());
@@ -266,23 +281,49 @@ describe("token scope", () => {
   });
 
   for (const [route, row] of Object.entries(TABLE)) {
-    const method = route.split(" ")[0]!;
-    test(`${route}: installation-wide ${row.ok}, scoped to A ${expected(method, row, "scopedA").status}, to B ${expected(method, row, "scopedB").status}, read-only ${expected(method, row, "readOnly").status}${method === "GET" ? "" : ", each audited"}`, async () => {
-      for (const kind of ["unscoped", "scopedA", "scopedB", "readOnly"] as TokenKind[]) {
+    const [method, template] = route.split(" ") as [string, string];
+    const refusedRoles = KINDS.filter((kind) => ROLE_OF[kind] && expected(method, template, row, kind).status === 403).map((kind) => ROLE_OF[kind]);
+    test(`${route}: installation-wide ${row.ok}, scoped to A ${expected(method, template, row, "scopedA").status}, to B ${expected(method, template, row, "scopedB").status}, read-only ${expected(method, template, row, "readOnly").status}, refused to token roles: ${refusedRoles.join(", ") || "none"}${method === "GET" ? "" : "; each audited"}`, async () => {
+      for (const kind of KINDS) {
         const { path, body } = await row.request();
         const lastAudited = server.services.audit.page({}, 1)[0]?.id ?? 0;
         const response = await server.api(method, path, body, { authorization: `Bearer ${tokens[kind]}` });
         const text = await response.text();
-        const want = expected(method, row, kind);
+        const want = expected(method, template, row, kind);
         expect({ kind, status: response.status }).toEqual({ kind, status: want.status });
         if (want.code) expect(JSON.parse(text).error.code).toBe(want.code);
         // Every state change (refused ones too) leaves one audit row naming this route, this token and the answer.
         const audited = server.services.audit.page({}, 5).filter((entry) => entry.id > lastAudited).map((entry) => ({ route: entry.route, actor: entry.actor_ref, status: entry.status }));
-        const changes = method !== "GET" && subjectOf(method, route.split(" ")[1]!) !== null;
-        expect({ kind, audited }).toEqual({ kind, audited: changes ? [{ route: route.split(" ")[1]!, actor: tokens[kind].slice(0, 7), status: want.status }] : [] });
+        const changes = method !== "GET" && subjectOf(method, template) !== null;
+        expect({ kind, audited }).toEqual({ kind, audited: changes ? [{ route: template, actor: tokens[kind].slice(0, 7), status: want.status }] : [] });
       }
     });
   }
+
+  test("token roles, route by route: agents answer chats, operators build, viewers only read, settings are admins'", async () => {
+    const status = async (kind: TokenKind, method: string, path: string, body?: unknown) => {
+      const response = await server.api(method, path, body, { authorization: `Bearer ${tokens[kind]}` });
+      return response.status === 403 ? ((await response.json()).error.code as string) : "allowed";
+    };
+    const pinned: [TokenKind, string, string, unknown, string][] = [
+      ["asAgent", "POST", "/api/subscriber/send-text", { user_ns: a.userNs, content: "Hi" }, "allowed"],
+      ["asAgent", "GET", `/api/subscriber/chat-messages?user_ns=${a.userNs}`, undefined, "allowed"],
+      ["asAgent", "POST", `/api/v1/contacts/${a.userNs}/pause`, {}, "allowed"],
+      ["asAgent", "GET", "/api/v1/bots", undefined, "token_role"],
+      ["asAgent", "PATCH", `/api/v1/contacts/${a.userNs}`, { first_name: "X" }, "token_role"],
+      ["asOperator", "PATCH", `/api/v1/inbound-webhooks/${a.webhookId}`, { name: "renamed" }, "allowed"],
+      ["asOperator", "PUT", "/api/v1/integrations/webhook", { enabled: true }, "token_role"],
+      ["asOperator", "GET", "/api/v1/settings", undefined, "token_role"],
+      ["asOperator", "POST", "/api/subscriber/send-text", { user_ns: a.userNs, content: "Hi" }, "token_role"],
+      ["asViewer", "GET", "/api/v1/settings", undefined, "allowed"],
+      ["asViewer", "GET", "/api/v1/audit-log", undefined, "allowed"],
+      ["asViewer", "POST", "/api/v1/bots", { name: "V", channel: "sms" }, "token_role"],
+      ["asAdmin", "PATCH", "/api/v1/settings", { log_retention_days: 30 }, "allowed"],
+    ];
+    const seen = [];
+    for (const [kind, method, path, body] of pinned) seen.push([kind, method, path, body, await status(kind, method, path, body)]);
+    expect(seen).toEqual(pinned);
+  });
 
   test("a scoped token lists only its own bot", async () => {
     const seen = async (kind: TokenKind) =>

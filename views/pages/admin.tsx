@@ -173,14 +173,14 @@ function ContactRequests({ requests }: { requests: Delivery[] }) {
   );
 }
 
-export function SettingsPage({ csrf, tokens, bots, created, settings, alertSettings }: { csrf: string; tokens: ApiToken[]; bots: Bot[]; created?: { name: string; token: string }; settings: TeamSettings; alertSettings: Parameters<typeof AlertSettingsSection>[0] }) {
+export function SettingsPage({ csrf, tokens, bots, roles, created, settings, alertSettings }: { csrf: string; tokens: ApiToken[]; bots: Bot[]; roles: readonly string[]; created?: { name: string; token: string }; settings: TeamSettings; alertSettings: Parameters<typeof AlertSettingsSection>[0] }) {
   return (
     <Layout title="Settings" csrf={csrf} active="settings">
       <h1>Settings</h1>
       <p class="muted">
         Who may use this admin, their roles and invitations: <a href="/admin/users">Users</a> (owners).
       </p>
-      <TokensSection tokens={tokens} bots={bots} created={created} />
+      <TokensSection tokens={tokens} bots={bots} roles={roles} created={created} />
       <InstallationSection settings={settings} />
       <AlertSettingsSection {...alertSettings} />
     </Layout>

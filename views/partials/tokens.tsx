@@ -6,7 +6,8 @@ import { ErrorText } from "../layout";
 
 const when = (ms: number | null) => (ms === null ? "never" : new Date(ms).toISOString().replace("T", " ").slice(0, 16) + " UTC");
 
-export function TokensSection({ tokens, bots, created, error }: { tokens: ApiToken[]; bots: Bot[]; created?: { name: string; token: string }; error?: string }) {
+/** `roles`: the roles a token may be given (none: full access). */
+export function TokensSection({ tokens, bots, roles, created, error }: { tokens: ApiToken[]; bots: Bot[]; roles: readonly string[]; created?: { name: string; token: string }; error?: string }) {
   const botName = (id: number | null) => (id === null ? "all bots" : (bots.find((b) => b.id === id)?.name ?? "deleted bot"));
   return (
     <section id="tokens" class="card">
@@ -52,7 +53,7 @@ export function TokensSection({ tokens, bots, created, error }: { tokens: ApiTok
                 <td>
                   <code safe>{`${token.prefix}…`}</code>
                 </td>
-                <td safe>{`${botName(token.bot_id)}${token.agent_id ? `, agent ${token.agent_id}` : ""}${token.read_only ? ", read only" : ""}`}</td>
+                <td safe>{`${botName(token.bot_id)}${token.role ? `, role ${token.role}` : ""}${token.agent_id ? `, agent ${token.agent_id}` : ""}${token.read_only ? ", read only" : ""}`}</td>
                 <td safe>{`${when(token.created_at)}${token.created_by ? ` by ${token.created_by}` : ""}`}</td>
                 <td safe>{when(token.last_used_at)}</td>
                 <td class="actions">
@@ -83,6 +84,15 @@ export function TokensSection({ tokens, bots, created, error }: { tokens: ApiTok
               <option value={bot.flow_ns} safe>
                 {bot.name}
               </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Role
+          <select name="role">
+            <option value="">full access</option>
+            {roles.map((role) => (
+              <option value={role}>{role}</option>
             ))}
           </select>
         </label>

@@ -29,5 +29,6 @@ import invitations from "./0026_invitations";
 import twoFactor from "./0027_two_factor";
 import tokenCreators from "./0028_token_creators";
 import auditLog from "./0029_audit_log";
+import tokenRoles from "./0030_token_roles";
 
-export const migrations: readonly Migration[] = [init, inboundWebhooks, deliveriesWorker, liveChat, contactSearch, contactNameIndexes, tokenAccess, logsById, hourlyCounts, deliverySecretRefs, messageRelay, messageErrors, tagsAndGender, searchBehindWrites, conditionsAndReplies, testPayloads, bulkReplays, followUps, contactImports, secretRotation, targetLimits, targetCircuits, alerts, sharedLimits, userRoles, invitations, twoFactor, tokenCreators, auditLog];
+export const migrations: readonly Migration[] = [init, inboundWebhooks, deliveriesWorker, liveChat, contactSearch, contactNameIndexes, tokenAccess, logsById, hourlyCounts, deliverySecretRefs, messageRelay, messageErrors, tagsAndGender, searchBehindWrites, conditionsAndReplies, testPayloads, bulkReplays, followUps, contactImports, secretRotation, targetLimits, targetCircuits, alerts, sharedLimits, userRoles, invitations, twoFactor, tokenCreators, auditLog, tokenRoles];

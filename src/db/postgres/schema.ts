@@ -421,6 +421,7 @@ CREATE INDEX audit_log_by_actor ON audit_log (actor, id);
 ALTER TABLE messages ADD COLUMN agent_name text;
 ALTER TABLE contacts ADD COLUMN assigned_agent_name text;`,
   },
+  { version: 30, name: "token roles", sql: "ALTER TABLE api_tokens ADD COLUMN role text;" },
 ];
 
 /** Tables whose rows are numbered by an id column (an INSERT into one tells its id, as SQLite's lastInsertRowid). */

@@ -25,6 +25,7 @@ import { InstallationSection } from "../../../views/pages/operations";
 import { MIN_PASSWORD_LENGTH, SESSION_TTL_MS, type Accounts } from "./accounts";
 import type { LoginLimiter } from "./login-limiter";
 import { userRoutes } from "./users";
+import { isTokenRole, TOKEN_ROLES } from "./roles";
 import { accountRoutes, CHALLENGE_COOKIE } from "./account";
 import type { TwoFactor } from "./two-factor";
 import type { Metrics } from "../system/metrics";
@@ -66,6 +67,7 @@ export interface AdminDeps {
 
 export function adminRoutes(deps: AdminDeps) {
   const { config, clientIp, accounts, loginLimiter, bots, fields, contacts, tokens, settings, webhooks, messages, deliveries } = deps;
+  const tokenProps = () => ({ tokens: tokens.list(), bots: bots.list(), roles: TOKEN_ROLES });
   const alertSettings = (error?: string) => ({ destinations: deps.alerts.destinations(), thresholds: deps.alerts.thresholds(), error });
   const secureCookie = config.publicUrl.startsWith("https://") ? "; Secure" : "";
   const sessionCookie = (value: string, maxAgeSeconds: number) =>
@@ -274,7 +276,7 @@ export function adminRoutes(deps: AdminDeps) {
       deps.alerts.setThresholds(values);
       return html(AlertSettingsSection(alertSettings()));
     })
-    .get("/settings", ({ session }) => html(SettingsPage({ csrf: session!.csrf_token, tokens: tokens.list(), bots: bots.list(), settings: settings.get(), alertSettings: alertSettings() })))
+    .get("/settings", ({ session }) => html(SettingsPage({ csrf: session!.csrf_token, ...tokenProps(), settings: settings.get(), alertSettings: alertSettings() })))
     .post("/settings/installation", ({ body }) => {
       const form = formOf(body);
       const max = Number(form.max_inbound_webhooks_per_bot);
@@ -294,15 +296,17 @@ export function adminRoutes(deps: AdminDeps) {
         const botId = form.bot ? bots.get(form.bot).id : null;
         const agentId = form.agent_id ? Number(form.agent_id) : null;
         if (agentId !== null && (!Number.isInteger(agentId) || agentId < 1)) throw errors.validation("An agent id is a whole number from 1.");
-        const { token } = tokens.create(name, botId, agentId, form.read_only === "1", accounts.user(session!.admin_id)?.username ?? null);
+        const role = form.role ? form.role : null;
+        if (role !== null && !isTokenRole(role)) throw errors.validation(`A token's role is one of ${TOKEN_ROLES.join(", ")}, or full access.`);
+        const { token } = tokens.create(name, botId, agentId, form.read_only === "1", accounts.user(session!.admin_id)?.username ?? null, role);
         const created = { name: name.trim(), token };
         // Without htmx the whole page comes back: the token must be seen this once either way.
-        return html(isHtmx ? TokensSection({ tokens: tokens.list(), bots: bots.list(), created }) : SettingsPage({ csrf: session!.csrf_token, tokens: tokens.list(), bots: bots.list(), created, settings: settings.get(), alertSettings: alertSettings() }));
-      }, (error) => TokensSection({ tokens: tokens.list(), bots: bots.list(), error }));
+        return html(isHtmx ? TokensSection({ ...tokenProps(), created }) : SettingsPage({ csrf: session!.csrf_token, ...tokenProps(), created, settings: settings.get(), alertSettings: alertSettings() }));
+      }, (error) => TokensSection({ ...tokenProps(), error }));
     })
     .post("/settings/tokens/:id/revoke", ({ params, isHtmx }) => {
       tokens.revoke(Number(params.id));
-      return isHtmx ? html(TokensSection({ tokens: tokens.list(), bots: bots.list() })) : redirect("/admin/settings", false);
+      return isHtmx ? html(TokensSection(tokenProps())) : redirect("/admin/settings", false);
     });
 
   return new Elysia({ name: "admin" })

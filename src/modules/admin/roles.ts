@@ -22,6 +22,10 @@ const CAPABILITIES: Record<Role, readonly Capability[]> = {
 };
 
 export const isRole = (value: unknown): value is Role => (ROLES as readonly unknown[]).includes(value);
+/** The roles an API token may have: the API has no users to manage, so no owner. */
+export const TOKEN_ROLES = ["admin", "operator", "agent", "viewer"] as const satisfies readonly Role[];
+export type TokenRole = (typeof TOKEN_ROLES)[number];
+export const isTokenRole = (value: unknown): value is TokenRole => (TOKEN_ROLES as readonly unknown[]).includes(value);
 export const can = (role: Role, capability: Capability): boolean => CAPABILITIES[role].includes(capability);
 
 type Rule = [method: "GET" | "POST", path: RegExp, capability: Capability];
@@ -47,6 +51,29 @@ const RULES: Rule[] = [
   ["GET", /^\/admin(\/.*)?$/, "view"],
   ["POST", /^\/admin\/.+$/, "build"],
 ];
+
+type ApiRule = [methods: "read" | "write", path: RegExp, capability: Capability];
+
+// The API, for tokens with a role: the same capabilities as the admin's pages.
+const API_RULES: ApiRule[] = [
+  // Installation settings, the integration, alerts, the audit log.
+  ["read", /^\/api\/v1\/(settings|integrations|alert-destinations|alert-thresholds|audit-log)(\/.*)?$/, "settings_view"],
+  ["write", /^\/api\/v1\/(settings|integrations|alert-destinations|alert-thresholds)(\/.*)?$/, "settings"],
+  // Conversations: a contact, its messages; answering, pausing, assigning.
+  ["read", /^\/api\/v1\/contacts\/[^/]+(\/messages)?$/, "chat_view"],
+  ["read", /^\/api\/subscriber\/(chat-messages|get-info|get-info-by-user-id)$/, "chat_view"],
+  ["write", /^\/api\/v1\/contacts\/[^/]+\/(messages|pause|resume|assign)$/, "chat"],
+  ["write", /^\/api\/subscriber\/(send-text|send-content|send-sub-flow(-by-flow-name|-by-user-id)?|pause-bot|resume-bot|assign-agent|unassign-agent)$/, "chat"],
+  // Everything else: bots, webhooks, fields, contacts, tags, deliveries, imports, limits, targets.
+  ["read", /^\/api\//, "view"],
+  ["write", /^\/api\//, "build"],
+];
+
+/** The capability an API route needs of a token with a role, or null when no rule names it. */
+export function apiCapabilityFor(method: string, route: string): Capability | null {
+  const kind = method === "GET" || method === "HEAD" ? "read" : "write";
+  return API_RULES.find(([m, path]) => m === kind && path.test(route))?.[2] ?? null;
+}
 
 /** The capability an admin route needs, or null when no rule names it (refused to everyone). */
 export function capabilityFor(method: string, route: string): Capability | null {

@@ -4,6 +4,7 @@ import type { Clock } from "../../lib/clock";
 import { newApiToken, sha256Hex } from "../../lib/ids";
 import { errors } from "../../http/errors";
 import { SQL } from "./repo";
+import { isTokenRole, TOKEN_ROLES, type TokenRole } from "../admin/roles";
 
 export interface ApiToken {
   id: number;
@@ -16,6 +17,8 @@ export interface ApiToken {
   created_at: number;
   /** The admin user who made it, "command line", or null (made before this was kept). */
   created_by: string | null;
+  /** What it reaches, as an admin user of this role would; null: everything (full access). */
+  role: TokenRole | null;
   last_used_at: number | null;
   revoked_at: number | null;
 }
@@ -25,7 +28,7 @@ export interface ApiToken {
 const LAST_USED_PRECISION_MS = 60_000;
 
 export function createTokens({ db, clock }: { db: Database; clock: Clock }) {
-  const insert = db.query<ApiToken, [string, string, string, number | null, number | null, number, number, string | null]>(SQL.INSERT_TOKEN);
+  const insert = db.query<ApiToken, [string, string, string, number | null, number | null, number, number, string | null, TokenRole | null]>(SQL.INSERT_TOKEN);
   const selectActive = db.query<ApiToken, [string]>(SQL.SELECT_ACTIVE_BY_HASH);
   const selectAll = db.query<ApiToken, []>(SQL.SELECT_TOKENS);
   const revoke = db.query(SQL.REVOKE_TOKEN);
@@ -33,12 +36,13 @@ export function createTokens({ db, clock }: { db: Database; clock: Clock }) {
 
   return {
     /** Returns the token itself: the only time it exists outside the caller's hands. */
-    /** `botId` scopes the token to one bot; `agentId` is who its messages are sent as; `createdBy` who made it. */
-    create(name: string, botId: number | null = null, agentId: number | null = null, readOnly = false, createdBy: string | null = null): { token: string; record: ApiToken } {
+    /** `botId` scopes the token to one bot; `agentId` is who its messages are sent as; `createdBy` who made it; `role` what it reaches (null: everything). */
+    create(name: string, botId: number | null = null, agentId: number | null = null, readOnly = false, createdBy: string | null = null, role: TokenRole | null = null): { token: string; record: ApiToken } {
       const trimmed = name.trim();
       if (!trimmed || trimmed.length > 100) throw errors.validation("A token needs a name of 1 to 100 characters.");
+      if (role !== null && !isTokenRole(role)) throw errors.validation(`A token's role is one of ${TOKEN_ROLES.join(", ")} (or none: full access).`);
       const token = newApiToken();
-      const record = insert.get(trimmed, sha256Hex(token), token.slice(0, 7), botId, agentId, readOnly ? 1 : 0, clock.now(), createdBy)!;
+      const record = insert.get(trimmed, sha256Hex(token), token.slice(0, 7), botId, agentId, readOnly ? 1 : 0, clock.now(), createdBy, role)!;
       return { token, record };
     },
     /** The active token this secret belongs to. Looked up by hash, so no secret is compared. */
