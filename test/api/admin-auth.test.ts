@@ -99,6 +99,11 @@ describe("admin authentication", () => {
     const ok = await fetch(`${server.url}/admin/setup`, { method: "POST", body: form({ token, password: "long enough pw", confirm: "long enough pw" }), redirect: "manual" });
     expect(ok.status).toBe(303);
     expect(sessionCookie(ok)).not.toBe("");
+    // The audit log's first row: the owner set up by the link, no password in it.
+    const setUp = server.services.audit.page({}, 1)[0]!;
+    expect(setUp).toMatchObject({ actor_kind: "user", actor: "admin", route: "/admin/setup", entity: "user", action: "setup", status: 303 });
+    expect(JSON.parse(setUp.after!)).toEqual({ username: "admin", role: "owner", disabled: false, two_factor: false });
+    expect(JSON.stringify(setUp)).not.toContain("long enough pw");
     const reuse = await fetch(`${server.url}/admin/setup`, { method: "POST", body: form({ token, password: "taken over!", confirm: "taken over!" }), redirect: "manual" });
     expect(reuse.status).toBe(403);
     expect((await login(server, "long enough pw")).status).toBe(303);

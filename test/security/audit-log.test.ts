@@ -121,6 +121,18 @@ describe("audit log", () => {
     expect(await newest()).toMatchObject({ actor: { name: "admin" }, entity: "session", action: "logout" });
   });
 
+  test("a UChat-style change names its subject from the body: the field made, and what was asked when it cannot be read", async () => {
+    const bot = await createBot(server, { name: "UChat", channel: "sms", default_country: "US" });
+    expect((await server.api("POST", "/api/flow/create-user-field", { flow_ns: bot.flow_ns, name: "party_size", var_type: "number" })).status).toBe(201);
+    expect(await newest()).toMatchObject({ route: "/api/flow/create-user-field", entity: "field", entity_id: "party_size", action: "create-user-field", before: null, after: { flow_ns: bot.flow_ns, name: "party_size", var_type: "number" } });
+    const contact = await (await server.api("POST", "/api/subscriber/create", { flow_ns: bot.flow_ns, phone: "+14155550911" })).json();
+    const created = await newest();
+    expect(created).toMatchObject({ entity: "contact", entity_id: contact.data.user_ns, action: "create", before: null });
+    expect(created.after).toMatchObject({ user_ns: contact.data.user_ns, phone: "+14155550911" });
+    await server.api("PUT", "/api/subscriber/set-user-field-by-name", { user_ns: contact.data.user_ns, field_name: "party_size", value: 4 });
+    expect(await newest()).toMatchObject({ entity: "contact", entity_id: contact.data.user_ns, action: "set-user-field-by-name", before: { fields: {} }, after: { fields: { party_size: 4 } } });
+  });
+
   test("a request nobody signed (no session, no token) leaves no row", async () => {
     const before = (await newest()).id;
     expect((await fetch(`${server.url}/api/v1/bots`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" })).status).toBe(401);

@@ -72,9 +72,11 @@ export function createAuditRecorder({ audit, readers, clientIp, log }: { audit: 
       if (!actor) return; // unauthenticated: refused before it could change anything, and not anyone's act
       const was = pending.get(request);
       const id = was?.id ?? idOf(subject, params ?? {}, body, actor, status < 400 ? answer : undefined);
-      // The subject before and after; without a reader (or an id), what was asked for: the body.
-      // A refused request changed nothing: no change is shown.
-      const change = status >= 400 ? { before: null, after: null } : readable(subject.entity, id) ? changeOf(was?.before ?? null, read(subject.entity, id, params ?? {})) : changeOf(null, withoutCsrf(body));
+      // The subject before and after; without a reader (or an id, or when it cannot be read
+      // either side), what was asked for: the body. A refused request changed nothing.
+      const now = status < 400 && readable(subject.entity, id) ? read(subject.entity, id, params ?? {}) : null;
+      const before = was?.before ?? null;
+      const change = status >= 400 ? { before: null, after: null } : before !== null || now !== null ? changeOf(before, now) : changeOf(null, withoutCsrf(body));
       try {
         audit.record({ actor, address: clientIp(request), method: request.method, route, entity: subject.entity, entityId: id, action: subject.action, status, before: change.before, after: change.after });
       } catch (error) {
