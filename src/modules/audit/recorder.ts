@@ -2,8 +2,7 @@
 // route table: what the route names (subjects.ts), who sent it (http/actor.ts), from where,
 // its answer's status, and the subject as it was before and after (secrets masked). Hooked
 // around every route by app.ts; the row is written before the answer goes out.
-import type { Actor } from "../../http/actor";
-import { actorOf } from "../../http/actor";
+import { actorOf, type Actor } from "../../http/actor";
 import { changeOf } from "../../lib/audit-change";
 import type { Audit } from "./service";
 import { subjectOf, type Subject } from "./subjects";
@@ -56,11 +55,15 @@ export function createAuditRecorder({ audit, readers, clientIp, log }: { audit: 
   }
 
   return {
-    /** Before the handler (and before the admin's guard): the subject as it is. */
+    /**
+     * Before the handler and the guards' checks (the session or the token is known by then):
+     * the subject as it is. Nothing is read for a request nobody signed.
+     */
     before(request: Request, route: string, params: Record<string, string> | undefined, body: unknown): void {
       const subject = subjectFor(request.method, route);
-      if (!subject) return;
-      const id = idOf(subject, params ?? {}, body, actorOf(request));
+      const actor = actorOf(request);
+      if (!subject || !actor) return;
+      const id = idOf(subject, params ?? {}, body, actor);
       pending.set(request, { subject, id, before: readable(subject.entity, id) ? read(subject.entity, id, params ?? {}) : null });
     },
     /** Once the answer is decided, before it is sent: the row, when someone known made the request. */
