@@ -8,6 +8,7 @@ import { startTestServer, type TestServer } from "../helpers/server";
 import { adminSession } from "../helpers/admin";
 import { createBot, createWebhook } from "../helpers/inbound";
 import { createRetention } from "../../src/modules/inbound/retention";
+import type { auditJson } from "../../src/modules/audit/service";
 
 const PASSWORD = "audit test password";
 const INTEGRATION_SECRET = `whsec_${Buffer.from("an integration secret of 32 bytes").toString("base64")}`;
@@ -18,20 +19,8 @@ const SID = `AC${"c".repeat(32)}`;
 
 let server: TestServer;
 
-interface Row {
-  id: number;
-  at: string;
-  actor: { kind: string; name: string; ref: string };
-  address: string | null;
-  method: string;
-  route: string;
-  entity: string;
-  entity_id: string | null;
-  action: string;
-  status: number;
-  before: any;
-  after: any;
-}
+/** A row as the API shows it; its change read as plain JSON. */
+type Row = Omit<ReturnType<typeof auditJson>, "before" | "after"> & { before: any; after: any };
 
 async function auditRows(query = ""): Promise<{ data: Row[]; next_cursor: string | null }> {
   const response = await server.api("GET", `/api/v1/audit-log${query}`);
