@@ -23,3 +23,17 @@ export function refuseLogRowsContaining(db: Database, text: string): void {
     IF NEW.body LIKE '${pattern}' THEN RAISE EXCEPTION 'the log row is refused'; END IF; RETURN NEW; END $$`);
   db.run("CREATE TRIGGER refuse_log_rows BEFORE INSERT ON webhook_logs FOR EACH ROW EXECUTE FUNCTION refuse_log_rows()");
 }
+
+/** An audit row's outcome cannot be written (as if the server stopped after the change); returns the undo. */
+export function refuseAuditOutcomes(db: Database): () => void {
+  if (!isPostgres(db)) {
+    db.run("CREATE TRIGGER refuse_audit_outcomes BEFORE UPDATE ON audit_log BEGIN SELECT RAISE(ABORT, 'the outcome is refused'); END");
+    return () => db.run("DROP TRIGGER refuse_audit_outcomes");
+  }
+  db.run("CREATE FUNCTION refuse_audit_outcomes() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'the outcome is refused'; END $$");
+  db.run("CREATE TRIGGER refuse_audit_outcomes BEFORE UPDATE ON audit_log FOR EACH ROW EXECUTE FUNCTION refuse_audit_outcomes()");
+  return () => {
+    db.run("DROP TRIGGER refuse_audit_outcomes ON audit_log");
+    db.run("DROP FUNCTION refuse_audit_outcomes()");
+  };
+}

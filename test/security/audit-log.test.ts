@@ -9,6 +9,7 @@ import { adminSession } from "../helpers/admin";
 import { createBot, createWebhook } from "../helpers/inbound";
 import { createRetention } from "../../src/modules/inbound/retention";
 import type { auditJson } from "../../src/modules/audit/service";
+import { refuseAuditOutcomes } from "../helpers/engine";
 
 const PASSWORD = "audit test password";
 const INTEGRATION_SECRET = `whsec_${Buffer.from("an integration secret of 32 bytes").toString("base64")}`;
@@ -120,6 +121,22 @@ describe("audit log", () => {
     expect(created.after).toMatchObject({ user_ns: contact.data.user_ns, phone: "+14155550911" });
     await server.api("PUT", "/api/subscriber/set-user-field-by-name", { user_ns: contact.data.user_ns, field_name: "party_size", value: 4 });
     expect(await newest()).toMatchObject({ entity: "contact", entity_id: contact.data.user_ns, action: "set-user-field-by-name", before: { fields: {} }, after: { fields: { party_size: 4 } } });
+  });
+
+  test("the row is written before the change: stopped after it, the log still holds the attempt, what it was and no answer", async () => {
+    const bot = await createBot(server, { name: "Before the stop", channel: "sms", default_country: "US" });
+    const undo = refuseAuditOutcomes(server.db);
+    try {
+      expect((await server.api("PATCH", `/api/v1/bots/${bot.flow_ns}`, { name: "After the stop" })).status).toBe(200);
+    } finally {
+      undo();
+    }
+    expect(server.services.bots.get(bot.flow_ns).name).toBe("After the stop");
+    const row = await newest();
+    expect(row).toMatchObject({ route: "/api/v1/bots/:flow_ns", entity: "bot", entity_id: bot.flow_ns, action: "update", status: 0, after: null });
+    expect(row.before).toMatchObject({ name: "Before the stop", channel_token: "********" });
+    const viewer = await adminSession(server, PASSWORD, "vera");
+    expect(await (await viewer.get(`/admin/audit?entity=bot&entity_id=${bot.flow_ns}`)).text()).toContain("no answer recorded");
   });
 
   test("a request nobody signed (no session, no token) leaves no row", async () => {

@@ -131,7 +131,7 @@ export function AuditPage({ csrf, rows, filters, choices, older, retentionDays, 
                   {row.entity_id ? <div class="muted" safe>{row.entity_id}</div> : ""}
                   <div class="muted small" safe>{`${row.method} ${row.route}`}</div>
                 </td>
-                <td safe>{row.status >= 400 ? `${row.status} refused` : String(row.status)}</td>
+                <td safe>{row.status === 0 ? "no answer recorded" : row.status >= 400 ? `${row.status} refused` : String(row.status)}</td>
                 <td>
                   <Change before={row.before} after={row.after} />
                 </td>

@@ -18,7 +18,7 @@ const auditRowJson = t.Object({
   entity: t.String({ description: "bot, webhook, field, contact, settings, api_token, user, integration, delivery, …" }),
   entity_id: t.Nullable(t.String()),
   action: t.String({ description: "create, update, delete, or the route's own verb (rotate-secret, retry, pause, …)" }),
-  status: t.Integer({ description: "The answer's status: a refused or failed request is recorded too, and changed nothing" }),
+  status: t.Integer({ description: "The answer's status: a refused or failed request is recorded too, and changed nothing. 0: no answer was recorded (the server stopped while handling it; `before` is the subject as it was, `after` what was asked)" }),
   before: t.Any({ description: "The fields that changed, as they were (null: it did not exist); secrets as ********" }),
   after: t.Any({ description: "The same fields after (null: deleted); for things without a stored form, what was asked" }),
 }, { title: "AuditRow" });

@@ -1,9 +1,11 @@
 // Records each state-changing request through the admin or the API in the audit log, from the
 // route table: what the route names (subjects.ts), who sent it (http/actor.ts), from where,
 // its answer's status, and the subject as it was before and after (secrets masked). Hooked
-// around every route by app.ts; the row is written before the answer goes out.
+// around every route by app.ts. The row is written before the handler runs (status 0, what it
+// was and what was asked) and given its outcome before the answer goes out: a crash in between
+// leaves the attempt in the log, never a change with no row.
 import { actorOf, type Actor } from "../../http/actor";
-import { changeOf } from "../../lib/audit-change";
+import { changeOf, masked } from "../../lib/audit-change";
 import type { Audit } from "./service";
 import { subjectOf, type Subject } from "./subjects";
 
@@ -18,6 +20,8 @@ interface Pending {
   subject: Subject;
   id: string | null;
   before: unknown;
+  /** The row written before the handler ran, to be given its outcome (null: it could not be written). */
+  row: number | null;
 }
 
 export function createAuditRecorder({ audit, readers, clientIp, log }: { audit: Audit; readers: Record<string, Reader>; clientIp: (request: Request) => string | null; log: (line: Record<string, unknown>) => void }) {
@@ -64,7 +68,15 @@ export function createAuditRecorder({ audit, readers, clientIp, log }: { audit: 
       const actor = actorOf(request);
       if (!subject || !actor) return;
       const id = idOf(subject, params ?? {}, body, actor);
-      pending.set(request, { subject, id, before: readable(subject.entity, id) ? read(subject.entity, id, params ?? {}) : null });
+      const hasReader = readable(subject.entity, id);
+      const before = hasReader ? read(subject.entity, id, params ?? {}) : null;
+      let row: number | null = null;
+      try {
+        row = audit.record({ actor, address: clientIp(request), method: request.method, route, entity: subject.entity, entityId: id, action: subject.action, status: 0, before: masked(before), after: hasReader ? null : masked(withoutCsrf(body)) });
+      } catch (error) {
+        log({ level: "error", msg: "audit row not written", route, error: String((error as Error)?.message ?? error) });
+      }
+      pending.set(request, { subject, id, before, row });
     },
     /** Once the answer is decided, before it is sent: the row, when someone known made the request. */
     after(request: Request, route: string | undefined, status: number, params: Record<string, string> | undefined, body: unknown, answer?: unknown): void {
@@ -81,7 +93,8 @@ export function createAuditRecorder({ audit, readers, clientIp, log }: { audit: 
       const before = was?.before ?? null;
       const change = status >= 400 ? { before: null, after: null } : before !== null || now !== null ? changeOf(before, now) : changeOf(null, withoutCsrf(body));
       try {
-        audit.record({ actor, address: clientIp(request), method: request.method, route, entity: subject.entity, entityId: id, action: subject.action, status, before: change.before, after: change.after });
+        if (was?.row) audit.finish(was.row, { entityId: id, status, before: change.before, after: change.after });
+        else audit.record({ actor, address: clientIp(request), method: request.method, route, entity: subject.entity, entityId: id, action: subject.action, status, before: change.before, after: change.after });
       } catch (error) {
         // A failing store answers this request with its own error; the audit row cannot be written either.
         log({ level: "error", msg: "audit row not written", route, error: String((error as Error)?.message ?? error) });

@@ -4,7 +4,9 @@ export const PRUNE_BATCH = 1000;
 
 export const SQL = {
   INSERT: `INSERT INTO audit_log (at, actor_kind, actor, actor_ref, address, method, route, entity, entity_id, action, status, before, after)
-  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+  // The row written before the handler runs (status 0) gets its outcome once the answer is decided.
+  FINISH: "UPDATE audit_log SET entity_id = ?, status = ?, before = ?, after = ? WHERE id = ?",
   // Newest first, walking the ids down; a filter left empty ('') matches everything.
   PAGE: `SELECT * FROM audit_log WHERE id < $before AND at >= $from AND at < $to
   AND ($entity = '' OR entity = $entity) AND ($entity_id = '' OR entity_id = $entity_id)

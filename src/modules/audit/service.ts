@@ -71,16 +71,22 @@ export function auditJson(row: AuditRow) {
 }
 
 export function createAudit({ db, clock }: { db: Database; clock: Clock }) {
-  const insert = db.query(SQL.INSERT);
+  const insert = db.query<{ id: number }, any>(SQL.INSERT);
+  const finish = db.query(SQL.FINISH);
   const page = db.query<AuditRow, any>(SQL.PAGE);
   const entities = db.query<{ entity: string }, []>(SQL.ENTITIES);
   const actors = db.query<{ actor: string }, []>(SQL.ACTORS);
   const deleteOld = db.query(SQL.DELETE_OLD);
 
   return {
-    record(entry: AuditEntry): void {
+    /** A row, whole; its id. `status` 0: not answered yet (see finish). */
+    record(entry: AuditEntry): number {
       const { actor } = entry;
-      insert.run(clock.now(), actor.kind, actor.name, actor.ref, entry.address, entry.method, entry.route, entry.entity, entry.entityId, entry.action, entry.status, stored(entry.before), stored(entry.after));
+      return insert.get(clock.now(), actor.kind, actor.name, actor.ref, entry.address, entry.method, entry.route, entry.entity, entry.entityId, entry.action, entry.status, stored(entry.before), stored(entry.after))!.id;
+    },
+    /** The outcome of a row recorded with status 0 before its request was handled. */
+    finish(id: number, outcome: Pick<AuditEntry, "entityId" | "status" | "before" | "after">): void {
+      finish.run(outcome.entityId, outcome.status, stored(outcome.before), stored(outcome.after), id);
     },
     /** Newest first; `before` is the id to continue below (the next page's cursor). */
     page(filter: AuditFilter, limit = 50): AuditRow[] {
