@@ -113,7 +113,7 @@ describe("alerts", () => {
     expect(sent[0]!.fields).toContainEqual(expect.objectContaining({ title: "from", value: new Date(from).toISOString() }));
   });
 
-  test("low disk alerts and resolves; a target whose circuit opens alerts and resolves when it closes", async () => {
+  test("low disk alerts and resolves; a target whose circuit opens alerts and resolves when it closes; they arrive in order (one queue per destination)", async () => {
     check(null, 100 * 2 ** 20);
     expect(server.services.alerts.isOpen("disk_low")).toBe(true);
     expect(await (await fetch(`${server.url}/metrics`)).text()).toContain("switchboard_alerts_open 1");

@@ -60,8 +60,9 @@ export function createAlerts({ db, clock, deliveries }: { db: Database; clock: C
   /** One message to every destination, queued now (inside the caller's transaction). */
   function notify(text: string, fields: Record<string, string>): void {
     const body = JSON.stringify({ text, fields: Object.entries(fields).map(([title, value]) => ({ title, value, short: value.length < 40 })) });
+    // In order per destination: a "Resolved" never arrives before its alert.
     for (const destination of selectDestinations.all()) {
-      deliveries.enqueue({ kind: "alert", botId: null, targetUrl: destination.url, method: "POST", headers: { "content-type": "application/json" }, body, secretRef: `alert:${destination.id}` });
+      deliveries.enqueue({ kind: "alert", botId: null, targetUrl: destination.url, method: "POST", headers: { "content-type": "application/json" }, body, secretRef: `alert:${destination.id}`, orderingKey: `alert:${destination.id}` });
     }
   }
 
