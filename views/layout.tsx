@@ -24,9 +24,22 @@ export interface LayoutProps {
   active?: "bots" | "inbox" | "deliveries" | "integration" | "settings" | "audit";
   /** What the page shows that can change while it is open: it listens for these topics. */
   live?: string[];
+  /** The nav links the signed-in user's role opens (every link when absent). */
+  nav?: readonly string[];
 }
 
-export function Layout({ title, csrf, active, live, children }: PropsWithChildren<LayoutProps>) {
+// The signed-in nav: each link shown when the user's role opens it.
+const NAV_LINKS = [
+  { href: "/admin", label: "Bots", key: "bots" },
+  { href: "/admin/inbox", label: "Inbox", key: "inbox" },
+  { href: "/admin/deliveries", label: "Deliveries", key: "deliveries" },
+  { href: "/admin/integration", label: "Integration", key: "integration" },
+  { href: "/admin/settings", label: "Settings", key: "settings" },
+  { href: "/admin/audit", label: "Audit", key: "audit" },
+] as const;
+export const NAV_HREFS = NAV_LINKS.map((link) => link.href);
+
+export function Layout({ title, csrf, active, live, nav, children }: PropsWithChildren<LayoutProps>) {
   return (
     <>
       {"<!doctype html>"}
@@ -44,15 +57,14 @@ export function Layout({ title, csrf, active, live, children }: PropsWithChildre
         </head>
         <body hx-headers={csrf ? JSON.stringify({ "X-CSRF-Token": csrf }) : undefined} hx-ext={live?.length ? "sse" : undefined}>
           <header class="topbar">
-            <a class="brand" href="/admin">Switchboard</a>
+            <a class="brand" href={nav && !nav.includes("/admin") ? (nav[0] ?? "/admin/account") : "/admin"}>Switchboard</a>
             {csrf ? (
               <nav>
-                <a href="/admin" class={active === "bots" ? "active" : undefined}>Bots</a>
-                <a href="/admin/inbox" class={active === "inbox" ? "active" : undefined}>Inbox</a>
-                <a href="/admin/deliveries" class={active === "deliveries" ? "active" : undefined}>Deliveries</a>
-                <a href="/admin/integration" class={active === "integration" ? "active" : undefined}>Integration</a>
-                <a href="/admin/settings" class={active === "settings" ? "active" : undefined}>Settings</a>
-                <a href="/admin/audit" class={active === "audit" ? "active" : undefined}>Audit</a>
+                {NAV_LINKS.filter((link) => !nav || nav.includes(link.href)).map((link) => (
+                  <a href={link.href} class={active === link.key ? "active" : undefined}>
+                    {link.label}
+                  </a>
+                ))}
                 <a href="/admin/account">Account</a>
                 <a href="/docs">API docs</a>
                 <form method="post" action="/admin/logout" class="inline">

@@ -87,6 +87,10 @@ describe("the team", () => {
       // The reply is signed with her name, and the conversation nobody had is hers now.
       expect(await agent.textContent(".bubble:has-text('Hello Ada, Grace here.') small")).toContain("grace");
       expect(await agent.textContent("#contact-state")).toContain("assigned to grace");
+      // Her nav: only the pages an agent opens.
+      expect(await agent.locator("header nav a").allTextContents()).toEqual(["Inbox", "Account", "API docs"]);
+      expect(await agent.locator("nav.crumbs a").allTextContents()).toEqual(["Inbox"]);
+      await agent.screenshot({ path: join(SCREENSHOTS, "agent-conversation.png"), fullPage: true, caret: "initial" });
       // Outside the role: the page says why.
       const settings = await agent.goto(`${server.url}/admin/settings`);
       expect(settings!.status()).toBe(403);

@@ -97,6 +97,24 @@ describe("admin roles", () => {
     expect(seen).toEqual(expectations);
   });
 
+  test("the nav shows each role the pages it opens, and nothing it would be refused", async () => {
+    const navOf = async (role: Role) => {
+      const page = await (await sessions[role].get("/admin/account")).text();
+      const nav = /<nav>(.*?)<\/nav>/s.exec(page)![1]!;
+      return [...nav.matchAll(/href="([^"]+)"/g)].map((m) => m[1]);
+    };
+    const always = ["/admin/account", "/docs"];
+    expect(await navOf("owner")).toEqual(["/admin", "/admin/inbox", "/admin/deliveries", "/admin/integration", "/admin/settings", "/admin/audit", ...always]);
+    expect(await navOf("admin")).toEqual(["/admin", "/admin/inbox", "/admin/deliveries", "/admin/integration", "/admin/settings", "/admin/audit", ...always]);
+    expect(await navOf("viewer")).toEqual(["/admin", "/admin/inbox", "/admin/deliveries", "/admin/integration", "/admin/settings", "/admin/audit", ...always]);
+    expect(await navOf("operator")).toEqual(["/admin", "/admin/inbox", "/admin/deliveries", ...always]);
+    expect(await navOf("agent")).toEqual(["/admin/inbox", ...always]);
+    // Every page shows it so, not only the Account page: the Inbox of an agent.
+    const inbox = await (await sessions.agent.get("/admin/inbox")).text();
+    expect(inbox).not.toContain('href="/admin/deliveries"');
+    expect(inbox).toContain('<a class="brand" href="/admin/inbox">'); // the name leads to where an agent works
+  });
+
   test("a role changed while signed in applies to the next request; every role may sign out", async () => {
     expect((await sessions.viewer.post("/admin/bots", { name: "x", channel: "sms" })).status).toBe(403);
     // Changed behind the session's back (as a future users page will): the same session now builds.

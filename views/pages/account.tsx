@@ -4,6 +4,8 @@ import { ErrorText, Layout } from "../layout";
 
 export interface AccountProps {
   csrf: string;
+  /** The nav links this user's role opens (all when absent). */
+  nav?: readonly string[];
   username: string;
   role: string;
   enabled: boolean;
@@ -17,9 +19,9 @@ export interface AccountProps {
   error?: string;
 }
 
-export function AccountPage({ csrf, username, role, enabled, recoveryLeft, required, proposal, recoveryCodes, error }: AccountProps) {
+export function AccountPage({ csrf, nav, username, role, enabled, recoveryLeft, required, proposal, recoveryCodes, error }: AccountProps) {
   return (
-    <Layout title="Your account" csrf={csrf}>
+    <Layout title="Your account" csrf={csrf} nav={nav}>
       <h1>Your account</h1>
       <section id="two-factor" class="card">
         <p safe>{`Signed in as ${username} (${role}).`}</p>

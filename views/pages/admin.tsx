@@ -21,9 +21,9 @@ import { ContactStateSection, LiveChatModeSection } from "./livechat";
 import { utc, contactName, fieldValueText, requestLine } from "../format";
 import { LastDayCharts, type HourRow } from "../partials/hourly-chart";
 
-export function BotsPage({ csrf, bots, channels, lastDay, alerts }: { csrf: string; bots: Bot[]; channels: string[]; lastDay: HourRow[]; alerts: Parameters<typeof OpenAlerts>[0]["alerts"] }) {
+export function BotsPage({ csrf, nav, bots, channels, lastDay, alerts }: { csrf: string; nav?: readonly string[]; bots: Bot[]; channels: string[]; lastDay: HourRow[]; alerts: Parameters<typeof OpenAlerts>[0]["alerts"] }) {
   return (
-    <Layout title="Bots" csrf={csrf} active="bots" live={["dashboard"]}>
+    <Layout title="Bots" csrf={csrf} nav={nav} active="bots" live={["dashboard"]}>
       <h1>Bots</h1>
       <OpenAlerts alerts={alerts} />
       <Live topic="dashboard" url="/admin/dashboard" target="last-day">
@@ -36,6 +36,8 @@ export function BotsPage({ csrf, bots, channels, lastDay, alerts }: { csrf: stri
 
 export interface BotPageProps {
   csrf: string;
+  /** The nav links this user's role opens (all when absent). */
+  nav?: readonly string[];
   /** Why this bot's live chat relays nothing, if it does not. */
   liveChatWarning: string | null;
   bot: Bot & { can_initiate: boolean };
@@ -51,9 +53,9 @@ export interface BotPageProps {
   now: number;
 }
 
-export function BotPage({ csrf, liveChatWarning, bot, fields, fieldTypes, webhooks, maxWebhooks, inboundUrl, contacts, nextCursor, channels, footprint, now }: BotPageProps) {
+export function BotPage({ csrf, nav, liveChatWarning, bot, fields, fieldTypes, webhooks, maxWebhooks, inboundUrl, contacts, nextCursor, channels, footprint, now }: BotPageProps) {
   return (
-    <Layout title={bot.name} csrf={csrf} active="bots">
+    <Layout title={bot.name} csrf={csrf} nav={nav} active="bots">
       <Crumbs steps={[{ label: "Bots", href: "/admin" }]} />
       <BotName bot={bot} />
       <BotSettingsSection bot={bot} channels={channels} />
@@ -69,6 +71,8 @@ export function BotPage({ csrf, liveChatWarning, bot, fields, fieldTypes, webhoo
 
 export interface ContactPageProps {
   csrf: string;
+  /** The nav links this user's role opens (all when absent). */
+  nav?: readonly string[];
   bot: Bot;
   contact: Contact;
   values: Record<string, unknown>;
@@ -90,12 +94,13 @@ export function BotName({ bot, oob }: { bot: Bot; oob?: boolean }) {
   );
 }
 
-export function ContactPage({ csrf, bot, contact, values, fields, messages, relays, requests, liveChatWarning, now }: ContactPageProps) {
+export function ContactPage({ csrf, nav, bot, contact, values, fields, messages, relays, requests, liveChatWarning, now }: ContactPageProps) {
   const name = contactName(contact);
   const tags = JSON.parse(contact.tags) as string[];
   return (
-    <Layout title={name} csrf={csrf} active="bots" live={[`contact-${contact.id}`, `contact-state-${contact.id}`]}>
-      <Crumbs steps={[{ label: "Bots", href: "/admin" }, { label: bot.name, href: `/admin/bots/${bot.flow_ns}` }]} />
+    <Layout title={name} csrf={csrf} nav={nav} active="bots" live={[`contact-${contact.id}`, `contact-state-${contact.id}`]}>
+      {/* A role that does not open the bots (an agent) comes here from the Inbox. */}
+      <Crumbs steps={nav && !nav.includes("/admin") ? [{ label: "Inbox", href: "/admin/inbox" }] : [{ label: "Bots", href: "/admin" }, { label: bot.name, href: `/admin/bots/${bot.flow_ns}` }]} />
       <h1 safe>{name}</h1>
       <dl class="facts card">
         <dt>
@@ -173,9 +178,9 @@ function ContactRequests({ requests }: { requests: Delivery[] }) {
   );
 }
 
-export function SettingsPage({ csrf, tokens, bots, roles, created, settings, alertSettings }: { csrf: string; tokens: ApiToken[]; bots: Bot[]; roles: readonly string[]; created?: { name: string; token: string }; settings: TeamSettings; alertSettings: Parameters<typeof AlertSettingsSection>[0] }) {
+export function SettingsPage({ csrf, nav, tokens, bots, roles, created, settings, alertSettings }: { csrf: string; nav?: readonly string[]; tokens: ApiToken[]; bots: Bot[]; roles: readonly string[]; created?: { name: string; token: string }; settings: TeamSettings; alertSettings: Parameters<typeof AlertSettingsSection>[0] }) {
   return (
-    <Layout title="Settings" csrf={csrf} active="settings">
+    <Layout title="Settings" csrf={csrf} nav={nav} active="settings">
       <h1>Settings</h1>
       <p class="muted">
         Who may use this admin, their roles and invitations: <a href="/admin/users">Users</a> (owners).

@@ -17,6 +17,8 @@ export interface AuditFilters {
 
 export interface AuditProps {
   csrf: string;
+  /** The nav links this user's role opens (all when absent). */
+  nav?: readonly string[];
   rows: AuditRow[];
   filters: AuditFilters;
   choices: { entities: string[]; actors: string[] };
@@ -66,9 +68,9 @@ function Select({ name, options, selected, all }: { name: string; options: strin
   );
 }
 
-export function AuditPage({ csrf, rows, filters, choices, older, retentionDays, error }: AuditProps) {
+export function AuditPage({ csrf, nav, rows, filters, choices, older, retentionDays, error }: AuditProps) {
   return (
-    <Layout title="Audit log" csrf={csrf} active="audit">
+    <Layout title="Audit log" csrf={csrf} nav={nav} active="audit">
       <h1>Audit log</h1>
       <p class="muted" safe>{`Every change made through this admin or the API: who, when, from where, and what changed. Secrets are masked. Rows are kept ${retentionDays} days (Settings).`}</p>
       <form method="get" action="/admin/audit" class="row card filters">

@@ -28,9 +28,9 @@ export function UploadSection({ bot, error }: { bot: Bot; error?: string }) {
   );
 }
 
-export function ImportStartPage({ csrf, bot, imports, error }: { csrf: string; bot: Bot; imports: ImportJson[]; error?: string }) {
+export function ImportStartPage({ csrf, nav, bot, imports, error }: { csrf: string; nav?: readonly string[]; bot: Bot; imports: ImportJson[]; error?: string }) {
   return (
-    <Layout title={`Import contacts · ${bot.name}`} csrf={csrf} active="bots">
+    <Layout title={`Import contacts · ${bot.name}`} csrf={csrf} nav={nav} active="bots">
       <Crumbs steps={[{ label: "Bots", href: "/admin" }, { label: bot.name, href: `/admin/bots/${bot.flow_ns}` }]} />
       <h1>Import contacts</h1>
       <UploadSection bot={bot} error={error} />
@@ -203,9 +203,9 @@ export function ImportSection({ job, fields, error }: { job: ImportJson; fields:
   );
 }
 
-export function ImportPage({ csrf, bot, job, fields }: { csrf: string; bot: Bot; job: ImportJson; fields: CustomField[] }) {
+export function ImportPage({ csrf, nav, bot, job, fields }: { csrf: string; nav?: readonly string[]; bot: Bot; job: ImportJson; fields: CustomField[] }) {
   return (
-    <Layout title={`Import ${job.file_name}`} csrf={csrf} active="bots">
+    <Layout title={`Import ${job.file_name}`} csrf={csrf} nav={nav} active="bots">
       <Crumbs steps={[{ label: "Bots", href: "/admin" }, { label: bot.name, href: `/admin/bots/${bot.flow_ns}` }, { label: "Import contacts", href: `/admin/bots/${bot.flow_ns}/import` }]} />
       <h1 safe>{`Import ${job.file_name}`}</h1>
       <ImportSection job={job} fields={fields} />

@@ -158,9 +158,9 @@ export function IntegrationSection({ integration, error, saved, testDelivery, ne
   );
 }
 
-export function IntegrationPage({ csrf, integration, relays, now }: { csrf: string; integration: IntegrationWebhook; relays: Parameters<typeof DeliveriesSection>[0]; now: number }) {
+export function IntegrationPage({ csrf, nav, integration, relays, now }: { csrf: string; nav?: readonly string[]; integration: IntegrationWebhook; relays: Parameters<typeof DeliveriesSection>[0]; now: number }) {
   return (
-    <Layout title="Integration" csrf={csrf} active="integration" live={["deliveries"]}>
+    <Layout title="Integration" csrf={csrf} nav={nav} active="integration" live={["deliveries"]}>
       <h1>Integration</h1>
       <IntegrationSection integration={integration} now={now} />
       <h2>Recent relay deliveries</h2>
@@ -226,9 +226,9 @@ export function InboxList({ contacts, now, warning }: InboxView) {
   );
 }
 
-export function InboxPage({ csrf, view }: { csrf: string; view: InboxView }) {
+export function InboxPage({ csrf, nav, view }: { csrf: string; nav?: readonly string[]; view: InboxView }) {
   return (
-    <Layout title="Inbox" csrf={csrf} active="inbox" live={["inbox"]}>
+    <Layout title="Inbox" csrf={csrf} nav={nav} active="inbox" live={["inbox"]}>
       <h1>Inbox</h1>
       <p class="muted">Contacts whose bot is paused. On bots whose live chat is "webhook", their messages are relayed to your live-chat platform.</p>
       <Live topic="inbox" url="/admin/inbox/list" target="inbox-list">

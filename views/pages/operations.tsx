@@ -364,9 +364,9 @@ export function ThrottlesSection({ limits, error }: { limits: TargetLimit[]; err
   );
 }
 
-export function DeliveriesPage({ csrf, view, limits, targets }: { csrf: string; view: DeliveriesView; limits: TargetLimit[]; targets: TargetHealth[] }) {
+export function DeliveriesPage({ csrf, nav, view, limits, targets }: { csrf: string; nav?: readonly string[]; view: DeliveriesView; limits: TargetLimit[]; targets: TargetHealth[] }) {
   return (
-    <Layout title="Deliveries" csrf={csrf} active="deliveries" live={["deliveries"]}>
+    <Layout title="Deliveries" csrf={csrf} nav={nav} active="deliveries" live={["deliveries"]}>
       <h1>Deliveries</h1>
       <p class="muted">
         Everything Switchboard sends over the network waits here until the relay worker delivers it: messages to contacts through a channel provider (http, twilio),

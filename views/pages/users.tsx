@@ -20,6 +20,8 @@ function RoleSelect({ roles, selected }: { roles: readonly string[]; selected?: 
 
 export interface UsersProps {
   csrf: string;
+  /** The nav links this user's role opens (all when absent). */
+  nav?: readonly string[];
   roles: readonly string[];
   users: User[];
   invitations: Invitation[];
@@ -137,7 +139,7 @@ export function UsersSection({ csrf, roles, users, invitations, me, link, error 
 
 export function UsersPage(props: UsersProps) {
   return (
-    <Layout title="Users" csrf={props.csrf} active="settings">
+    <Layout title="Users" csrf={props.csrf} nav={props.nav} active="settings">
       <h1>Users</h1>
       <p class="muted">Who may use this admin, and what each role may do: see the README's Operations section.</p>
       <UsersSection {...props} />

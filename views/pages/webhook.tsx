@@ -14,6 +14,8 @@ import { BulkReplaySection } from "../partials/bulk-replay";
 
 export interface WebhookPageProps {
   csrf: string;
+  /** The nav links this user's role opens (all when absent). */
+  nav?: readonly string[];
   bot: Bot;
   webhook: Webhook;
   url: string;
@@ -32,9 +34,9 @@ export interface WebhookPageProps {
 }
 
 export function WebhookPage(props: WebhookPageProps) {
-  const { csrf, bot, webhook, url, listening, fields, preview } = props;
+  const { csrf, nav, bot, webhook, url, listening, fields, preview } = props;
   return (
-    <Layout title={webhook.name} csrf={csrf} active="bots" live={[`logs-${webhook.id}`, `example-${webhook.id}`]}>
+    <Layout title={webhook.name} csrf={csrf} nav={nav} active="bots" live={[`logs-${webhook.id}`, `example-${webhook.id}`]}>
       <Crumbs steps={[{ label: "Bots", href: "/admin" }, { label: bot.name, href: `/admin/bots/${bot.flow_ns}` }, { label: "Inbound webhooks", href: `/admin/bots/${bot.flow_ns}#webhooks` }]} />
       <h1 safe>{webhook.name}</h1>
       <HeadSection webhook={webhook} url={url} />

@@ -42,7 +42,7 @@ export function accountRoutes({ accounts, twoFactor, loginLimiter, clientIp, pub
     .resolve(({ session }) => ({
       props: (extra: Partial<AccountProps> = {}): AccountProps => {
         const user = accounts.user(session!.admin_id)!;
-        return { csrf: session!.csrf_token, username: user.username, role: user.role, enabled: twoFactor.enabled(user.id), recoveryLeft: twoFactor.recoveryCodesLeft(user.id), required: accounts.needsTwoFactorSetup(user.id), ...extra };
+        return { csrf: session!.csrf_token, nav: session!.nav, username: user.username, role: user.role, enabled: twoFactor.enabled(user.id), recoveryLeft: twoFactor.recoveryCodesLeft(user.id), required: accounts.needsTwoFactorSetup(user.id), ...extra };
       },
     }))
     .get("/", ({ props }) => html(AccountPage(props())))

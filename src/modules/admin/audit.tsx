@@ -19,7 +19,7 @@ export function auditPages({ accounts, audit, settings, publicUrl }: { accounts:
     .get("/audit", ({ query, session }) => {
       const text = (name: keyof AuditFilters | "cursor") => (typeof query[name] === "string" ? query[name].slice(0, 100) : undefined);
       const filters: AuditFilters = { entity: text("entity"), entity_id: text("entity_id"), actor: text("actor"), action: text("action"), from: text("from"), to: text("to") };
-      const props = { csrf: session!.csrf_token, filters, choices: audit.choices(), retentionDays: settings.get().audit_retention_days };
+      const props = { csrf: session!.csrf_token, nav: session!.nav, filters, choices: audit.choices(), retentionDays: settings.get().audit_retention_days };
       try {
         // A date picked for "to" means up to the end of that day.
         const to = filters.to && /^\d{4}-\d{2}-\d{2}$/.test(filters.to) ? new Date(Date.parse(filters.to) + 86_400_000).toISOString() : filters.to;

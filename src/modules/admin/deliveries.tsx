@@ -75,18 +75,18 @@ export type DeliveryViews = ReturnType<typeof createDeliveryViews>;
 const filterOf = (query: Record<string, string | undefined>): DeliveryFilter => ({ state: query.state, target: query.target, kind: query.kind, cursor: query.cursor });
 
 export function deliveryPages({ accounts, clock, publicUrl, deliveries, views, targetLimits, circuits }: { accounts: Accounts; clock: Clock; publicUrl: () => string; deliveries: Deliveries; views: DeliveryViews; targetLimits: TargetLimits; circuits: Circuits }) {
-  const page = (csrf: string, view: DeliveriesView) => DeliveriesPage({ csrf, view, limits: targetLimits.list(), targets: circuits.health(clock.now()) });
+  const page = ({ csrf_token, nav }: { csrf_token: string; nav: string[] }, view: DeliveriesView) => DeliveriesPage({ csrf: csrf_token, nav, view, limits: targetLimits.list(), targets: circuits.health(clock.now()) });
   return new Elysia({ name: "admin-delivery-pages", prefix: "/admin" })
     .use(sessionGuard({ accounts, publicUrl }))
     .get("/deliveries", ({ session, query, isHtmx }) => {
       const view = views.list(filterOf(query));
-      return html(isHtmx ? DeliveriesSection(view) : page(session!.csrf_token, view));
+      return html(isHtmx ? DeliveriesSection(view) : page(session!, view));
     })
     .get("/deliveries/list", ({ query }) => html(DeliveryList(views.list(filterOf(query)))))
     .get("/deliveries/:id", ({ params, session, isHtmx }) => {
       const detail = views.detail(deliveries.get(params.id));
       // Opened from a link elsewhere (a contact's requests): the whole page, with it shown.
-      return html(isHtmx ? DeliveryDetail({ detail }) : page(session!.csrf_token, { ...views.list({}), detail }));
+      return html(isHtmx ? DeliveryDetail({ detail }) : page(session!, { ...views.list({}), detail }));
     })
     .post("/deliveries/:id/retry", ({ params }) => {
       const delivery = deliveries.retry(params.id);

@@ -1,7 +1,8 @@
 /** @jsxImportSource @kitajs/html */
 // What every admin route file shares: HTML responses, redirects that work with and without
 // htmx, form errors shown in place, and the session guard (login + CSRF).
-import { can, capabilityFor } from "./roles";
+import { can, capabilityFor, type Role } from "./roles";
+import { NAV_HREFS } from "../../../views/layout";
 import { Elysia } from "elysia";
 import { AppError, errors } from "../../http/errors";
 import { constantTimeEqual } from "../../lib/ids";
@@ -80,6 +81,9 @@ export function sameOrigin(origin: string | undefined, host: string | undefined,
   return parsed.host === host || parsed.origin === new URL(publicUrl).origin;
 }
 
+/** The nav links a role opens. */
+const navFor = (role: Role): string[] => NAV_HREFS.filter((href) => can(role, capabilityFor("GET", href) ?? "users"));
+
 /** A signed-in user, as the audit log names them. */
 export const userActor = (user: Pick<User, "id" | "username">): Actor => ({ kind: "user", name: user.username, ref: String(user.id) });
 
@@ -88,10 +92,12 @@ export function sessionGuard({ accounts, publicUrl }: { accounts: Accounts; publ
   return new Elysia({ name: "admin-session" })
     .derive({ as: "scoped" }, ({ headers, request }) => {
       const sessionId = readCookie(headers.cookie, SESSION_COOKIE);
-      const session = sessionId ? accounts.findSession(sessionId) : null;
+      const found = sessionId ? accounts.findSession(sessionId) : null;
       // Known from here on, for the audit log: what this user asks is theirs, refused or not.
-      const user = session && accounts.user(session.admin_id);
+      const user = found && accounts.user(found.admin_id);
       if (user) setActor(request, userActor(user));
+      // Pages show the nav links the user's role opens.
+      const session = found && { ...found, nav: user ? navFor(user.role) : [] };
       return { sessionId, session, isHtmx: headers["hx-request"] === "true" };
     })
     .onBeforeHandle({ as: "scoped" }, ({ session, isHtmx, request, headers, body, route }) => {

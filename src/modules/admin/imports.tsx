@@ -20,7 +20,7 @@ export function importPages({ accounts, publicUrl, bots, fields, csvImports }: {
     .use(sessionGuard({ accounts, publicUrl }))
     .get("/bots/:flow_ns/import", ({ params, session }) => {
       const bot = bots.get(params.flow_ns);
-      return html(ImportStartPage({ csrf: session!.csrf_token, bot, imports: csvImports.list(bot) }));
+      return html(ImportStartPage({ csrf: session!.csrf_token, nav: session!.nav, bot, imports: csvImports.list(bot) }));
     })
     // The file comes as multipart form data, read here within the import's cap (the global body
     // check stops at 1 MiB and takes no files).
@@ -48,7 +48,7 @@ export function importPages({ accounts, publicUrl, bots, fields, csvImports }: {
     }, { parse: "none" })
     .get("/imports/:id", ({ params, session }) => {
       const { job, bot } = csvImports.get(Number(params.id));
-      return html(ImportPage({ csrf: session!.csrf_token, bot, job, fields: fields.list(bot.id) }));
+      return html(ImportPage({ csrf: session!.csrf_token, nav: session!.nav, bot, job, fields: fields.list(bot.id) }));
     })
     .get("/imports/:id/section", ({ params }) => html(importSection(Number(params.id))))
     .post("/imports/:id/check", ({ params, body }) => {

@@ -141,7 +141,7 @@ export function adminRoutes(deps: AdminDeps) {
       if (sessionId) accounts.endSession(sessionId);
       return redirect("/admin/login", false, { "set-cookie": sessionCookie("", 0) });
     })
-    .get("/", ({ session }) => html(BotsPage({ csrf: session!.csrf_token, bots: bots.list(), channels: CHANNEL_NAMES, lastDay: deps.hourly.recent(24), alerts: deps.alerts.open() })))
+    .get("/", ({ session }) => html(BotsPage({ csrf: session!.csrf_token, nav: session!.nav, bots: bots.list(), channels: CHANNEL_NAMES, lastDay: deps.hourly.recent(24), alerts: deps.alerts.open() })))
     .get("/dashboard", () => html(LastDayCharts({ rows: deps.hourly.recent(24) })))
     .post("/bots", ({ body, isHtmx }) => {
       const form = (body ?? {}) as Form;
@@ -160,7 +160,7 @@ export function adminRoutes(deps: AdminDeps) {
       const bot = bots.get(params.flow_ns);
       const page = contacts.list(bot, { limit: 25 });
       return html(BotPage({
-        csrf: session!.csrf_token,
+        csrf: session!.csrf_token, nav: session!.nav,
         liveChatWarning: liveChatWarning(bot, deps.integration.get()),
         bot: { ...bot, can_initiate: CHANNELS[bot.channel].canInitiate },
         fields: fields.list(bot.id),
@@ -238,7 +238,7 @@ export function adminRoutes(deps: AdminDeps) {
       const { contact, bot } = contacts.get(params.user_ns);
       const recent = messages.recent(contact.id, 100);
       return html(ContactPage({
-        csrf: session!.csrf_token,
+        csrf: session!.csrf_token, nav: session!.nav,
         bot,
         contact,
         values: contacts.fieldValues(contact.id),
@@ -276,7 +276,7 @@ export function adminRoutes(deps: AdminDeps) {
       deps.alerts.setThresholds(values);
       return html(AlertSettingsSection(alertSettings()));
     })
-    .get("/settings", ({ session }) => html(SettingsPage({ csrf: session!.csrf_token, ...tokenProps(), settings: settings.get(), alertSettings: alertSettings() })))
+    .get("/settings", ({ session }) => html(SettingsPage({ csrf: session!.csrf_token, nav: session!.nav, ...tokenProps(), settings: settings.get(), alertSettings: alertSettings() })))
     .post("/settings/installation", ({ body }) => {
       const form = formOf(body);
       const max = Number(form.max_inbound_webhooks_per_bot);
@@ -301,7 +301,7 @@ export function adminRoutes(deps: AdminDeps) {
         const { token } = tokens.create(name, botId, agentId, form.read_only === "1", accounts.user(session!.admin_id)?.username ?? null, role);
         const created = { name: name.trim(), token };
         // Without htmx the whole page comes back: the token must be seen this once either way.
-        return html(isHtmx ? TokensSection({ ...tokenProps(), created }) : SettingsPage({ csrf: session!.csrf_token, ...tokenProps(), created, settings: settings.get(), alertSettings: alertSettings() }));
+        return html(isHtmx ? TokensSection({ ...tokenProps(), created }) : SettingsPage({ csrf: session!.csrf_token, nav: session!.nav, ...tokenProps(), created, settings: settings.get(), alertSettings: alertSettings() }));
       }, (error) => TokensSection({ ...tokenProps(), error }));
     })
     .post("/settings/tokens/:id/revoke", ({ params, isHtmx }) => {

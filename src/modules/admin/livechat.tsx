@@ -50,9 +50,9 @@ export function liveChatPages({ accounts, clock, bots, contacts, deliveries, del
 
   return new Elysia({ name: "admin-livechat-pages", prefix: "/admin" })
     .use(sessionGuard({ accounts, publicUrl }))
-    .get("/inbox", ({ session }) => html(InboxPage({ csrf: session!.csrf_token, view: inbox() })))
+    .get("/inbox", ({ session }) => html(InboxPage({ csrf: session!.csrf_token, nav: session!.nav, view: inbox() })))
     .get("/inbox/list", () => html(InboxList(inbox())))
-    .get("/integration", ({ session }) => html(IntegrationPage({ csrf: session!.csrf_token, integration: integration.get(), relays: relays(), now: clock.now() })))
+    .get("/integration", ({ session }) => html(IntegrationPage({ csrf: session!.csrf_token, nav: session!.nav, integration: integration.get(), relays: relays(), now: clock.now() })))
     .post("/integration", ({ body }) => {
       const form = formOf(body);
       return section(() => {

@@ -41,7 +41,7 @@ export function userRoutes({ accounts, publicUrl, signIn }: { accounts: Accounts
     .resolve(({ session }) => ({
       /** The page's props now, with what the action showed (a new link, an error). */
       props: (extra: Partial<UsersProps> = {}): UsersProps => ({
-        csrf: session!.csrf_token,
+        csrf: session!.csrf_token, nav: session!.nav,
         roles: ROLES,
         users: accounts.users(),
         invitations: accounts.openInvitations(),

@@ -96,7 +96,7 @@ export function webhookPages(deps: WebhookPagesDeps) {
       const webhook = webhooks.get(Number(params.id));
       const page = logs.list(webhook.id, { limit: 25 });
       return html(WebhookPage({
-        csrf: session!.csrf_token,
+        csrf: session!.csrf_token, nav: session!.nav,
         bot: webhooks.botOf(webhook),
         webhook,
         url: urlOf(webhook),
