@@ -22,6 +22,8 @@ Usage:
          [--bot FLOW_NS] [--agent ID] [--read-only]  (one bot; sending as an agent; GET only)
          [--role ROLE]                (admin, operator, agent, viewer: what the token reaches;
                                        none: full access)
+  switchboard admin reset-two-factor   turn off a user's two-factor sign-in (a lost phone)
+         [--user NAME]                (default: admin)
   switchboard admin set-password       set a user's password, read from standard input
          [--user NAME] [--role ROLE]  (default: the owner account, admin; a new user gets
                                        the role given: owner, admin, operator, agent, viewer)
@@ -95,7 +97,22 @@ async function run(argv: string[]): Promise<number> {
       return 0;
     }
     case "admin": {
-      if (rest[0] !== "set-password" || rest.length !== 1) throw new UsageError("usage: switchboard admin set-password [--user NAME] [--role ROLE] [--data DIR] < password-file");
+      if (rest[0] === "reset-two-factor" && rest.length === 1) {
+        // The way back in for a user (the only owner too) who lost the phone and the recovery codes.
+        const username = typeof values.user === "string" ? values.user.trim() : OWNER_USERNAME;
+        const db = openStore(loadConfig(values, process.env));
+        try {
+          const services = createServices({ db, clock: systemClock });
+          const user = services.accounts.users().find((u) => u.username === username);
+          if (!user) throw new UsageError(`no user named '${username}'`);
+          services.twoFactor.reset(user.id);
+        } finally {
+          db.close();
+        }
+        console.log(`Two-factor sign-in of ${username} is off; they sign in with the password alone until they turn it on again.`);
+        return 0;
+      }
+      if (rest[0] !== "set-password" || rest.length !== 1) throw new UsageError("usage: switchboard admin set-password [--user NAME] [--role ROLE] [--data DIR] < password-file, or admin reset-two-factor [--user NAME] [--data DIR]");
       const username = typeof values.user === "string" ? values.user.trim() : OWNER_USERNAME;
       const role = typeof values.role === "string" ? values.role : username === OWNER_USERNAME ? "owner" : null;
       if (!isRole(role)) throw new UsageError(`--role must be one of ${ROLES.join(", ")}${role === null ? " (a user other than admin needs one)" : `, got '${role}'`}`);

@@ -198,6 +198,36 @@ describe("cli", () => {
     }
   });
 
+  test("admin reset-two-factor turns off a locked-out owner's two factors (key and recovery codes); an unknown user is exit 2", async () => {
+    const data = dataDir();
+    expect((await runCli(["admin", "set-password", "--data", data], { stdin: "the owner's password\n" })).code).toBe(0);
+    const db = new Database(join(data, "switchboard.db"));
+    db.run("UPDATE admins SET totp_secret = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP' WHERE username = 'admin'");
+    db.run("INSERT INTO recovery_codes (admin_id, code_hash) SELECT id, 'a hash' FROM admins WHERE username = 'admin'");
+    db.close();
+    const server = await spawnServer(["--data", data]);
+    const login = () => fetch(`${server.url}/admin/login`, { method: "POST", body: new URLSearchParams({ password: "the owner's password" }), redirect: "manual" });
+    try {
+      expect((await login()).headers.get("location")).toBe("/admin/login/two-factor");
+      const reset = await runCli(["admin", "reset-two-factor", "--data", data]);
+      expect(reset.code).toBe(0);
+      expect(reset.stdout).toContain("Two-factor sign-in of admin is off");
+      // The running server reads it at the next sign-in: the password alone lets the owner in.
+      const plain = await login();
+      expect(plain.headers.get("location")).toBe("/admin");
+      expect(plain.headers.get("set-cookie")).toContain("sb_session=");
+    } finally {
+      server.child.kill("SIGTERM");
+      await server.child.exited;
+    }
+    const check = new Database(join(data, "switchboard.db"), { readonly: true });
+    expect(check.query("SELECT totp_secret, (SELECT count(*) FROM recovery_codes) AS codes FROM admins WHERE username = 'admin'").get()).toEqual({ totp_secret: null, codes: 0 });
+    check.close();
+    const unknown = await runCli(["admin", "reset-two-factor", "--user", "nobody", "--data", data]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain("no user named 'nobody'");
+  });
+
   test("admin set-password reads standard input; the password then logs in", async () => {
     const data = dataDir();
     const short = await runCli(["admin", "set-password", "--data", data], { stdin: "short\n" });

@@ -109,6 +109,33 @@ describe("two-factor sign-in", () => {
   });
 });
 
+test("an owner turns off a teammate's two factors (a lost phone): the password alone then signs them in; the row says so", async () => {
+  await server.services.accounts.setPassword("sam's password here", { username: "sam", role: "agent" });
+  const samId = server.services.accounts.users().find((user) => user.username === "sam")!.id;
+  const samSecret = new Secret({ size: 20 }).base32;
+  const samCode = new TOTP({ secret: Secret.fromBase32(samSecret), algorithm: "SHA1", digits: 6, period: 30 }).generate({ timestamp: clock.now() });
+  expect(server.services.twoFactor.enable(samId, samSecret, samCode)).toHaveLength(10);
+  const samLogin = () => fetch(`${server.url}/admin/login`, { method: "POST", body: new URLSearchParams({ username: "sam", password: "sam's password here" }), redirect: "manual" });
+  expect((await samLogin()).headers.get("location")).toBe("/admin/login/two-factor");
+
+  const owner = await adminSession(server, PASSWORD);
+  const users = await (await owner.get("/admin/users")).text();
+  expect(users).toContain("active, two-factor");
+  const off = await owner.post(`/admin/users/${samId}/two-factor/off`);
+  expect(off.status).toBe(200);
+  expect(await off.text()).not.toContain("Turn off two-factor");
+  expect(server.services.twoFactor.enabled(samId)).toBe(false);
+  expect(server.services.twoFactor.recoveryCodesLeft(samId)).toBe(0);
+  const plain = await samLogin();
+  expect(plain.headers.get("location")).toBe("/admin/inbox");
+  expect(plain.headers.get("set-cookie")).toContain("sb_session=");
+  expect(server.services.audit.page({ entity: "user", entity_id: String(samId), action: "two-factor/off" }, 1)[0]).toMatchObject({ actor: "admin", status: 200, before: '{"two_factor":true}', after: '{"two_factor":false}' });
+  expect((await owner.post("/admin/users/999999/two-factor/off")).status).toBe(404);
+  // Owners only: an agent cannot turn off anyone's, the owner's included.
+  const sam = await adminSession(server, "sam's password here", "sam");
+  expect((await sam.post(`/admin/users/${server.services.accounts.users().find((user) => user.username === "admin")!.id}/two-factor/off`)).status).toBe(403);
+});
+
 test("when the installation requires it, an owner without two factors is sent to set it up first; other roles are not", async () => {
   const patched = await server.api("PATCH", "/api/v1/settings", { require_owner_two_factor: true });
   expect((await patched.json()).require_owner_two_factor).toBe(true);

@@ -24,6 +24,8 @@ export interface UsersProps {
   nav?: readonly string[];
   roles: readonly string[];
   users: User[];
+  /** The users who sign in with two factors. */
+  withTwoFactor: number[];
   invitations: Invitation[];
   me: number;
   /** A new invitation's link: shown once, never stored. */
@@ -31,7 +33,7 @@ export interface UsersProps {
   error?: string;
 }
 
-export function UsersSection({ csrf, roles, users, invitations, me, link, error }: UsersProps) {
+export function UsersSection({ csrf, roles, users, withTwoFactor, invitations, me, link, error }: UsersProps) {
   const post = (path: string, confirm?: string) => ({ method: "post", action: path, "hx-post": path, "hx-target": "#users", "hx-swap": "outerHTML", "hx-confirm": confirm });
   return (
     <section id="users" class="card">
@@ -61,7 +63,7 @@ export function UsersSection({ csrf, roles, users, invitations, me, link, error 
                 </form>
               </td>
               <td safe>{when(user.created_at)}</td>
-              <td safe>{user.disabled_at ? `disabled ${when(user.disabled_at)}` : "active"}</td>
+              <td safe>{`${user.disabled_at ? `disabled ${when(user.disabled_at)}` : "active"}${withTwoFactor.includes(user.id) ? ", two-factor" : ""}`}</td>
               <td class="actions">
                 <form class="inline" {...post(`/admin/users/${user.id}/${user.disabled_at ? "enable" : "disable"}`, user.disabled_at ? undefined : `Disable ${user.username}? Their sessions end at once.`)}>
                   <input type="hidden" name="_csrf" value={csrf} />
@@ -69,6 +71,16 @@ export function UsersSection({ csrf, roles, users, invitations, me, link, error 
                     {user.disabled_at ? "Enable" : "Disable"}
                   </button>
                 </form>
+                {withTwoFactor.includes(user.id) ? (
+                  <form class="inline" {...post(`/admin/users/${user.id}/two-factor/off`, `Turn off two-factor sign-in for ${user.username}? They sign in with the password alone until they turn it on again.`)}>
+                    <input type="hidden" name="_csrf" value={csrf} />
+                    <button type="submit" class="secondary small">
+                      Turn off two-factor
+                    </button>
+                  </form>
+                ) : (
+                  ""
+                )}
                 <form class="inline" {...post(`/admin/users/${user.id}/delete`, `Delete ${user.username}? This cannot be undone.`)}>
                   <input type="hidden" name="_csrf" value={csrf} />
                   <button type="submit" class="danger small">

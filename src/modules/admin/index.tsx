@@ -312,6 +312,6 @@ export function adminRoutes(deps: AdminDeps) {
   return new Elysia({ name: "admin" })
     .use(publicPages)
     .use(privatePages)
-    .use(userRoutes({ accounts, publicUrl: deps.publicUrl, signIn }))
+    .use(userRoutes({ accounts, twoFactor: deps.twoFactor, publicUrl: deps.publicUrl, signIn }))
     .use(accountRoutes({ accounts, twoFactor: deps.twoFactor, loginLimiter, clientIp, publicUrl: deps.publicUrl, signIn, cookie }));
 }

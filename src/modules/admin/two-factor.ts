@@ -87,6 +87,18 @@ export function createTwoFactor({ db, clock }: { db: Database; clock: Clock }) {
 
     verify,
 
+    /**
+     * Turns it off without a code: for an owner whose teammate lost the phone and the recovery
+     * codes, or the command line when the only owner did. The user signs in with the password alone
+     * and may turn it on again.
+     */
+    reset(adminId: number): void {
+      db.transaction(() => {
+        setTotp.run(null, clock.now(), adminId);
+        deleteRecovery.run(adminId);
+      })();
+    },
+
     /** After a right password: a challenge for the second factor, held in a cookie for five minutes. */
     challenge(adminId: number): string {
       const id = secretToken(32);

@@ -2,14 +2,15 @@
 // The team: owners list users, change roles, disable and delete them, and invite people with a
 // one-time link (72 h) for a role; the invitee chooses a name and a password on a public page.
 import { Elysia } from "elysia";
-import { AppError } from "../../http/errors";
+import { AppError, errors } from "../../http/errors";
 import { InvitePage, UsersPage, UsersSection, type UsersProps } from "../../../views/pages/users";
 import { MessagePage } from "../../../views/pages/auth";
 import { MIN_PASSWORD_LENGTH, type Accounts } from "./accounts";
 import { html, redirect, sessionGuard, type Form } from "./http";
 import { isRole, ROLES } from "./roles";
+import type { TwoFactor } from "./two-factor";
 
-export function userRoutes({ accounts, publicUrl, signIn }: { accounts: Accounts; publicUrl: () => string; signIn: (request: Request, adminId: number, isHtmx: boolean) => Response }) {
+export function userRoutes({ accounts, twoFactor, publicUrl, signIn }: { accounts: Accounts; twoFactor: TwoFactor; publicUrl: () => string; signIn: (request: Request, adminId: number, isHtmx: boolean) => Response }) {
   const expired = () => html(MessagePage({ title: "Invitation not valid", message: "This invitation link was already used, withdrawn or has expired. Ask an owner for a new one." }), 403);
 
   const invitePages = new Elysia({ name: "admin-invitations" })
@@ -44,6 +45,7 @@ export function userRoutes({ accounts, publicUrl, signIn }: { accounts: Accounts
         csrf: session!.csrf_token, nav: session!.nav,
         roles: ROLES,
         users: accounts.users(),
+        withTwoFactor: accounts.users().filter((user) => twoFactor.enabled(user.id)).map((user) => user.id),
         invitations: accounts.openInvitations(),
         me: session!.admin_id,
         ...extra,
@@ -65,7 +67,12 @@ export function userRoutes({ accounts, publicUrl, signIn }: { accounts: Accounts
     })
     .post("/:id/disable", ({ params, props, isHtmx }) => act(() => accounts.setDisabled(Number(params.id), true), props, isHtmx))
     .post("/:id/enable", ({ params, props, isHtmx }) => act(() => accounts.setDisabled(Number(params.id), false), props, isHtmx))
-    .post("/:id/delete", ({ params, props, isHtmx }) => act(() => accounts.remove(Number(params.id)), props, isHtmx));
+    .post("/:id/delete", ({ params, props, isHtmx }) => act(() => accounts.remove(Number(params.id)), props, isHtmx))
+    // A teammate who lost the phone and the recovery codes: an owner turns their two factors off.
+    .post("/:id/two-factor/off", ({ params, props, isHtmx }) => act(() => {
+      if (!accounts.user(Number(params.id))) throw errors.notFound("user", params.id);
+      twoFactor.reset(Number(params.id));
+    }, props, isHtmx));
 
   /** Runs a change and answers with the list as it is now, or the reason it was refused. */
   function act(change: () => unknown, props: (extra?: Partial<UsersProps>) => UsersProps, isHtmx: boolean): Response {
