@@ -8,7 +8,7 @@ const SECRET_KEY = /secret|password|token|auth|credential|api[_-]?key|totp|hash|
 const HEADERS_KEY = /^headers$/i;
 // Fields that move on their own (a bucket refilling, a clock): not a change anyone made.
 const VOLATILE = new Set(["updated_at", "bucket_tokens", "bucket_updated_at", "last_used_at"]);
-export const CHANGED_SECRET = `${MASK} (changed)`;
+const CHANGED_SECRET = `${MASK} (changed)`;
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 

@@ -93,17 +93,19 @@ export function sessionGuard({ accounts, publicUrl }: { accounts: Accounts; publ
     .derive({ as: "scoped" }, ({ headers, request }) => {
       const sessionId = readCookie(headers.cookie, SESSION_COOKIE);
       const found = sessionId ? accounts.findSession(sessionId) : null;
-      // Known from here on, for the audit log: what this user asks is theirs, refused or not.
+      // Read at every request, not at login: a changed role applies to the next request.
       const user = found && accounts.user(found.admin_id);
+      // Known from here on, for the audit log: what this user asks is theirs, refused or not.
       if (user) setActor(request, userActor(user));
+      // A disabled user has no role (their sessions ended when they were disabled, too).
+      const role = user && user.disabled_at === null ? user.role : null;
       // Pages show the nav links the user's role opens.
-      const session = found && { ...found, nav: user ? navFor(user.role) : [] };
+      const session = found && { ...found, role, nav: role ? navFor(role) : [] };
       return { sessionId, session, isHtmx: headers["hx-request"] === "true" };
     })
     .onBeforeHandle({ as: "scoped" }, ({ session, isHtmx, request, headers, body, route }) => {
       if (!session) return redirect("/admin/login", isHtmx);
-      // The role is read now, not at login: a changed role applies to the next request.
-      const role = accounts.roleOf(session.admin_id);
+      const { role } = session;
       const needed = capabilityFor(request.method, route);
       if (!role || !needed || !can(role, needed)) {
         return html(MessagePage({ title: "Not open to your role", message: `Your role (${role ?? "none"}) does not include this page or action. Ask an owner if you need it.`, back: role === "agent" ? "/admin/inbox" : "/admin" }), 403);
