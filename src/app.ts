@@ -133,7 +133,7 @@ export function createServices({ db, clock, publicUrl, flush, importsDir = null 
   const groupCommit = createGroupCommit(db, { flush, stages });
   const hourly = createHourlyCounts({ db, clock });
   const sharedLimits = createSharedLimits({ db });
-  const audit = createAudit({ db, clock });
+  const audit = createAudit({ db, clock, flush });
   bots.onRemoved((bot) => fields.forget(bot.id));
   bots.onRemoved(() => webhooks.forgetAll()); // its webhooks went with it (ON DELETE CASCADE)
   groupCommit.beforeCommit(webhooks.persistBuckets);
@@ -321,19 +321,20 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
       onRoute?.(request, route);
       if (body !== undefined && (body === null || typeof body !== "object" || Array.isArray(body))) throw errors.validation("The request body must be a JSON object.");
     })
-    .onError({ as: "global" }, (context) => {
+    .onError({ as: "global" }, async (context) => {
       const { code, error, request, path } = context;
       const response = errorResponse(code, error, request, path, log, methodsOf);
       // A refused or failed state change is in the audit log too (its route is known once matched).
       const { route, params, body } = context as unknown as { route?: string; params?: Record<string, string>; body?: unknown };
-      auditLog.after(request, route, response.status, params, body);
+      await auditLog.after(request, route, response.status, params, body);
       return response;
     })
     // Every state-changing request through the admin or the API: its subject before the handler
     // (and the guards) run, its row once the answer is decided.
     .onBeforeHandle({ as: "global" }, ({ request, route, params, body }) => auditLog.before(request, route, params as Record<string, string>, body))
-    .onAfterHandle({ as: "global" }, ({ request, route, params, body, response, set }) => {
-      auditLog.after(request, route, statusOf(response, set), params as Record<string, string>, body, response);
+    // (Async: Elysia awaits it before the answer; most requests write nothing and go on at once.)
+    .onAfterHandle({ as: "global" }, async ({ request, route, params, body, response, set }) => {
+      await auditLog.after(request, route, statusOf(response, set), params as Record<string, string>, body, response);
     })
     // The generated OpenAPI document, finished once per shape of the route table.
     .onAfterHandle({ as: "global" }, ({ path, response }) => {

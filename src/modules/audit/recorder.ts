@@ -78,8 +78,11 @@ export function createAuditRecorder({ audit, readers, clientIp, log }: { audit: 
       }
       pending.set(request, { subject, id, before, row });
     },
-    /** Once the answer is decided, before it is sent: the row, when someone known made the request. */
-    after(request: Request, route: string | undefined, status: number, params: Record<string, string> | undefined, body: unknown, answer?: unknown): void {
+    /**
+     * Once the answer is decided, before it is sent: the row's outcome. Returns the wait until it
+     * is on disk, or nothing when no row was written (most requests: reads, inbound traffic).
+     */
+    after(request: Request, route: string | undefined, status: number, params: Record<string, string> | undefined, body: unknown, answer?: unknown): Promise<void> | undefined {
       if (!route) return;
       const subject = subjectFor(request.method, route);
       if (!subject) return;
@@ -98,7 +101,9 @@ export function createAuditRecorder({ audit, readers, clientIp, log }: { audit: 
       } catch (error) {
         // A failing store answers this request with its own error; the audit row cannot be written either.
         log({ level: "error", msg: "audit row not written", route, error: String((error as Error)?.message ?? error) });
+        return;
       }
+      return audit.flushed();
     },
   };
 }
