@@ -184,6 +184,17 @@ describe("audit log", () => {
     expect(await bad.text()).toContain("an ISO 8601 time");
   });
 
+  test("audit_retention_days is set on the Settings page too, 1 to 3650 days", async () => {
+    const owner = await adminSession(server, PASSWORD);
+    const form = { max_inbound_webhooks_per_bot: "5", log_retention_days: "30" };
+    expect((await owner.post("/admin/settings/installation", { ...form, audit_retention_days: "90" })).status).toBe(200);
+    expect(server.services.settings.get().audit_retention_days).toBe(90);
+    const refused = await owner.post("/admin/settings/installation", { ...form, audit_retention_days: "0" });
+    expect(refused.status).toBe(422);
+    expect(await refused.text()).toContain("log and audit retention are 1 to 3650 days");
+    expect(server.services.settings.get().audit_retention_days).toBe(90);
+  });
+
   test("rows older than audit_retention_days are pruned; newer ones stay", async () => {
     expect((await server.api("PATCH", "/api/v1/settings", { audit_retention_days: 30 })).status).toBe(200);
     const now = Date.now();
