@@ -94,6 +94,33 @@ describe("users and invitations", () => {
     expect((await login("margaret", "a viewer's password")).status).toBe(401);
   });
 
+  test("a forgotten password: a reset link lets that user choose a new one, once, for 72 hours; old sessions end; the name cannot change", async () => {
+    await server.services.accounts.setPassword("remy's old password", { username: "remy", role: "operator" });
+    const remy = await adminSession(server, "remy's old password", "remy");
+    const page = await (await owner.post(`/admin/users/${userId("remy")}/reset-link`)).text();
+    expect(page).toContain("A link for remy to choose a new password");
+    expect(page).toContain("password reset for remy");
+    const token = new URL(/<code id="invitation-link">([^<]+)<\/code>/.exec(page)![1]!).searchParams.get("token")!;
+    const form = await (await fetch(`${server.url}/admin/invite?token=${token}`)).text();
+    expect(form).toContain("A new password for remy.");
+    expect(form).toContain('type="hidden" name="username" value="remy"'); // shown, not chosen
+    // The name sent is ignored: the link sets remy's password, it makes no one else.
+    const used = await join(token, "someone-else", "remy's new password");
+    expect(used.status).toBe(303);
+    expect(server.services.accounts.users().some((u) => u.username === "someone-else")).toBe(false);
+    expect((await login("remy", "remy's new password")).status).toBe(303);
+    expect((await login("remy", "remy's old password")).status).toBe(401);
+    expect((await remy.get("/admin")).status).toBe(303); // the old password's session ended
+    expect(server.services.accounts.user(userId("remy"))!.role).toBe("operator");
+    expect((await join(token, "remy", "a third password here")).status).toBe(403); // once
+    // 72 hours, like an invitation.
+    const late = new URL(/<code id="invitation-link">([^<]+)<\/code>/.exec(await (await owner.post(`/admin/users/${userId("remy")}/reset-link`)).text())![1]!).searchParams.get("token")!;
+    clock.advance(72 * 3600_000 + 1);
+    expect((await join(late, "remy", "too late a password")).status).toBe(403);
+    expect((await login("remy", "remy's new password")).status).toBe(303);
+    expect((await owner.post("/admin/users/999999/reset-link")).status).toBe(404);
+  });
+
   test("the last owner cannot be demoted, disabled or deleted; with a second owner, one can", async () => {
     const me = userId("admin");
     for (const [path, fields] of [[`/admin/users/${me}/role`, { role: "viewer" }], [`/admin/users/${me}/disable`, {}], [`/admin/users/${me}/delete`, {}]] as const) {

@@ -28,17 +28,34 @@ export interface UsersProps {
   withTwoFactor: number[];
   invitations: Invitation[];
   me: number;
-  /** A new invitation's link: shown once, never stored. */
-  link?: { url: string; role: string; expiresAt: number };
+  /** A new invitation's (or password-reset) link: shown once, never stored. */
+  link?: { url: string; role: string; expiresAt: number; forUser?: string };
   error?: string;
 }
 
 export function UsersSection({ csrf, roles, users, withTwoFactor, invitations, me, link, error }: UsersProps) {
+  // A new link, shown once: a password reset's above the users, an invitation's under "Invite someone".
+  const linkNotice = link ? (
+    <div class="notice" role="status">
+      <p safe>{`${link.forUser ? `A link for ${link.forUser} to choose a new password` : `A link for a new ${link.role}`}, valid until ${when(link.expiresAt)}. Send it to the person; it works once and is not shown again:`}</p>
+      <div class="copy-row">
+        <code id="invitation-link" safe>
+          {link.url}
+        </code>
+        <button type="button" class="secondary small" data-copy="#invitation-link">
+          Copy
+        </button>
+      </div>
+    </div>
+  ) : (
+    ""
+  );
   const post = (path: string, confirm?: string) => ({ method: "post", action: path, "hx-post": path, "hx-target": "#users", "hx-swap": "outerHTML", "hx-confirm": confirm });
   return (
     <section id="users" class="card">
       <h2>Users</h2>
       <ErrorText message={error} />
+      {link?.forUser ? linkNotice : ""}
       <table>
         <thead>
           <tr>
@@ -81,6 +98,12 @@ export function UsersSection({ csrf, roles, users, withTwoFactor, invitations, m
                 ) : (
                   ""
                 )}
+                <form class="inline" {...post(`/admin/users/${user.id}/reset-link`)}>
+                  <input type="hidden" name="_csrf" value={csrf} />
+                  <button type="submit" class="secondary small">
+                    Password reset link
+                  </button>
+                </form>
                 <form class="inline" {...post(`/admin/users/${user.id}/delete`, `Delete ${user.username}? This cannot be undone.`)}>
                   <input type="hidden" name="_csrf" value={csrf} />
                   <button type="submit" class="danger small">
@@ -93,21 +116,7 @@ export function UsersSection({ csrf, roles, users, withTwoFactor, invitations, m
         </tbody>
       </table>
       <h3>Invite someone</h3>
-      {link ? (
-        <div class="notice" role="status">
-          <p safe>{`A link for a new ${link.role}, valid until ${when(link.expiresAt)}. Send it to the person; it works once and is not shown again:`}</p>
-          <div class="copy-row">
-            <code id="invitation-link" safe>
-              {link.url}
-            </code>
-            <button type="button" class="secondary small" data-copy="#invitation-link">
-              Copy
-            </button>
-          </div>
-        </div>
-      ) : (
-        ""
-      )}
+      {link && !link.forUser ? linkNotice : ""}
       <form class="row" {...post("/admin/users/invitations")}>
         <input type="hidden" name="_csrf" value={csrf} />
         <label>
@@ -128,7 +137,7 @@ export function UsersSection({ csrf, roles, users, withTwoFactor, invitations, m
           <tbody>
             {invitations.map((invitation) => (
               <tr>
-                <td safe>{`for a new ${invitation.role}, made ${when(invitation.created_at)}`}</td>
+                <td safe>{`${invitation.for_user !== null ? `password reset for ${users.find((user) => user.id === invitation.for_user)?.username ?? "a deleted user"}` : `for a new ${invitation.role}`}, made ${when(invitation.created_at)}`}</td>
                 <td safe>{when(invitation.expires_at)}</td>
                 <td class="actions">
                   <form class="inline" {...post(`/admin/users/invitations/${invitation.id}/delete`)}>
@@ -159,19 +168,26 @@ export function UsersPage(props: UsersProps) {
   );
 }
 
-/** The invitee's page: choose a name and a password (public, reached with the link's token). */
-export function InvitePage({ token, role, error, username = "", minLength }: { token: string; role: string; error?: string; username?: string; minLength: number }) {
+/**
+ * The invitee's page: choose a name and a password (public, reached with the link's token). With
+ * `resetFor`, a password-reset link: the named user chooses a new password.
+ */
+export function InvitePage({ token, role, resetFor, error, username = "", minLength }: { token: string; role: string; resetFor?: string; error?: string; username?: string; minLength: number }) {
   return (
-    <Layout title="Join">
+    <Layout title={resetFor ? "New password" : "Join"}>
       <section class="card narrow">
-        <h1>Join Switchboard</h1>
-        <p safe>{`You are invited as ${role}. Choose the name you will sign in with, and a password. This link works once.`}</p>
+        <h1>{resetFor ? "Choose a new password" : "Join Switchboard"}</h1>
+        <p safe>{resetFor ? `A new password for ${resetFor}. Every session of the old one ends. This link works once.` : `You are invited as ${role}. Choose the name you will sign in with, and a password. This link works once.`}</p>
         <form method="post" action="/admin/invite">
           <input type="hidden" name="token" value={token} />
-          <label>
-            Name
-            <input name="username" value={username} autocomplete="username" maxlength="64" required autofocus />
-          </label>
+          {resetFor ? (
+            <input type="hidden" name="username" value={resetFor} autocomplete="username" />
+          ) : (
+            <label>
+              Name
+              <input name="username" value={username} autocomplete="username" maxlength="64" required autofocus />
+            </label>
+          )}
           <label>
             Password
             <input type="password" name="password" autocomplete="new-password" minlength={String(minLength)} required />
@@ -181,7 +197,7 @@ export function InvitePage({ token, role, error, username = "", minLength }: { t
             <input type="password" name="confirm" autocomplete="new-password" required />
           </label>
           <ErrorText message={error} />
-          <button type="submit">Join</button>
+          <button type="submit">{resetFor ? "Set the password" : "Join"}</button>
         </form>
       </section>
     </Layout>

@@ -30,5 +30,6 @@ import twoFactor from "./0027_two_factor";
 import tokenCreators from "./0028_token_creators";
 import auditLog from "./0029_audit_log";
 import tokenRoles from "./0030_token_roles";
+import passwordResetLinks from "./0031_password_reset_links";
 
-export const migrations: readonly Migration[] = [init, inboundWebhooks, deliveriesWorker, liveChat, contactSearch, contactNameIndexes, tokenAccess, logsById, hourlyCounts, deliverySecretRefs, messageRelay, messageErrors, tagsAndGender, searchBehindWrites, conditionsAndReplies, testPayloads, bulkReplays, followUps, contactImports, secretRotation, targetLimits, targetCircuits, alerts, sharedLimits, userRoles, invitations, twoFactor, tokenCreators, auditLog, tokenRoles];
+export const migrations: readonly Migration[] = [init, inboundWebhooks, deliveriesWorker, liveChat, contactSearch, contactNameIndexes, tokenAccess, logsById, hourlyCounts, deliverySecretRefs, messageRelay, messageErrors, tagsAndGender, searchBehindWrites, conditionsAndReplies, testPayloads, bulkReplays, followUps, contactImports, secretRotation, targetLimits, targetCircuits, alerts, sharedLimits, userRoles, invitations, twoFactor, tokenCreators, auditLog, tokenRoles, passwordResetLinks];

@@ -422,6 +422,12 @@ ALTER TABLE messages ADD COLUMN agent_name text;
 ALTER TABLE contacts ADD COLUMN assigned_agent_name text;`,
   },
   { version: 30, name: "token roles", sql: "ALTER TABLE api_tokens ADD COLUMN role text;" },
+  {
+    version: 31,
+    name: "password reset links",
+    sql: `ALTER TABLE invitations ADD COLUMN for_user bigint REFERENCES admins(id) ON DELETE CASCADE;
+CREATE INDEX invitations_for_user ON invitations (for_user);`,
+  },
 ];
 
 /** Tables whose rows are numbered by an id column (an INSERT into one tells its id, as SQLite's lastInsertRowid). */

@@ -32,6 +32,8 @@ export interface Invitation {
   expires_at: number;
   used_at: number | null;
   used_by: number | null;
+  /** Set for a password-reset link: the existing user it lets choose a new password. */
+  for_user: number | null;
 }
 
 export const SESSION_TTL_MS = 7 * 24 * 3600 * 1000;
@@ -56,7 +58,8 @@ export function createAccounts({ db, clock, settings }: { db: Database; clock: C
   const setDisabled = db.query(SQL.SET_DISABLED);
   const deleteAdmin = db.query(SQL.DELETE_ADMIN);
   const insertUser = db.query<{ id: number }, [string, string, Role, number, number]>(SQL.INSERT_USER);
-  const insertInvitation = db.query<Invitation, [string, Role, number, number, number]>(SQL.INSERT_INVITATION);
+  const insertInvitation = db.query<Invitation, [string, Role, number, number, number, number | null]>(SQL.INSERT_INVITATION);
+  const setPasswordHash = db.query(SQL.SET_PASSWORD_HASH);
   const selectInvitation = db.query<Invitation, [string]>(SQL.SELECT_INVITATION);
   const selectOpenInvitations = db.query<Invitation, [number]>(SQL.SELECT_OPEN_INVITATIONS);
   const useInvitation = db.query(SQL.USE_INVITATION);
@@ -180,7 +183,31 @@ export function createAccounts({ db, clock, settings }: { db: Database; clock: C
     invite(role: Role, createdBy: number): { token: string; invitation: Invitation } {
       const token = secretToken(32);
       const now = clock.now();
-      return { token, invitation: insertInvitation.get(sha256Hex(token), role, createdBy, now, now + INVITATION_TTL_MS)! };
+      return { token, invitation: insertInvitation.get(sha256Hex(token), role, createdBy, now, now + INVITATION_TTL_MS, null)! };
+    },
+    /** A one-time link (72 hours, only its hash kept) for an existing user to choose a new password. */
+    resetLink(userId: number, createdBy: number): { token: string; invitation: Invitation } {
+      const user = existingUser(userId);
+      const token = secretToken(32);
+      const now = clock.now();
+      return { token, invitation: insertInvitation.get(sha256Hex(token), user.role, createdBy, now, now + INVITATION_TTL_MS, user.id)! };
+    },
+    /**
+     * The user of a reset link chooses a new password: set, the link used and every session of the
+     * old password ended, in one transaction. Null when the link was used or expired meanwhile.
+     */
+    async resetPassword(token: string, password: string): Promise<number | null> {
+      if (password.length < MIN_PASSWORD_LENGTH) throw errors.validation(`The password must be at least ${MIN_PASSWORD_LENGTH} characters.`);
+      const hash = await Bun.password.hash(password);
+      return db.transaction(() => {
+        const invitation = openInvitation(token);
+        if (!invitation?.for_user) return null;
+        const now = clock.now();
+        setPasswordHash.run(hash, now, invitation.for_user);
+        deleteAdminSessions.run(invitation.for_user);
+        useInvitation.run(now, invitation.for_user, invitation.id);
+        return invitation.for_user;
+      }).immediate();
     },
     openInvitations: (): Invitation[] => selectOpenInvitations.all(clock.now()),
     withdrawInvitation(id: number): void {
@@ -199,7 +226,7 @@ export function createAccounts({ db, clock, settings }: { db: Database; clock: C
       const hash = await Bun.password.hash(password);
       return db.transaction(() => {
         const invitation = openInvitation(token);
-        if (!invitation) return null;
+        if (!invitation || invitation.for_user !== null) return null;
         if (selectAdmin.get(name)) throw errors.validation(`The name ${name} is taken; choose another.`);
         const now = clock.now();
         const { id } = insertUser.get(name, hash, invitation.role, now, now)!;

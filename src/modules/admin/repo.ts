@@ -14,7 +14,8 @@ export const SQL = {
   DELETE_ADMIN: "DELETE FROM admins WHERE id = ?",
   INSERT_USER: "INSERT INTO admins (username, password_hash, role, created_at, updated_at) VALUES (?, ?, ?, ?, ?) RETURNING id",
   // Invitations (migration 26): only a hash of the link's token is kept.
-  INSERT_INVITATION: "INSERT INTO invitations (token_hash, role, created_by, created_at, expires_at) VALUES (?, ?, ?, ?, ?) RETURNING *",
+  INSERT_INVITATION: "INSERT INTO invitations (token_hash, role, created_by, created_at, expires_at, for_user) VALUES (?, ?, ?, ?, ?, ?) RETURNING *",
+  SET_PASSWORD_HASH: "UPDATE admins SET password_hash = ?, updated_at = ? WHERE id = ?",
   SELECT_INVITATION: "SELECT * FROM invitations WHERE token_hash = ?",
   SELECT_OPEN_INVITATIONS: "SELECT * FROM invitations WHERE used_at IS NULL AND expires_at > ? ORDER BY id DESC",
   USE_INVITATION: "UPDATE invitations SET used_at = ?, used_by = ? WHERE id = ? AND used_at IS NULL",

@@ -12,12 +12,14 @@ import type { TwoFactor } from "./two-factor";
 
 export function userRoutes({ accounts, twoFactor, publicUrl, signIn }: { accounts: Accounts; twoFactor: TwoFactor; publicUrl: () => string; signIn: (request: Request, adminId: number, isHtmx: boolean) => Response }) {
   const expired = () => html(MessagePage({ title: "Invitation not valid", message: "This invitation link was already used, withdrawn or has expired. Ask an owner for a new one." }), 403);
+  /** A password-reset link names its user: the page shows whose password is chosen. */
+  const resetFor = (forUser: number | null) => (forUser === null ? undefined : (accounts.user(forUser)?.username ?? undefined));
 
   const invitePages = new Elysia({ name: "admin-invitations" })
     .get("/admin/invite", ({ query }) => {
       const token = String(query.token ?? "");
       const invitation = accounts.invitation(token);
-      return invitation ? html(InvitePage({ token, role: invitation.role, minLength: MIN_PASSWORD_LENGTH })) : expired();
+      return invitation ? html(InvitePage({ token, role: invitation.role, resetFor: resetFor(invitation.for_user), minLength: MIN_PASSWORD_LENGTH })) : expired();
     })
     .post("/admin/invite", async ({ body, headers, request }) => {
       const form = (body ?? {}) as Form;
@@ -25,11 +27,12 @@ export function userRoutes({ accounts, twoFactor, publicUrl, signIn }: { account
       const invitation = accounts.invitation(token);
       if (!invitation) return expired();
       const username = String(form.username ?? "");
-      const retry = (error: string) => html(InvitePage({ token, role: invitation.role, error, username, minLength: MIN_PASSWORD_LENGTH }), 422);
+      const retry = (error: string) => html(InvitePage({ token, role: invitation.role, resetFor: resetFor(invitation.for_user), error, username, minLength: MIN_PASSWORD_LENGTH }), 422);
       const password = String(form.password ?? "");
       if (password !== String(form.confirm ?? "")) return retry("The two passwords differ.");
       try {
-        const adminId = await accounts.acceptInvitation(token, username, password);
+        // A reset link sets the password of the user it names; an invitation makes a new user.
+        const adminId = invitation.for_user !== null ? await accounts.resetPassword(token, password) : await accounts.acceptInvitation(token, username, password);
         return adminId === null ? expired() : signIn(request, adminId, headers["hx-request"] === "true");
       } catch (error) {
         if (error instanceof AppError) return retry(error.message);
@@ -68,6 +71,17 @@ export function userRoutes({ accounts, twoFactor, publicUrl, signIn }: { account
     .post("/:id/disable", ({ params, props, isHtmx }) => act(() => accounts.setDisabled(Number(params.id), true), props, isHtmx))
     .post("/:id/enable", ({ params, props, isHtmx }) => act(() => accounts.setDisabled(Number(params.id), false), props, isHtmx))
     .post("/:id/delete", ({ params, props, isHtmx }) => act(() => accounts.remove(Number(params.id)), props, isHtmx))
+    // A forgotten password: a one-time link for that user to choose a new one.
+    .post("/:id/reset-link", ({ params, props, session, isHtmx }) => {
+      try {
+        const { token, invitation } = accounts.resetLink(Number(params.id), session!.admin_id);
+        const link = { url: `${publicUrl()}/admin/invite?token=${token}`, role: invitation.role, expiresAt: invitation.expires_at, forUser: accounts.user(invitation.for_user!)!.username };
+        return isHtmx ? html(UsersSection(props({ link }))) : html(UsersPage(props({ link })));
+      } catch (error) {
+        if (!(error instanceof AppError)) throw error;
+        return html(UsersSection(props({ error: error.message })), error.status);
+      }
+    })
     // A teammate who lost the phone and the recovery codes: an owner turns their two factors off.
     .post("/:id/two-factor/off", ({ params, props, isHtmx }) => act(() => {
       if (!accounts.user(Number(params.id))) throw errors.notFound("user", params.id);
