@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { startTestServer, type TestServer } from "../helpers/server";
 import { adminSession } from "../helpers/admin";
 import { fakeClock } from "../helpers/worker";
+import { Secret, TOTP } from "otpauth";
 
 const OWNER_PASSWORD = "users test owner password";
 const clock = fakeClock();
@@ -119,6 +120,22 @@ describe("users and invitations", () => {
     expect((await join(late, "remy", "too late a password")).status).toBe(403);
     expect((await login("remy", "remy's new password")).status).toBe(303);
     expect((await owner.post("/admin/users/999999/reset-link")).status).toBe(404);
+  });
+
+  test("a reset link sets the password of a user with two factors, but signs no one in: the code is still asked", async () => {
+    await server.services.accounts.setPassword("tess's old password", { username: "tess", role: "viewer" });
+    const secret = new Secret({ size: 20 }).base32;
+    const code = () => new TOTP({ secret: Secret.fromBase32(secret), algorithm: "SHA1", digits: 6, period: 30 }).generate({ timestamp: clock.now() });
+    expect(server.services.twoFactor.enable(userId("tess"), secret, code())).toHaveLength(10);
+    const page = await (await owner.post(`/admin/users/${userId("tess")}/reset-link`)).text();
+    const token = new URL(/<code id="invitation-link">([^<]+)<\/code>/.exec(page)![1]!).searchParams.get("token")!;
+    const used = await join(token, "tess", "tess's new password");
+    expect(used.status).toBe(303);
+    expect(used.headers.get("location")).toBe("/admin/login");
+    expect(used.headers.get("set-cookie") ?? "").not.toContain("sb_session=");
+    const signIn = await login("tess", "tess's new password");
+    expect(signIn.headers.get("location")).toBe("/admin/login/two-factor");
+    expect(signIn.headers.get("set-cookie") ?? "").not.toContain("sb_session=");
   });
 
   test("the last owner cannot be demoted, disabled or deleted; with a second owner, one can", async () => {

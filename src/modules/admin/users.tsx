@@ -33,7 +33,10 @@ export function userRoutes({ accounts, twoFactor, publicUrl, signIn }: { account
       try {
         // A reset link sets the password of the user it names; an invitation makes a new user.
         const adminId = invitation.for_user !== null ? await accounts.resetPassword(token, password) : await accounts.acceptInvitation(token, username, password);
-        return adminId === null ? expired() : signIn(request, adminId, headers["hx-request"] === "true");
+        if (adminId === null) return expired();
+        // A reset link proves no second factor: a user who has one signs in with it, as always.
+        if (twoFactor.enabled(adminId)) return redirect("/admin/login", headers["hx-request"] === "true");
+        return signIn(request, adminId, headers["hx-request"] === "true");
       } catch (error) {
         if (error instanceof AppError) return retry(error.message);
         throw error;
