@@ -29,6 +29,13 @@ describe("channel tokens", () => {
     expect(channel.status).toBe(429);
     expect(Number(channel.headers.get("retry-after"))).toBeGreaterThan(0);
     expect(((await channel.json()) as { error: { code: string } }).error.code).toBe("too_many_requests");
-    expect((await fetch(`${server.url}/hooks/guess-more`, { method: "POST", body: "{}" })).status).toBe(429);
+    // The receiver's own 429s (built once per Retry-After value) carry its whole set of headers, each time.
+    for (let i = 0; i < 2; i++) {
+      const hook = await fetch(`${server.url}/hooks/guess-more-${i}`, { method: "POST", body: "{}" });
+      expect(hook.status).toBe(429);
+      expect(Number(hook.headers.get("retry-after"))).toBeGreaterThan(0);
+      expect([hook.headers.get("content-type"), hook.headers.get("access-control-allow-origin"), hook.headers.get("x-content-type-options")]).toEqual(["application/json", "*", "nosniff"]);
+      expect(((await hook.json()) as { error: { code: string } }).error.code).toBe("too_many_requests");
+    }
   });
 });

@@ -197,8 +197,25 @@ const PREFLIGHT = {
 // Answers to scans are the same every time: serialised once.
 // The receiver's answers go out without the server's header pass (it is the hot path), so
 // they carry the security headers themselves.
-const HOOK_HEADERS = { ...CORS, ...SECURITY_HEADERS };
-const JSON_HEADERS = { ...HOOK_HEADERS, "content-type": "application/json" };
+// Built once: a Response copies a Headers object several times faster than it reads a plain one,
+// and every answer of the receiver carries these.
+const HOOK_HEADERS = new Headers({ ...CORS, ...SECURITY_HEADERS });
+const JSON_HEADERS = new Headers({ ...CORS, ...SECURITY_HEADERS, "content-type": "application/json" });
+/** `base` with an answer's own headers added (a copy: `base` is shared). */
+function withHeaders(base: Headers, own: Record<string, string> | undefined): Headers {
+  if (!own) return base;
+  const headers = new Headers(base);
+  for (const [name, value] of Object.entries(own)) headers.set(name, value);
+  return headers;
+}
+// A scan's 429 differs only by its retry-after, a whole number of seconds within the guard's
+// refill time: each is built once.
+const scanningHeaders = new Map<number, Headers>();
+function scanningHeadersFor(wait: number): Headers {
+  let headers = scanningHeaders.get(wait);
+  if (!headers) scanningHeaders.set(wait, (headers = withHeaders(JSON_HEADERS, { "retry-after": String(wait) })));
+  return headers;
+}
 const asBody = (error: AppError) => JSON.stringify(errorBody(error.code, error.message));
 const NO_WEBHOOK = asBody(errors.noWebhook());
 const SCANNING = asBody(errors.tooManyWebhookGuesses(0));
@@ -222,14 +239,14 @@ export function hookReceiver({ webhooks, receiver, scanGuard, metrics }: HookDep
       const wait = scanGuard.recordMiss(ip ?? "unknown");
       if (wait > 0) {
         metrics.increment("switchboard_limiter_rejections_total", "unknown_token_per_ip");
-        return new Response(SCANNING, { status: 429, headers: { ...JSON_HEADERS, "retry-after": String(wait) } });
+        return new Response(SCANNING, { status: 429, headers: scanningHeadersFor(wait) });
       }
       return new Response(NO_WEBHOOK, { status: 404, headers: JSON_HEADERS });
     }
     return receiver.receive(webhook, request, ip).then((answer) => {
       metrics.increment("switchboard_inbound_requests_total", answer.outcome);
       if (answer.outcome === "rate_limited") metrics.increment("switchboard_limiter_rejections_total", "webhook_bucket");
-      return Response.json(answer.body, { status: answer.status, headers: { ...HOOK_HEADERS, ...answer.headers } });
+      return Response.json(answer.body, { status: answer.status, headers: withHeaders(HOOK_HEADERS, answer.headers) });
     });
   };
 }
