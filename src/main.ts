@@ -12,6 +12,8 @@ import { startServer } from "./server";
 import { systemdUnit } from "./systemd";
 import { OWNER_USERNAME } from "./modules/admin/accounts";
 import { isRole, isTokenRole, ROLES, TOKEN_ROLES } from "./modules/admin/roles";
+import { auditedCommand } from "./modules/audit/command-line";
+import { auditReaders } from "./modules/audit/readers";
 import { VERSION } from "./version";
 
 const HELP = `Switchboard ${VERSION}: self-hosted webhook hub for chat automation.
@@ -88,7 +90,11 @@ async function run(argv: string[]): Promise<number> {
       try {
         const services = createServices({ db, clock: systemClock });
         const botId = typeof values.bot === "string" ? services.bots.get(values.bot).id : null;
-        const { token, record } = services.tokens.create(rest[1]!, botId, agent, values["read-only"] === true, "command line", tokenRole);
+        const { token, record } = await auditedCommand(
+          { audit: services.audit, readers: auditReaders(services) },
+          { command: "token create", entity: "api_token", action: "create", idAfter: (created) => String(created.record.id) },
+          () => services.tokens.create(rest[1]!, botId, agent, values["read-only"] === true, "command line", tokenRole),
+        );
         console.log(`Created API token '${record.name}'. It is shown only now; store it safely:`);
         console.log(token);
       } finally {
@@ -105,7 +111,11 @@ async function run(argv: string[]): Promise<number> {
           const services = createServices({ db, clock: systemClock });
           const user = services.accounts.users().find((u) => u.username === username);
           if (!user) throw new UsageError(`no user named '${username}'`);
-          services.twoFactor.reset(user.id);
+          await auditedCommand(
+            { audit: services.audit, readers: auditReaders(services) },
+            { command: "admin reset-two-factor", entity: "user", action: "reset-two-factor", id: String(user.id) },
+            () => services.twoFactor.reset(user.id),
+          );
         } finally {
           db.close();
         }
@@ -120,7 +130,13 @@ async function run(argv: string[]): Promise<number> {
       const password = await readStdin();
       const db = openStore(config);
       try {
-        await createServices({ db, clock: systemClock }).accounts.setPassword(password, { username, role });
+        const services = createServices({ db, clock: systemClock });
+        const idOf = () => services.accounts.users().find((u) => u.username === username)?.id.toString() ?? null;
+        await auditedCommand(
+          { audit: services.audit, readers: auditReaders(services) },
+          { command: "admin set-password", entity: "user", action: "set-password", id: idOf(), idAfter: idOf },
+          () => services.accounts.setPassword(password, { username, role }),
+        );
       } finally {
         db.close();
       }

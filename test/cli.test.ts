@@ -94,7 +94,7 @@ describe("cli", () => {
 
   test("token create prints a working token on the last line", async () => {
     const data = dataDir();
-    const { stdout, code } = await runCli(["token", "create", "ci-bot", "--data", data]);
+    const { stdout, code } = await runCli(["token", "create", "ci-bot", "--data", data], { env: { USER: "ci-operator", SUDO_USER: "" } });
     expect(code).toBe(0);
     const token = stdout.trim().split("\n").at(-1)!;
     expect(token).toMatch(/^sb_/);
@@ -108,6 +108,11 @@ describe("cli", () => {
       expect(ok.status).toBe(200);
       const bad = await fetch(`${server.url}/api/v1/bots`, { headers: { authorization: "Bearer sb_nope" } });
       expect(bad.status).toBe(401);
+      // The audit log names the command and the system account that ran it; the token itself is not in it.
+      const audit = (await (await fetch(`${server.url}/api/v1/audit-log?entity=api_token`, { headers: { authorization: `Bearer ${token}` } })).json()) as { data: Record<string, unknown>[] };
+      expect(audit.data).toHaveLength(1);
+      expect(audit.data[0]).toMatchObject({ actor: { kind: "command", name: "ci-operator", ref: "command line" }, address: null, method: "CLI", route: "switchboard token create", entity: "api_token", entity_id: "1", action: "create", status: 200, before: null, after: { id: 1, name: "ci-bot", created_by: "command line" } });
+      expect(JSON.stringify(audit.data)).not.toContain(token.slice(3));
     } finally {
       server.child.kill("SIGTERM");
       await server.child.exited;
@@ -178,9 +183,21 @@ describe("cli", () => {
     expect(missingRole.code).toBe(2);
     expect(missingRole.stderr).toContain("--role must be one of owner, admin, operator, agent, viewer");
     expect((await runCli(["admin", "set-password", "--user", "sam", "--role", "boss", "--data", data], { stdin: "sam's password\n" })).code).toBe(2);
+    const tooShort = await runCli(["admin", "set-password", "--user", "sam", "--role", "agent", "--data", data], { stdin: "short\n" });
+    expect(tooShort.code).toBe(2);
     const made = await runCli(["admin", "set-password", "--user", "sam", "--role", "agent", "--data", data], { stdin: "sam's password\n" });
     expect(made.code).toBe(0);
     expect(made.stdout).toContain("Password of sam (agent) set");
+    // In the audit log: the owner's password, the refused short one (422, nothing changed) and sam's creation; no password in any row.
+    const audit = new Database(join(data, "switchboard.db"), { readonly: true });
+    const rows = audit.query("SELECT entity_id, action, status, before, after FROM audit_log WHERE route = 'switchboard admin set-password' ORDER BY id").all() as Record<string, unknown>[];
+    audit.close();
+    expect(rows.map((r) => [r.entity_id, r.status, r.before, r.after])).toEqual([
+      ["1", 200, null, JSON.stringify({ username: "admin", role: "owner", disabled: false, two_factor: false })],
+      [null, 422, null, null],
+      ["2", 200, null, JSON.stringify({ username: "sam", role: "agent", disabled: false, two_factor: false })],
+    ]);
+    expect(JSON.stringify(rows)).not.toContain("sam's password");
     const server = await spawnServer(["--data", data]);
     try {
       const login = (username: string, password: string) =>
@@ -209,13 +226,18 @@ describe("cli", () => {
     const login = () => fetch(`${server.url}/admin/login`, { method: "POST", body: new URLSearchParams({ password: "the owner's password" }), redirect: "manual" });
     try {
       expect((await login()).headers.get("location")).toBe("/admin/login/two-factor");
-      const reset = await runCli(["admin", "reset-two-factor", "--data", data]);
+      const reset = await runCli(["admin", "reset-two-factor", "--data", data], { env: { SUDO_USER: "alice", USER: "root" } });
       expect(reset.code).toBe(0);
       expect(reset.stdout).toContain("Two-factor sign-in of admin is off");
       // The running server reads it at the next sign-in: the password alone lets the owner in.
       const plain = await login();
       expect(plain.headers.get("location")).toBe("/admin");
       expect(plain.headers.get("set-cookie")).toContain("sb_session=");
+      // The owner's Audit page shows who did it on the server's command line.
+      const cookie = /sb_session=[^;]*/.exec(plain.headers.get("set-cookie")!)![0];
+      const page = await (await fetch(`${server.url}/admin/audit`, { headers: { cookie } })).text();
+      expect(page).toContain("alice (command line)");
+      expect(page).toContain("CLI switchboard admin reset-two-factor");
     } finally {
       server.child.kill("SIGTERM");
       await server.child.exited;
@@ -226,6 +248,13 @@ describe("cli", () => {
     const unknown = await runCli(["admin", "reset-two-factor", "--user", "nobody", "--data", data]);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain("no user named 'nobody'");
+    // Both commands are in the audit log, run through sudo: the caller of sudo is named.
+    const audit = new Database(join(data, "switchboard.db"), { readonly: true });
+    const rows = audit.query("SELECT actor_kind, actor, route, entity, entity_id, action, status, before, after FROM audit_log WHERE method = 'CLI' ORDER BY id").all() as Record<string, unknown>[];
+    audit.close();
+    expect(rows.map((r) => [r.route, r.action, r.status])).toEqual([["switchboard admin set-password", "set-password", 200], ["switchboard admin reset-two-factor", "reset-two-factor", 200]]);
+    expect(rows[1]).toMatchObject({ actor_kind: "command", actor: "alice", entity: "user", entity_id: "1" });
+    expect([JSON.parse(rows[1]!.before as string), JSON.parse(rows[1]!.after as string)]).toEqual([{ two_factor: true }, { two_factor: false }]);
   });
 
   test("admin set-password reads standard input; the password then logs in", async () => {

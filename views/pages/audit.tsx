@@ -126,7 +126,7 @@ export function AuditPage({ csrf, nav, rows, filters, choices, older, retentionD
             {rows.map((row) => (
               <tr class={row.status >= 400 ? "refused" : undefined}>
                 <td safe>{row.at.replace("T", " ").slice(0, 19)}</td>
-                <td safe>{`${row.actor.name}${row.actor.kind === "token" ? ` (API token ${row.actor.ref}…)` : ""}`}</td>
+                <td safe>{`${row.actor.name}${row.actor.kind === "token" ? ` (API token ${row.actor.ref}…)` : row.actor.kind === "command" ? " (command line)" : ""}`}</td>
                 <td safe>{row.address ?? ""}</td>
                 <td>
                   <strong safe>{`${row.entity} ${row.action}`}</strong>

@@ -11,7 +11,7 @@ export const auditCursor = keysetCursor("audit:");
 const auditRowJson = t.Object({
   id: t.Integer(),
   at: t.String({ format: "date-time" }),
-  actor: t.Object({ kind: t.UnionEnum(["user", "token"]), name: t.String({ description: "The user's name, or the API token's name" }), ref: t.String({ description: "The user's id, or the token's prefix" }) }),
+  actor: t.Object({ kind: t.UnionEnum(["user", "token", "command"]), name: t.String({ description: "The user's name, the API token's name, or the server's system account that ran a command (`switchboard token create`, `admin set-password`, `admin reset-two-factor`)" }), ref: t.String({ description: "The user's id, the token's prefix, or `command line`" }) }),
   address: t.Nullable(t.String({ description: "The address the request came from" })),
   method: t.String(),
   route: t.String({ description: "The route template, e.g. /api/v1/inbound-webhooks/:id" }),
