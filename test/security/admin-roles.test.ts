@@ -113,6 +113,12 @@ describe("admin roles", () => {
     const inbox = await (await sessions.agent.get("/admin/inbox")).text();
     expect(inbox).not.toContain('href="/admin/deliveries"');
     expect(inbox).toContain('<a class="brand" href="/admin/inbox">'); // the name leads to where an agent works
+    // The page refusing a role keeps that role's nav, so the user can go on from it.
+    const refused = await sessions.operator.get("/admin/settings");
+    expect(refused.status).toBe(403);
+    const refusedPage = await refused.text();
+    expect(refusedPage).toContain("Not open to your role");
+    expect([...(/<nav>(.*?)<\/nav>/s.exec(refusedPage)![1]!).matchAll(/href="([^"]+)"/g)].map((m) => m[1])).toEqual(["/admin", "/admin/inbox", "/admin/deliveries", ...always]);
   });
 
   test("a role changed while signed in applies to the next request; every role may sign out", async () => {

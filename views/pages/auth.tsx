@@ -48,9 +48,10 @@ export function SetupPage({ token, error, minLength }: { token: string; error?: 
   );
 }
 
-export function MessagePage({ title, message, back = "/admin" }: { title: string; message: string; back?: string }) {
+/** A page that says one thing; signed in (`csrf` and `nav` given), with the user's nav. */
+export function MessagePage({ title, message, back = "/admin", csrf, nav }: { title: string; message: string; back?: string; csrf?: string; nav?: readonly string[] }) {
   return (
-    <Layout title={title}>
+    <Layout title={title} csrf={csrf} nav={nav}>
       <section class="card narrow">
         <h1 safe>{title}</h1>
         <p safe>{message}</p>

@@ -108,7 +108,7 @@ export function sessionGuard({ accounts, publicUrl }: { accounts: Accounts; publ
       const { role } = session;
       const needed = capabilityFor(request.method, route);
       if (!role || !needed || !can(role, needed)) {
-        return html(MessagePage({ title: "Not open to your role", message: `Your role (${role ?? "none"}) does not include this page or action. Ask an owner if you need it.`, back: role === "agent" ? "/admin/inbox" : "/admin" }), 403);
+        return html(MessagePage({ title: "Not open to your role", message: `Your role (${role ?? "none"}) does not include this page or action. Ask an owner if you need it.`, back: role === "agent" ? "/admin/inbox" : "/admin", csrf: session.csrf_token, nav: session.nav }), 403);
       }
       // The installation requires two factors of owners: one without is sent to set it up first.
       if (accounts.needsTwoFactorSetup(session.admin_id) && !/^\/admin\/(account|logout)(\/|$)/.test(route)) return redirect("/admin/account", isHtmx);
