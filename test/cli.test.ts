@@ -178,7 +178,8 @@ describe("cli", () => {
 
   test("admin set-password --user NAME --role ROLE makes a user of that role, who signs in with the name", async () => {
     const data = dataDir();
-    expect((await runCli(["admin", "set-password", "--data", data], { stdin: "the owner's password\n" })).code).toBe(0);
+    // Run with no account named in the environment (a service, a bare shell): the audit row names the uid's account.
+    expect((await runCli(["admin", "set-password", "--data", data], { stdin: "the owner's password\n", env: { USER: "", LOGNAME: "", SUDO_USER: "" } })).code).toBe(0);
     const missingRole = await runCli(["admin", "set-password", "--user", "sam", "--data", data], { stdin: "sam's password\n" });
     expect(missingRole.code).toBe(2);
     expect(missingRole.stderr).toContain("--role must be one of owner, admin, operator, agent, viewer");
@@ -190,8 +191,9 @@ describe("cli", () => {
     expect(made.stdout).toContain("Password of sam (agent) set");
     // In the audit log: the owner's password, the refused short one (422, nothing changed) and sam's creation; no password in any row.
     const audit = new Database(join(data, "switchboard.db"), { readonly: true });
-    const rows = audit.query("SELECT entity_id, action, status, before, after FROM audit_log WHERE route = 'switchboard admin set-password' ORDER BY id").all() as Record<string, unknown>[];
+    const rows = audit.query("SELECT actor, entity_id, action, status, before, after FROM audit_log WHERE route = 'switchboard admin set-password' ORDER BY id").all() as Record<string, unknown>[];
     audit.close();
+    expect(rows[0]!.actor).toBe(Bun.spawnSync(["id", "-un"]).stdout.toString().trim());
     expect(rows.map((r) => [r.entity_id, r.status, r.before, r.after])).toEqual([
       ["1", 200, null, JSON.stringify({ username: "admin", role: "owner", disabled: false, two_factor: false })],
       [null, 422, null, null],

@@ -2,6 +2,7 @@
 // set-password`, `admin reset-two-factor`) are in the audit log beside the admin's and the API's,
 // naming the operating system's account that ran them. As for a request, the row is written
 // before the change (status 0) and given its outcome after: a crash in between leaves the attempt.
+import { readFileSync } from "node:fs";
 import type { Actor } from "../../http/actor";
 import { changeOf, masked } from "../../lib/audit-change";
 import type { Audit } from "./service";
@@ -9,7 +10,22 @@ import type { Reader } from "./recorder";
 
 /** Who runs the command: the account logged in (the caller of sudo when run through it). */
 export function commandLineActor(env: Record<string, string | undefined> = process.env): Actor {
-  return { kind: "command", name: env.SUDO_USER || env.USER || env.LOGNAME || "unknown", ref: "command line" };
+  return { kind: "command", name: env.SUDO_USER || env.USER || env.LOGNAME || accountName(), ref: "command line" };
+}
+
+/**
+ * The process's own account, when the environment does not say (a service, a bare shell): its
+ * uid's name in /etc/passwd (Bun's os.userInfo() reads the name from $USER, so it cannot).
+ */
+function accountName(): string {
+  const uid = process.getuid?.();
+  try {
+    const entry = readFileSync("/etc/passwd", "utf8").split("\n").find((line) => line.split(":")[2] === String(uid));
+    if (entry) return entry.split(":")[0]!;
+  } catch {
+    // no passwd file to read (a minimal container): the uid says who
+  }
+  return uid === undefined ? "unknown" : `uid ${uid}`;
 }
 
 export interface Command<T> {
