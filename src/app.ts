@@ -214,7 +214,7 @@ export function createServices({ db, clock, publicUrl, flush, importsDir = null 
   };
   /** Another instance changed settings or definitions: what this one keeps in memory is read again. */
   const forgetCached = () => {
-    for (const service of [settings, integration, fields, targetLimits, circuits, alerts]) service.forgetCached();
+    for (const service of [settings, integration, bots, fields, targetLimits, circuits, alerts]) service.forgetCached();
     webhooks.forgetAll();
   };
   return { live, remote, forgetCached, audit, twoFactor, onAttempted, groupCommit, stages, searchIndexer, hourly, sharedLimits, preview, testPayloads, replays, csvExport, csvImports, targetLimits, circuits, alerts, bots, fields, contacts, tags, tokens, accounts, settings, messages, deliveries, channels, webhooks, logs, receiver, integration, relay, subFlows, liveChat };

@@ -100,6 +100,21 @@ describe("identification", () => {
     expect((await response.json()).error.message).toContain("messenger");
   });
 
+  test("a change to the webhook's bot applies to its next request (the bot kept in memory is forgotten)", async () => {
+    const bot = await createBot(server, { name: "No country", channel: "sms" });
+    const hook = await leadHook({ mappings: [] }, bot.flow_ns);
+    const national = () => post(hookUrl(server, hook), { contact: { phone: "(415) 555-0107" } });
+    expect((await national()).status).toBe(422); // no default country: a national number names no one
+    expect((await server.api("PATCH", `/api/v1/bots/${bot.flow_ns}`, { default_country: "US" })).status).toBe(200);
+    const found = await national();
+    expect(found.status).toBe(200);
+    expect(count(server, `SELECT count(*) AS n FROM contacts WHERE phone = '+14155550107'`)).toBe(1);
+    expect((await server.api("PATCH", `/api/v1/bots/${bot.flow_ns}`, { channel: "messenger" })).status).toBe(200);
+    const refused = await post(hookUrl(server, hook), { contact: { phone: "(415) 555-0108" } });
+    expect(refused.status).toBe(422);
+    expect((await refused.json()).error.message).toContain("messenger");
+  });
+
   test("50 parallel requests with the same new phone create exactly one contact", async () => {
     const hook = await leadHook();
     const responses = await Promise.all(Array.from({ length: 50 }, () => post(hookUrl(server, hook), { contact: { phone: "+14155550106" } })));

@@ -46,6 +46,15 @@ describe("two instances on one PostgreSQL", () => {
     expect(body.error.code).toBe("webhook_inactive");
   });
 
+  test("a bot changed on one is honoured by the other (each keeps bots in memory)", async () => {
+    const bot = await createBot(a, { name: "No country", channel: "sms" });
+    const hook = await createWebhook(a, bot.flow_ns, { active: true, identify: { phone: "p" } });
+    // B reads the bot (and keeps it) on its first request: a national number names no one yet.
+    expect((await post(hookUrl(b, hook), { p: "(415) 555-0150" })).status).toBe(422);
+    expect((await a.api("PATCH", `/api/v1/bots/${bot.flow_ns}`, { default_country: "US" })).status).toBe(200);
+    await eventually(async () => (await post(hookUrl(b, hook), { p: "(415) 555-0151" })).status === 200);
+  });
+
   test("a webhook's bucket is shared: exactly its capacity is accepted across both", async () => {
     const bot = await createBot(a);
     const hook = await createWebhook(a, bot.flow_ns, { active: true, identify: { phone: "p" }, rate_limit: { capacity: 10, refill_seconds: 86_400 } });

@@ -52,6 +52,9 @@ export function createBots({ db, clock }: { db: Database; clock: Clock }) {
   const countFootprint = db.query<BotFootprint, any>(SQL.COUNT_FOOTPRINT);
   // Caches of other modules that hold this bot's rows (its fields, its webhooks' tokens).
   const removedListeners: ((bot: Bot) => void)[] = [];
+  // Every inbound request reads its webhook's bot by id (a round trip on PostgreSQL): keep them,
+  // and forget on every change of a bot.
+  const byId = new Map<number, Bot>();
 
   function get(flowNs: string): Bot {
     const bot = selectByFlowNs.get(flowNs);
@@ -60,6 +63,10 @@ export function createBots({ db, clock }: { db: Database; clock: Clock }) {
   }
 
   return {
+    /** Another instance changed what this keeps in memory (several instances on PostgreSQL). */
+    forgetCached(): void {
+      byId.clear();
+    },
     create(input: CreateBotBody): Bot {
       const country = checkCountry(input.default_country);
       const now = clock.now();
@@ -67,7 +74,13 @@ export function createBots({ db, clock }: { db: Database; clock: Clock }) {
     },
     list: (): Bot[] => selectAll.all(),
     get,
-    getById: (id: number): Bot | null => selectById.get(id),
+    getById(id: number): Bot | null {
+      const cached = byId.get(id);
+      if (cached) return cached;
+      const bot = selectById.get(id);
+      if (bot) byId.set(id, bot);
+      return bot;
+    },
     byChannelToken: (token: string): Bot | null => selectByChannelToken.get(token),
     update(flowNs: string, patch: UpdateBotBody): Bot {
       const bot = get(flowNs);
@@ -76,6 +89,7 @@ export function createBots({ db, clock }: { db: Database; clock: Clock }) {
       // Switching provider starts from empty settings; the same provider keeps unsent secrets.
       const previous = provider === bot.provider ? (JSON.parse(bot.provider_settings) as Record<string, unknown>) : {};
       const settings = validateProviderSettings(provider, patch.provider_settings, previous);
+      byId.delete(bot.id);
       return update.get(
         patch.name?.trim() ?? bot.name,
         patch.channel ?? bot.channel,
@@ -98,6 +112,7 @@ export function createBots({ db, clock }: { db: Database; clock: Clock }) {
       const secret = generateSecret();
       const now = clock.now();
       const rotated = rotate({ secret: (settings.secret as string | null) ?? null }, secret, now, overlapHours);
+      byId.delete(bot.id);
       const updated = update.get(bot.name, bot.channel, bot.default_country, bot.live_chat, bot.provider, JSON.stringify({ ...settings, ...rotated }), now, bot.id)!;
       return { bot: updated, secret };
     },
@@ -109,6 +124,7 @@ export function createBots({ db, clock }: { db: Database; clock: Clock }) {
     },
     remove(flowNs: string): void {
       const bot = get(flowNs);
+      byId.delete(bot.id);
       remove.run(bot.id);
       for (const listener of removedListeners) listener(bot);
     },
