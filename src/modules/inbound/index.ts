@@ -194,11 +194,9 @@ const PREFLIGHT = {
   "access-control-max-age": "86400",
 };
 
-// Answers to scans are the same every time: serialised once.
 // The receiver's answers go out without the server's header pass (it is the hot path), so
-// they carry the security headers themselves.
-// Built once: a Response copies a Headers object several times faster than it reads a plain one,
-// and every answer of the receiver carries these.
+// they carry the security headers themselves. Built once: a Response copies a Headers object
+// several times faster than it reads a plain one.
 const HOOK_HEADERS = new Headers({ ...CORS, ...SECURITY_HEADERS });
 const JSON_HEADERS = new Headers({ ...CORS, ...SECURITY_HEADERS, "content-type": "application/json" });
 /** `base` with an answer's own headers added (a copy: `base` is shared). */
@@ -216,6 +214,7 @@ function scanningHeadersFor(wait: number): Headers {
   if (!headers) scanningHeaders.set(wait, (headers = withHeaders(JSON_HEADERS, { "retry-after": String(wait) })));
   return headers;
 }
+// Answers to scans are the same every time: serialised once.
 const asBody = (error: AppError) => JSON.stringify(errorBody(error.code, error.message));
 const NO_WEBHOOK = asBody(errors.noWebhook());
 const SCANNING = asBody(errors.tooManyWebhookGuesses(0));
