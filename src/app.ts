@@ -22,7 +22,7 @@ import { messagingPages } from "./modules/admin/messaging";
 import { liveChatPages } from "./modules/admin/livechat";
 import { html } from "./modules/admin/http";
 import type { Metrics } from "./modules/system/metrics";
-import { systemRoutes } from "./modules/system/index";
+import { healthCheck, systemRoutes } from "./modules/system/index";
 import { staticRoutes } from "./static/index";
 import { createSettings } from "./modules/settings/service";
 import { settingsApi } from "./modules/settings/index";
@@ -296,6 +296,7 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
   const scanGuard = createScanGuard({ clock, shared: sharedLimits });
   const deliveryViews = createDeliveryViews({ deliveries, messages, webhooks, subFlows });
   const receiveHook = hookReceiver({ webhooks, receiver, scanGuard, metrics });
+  const health = healthCheck({ clock, dataDir: config.dataDir, database: isPostgres(db) ? "postgres" : "sqlite", settings, freeBytes: deps.freeBytes });
 
   const auditLog = createAuditRecorder({ audit: services.audit, readers: auditReaders(services), clientIp, log });
   /** The status an answer will go out with: a Response's own, or the one the handler set. */
@@ -367,7 +368,7 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
     )
     .use(docsPages())
     .use(staticRoutes())
-    .use(systemRoutes({ clock, metrics, stages: services.stages, dataDir: config.dataDir, database: isPostgres(db) ? "postgres" : "sqlite", deliveries, settings, circuits: services.circuits, alerts: services.alerts, freeBytes: deps.freeBytes }))
+    .use(systemRoutes({ clock, metrics, stages: services.stages, deliveries, circuits: services.circuits, alerts: services.alerts, health }))
     .use(channelRoutes({ clock, groupCommit: services.groupCommit, messages, bots, channels, publicUrl, scanGuard, clientIp, metrics }))
     .use(hooksRoutes({ receive: receiveHook, clientIp }))
     .use(api)
@@ -381,5 +382,5 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
     .use(auditPages({ accounts, audit: services.audit, settings, publicUrl }))
     .use(importPages({ accounts, publicUrl, bots, fields, csvImports: services.csvImports }))
     .use(webhookPages({ accounts, clock, bots, fields, settings, webhooks, logs, contacts, receiver, preview: services.preview, testPayloads: services.testPayloads, replays: services.replays, publicUrl }));
-  return { app, receiveHook };
+  return { app, receiveHook, health };
 }

@@ -124,7 +124,7 @@ export async function startServer(config: Config, { log = jsonLogger, announce =
   const routes = new WeakMap<Request, string>();
   const clientIps = new WeakMap<Request, string>();
   const clientAddress = clientAddressResolver(parseTrustedProxies(config.trustedProxies));
-  const { app, receiveHook } = createApp(
+  const { app, receiveHook, health } = createApp(
     {
       config,
       db,
@@ -179,6 +179,14 @@ export async function startServer(config: Config, { log = jsonLogger, announce =
     // Other methods on the same path fall through to fetch (OPTIONS preflight, 405).
     routes: {
       "/hooks/:token": { POST: (request, server) => receive(request, clientAddress(server.requestIP(request)?.address ?? null, request.headers)) },
+      // Polled by load balancers and service managers, and the first thing asked of a fresh start.
+      "/healthz": {
+        GET: (request) => {
+          const started = performance.now();
+          const { status, body } = health();
+          return record(request, "/healthz", "/healthz", withSecurityHeaders(Response.json(body, { status })), started);
+        },
+      },
     },
     async fetch(request, server) {
       const started = performance.now();

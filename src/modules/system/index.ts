@@ -22,7 +22,32 @@ export function freeBytesOf(dir: string): number | null {
   }
 }
 
-export function systemRoutes({ clock, metrics, stages, dataDir, database, deliveries, settings, circuits, alerts, freeBytes = freeBytesOf }: { clock: Clock; metrics: Metrics; stages: StageTimes; dataDir: string; database: "sqlite" | "postgres"; deliveries: Deliveries; settings: Settings; circuits: Circuits; alerts: Alerts; freeBytes?: (dir: string) => number | null }) {
+export interface HealthDeps {
+  clock: Clock;
+  dataDir: string;
+  database: "sqlite" | "postgres";
+  settings: Settings;
+  freeBytes?: (dir: string) => number | null;
+}
+
+/** /healthz's answer: 200 while the database takes writes, 503 `storage_unavailable` otherwise. */
+export function healthCheck({ clock, dataDir, database, settings, freeBytes = freeBytesOf }: HealthDeps) {
+  return (): { status: 200 | 503; body: Record<string, unknown> } => {
+    try {
+      // With PostgreSQL the data directory still takes uploads being imported: a full disk there counts too.
+      const free = freeBytes(dataDir);
+      if (free !== null && free < MIN_FREE_BYTES) throw new Error(`the data directory's disk is full (${free} bytes free)`);
+      settings.probe(clock.now());
+      return { status: 200, body: { status: "ok", database } };
+    } catch (error) {
+      return { status: 503, body: { status: "unavailable", error: { code: "storage_unavailable", message: (error as Error).message } } };
+    }
+  };
+}
+
+export type HealthCheck = ReturnType<typeof healthCheck>;
+
+export function systemRoutes({ clock, metrics, stages, deliveries, circuits, alerts, health }: { clock: Clock; metrics: Metrics; stages: StageTimes; deliveries: Deliveries; circuits: Circuits; alerts: Alerts; health: HealthCheck }) {
   /** The queue as it is now: deliveries by state, how many wait, and how long the oldest has. */
   function queueGauges(): string[] {
     const counts = deliveries.counts();
@@ -48,17 +73,12 @@ export function systemRoutes({ clock, metrics, stages, dataDir, database, delive
   }
 
   return new Elysia({ name: "system-routes", detail: { tags: ["Operations"] } })
+    // GET is answered by the server's own router (server.ts), as load balancers poll it; this
+    // route documents it and answers HEAD.
     .get("/healthz", ({ set }) => {
-      try {
-        // With PostgreSQL the data directory still takes uploads being imported: a full disk there counts too.
-        const free = freeBytes(dataDir);
-        if (free !== null && free < MIN_FREE_BYTES) throw new Error(`the data directory's disk is full (${free} bytes free)`);
-        settings.probe(clock.now());
-        return { status: "ok", database };
-      } catch (error) {
-        set.status = 503;
-        return { status: "unavailable", error: { code: "storage_unavailable", message: (error as Error).message } };
-      }
+      const { status, body } = health();
+      set.status = status;
+      return body;
     }, {
       detail: {
         summary: "200 while the database takes writes (PostgreSQL: is reachable and takes writes); 503 storage_unavailable otherwise",
