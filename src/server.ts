@@ -34,8 +34,10 @@ export type Logger = (line: Record<string, unknown>) => void;
 
 /** A path as the request log shows it: the secret token of a webhook or channel URL cut to its first four characters. */
 export function loggedPath(path: string): string {
-  return path.replace(/^\/(hooks|channels)\/([^/]{0,4})[^/]*/, "/$1/$2…");
+  return path.replace(/^\/(hooks|channels)\/([^/]*)/, (_, kind: string, token: string) => `/${kind}/${loggedToken(token)}`);
 }
+/** A webhook's or channel's secret token as logs show it: enough to tell them apart. */
+const loggedToken = (token: string) => `${token.slice(0, 4)}…`;
 
 // Writing each request line costs more than the request itself under load: lines are joined
 // into one string (encoded once, by the write) and written together at most every 50 ms, sooner
@@ -158,7 +160,7 @@ export async function startServer(config: Config, { log = jsonLogger, announce =
     const started = performance.now();
     const { token } = (request as Request & { params: { token: string } }).params;
     // A webhook's token is its secret: the log shows only enough of it to tell them apart.
-    const path = `/hooks/${token.slice(0, 4)}…`;
+    const path = `/hooks/${loggedToken(token)}`;
     // Its own answers carry the security headers; an error (a full disk) gets them here.
     const failed = (error: unknown) => withSecurityHeaders(errorResponse("UNKNOWN", error, request, "/hooks", log));
     let answer: Response | Promise<Response>;

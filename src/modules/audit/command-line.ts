@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
 import type { Actor } from "../../http/actor";
 import { changeOf, masked } from "../../lib/audit-change";
 import type { Audit } from "./service";
-import type { Reader } from "./recorder";
+import { readEntity, type Reader } from "./recorder";
 
 /** Who runs the command: the account logged in (the caller of sudo when run through it). */
 export function commandLineActor(env: Record<string, string | undefined> = process.env): Actor {
@@ -41,14 +41,7 @@ export interface Command<T> {
 
 /** Runs `change` with its audit row around it; a refused change is recorded with its status and no change. */
 export async function auditedCommand<T>({ audit, readers }: { audit: Audit; readers: Record<string, Reader> }, what: Command<T>, change: () => T | Promise<T>): Promise<T> {
-  const read = (id: string | null | undefined) => {
-    if (id === null || id === undefined) return null;
-    try {
-      return readers[what.entity]!(id, {}) ?? null;
-    } catch {
-      return null;
-    }
-  };
+  const read = (id: string | null | undefined) => (id === null || id === undefined ? null : readEntity(readers, what.entity, id));
   const before = read(what.id);
   const row = audit.record({ actor: commandLineActor(), address: null, method: "CLI", route: `switchboard ${what.command}`, entity: what.entity, entityId: what.id ?? null, action: what.action, status: 0, before: masked(before), after: null });
   let result: T;

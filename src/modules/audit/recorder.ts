@@ -33,14 +33,8 @@ export function createAuditRecorder({ audit, readers, clientIp, log }: { audit: 
     return subjects.get(key)!;
   };
 
-  const read = (entity: string, id: string | null, params: Record<string, string>) => {
-    if (id === null && !isSingleton(entity)) return null;
-    try {
-      return readers[entity]!(id ?? "", params) ?? null;
-    } catch {
-      return null; // not found: it does not exist as far as the log can tell
-    }
-  };
+  const read = (entity: string, id: string | null, params: Record<string, string>) =>
+    id === null && !isSingleton(entity) ? null : readEntity(readers, entity, id ?? "", params);
   const readable = (entity: string, id: string | null) => readers[entity] !== undefined && (id !== null || isSingleton(entity));
 
   function idOf(subject: Subject, params: Record<string, string>, body: unknown, actor: Actor | null, answer?: unknown): string | null {
@@ -109,6 +103,15 @@ export function createAuditRecorder({ audit, readers, clientIp, log }: { audit: 
 }
 
 export type AuditRecorder = ReturnType<typeof createAuditRecorder>;
+
+/** An entity as its reader shows it now; null when it does not exist (as far as the log can tell). */
+export function readEntity(readers: Record<string, Reader>, entity: string, id: string, params: Record<string, string> = {}): unknown {
+  try {
+    return readers[entity]!(id, params) ?? null;
+  } catch {
+    return null;
+  }
+}
 
 const SINGLETON_ENTITIES = new Set(["settings", "integration", "target_limits", "alert_thresholds"]);
 const isSingleton = (entity: string) => SINGLETON_ENTITIES.has(entity);
